@@ -1,0 +1,41 @@
+// Original file: ../../protos/arbor/v1/search.proto
+
+import type { RewardAggregation as _arbor_v1_RewardAggregation, RewardAggregation__Output as _arbor_v1_RewardAggregation__Output } from '../../arbor/v1/RewardAggregation';
+
+/**
+ * Step-level beam search guided by a process reward model (Snell et al. 2024).
+ */
+export interface BeamSearch {
+  /**
+   * Beams kept after each level (N).
+   */
+  'beamWidth'?: (number);
+  /**
+   * Candidate next steps proposed per beam (M).
+   */
+  'expansionsPerBeam'?: (number);
+  'aggregation'?: (_arbor_v1_RewardAggregation);
+  /**
+   * Multiply the aggregated process reward by the value service's estimate when ranking beams.
+   */
+  'useValue'?: (boolean);
+}
+
+/**
+ * Step-level beam search guided by a process reward model (Snell et al. 2024).
+ */
+export interface BeamSearch__Output {
+  /**
+   * Beams kept after each level (N).
+   */
+  'beamWidth': (number);
+  /**
+   * Candidate next steps proposed per beam (M).
+   */
+  'expansionsPerBeam': (number);
+  'aggregation': (_arbor_v1_RewardAggregation__Output);
+  /**
+   * Multiply the aggregated process reward by the value service's estimate when ranking beams.
+   */
+  'useValue': (boolean);
+}

@@ -1,0 +1,22 @@
+// Original file: ../../protos/arbor/v1/search.proto
+
+import type { Vote as _arbor_v1_Vote, Vote__Output as _arbor_v1_Vote__Output } from '../../arbor/v1/Vote';
+import type { RewardAggregation as _arbor_v1_RewardAggregation, RewardAggregation__Output as _arbor_v1_RewardAggregation__Output } from '../../arbor/v1/RewardAggregation';
+
+/**
+ * Best-of-N: sample N complete trajectories, then vote.
+ */
+export interface BestOfN {
+  'n'?: (number);
+  'vote'?: (_arbor_v1_Vote);
+  'aggregation'?: (_arbor_v1_RewardAggregation);
+}
+
+/**
+ * Best-of-N: sample N complete trajectories, then vote.
+ */
+export interface BestOfN__Output {
+  'n': (number);
+  'vote': (_arbor_v1_Vote__Output);
+  'aggregation': (_arbor_v1_RewardAggregation__Output);
+}

@@ -1,0 +1,37 @@
+// Original file: ../../protos/arbor/v1/search.proto
+
+import type { FinalChoice as _arbor_v1_FinalChoice, FinalChoice__Output as _arbor_v1_FinalChoice__Output } from '../../arbor/v1/FinalChoice';
+
+/**
+ * Monte Carlo tree search with PUCT (policy priors from logprobs, leaf values from the value service).
+ */
+export interface Mcts {
+  'simulations'?: (number);
+  'cPuct'?: (number | string);
+  /**
+   * Children proposed when a node is expanded.
+   */
+  'childrenPerNode'?: (number);
+  'finalChoice'?: (_arbor_v1_FinalChoice);
+  /**
+   * Stop as soon as a trajectory with full outcome reward is found.
+   */
+  'stopOnSolution'?: (boolean);
+}
+
+/**
+ * Monte Carlo tree search with PUCT (policy priors from logprobs, leaf values from the value service).
+ */
+export interface Mcts__Output {
+  'simulations': (number);
+  'cPuct': (number);
+  /**
+   * Children proposed when a node is expanded.
+   */
+  'childrenPerNode': (number);
+  'finalChoice': (_arbor_v1_FinalChoice__Output);
+  /**
+   * Stop as soon as a trajectory with full outcome reward is found.
+   */
+  'stopOnSolution': (boolean);
+}

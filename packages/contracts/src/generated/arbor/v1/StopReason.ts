@@ -1,0 +1,71 @@
+// Original file: ../../protos/arbor/v1/search.proto
+
+export const StopReason = {
+  STOP_REASON_UNSPECIFIED: 'STOP_REASON_UNSPECIFIED',
+  /**
+   * The algorithm finished on its own terms (all beams or samples done, simulations run).
+   */
+  STOP_REASON_COMPLETED: 'STOP_REASON_COMPLETED',
+  /**
+   * A verified solution was found and the algorithm stops on the first one.
+   */
+  STOP_REASON_SOLVED: 'STOP_REASON_SOLVED',
+  /**
+   * Nothing left to expand.
+   */
+  STOP_REASON_EXHAUSTED: 'STOP_REASON_EXHAUSTED',
+  STOP_REASON_MAX_EXPANSIONS: 'STOP_REASON_MAX_EXPANSIONS',
+  STOP_REASON_MAX_MODEL_CALLS: 'STOP_REASON_MAX_MODEL_CALLS',
+  STOP_REASON_MAX_TOKENS: 'STOP_REASON_MAX_TOKENS',
+  STOP_REASON_MAX_COST: 'STOP_REASON_MAX_COST',
+  STOP_REASON_DEADLINE: 'STOP_REASON_DEADLINE',
+  STOP_REASON_MAX_NODES: 'STOP_REASON_MAX_NODES',
+  STOP_REASON_MAX_DEPTH: 'STOP_REASON_MAX_DEPTH',
+  STOP_REASON_CANCELLED: 'STOP_REASON_CANCELLED',
+  /**
+   * Model calls kept failing; the best answer so far is returned.
+   */
+  STOP_REASON_MODEL_UNAVAILABLE: 'STOP_REASON_MODEL_UNAVAILABLE',
+} as const;
+
+export type StopReason =
+  | 'STOP_REASON_UNSPECIFIED'
+  | 0
+  /**
+   * The algorithm finished on its own terms (all beams or samples done, simulations run).
+   */
+  | 'STOP_REASON_COMPLETED'
+  | 1
+  /**
+   * A verified solution was found and the algorithm stops on the first one.
+   */
+  | 'STOP_REASON_SOLVED'
+  | 2
+  /**
+   * Nothing left to expand.
+   */
+  | 'STOP_REASON_EXHAUSTED'
+  | 3
+  | 'STOP_REASON_MAX_EXPANSIONS'
+  | 4
+  | 'STOP_REASON_MAX_MODEL_CALLS'
+  | 5
+  | 'STOP_REASON_MAX_TOKENS'
+  | 6
+  | 'STOP_REASON_MAX_COST'
+  | 7
+  | 'STOP_REASON_DEADLINE'
+  | 8
+  | 'STOP_REASON_MAX_NODES'
+  | 9
+  | 'STOP_REASON_MAX_DEPTH'
+  | 10
+  | 'STOP_REASON_CANCELLED'
+  | 11
+  /**
+   * Model calls kept failing; the best answer so far is returned.
+   */
+  | 'STOP_REASON_MODEL_UNAVAILABLE'
+  | 12
+
+export type StopReason__Output = typeof StopReason[keyof typeof StopReason]

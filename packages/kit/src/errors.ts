@@ -1,0 +1,90 @@
+// Domain errors shared by every package. No gRPC import here: pure packages (tasks, search) throw these,
+// and the transport layer maps `kind` to a status code in one table (grpc-status.ts).
+
+export type ErrorKind =
+  | 'invalid_argument'
+  | 'failed_precondition'
+  | 'resource_exhausted'
+  | 'deadline_exceeded'
+  | 'unavailable'
+  | 'unauthenticated'
+  | 'not_found'
+  | 'cancelled'
+  | 'internal';
+
+export class ArborError extends Error {
+  readonly kind: ErrorKind;
+  constructor(kind: ErrorKind, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.kind = kind;
+    this.name = 'ArborError';
+  }
+}
+
+/** A request or input field is wrong. `field` is its path, e.g. `problem.question` or `budget.max_depth`. */
+export class InvalidArgumentError extends ArborError {
+  readonly field: string;
+  constructor(field: string, message: string, options?: { cause?: unknown }) {
+    super('invalid_argument', `${field}: ${message}`, options);
+    this.field = field;
+    this.name = 'InvalidArgumentError';
+  }
+}
+
+export class FailedPreconditionError extends ArborError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('failed_precondition', message, options);
+    this.name = 'FailedPreconditionError';
+  }
+}
+
+/** A size or count limit was hit (message size, tree caps, calls in flight). */
+export class ResourceExhaustedError extends ArborError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('resource_exhausted', message, options);
+    this.name = 'ResourceExhaustedError';
+  }
+}
+
+export class DeadlineExceededError extends ArborError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('deadline_exceeded', message, options);
+    this.name = 'DeadlineExceededError';
+  }
+}
+
+/** A dependency (model service, NATS, model server) cannot be reached; callers may retry. */
+export class UnavailableError extends ArborError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('unavailable', message, options);
+    this.name = 'UnavailableError';
+  }
+}
+
+export class UnauthenticatedError extends ArborError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('unauthenticated', message, options);
+    this.name = 'UnauthenticatedError';
+  }
+}
+
+export class NotFoundError extends ArborError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('not_found', message, options);
+    this.name = 'NotFoundError';
+  }
+}
+
+export class CancelledError extends ArborError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('cancelled', message, options);
+    this.name = 'CancelledError';
+  }
+}
+
+/** Error kinds a client may retry: the same call can succeed on another replica or a moment later. */
+export const RETRYABLE_KINDS: ReadonlySet<ErrorKind> = new Set(['unavailable', 'deadline_exceeded']);
+
+export function isArborError(err: unknown): err is ArborError {
+  return err instanceof ArborError;
+}

@@ -1,4 +1,6 @@
 // Loads protos/arbor/v1 once, with the same options the committed types were generated with.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -7,8 +9,24 @@ import type { ProtoGrpcType as ValueProto } from './generated/value.js';
 import type { ProtoGrpcType as RewardProto } from './generated/reward.js';
 import type { ProtoGrpcType as SearchProto } from './generated/search.js';
 
-/** Root of the proto tree (`protos/` at the repository root). */
-export const PROTO_ROOT = fileURLToPath(new URL('../../../protos', import.meta.url));
+/**
+ * Root of the proto tree: `ARBOR_PROTO_ROOT`, else the nearest `protos/` above this module. Searching upward
+ * keeps it right both in the source tree and in a bundle (services/orchestrator/dist) or an image (/app).
+ */
+export const PROTO_ROOT = findProtoRoot();
+
+function findProtoRoot(): string {
+  const fromEnv = process.env.ARBOR_PROTO_ROOT;
+  if (fromEnv) return fromEnv;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'protos');
+    if (existsSync(join(candidate, 'arbor/v1/common.proto'))) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find protos/arbor/v1; set ARBOR_PROTO_ROOT');
+    dir = parent;
+  }
+}
 
 export const PROTO_FILES = [
   'arbor/v1/common.proto',

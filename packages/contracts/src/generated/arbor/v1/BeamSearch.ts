@@ -17,8 +17,20 @@ export interface BeamSearch {
   'aggregation'?: (_arbor_v1_RewardAggregation);
   /**
    * Multiply the aggregated process reward by the value service's estimate when ranking beams.
+   * Unset booleans here and below mean the server default.
    */
   'useValue'?: (boolean);
+  /**
+   * Stop as soon as a finished trajectory with full outcome reward is found.
+   */
+  'stopOnSolution'?: (boolean);
+  /**
+   * Drop a child whose state equals one already kept at the same level.
+   */
+  'dedupeStates'?: (boolean);
+  '_useValue'?: "useValue";
+  '_stopOnSolution'?: "stopOnSolution";
+  '_dedupeStates'?: "dedupeStates";
 }
 
 /**
@@ -36,6 +48,18 @@ export interface BeamSearch__Output {
   'aggregation': (_arbor_v1_RewardAggregation__Output);
   /**
    * Multiply the aggregated process reward by the value service's estimate when ranking beams.
+   * Unset booleans here and below mean the server default.
    */
-  'useValue': (boolean);
+  'useValue'?: (boolean);
+  /**
+   * Stop as soon as a finished trajectory with full outcome reward is found.
+   */
+  'stopOnSolution'?: (boolean);
+  /**
+   * Drop a child whose state equals one already kept at the same level.
+   */
+  'dedupeStates'?: (boolean);
+  '_useValue'?: "useValue";
+  '_stopOnSolution'?: "stopOnSolution";
+  '_dedupeStates'?: "dedupeStates";
 }

@@ -10,6 +10,12 @@ export interface BestOfN {
   'n'?: (number);
   'vote'?: (_arbor_v1_Vote);
   'aggregation'?: (_arbor_v1_RewardAggregation);
+  /**
+   * Stop as soon as a trajectory with full outcome reward is found (best-of-N with a verifier).
+   * Unset means the server default.
+   */
+  'stopOnSolution'?: (boolean);
+  '_stopOnSolution'?: "stopOnSolution";
 }
 
 /**
@@ -19,4 +25,10 @@ export interface BestOfN__Output {
   'n': (number);
   'vote': (_arbor_v1_Vote__Output);
   'aggregation': (_arbor_v1_RewardAggregation__Output);
+  /**
+   * Stop as soon as a trajectory with full outcome reward is found (best-of-N with a verifier).
+   * Unset means the server default.
+   */
+  'stopOnSolution'?: (boolean);
+  '_stopOnSolution'?: "stopOnSolution";
 }

@@ -14,9 +14,15 @@ export interface Mcts {
   'childrenPerNode'?: (number);
   'finalChoice'?: (_arbor_v1_FinalChoice);
   /**
-   * Stop as soon as a trajectory with full outcome reward is found.
+   * Stop as soon as a trajectory with full outcome reward is found. Unset means the server default.
    */
   'stopOnSolution'?: (boolean);
+  /**
+   * Simulations in flight at once; virtual loss keeps them on different paths.
+   */
+  'parallelSimulations'?: (number);
+  'virtualLoss'?: (number | string);
+  '_stopOnSolution'?: "stopOnSolution";
 }
 
 /**
@@ -31,7 +37,13 @@ export interface Mcts__Output {
   'childrenPerNode': (number);
   'finalChoice': (_arbor_v1_FinalChoice__Output);
   /**
-   * Stop as soon as a trajectory with full outcome reward is found.
+   * Stop as soon as a trajectory with full outcome reward is found. Unset means the server default.
    */
-  'stopOnSolution': (boolean);
+  'stopOnSolution'?: (boolean);
+  /**
+   * Simulations in flight at once; virtual loss keeps them on different paths.
+   */
+  'parallelSimulations': (number);
+  'virtualLoss': (number);
+  '_stopOnSolution'?: "stopOnSolution";
 }

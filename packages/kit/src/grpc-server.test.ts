@@ -1,0 +1,119 @@
+// Real gRPC on port 0: health, reflection, the error table on the wire, size limits and graceful shutdown.
+import * as grpc from '@grpc/grpc-js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { arborV1, type ProposeRequest__Output, type ProposeResponse, type ProposeResponse__Output } from '@arbor/contracts';
+import { InvalidArgumentError } from './errors.js';
+import { startGrpcServer, type RunningGrpcServer } from './grpc-server.js';
+import { checkHealth, listServices } from './grpc-probes.js';
+import { unaryHandler } from './handlers.js';
+import { createLogger } from './logger.js';
+
+const logger = createLogger('test', { level: 'silent' });
+
+type Behaviour = (request: ProposeRequest__Output) => Promise<ProposeResponse>;
+
+async function startFake(behaviour: Behaviour): Promise<RunningGrpcServer> {
+  return startGrpcServer({
+    address: '127.0.0.1:0',
+    logger,
+    services: [
+      {
+        name: 'arbor.v1.PolicyService',
+        definition: arborV1().PolicyService.service,
+        implementation: { Propose: unaryHandler<ProposeRequest__Output, ProposeResponse>(logger, 'Propose', behaviour) },
+      },
+    ],
+  });
+}
+
+function propose(address: string, request: object): Promise<ProposeResponse__Output> {
+  const client = new (arborV1().PolicyService)(address, grpc.credentials.createInsecure());
+  return new Promise((resolve, reject) => {
+    client.Propose(request, { deadline: Date.now() + 5_000 }, (err, response) => {
+      client.close();
+      if (err) reject(err);
+      else resolve(response!);
+    });
+  });
+}
+
+let server: RunningGrpcServer | undefined;
+afterEach(async () => {
+  server?.server.forceShutdown();
+  server = undefined;
+});
+
+describe('startGrpcServer', () => {
+  it('reports SERVING for the server and each service once bound, and the truth after setServing', async () => {
+    server = await startFake(async () => ({ candidates: [] }));
+    expect(server.port).toBeGreaterThan(0);
+    expect(await checkHealth(server.address, '')).toBe('SERVING');
+    expect(await checkHealth(server.address, 'arbor.v1.PolicyService')).toBe('SERVING');
+    server.setServing(false);
+    expect(await checkHealth(server.address, 'arbor.v1.PolicyService')).toBe('NOT_SERVING');
+    await expect(checkHealth(server.address, 'no.such.Service')).rejects.toMatchObject({ code: grpc.status.NOT_FOUND });
+  });
+
+  it('lists its services through reflection', async () => {
+    server = await startFake(async () => ({ candidates: [] }));
+    const names = await listServices(server.address);
+    expect(names).toContain('arbor.v1.PolicyService');
+    expect(names).toContain('grpc.health.v1.Health');
+  });
+
+  it('answers INVALID_ARGUMENT naming the field, INTERNAL without leaking, and keeps serving', async () => {
+    server = await startFake(async (request) => {
+      if (request.numCandidates === 0) throw new InvalidArgumentError('num_candidates', 'must be at least 1');
+      if (request.numCandidates === 13) throw new Error('disk at /var/secret is full');
+      return { candidates: [{ step: { text: 'ok', logprob: -1, tokens: 1 } }] };
+    });
+    await expect(propose(server.address, { numCandidates: 0 })).rejects.toMatchObject({
+      code: grpc.status.INVALID_ARGUMENT,
+      details: 'num_candidates: must be at least 1',
+    });
+    await expect(propose(server.address, { numCandidates: 13 })).rejects.toMatchObject({
+      code: grpc.status.INTERNAL,
+      details: 'internal error',
+    });
+    const ok = await propose(server.address, { numCandidates: 1 });
+    expect(ok.candidates[0]?.step?.text).toBe('ok');
+  });
+
+  it('refuses an oversize message with RESOURCE_EXHAUSTED and serves the next call', async () => {
+    server = await startFake(async () => ({ candidates: [] }));
+    const huge = 'x'.repeat(5 * 1024 * 1024);
+    await expect(propose(server.address, { numCandidates: 1, problem: { question: huge } })).rejects.toMatchObject({
+      code: grpc.status.RESOURCE_EXHAUSTED,
+    });
+    const ok = await propose(server.address, { numCandidates: 1 });
+    expect(ok.candidates).toEqual([]);
+  });
+
+  it('lets a call in flight finish during a graceful shutdown', async () => {
+    let release: () => void = () => {};
+    const started = new Promise<void>((resolveStarted) => {
+      void startFake(async () => {
+        resolveStarted();
+        await new Promise<void>((r) => (release = r));
+        return { candidates: [{ step: { text: 'finished', logprob: 0, tokens: 1 } }] };
+      }).then((s) => (server = s));
+    });
+    while (!server) await new Promise((r) => setTimeout(r, 5));
+    const call = propose(server.address, { numCandidates: 1 });
+    await started;
+    const stopping = server.shutdown(5_000);
+    release();
+    await expect(call).resolves.toMatchObject({ candidates: [{ step: { text: 'finished' } }] });
+    await stopping;
+  });
+
+  it('forces the shutdown when calls outlive the grace period', async () => {
+    server = await startFake(() => new Promise<ProposeResponse>(() => {}));
+    const call = propose(server.address, { numCandidates: 1 });
+    await new Promise((r) => setTimeout(r, 50));
+    const before = performance.now();
+    await server.shutdown(100);
+    expect(performance.now() - before).toBeLessThan(2_000);
+    await expect(call).rejects.toMatchObject({ code: expect.any(Number) });
+  });
+});

@@ -1,0 +1,98 @@
+// gRPC server bootstrap shared by every service: bind, standard health service, reflection, size limits,
+// and a shutdown that drains before it forces.
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { HealthImplementation, protoPath as healthProtoPath, type ServingStatus } from 'grpc-health-check';
+import { ReflectionService } from '@grpc/reflection';
+import { arborPackageDefinition } from '@arbor/contracts';
+import type { Logger } from './logger.js';
+
+/** DESIGN.md: the gRPC receive limit. Larger requests get RESOURCE_EXHAUSTED from grpc-js itself. */
+export const MAX_RECEIVE_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+const HEALTH_SERVICE = 'grpc.health.v1.Health';
+
+let reflectionDefinition: protoLoader.PackageDefinition | undefined;
+
+function reflectionPackageDefinition(): protoLoader.PackageDefinition {
+  reflectionDefinition ??= { ...arborPackageDefinition(), ...protoLoader.loadSync(healthProtoPath) };
+  return reflectionDefinition;
+}
+
+export interface ServiceRegistration {
+  /** Fully qualified name, e.g. "arbor.v1.PolicyService"; also its health-check name. */
+  name: string;
+  definition: grpc.ServiceDefinition;
+  implementation: grpc.UntypedServiceImplementation;
+}
+
+export interface GrpcServerOptions {
+  /** HOST:PORT; port 0 picks a free port. */
+  address: string;
+  services: ServiceRegistration[];
+  logger: Logger;
+  maxReceiveMessageBytes?: number;
+}
+
+export interface RunningGrpcServer {
+  server: grpc.Server;
+  /** The bound port (useful with port 0). */
+  port: number;
+  /** HOST:PORT as bound. */
+  address: string;
+  /** Health of every registered service and of the server as a whole (""). */
+  setServing(serving: boolean): void;
+  /** NOT_SERVING, then a graceful shutdown that waits at most `graceMs` before forcing. */
+  shutdown(graceMs?: number): Promise<void>;
+}
+
+export async function startGrpcServer(options: GrpcServerOptions): Promise<RunningGrpcServer> {
+  const { logger } = options;
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': options.maxReceiveMessageBytes ?? MAX_RECEIVE_MESSAGE_BYTES,
+  });
+  for (const service of options.services) server.addService(service.definition, service.implementation);
+
+  // Everything starts NOT_SERVING and flips only once the port is bound: a probe never sees a false SERVING.
+  const names = ['', ...options.services.map((s) => s.name)];
+  const health = new HealthImplementation(Object.fromEntries(names.map((n) => [n, 'NOT_SERVING' as ServingStatus])));
+  health.addToServer(server);
+  // Reflection advertises exactly what this server serves, not every service in the proto tree.
+  new ReflectionService(reflectionPackageDefinition(), { services: [...options.services.map((s) => s.name), HEALTH_SERVICE] }).addToServer(
+    server,
+  );
+
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(options.address, grpc.ServerCredentials.createInsecure(), (err, boundPort) =>
+      err ? reject(err) : resolve(boundPort),
+    );
+  });
+  const host = options.address.slice(0, options.address.lastIndexOf(':'));
+  const address = `${host}:${port}`;
+
+  const setServing = (serving: boolean) => {
+    for (const name of names) health.setStatus(name, serving ? 'SERVING' : 'NOT_SERVING');
+  };
+  setServing(true);
+  logger.info({ address, services: options.services.map((s) => s.name) }, 'gRPC server listening');
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = (graceMs = 10_000) => {
+    stopping ??= new Promise<void>((resolve) => {
+      setServing(false);
+      const timer = setTimeout(() => {
+        logger.warn({ graceMs }, 'graceful shutdown timed out; forcing');
+        server.forceShutdown();
+        resolve();
+      }, graceMs);
+      timer.unref();
+      server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    return stopping;
+  };
+
+  return { server, port, address, setServing, shutdown };
+}

@@ -1,0 +1,52 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SearchControl } from './control.js';
+
+describe('SearchControl', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('keeps the first stop reason but still aborts calls on a later hard stop', () => {
+    const control = new SearchControl(() => 0, 0);
+    const call = control.openCall();
+    control.stop('max_expansions');
+    expect(call.signal.aborted).toBe(false);
+    control.stop('deadline');
+    expect(control.reason).toBe('max_expansions');
+    expect(control.halted).toBe(true);
+    expect(call.signal.aborted).toBe(true);
+    expect(control.openCall().signal.aborted).toBe(true);
+  });
+
+  it('reads the deadline from the injected clock', () => {
+    let now = 100;
+    const control = new SearchControl(() => now, 50);
+    now = 149;
+    expect(control.deadlinePassed()).toBe(false);
+    now = 150;
+    expect(control.deadlinePassed()).toBe(true);
+    expect(control.elapsedMs()).toBe(50);
+    control.dispose();
+  });
+
+  it('fires the backstop timer at the deadline, even for deadlines beyond setTimeout\'s range', () => {
+    vi.useFakeTimers();
+    const long = 2 ** 31 + 1000;
+    const control = new SearchControl(() => 0, long);
+    vi.advanceTimersByTime(2 ** 31 - 1);
+    expect(control.reason).toBeNull();
+    vi.advanceTimersByTime(1001);
+    expect(control.reason).toBe('deadline');
+    control.dispose();
+  });
+
+  it('turns an external abort into cancelled and lets go of the signal on dispose', () => {
+    const external = new AbortController();
+    const control = new SearchControl(() => 0, 0, external.signal);
+    control.dispose();
+    external.abort();
+    expect(control.reason).toBeNull();
+    const live = new SearchControl(() => 0, 0, external.signal);
+    expect(live.reason).toBe('cancelled');
+  });
+});

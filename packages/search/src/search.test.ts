@@ -1,0 +1,101 @@
+import { UnavailableError } from '@arbor/kit/errors';
+import { describe, expect, it } from 'vitest';
+import { NO_LIMITS } from './budget.js';
+import { runSearch, type SearchProgress } from './search.js';
+import { hashInts } from './seed.js';
+import { ALGORITHMS, BEAM, BON, MCTS, run } from './testing/fixtures.js';
+import { letterWorld, SyntheticClient } from './testing/synthetic.js';
+
+describe.each(ALGORITHMS)('%s determinism', (_name, algorithm) => {
+  it('builds the identical tree for the same seed, whatever order replies arrive in', async () => {
+    const fast = await run(algorithm, {}, {}, { seed: 21 });
+    // Replies arrive after 0-4 ms depending on the call, so they complete out of issue order.
+    const shuffled = await run(algorithm, {}, { latencyMs: (call) => hashInts([call.index]) % 5 }, { seed: 21 });
+    expect(shuffled.outcome.tree).toEqual(fast.outcome.tree);
+    expect(shuffled.outcome.answer).toBe(fast.outcome.answer);
+    expect(shuffled.client.calls.map((c) => c.callId)).toEqual(fast.client.calls.map((c) => c.callId));
+  });
+
+  it('builds a different tree for a different seed', async () => {
+    const a = await run(algorithm, {}, {}, { seed: 21 });
+    const b = await run(algorithm, {}, {}, { seed: 22 });
+    expect(b.outcome.tree).not.toEqual(a.outcome.tree);
+  });
+
+  it('keeps call ids unique within the search', async () => {
+    const { client } = await run(algorithm);
+    const ids = client.calls.map((c) => c.callId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids[0]).toBe('propose-0');
+  });
+});
+
+describe.each(ALGORITHMS)('%s when a model service fails', (_name, algorithm) => {
+  it('returns the best answer found before the failure', async () => {
+    // 'bb' answers '42' two steps deep while other paths run on; the first propose after that answer
+    // was scored fails, so the search must hand back what it already had.
+    const world = letterWorld({ depth: 4, letters: 'abc', optimum: 'bb' });
+    const client: SyntheticClient = new SyntheticClient({
+      world,
+      onCall: (call) => (client.solutionServed && call.method === 'propose' ? 'fail' : undefined),
+    });
+    const config = algorithm.kind === 'beam' ? { ...BEAM, beamWidth: 3 } : algorithm;
+    const outcome = await runSearch({ algorithm: config, budget: NO_LIMITS, seed: 7, client });
+    expect(outcome.stopReason).toBe('model_unavailable');
+    expect(outcome.error).toBeInstanceOf(UnavailableError);
+    expect(outcome.answer).toBe('42');
+    expect(outcome.best.map((s) => s.text)).toEqual(['b', 'b']);
+  });
+});
+
+describe('stats', () => {
+  it('add up across services and count transport retries', async () => {
+    const usage = { inputTokens: 7, outputTokens: 3, costUsd: 0.25, calls: 2 };
+    const { outcome, client } = await run(MCTS, {}, { usage: { policy: usage, value: usage, reward: usage } });
+    const { stats } = outcome;
+    const services = Object.values(stats.perService);
+    expect(services.reduce((s, u) => s + u.calls, 0)).toBe(stats.modelCalls);
+    expect(stats.modelCalls).toBe(client.calls.length);
+    expect(stats.perService.policy.calls).toBe(stats.expansions);
+    expect(stats.inputTokens).toBe(7 * client.calls.length);
+    expect(stats.outputTokens).toBe(3 * client.calls.length);
+    expect(stats.costUsd).toBe(0.25 * client.calls.length);
+    expect(stats.retries).toBe(client.calls.length);
+    expect(stats.nodes).toBe(outcome.tree.nodes.length);
+    expect(stats.depth).toBe(3);
+    expect(stats.generatedSteps).toBe(3 * stats.expansions);
+  });
+
+  it('report progress after every expansion, and survive a progress callback that throws', async () => {
+    const seen: SearchProgress[] = [];
+    const { outcome } = await run(BEAM, {}, {}, {
+      onProgress: (p) => {
+        seen.push(p);
+        throw new Error('sink is broken');
+      },
+    });
+    expect(outcome.answer).toBe('42');
+    expect(seen).toHaveLength(outcome.stats.expansions);
+    expect(seen.map((p) => p.stats.expansions)).toEqual([...seen.map((p) => p.stats.expansions)].sort((a, b) => a - b));
+    expect(seen.every((p) => p.stats.nodes > 1)).toBe(true);
+  });
+
+  it('show the best answer in progress as soon as one is scored', async () => {
+    const seen: SearchProgress[] = [];
+    const world = letterWorld({ depth: 4, letters: 'abc', optimum: 'bb' });
+    await runSearch({
+      algorithm: { ...BON, n: 32 },
+      budget: NO_LIMITS,
+      seed: 7,
+      client: new SyntheticClient({ world }),
+      onProgress: (p) => seen.push(p),
+    });
+    expect(seen.some((p) => p.bestAnswer === '42' && p.bestScore === 1)).toBe(true);
+  });
+
+  it('measure wall time on the injected clock', async () => {
+    let now = 500;
+    const { outcome } = await run(BON, {}, { onCall: () => void (now += 1) }, { now: () => now });
+    expect(outcome.stats.wallMs).toBe(outcome.stats.modelCalls);
+  });
+});

@@ -1,0 +1,51 @@
+// Why a search ended: the package's side of arbor.v1.StopReason.
+
+/**
+ * Lower-case names of arbor.v1.StopReason without the `STOP_REASON_` prefix, so the wire value is
+ * `'STOP_REASON_' + reason.toUpperCase()`.
+ */
+export type StopReason =
+  | 'completed'
+  | 'solved'
+  | 'exhausted'
+  | 'max_expansions'
+  | 'max_model_calls'
+  | 'max_tokens'
+  | 'max_cost'
+  | 'deadline'
+  | 'max_nodes'
+  | 'max_depth'
+  | 'cancelled'
+  | 'model_unavailable';
+
+export const STOP_REASONS: readonly StopReason[] = [
+  'completed',
+  'solved',
+  'exhausted',
+  'max_expansions',
+  'max_model_calls',
+  'max_tokens',
+  'max_cost',
+  'deadline',
+  'max_nodes',
+  'max_depth',
+  'cancelled',
+  'model_unavailable',
+];
+
+/**
+ * Reasons that end a search at once: calls in flight are aborted and their replies dropped, because
+ * waiting for them is either impossible (deadline, cancel, broken service) or pointless (solved).
+ * Every other reason only stops new work: calls already reserved for the step under way still finish,
+ * since they are paid for and their replies improve the answer.
+ */
+export const HARD_STOPS: ReadonlySet<StopReason> = new Set<StopReason>([
+  'deadline',
+  'cancelled',
+  'solved',
+  'model_unavailable',
+]);
+
+export function isStopReason(value: unknown): value is StopReason {
+  return typeof value === 'string' && (STOP_REASONS as readonly string[]).includes(value);
+}

@@ -1,0 +1,57 @@
+// Shared test setup: the standard synthetic world, algorithm configs that solve it, and a run helper.
+
+import { NO_LIMITS, type Budget } from '../budget.js';
+import type { AlgorithmConfig, BeamConfig, BonConfig, MctsConfig } from '../config.js';
+import { runSearch, type SearchOptions, type SearchOutcome } from '../search.js';
+import { letterWorld, SyntheticClient, type SyntheticOptions } from './synthetic.js';
+
+/** 27 leaves; only 'bba' answers '42'. Greedy decoding follows 'a' (p = 0.58 per step) to '7'. */
+export const WORLD = letterWorld({ depth: 3, letters: 'abc', optimum: 'bba' });
+
+export const BON: BonConfig = { kind: 'bon', n: 64, vote: 'best', aggregation: 'min', stopOnSolution: false };
+export const BEAM: BeamConfig = {
+  kind: 'beam',
+  beamWidth: 2,
+  expansionsPerBeam: 3,
+  aggregation: 'min',
+  useValue: false,
+  stopOnSolution: false,
+  dedupeStates: true,
+};
+export const MCTS: MctsConfig = {
+  kind: 'mcts',
+  simulations: 60,
+  cPuct: 1.5,
+  childrenPerNode: 3,
+  finalChoice: 'visits',
+  stopOnSolution: false,
+  parallelSimulations: 1,
+  virtualLoss: 1,
+};
+export const ALGORITHMS: ReadonlyArray<[string, AlgorithmConfig]> = [
+  ['bon', BON],
+  ['beam', BEAM],
+  ['mcts', MCTS],
+];
+
+export interface Run {
+  outcome: SearchOutcome;
+  client: SyntheticClient;
+}
+
+export async function run(
+  algorithm: AlgorithmConfig,
+  budget: Partial<Budget> = {},
+  client: Partial<SyntheticOptions> = {},
+  options: Partial<SearchOptions> = {},
+): Promise<Run> {
+  const fake = new SyntheticClient({ world: WORLD, ...client });
+  const outcome = await runSearch({
+    algorithm,
+    budget: { ...NO_LIMITS, ...budget },
+    seed: 7,
+    client: fake,
+    ...options,
+  });
+  return { outcome, client: fake };
+}

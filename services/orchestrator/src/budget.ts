@@ -1,0 +1,36 @@
+// Maps a request's Budget onto the search's, applying the server's defaults and caps (DESIGN.md: deadline
+// 120 s by default and capped; tree caps that stop a search instead of exhausting the process).
+import type { Budget__Output } from '@arbor/contracts';
+import type { Budget } from '@arbor/search';
+
+export interface BudgetLimits {
+  defaultDeadlineMs: number;
+  maxDeadlineMs: number;
+  /** Cap on nodes per tree whatever the request asks. */
+  maxNodes: number;
+  /** Cap on steps per trajectory whatever the request asks. */
+  maxDepth: number;
+}
+
+export const DEFAULT_BUDGET_LIMITS: BudgetLimits = {
+  defaultDeadlineMs: 120_000,
+  maxDeadlineMs: 600_000,
+  maxNodes: 100_000,
+  maxDepth: 64,
+};
+
+function capped(requested: number, cap: number): number {
+  return requested === 0 ? cap : Math.min(requested, cap);
+}
+
+export function budgetFromRequest(budget: Budget__Output | null, limits: BudgetLimits): Budget {
+  return {
+    maxExpansions: budget?.maxExpansions ?? 0,
+    maxModelCalls: budget?.maxModelCalls ?? 0,
+    maxTokens: budget?.maxTokens ?? 0,
+    maxCostUsd: budget?.maxCostUsd ?? 0,
+    deadlineMs: Math.min(budget?.deadlineMs || limits.defaultDeadlineMs, limits.maxDeadlineMs),
+    maxNodes: capped(budget?.maxNodes ?? 0, limits.maxNodes),
+    maxDepth: capped(budget?.maxDepth ?? 0, limits.maxDepth),
+  };
+}

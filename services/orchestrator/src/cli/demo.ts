@@ -1,0 +1,42 @@
+// `arbor demo` (what `npm start` runs): the embedded stack on the hardest generated Game-of-24 puzzles.
+import { countdown } from '@arbor/tasks';
+import { integerFlag, parseFlags } from './args.js';
+import type { CliIO } from './io.js';
+import { summaryTable } from './report.js';
+import { readSolveSettings, solvePuzzles, SOLVE_FLAGS } from './solve.js';
+
+const DEMO_FLAGS = {
+  ...SOLVE_FLAGS,
+  count: { type: 'string' },
+} as const;
+
+export const DEMO_DEFAULT_COUNT = 100;
+
+export async function demoCommand(args: string[], io: CliIO): Promise<number> {
+  const { values } = parseFlags(args, DEMO_FLAGS);
+  if (values.help) {
+    io.stdout.write(DEMO_HELP);
+    return 0;
+  }
+  const available = countdown.bundledHardestPuzzles();
+  const count = integerFlag('count', values.count, 1, available.length) ?? Math.min(DEMO_DEFAULT_COUNT, available.length);
+  const settings = readSolveSettings(values);
+  const puzzles = available.slice(0, count).map((numbers) => ({ numbers: numbers.join(' '), target: 24 }));
+
+  if (!settings.json) {
+    io.stdout.write(
+      `Arbor demo: ${settings.algo} search over the ${count} hardest of the 1362 solvable Game-of-24 puzzles,\n` +
+        `on the embedded models (${settings.server ? `orchestrator at ${settings.server}` : 'whole stack in this process'}).\n\n`,
+    );
+  }
+  const started = performance.now();
+  const solved = await solvePuzzles('countdown', puzzles, settings, io);
+  if (!settings.json) io.stdout.write(`${summaryTable(solved, performance.now() - started)}\n`);
+  return 0;
+}
+
+export const DEMO_HELP = `Usage: arbor demo [--count N] [solve options]
+
+Solves the N hardest generated Game-of-24 puzzles (default ${DEMO_DEFAULT_COUNT}) and prints a results table.
+Takes the same options as arbor solve (--algo, --budget, --seed, --server, --slip-rate, --json, ...).
+`;

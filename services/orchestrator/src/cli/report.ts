@@ -1,0 +1,84 @@
+// What `arbor solve` prints: one JSON object per puzzle, or a human summary and table.
+import type { SearchResult__Output } from '@arbor/contracts';
+import { renderTable } from './table.js';
+
+export interface Puzzle {
+  /** Numbers as a space-separated string, e.g. "4 9 10 13". */
+  numbers: string;
+  target: number;
+}
+
+export interface SolvedPuzzle {
+  puzzle: Puzzle;
+  result: SearchResult__Output;
+}
+
+export function stopReasonName(result: SearchResult__Output): string {
+  return result.stopReason.replace(/^STOP_REASON_/, '').toLowerCase();
+}
+
+export function toJson({ puzzle, result }: SolvedPuzzle): Record<string, unknown> {
+  const stats = result.stats;
+  return {
+    puzzle: puzzle.numbers,
+    target: puzzle.target,
+    answer: result.answer,
+    solved: result.solved,
+    steps: result.best?.steps.map((s) => s.text) ?? [],
+    stats: {
+      expansions: stats?.expansions ?? 0,
+      nodes: stats?.nodes ?? 0,
+      model_calls: stats?.modelCalls ?? 0,
+      input_tokens: stats?.inputTokens ?? 0,
+      output_tokens: stats?.outputTokens ?? 0,
+      cost_usd: stats?.costUsd ?? 0,
+      wall_ms: Math.round((stats?.wallMs ?? 0) * 10) / 10,
+    },
+    stop_reason: stopReasonName(result),
+    trace_id: result.traceId,
+    algorithm: result.algorithm,
+    search_id: result.searchId,
+  };
+}
+
+export function describeOne({ puzzle, result }: SolvedPuzzle): string {
+  const stats = result.stats;
+  const lines = [
+    `puzzle   ${puzzle.numbers} -> ${puzzle.target}`,
+    ...(result.best?.steps ?? []).map((s, i) => `step ${i + 1}   ${s.text}`),
+    `answer   ${result.answer || '(none)'}  ${result.solved ? 'solved (verified)' : 'not solved'}`,
+    `stopped  ${stopReasonName(result)} (${result.algorithm})`,
+    `cost     ${stats?.expansions ?? 0} expansions, ${stats?.nodes ?? 0} nodes, ${stats?.modelCalls ?? 0} model calls, ` +
+      `${(stats?.inputTokens ?? 0) + (stats?.outputTokens ?? 0)} tokens, $${(stats?.costUsd ?? 0).toFixed(4)}, ${Math.round(stats?.wallMs ?? 0)} ms`,
+    `trace    ${result.traceId}`,
+  ];
+  return lines.join('\n');
+}
+
+export function summaryTable(solved: SolvedPuzzle[], totalWallMs: number): string {
+  const rows = solved.map(({ puzzle, result }) => {
+    const s = result.stats;
+    return [
+      puzzle.numbers,
+      result.solved ? 'yes' : 'no',
+      result.answer || '-',
+      String(s?.expansions ?? 0),
+      String(s?.modelCalls ?? 0),
+      String((s?.inputTokens ?? 0) + (s?.outputTokens ?? 0)),
+      `$${(s?.costUsd ?? 0).toFixed(4)}`,
+      String(Math.round(s?.wallMs ?? 0)),
+    ];
+  });
+  const n = solved.length || 1;
+  const sum = (f: (r: SearchResult__Output) => number) => solved.reduce((acc, x) => acc + f(x.result), 0);
+  const solvedCount = solved.filter((x) => x.result.solved).length;
+  const table = renderTable(['puzzle', 'solved', 'answer', 'expansions', 'model calls', 'tokens', 'cost', 'ms'], rows);
+  const totals =
+    `solved ${solvedCount}/${solved.length} (${((100 * solvedCount) / n).toFixed(1)}%)` +
+    `  mean expansions ${(sum((r) => r.stats?.expansions ?? 0) / n).toFixed(1)}` +
+    `  mean model calls ${(sum((r) => r.stats?.modelCalls ?? 0) / n).toFixed(1)}` +
+    `  tokens ${sum((r) => (r.stats?.inputTokens ?? 0) + (r.stats?.outputTokens ?? 0))}` +
+    `  cost $${sum((r) => r.stats?.costUsd ?? 0).toFixed(4)}` +
+    `  wall ${(totalWallMs / 1000).toFixed(2)} s`;
+  return `${table}\n\n${totals}`;
+}

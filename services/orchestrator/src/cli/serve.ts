@@ -1,0 +1,151 @@
+// `arbor serve`: runs one or more services in this process, each on its own gRPC address.
+import { createLogger, onShutdownSignals, readConfig, type RunningGrpcServer, type StopHook } from '@arbor/kit';
+import { createPolicyBackend, ProposeHandler, readPolicyConfig, startPolicyServer } from '@arbor/policy';
+import { createValueBackend, EvaluateHandler, readValueConfig, startValueServer } from '@arbor/value';
+import { createRewardBackend, readRewardConfig, ScoreHandler, startRewardServer } from '@arbor/reward';
+import { orchestratorConfigShape, TRANSPORTS } from '../config.js';
+import { startSearchServer } from '../server.js';
+import { buildStack } from '../stack.js';
+import { choiceFlag, integerFlag, numberFlag, parseFlags } from './args.js';
+import type { CliIO } from './io.js';
+import { UsageError } from './usage-error.js';
+
+export const SERVICE_NAMES = ['policy', 'value', 'reward', 'orchestrator', 'all'] as const;
+type ServiceName = (typeof SERVICE_NAMES)[number];
+
+const SERVE_FLAGS = {
+  listen: { type: 'string' },
+  'policy-address': { type: 'string' },
+  'value-address': { type: 'string' },
+  'reward-address': { type: 'string' },
+  transport: { type: 'string' },
+  'slip-rate': { type: 'string' },
+  'grace-ms': { type: 'string' },
+  'log-level': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const LISTEN_VARIABLE: Record<Exclude<ServiceName, 'all'>, string> = {
+  policy: 'ARBOR_POLICY_LISTEN',
+  value: 'ARBOR_VALUE_LISTEN',
+  reward: 'ARBOR_REWARD_LISTEN',
+  orchestrator: 'ARBOR_ORCHESTRATOR_LISTEN',
+};
+
+export interface ServingStack {
+  servers: RunningGrpcServer[];
+  stop(): Promise<void>;
+}
+
+/** Flags become the environment variables they stand for, so one validation path covers both. */
+function environmentFor(names: ServiceName[], values: Record<string, string | boolean | undefined>, base: CliIO['env']) {
+  const env: Record<string, string | undefined> = { ...base };
+  const str = (name: string) => values[name] as string | undefined;
+  const listen = str('listen');
+  if (listen !== undefined) {
+    if (names.length !== 1) throw new UsageError('--listen sets the address of one service; name exactly one (or all)');
+    const only = names[0]!;
+    env[LISTEN_VARIABLE[only === 'all' ? 'orchestrator' : only]] = listen;
+  }
+  if (str('policy-address') !== undefined) env.ARBOR_POLICY_ADDRESS = str('policy-address');
+  if (str('value-address') !== undefined) env.ARBOR_VALUE_ADDRESS = str('value-address');
+  if (str('reward-address') !== undefined) env.ARBOR_REWARD_ADDRESS = str('reward-address');
+  const slip = numberFlag('slip-rate', str('slip-rate'), 0, 1);
+  if (slip !== undefined) env.ARBOR_POLICY_SLIP_RATE = String(slip);
+
+  // `all` keeps the model services inside the orchestrator; a lone orchestrator reaches them over gRPC.
+  const transport = choiceFlag('transport', str('transport'), TRANSPORTS) ?? (names.includes('all') ? 'inproc' : undefined);
+  for (const service of ['POLICY', 'VALUE', 'REWARD']) {
+    const key = `ARBOR_${service}_TRANSPORT`;
+    if (transport !== undefined) env[key] = transport;
+    else env[key] ??= 'grpc';
+  }
+  return env;
+}
+
+export async function startServices(names: ServiceName[], env: CliIO['env'], logLevel: string): Promise<ServingStack> {
+  const servers: RunningGrpcServer[] = [];
+  const cleanups: StopHook[] = [];
+  const unique = [...new Set(names)];
+  try {
+    for (const name of unique) {
+      const logger = createLogger(name === 'all' ? 'orchestrator' : name, { level: logLevel });
+      if (name === 'policy') {
+        const config = readPolicyConfig(env);
+        const handler = new ProposeHandler(createPolicyBackend(config));
+        servers.push(await startPolicyServer({ address: config.ARBOR_POLICY_LISTEN, handler, logger }));
+      } else if (name === 'value') {
+        const config = readValueConfig(env);
+        const handler = new EvaluateHandler(createValueBackend(config));
+        servers.push(await startValueServer({ address: config.ARBOR_VALUE_LISTEN, handler, logger }));
+      } else if (name === 'reward') {
+        const config = readRewardConfig(env);
+        const handler = new ScoreHandler(createRewardBackend(config));
+        servers.push(await startRewardServer({ address: config.ARBOR_REWARD_LISTEN, handler, logger }));
+      } else {
+        const config = readConfig(orchestratorConfigShape, env);
+        const stack = buildStack(config, env, logger);
+        cleanups.push(() => stack.runner.cancelAll(), () => stack.transports.close());
+        servers.push(await startSearchServer({ address: config.ARBOR_ORCHESTRATOR_LISTEN, runner: stack.runner, logger }));
+      }
+    }
+  } catch (err) {
+    for (const server of servers) server.server.forceShutdown();
+    throw err;
+  }
+  const graceMs = Number(env.ARBOR_SHUTDOWN_GRACE_MS ?? 10_000);
+  return {
+    servers,
+    async stop() {
+      // Drain every server at once (health goes NOT_SERVING first), then cancel whatever is still running.
+      await Promise.all(servers.map((s) => s.shutdown(graceMs)));
+      for (const cleanup of cleanups) await cleanup();
+    },
+  };
+}
+
+export async function serveCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseFlags(args, SERVE_FLAGS, true);
+  if (values.help) {
+    io.stdout.write(SERVE_HELP);
+    return 0;
+  }
+  if (positionals.length === 0) throw new UsageError(`name what to serve: ${SERVICE_NAMES.join(', ')}`);
+  const names = positionals.map((name) => {
+    const known = choiceFlag('serve', name, SERVICE_NAMES);
+    if (known === undefined) throw new UsageError(`unknown service "${name}"`);
+    return known;
+  });
+  if (names.includes('all') && names.length > 1) throw new UsageError('"all" already runs every service; name it alone');
+  const env = environmentFor(names, values, io.env);
+  const grace = integerFlag('grace-ms', values['grace-ms'], 0, 3_600_000);
+  if (grace !== undefined) env.ARBOR_SHUTDOWN_GRACE_MS = String(grace);
+  const logLevel = values['log-level'] ?? env.LOG_LEVEL ?? 'info';
+
+  const running = await startServices(names, env, logLevel);
+  const logger = createLogger('arbor', { level: logLevel });
+  await new Promise<void>((resolve) => {
+    onShutdownSignals(logger, [() => running.stop()], (code) => {
+      process.exitCode = code;
+      resolve();
+    });
+  });
+  return Number(process.exitCode ?? 0);
+}
+
+export const SERVE_HELP = `Usage: arbor serve <policy|value|reward|orchestrator|all>... [options]
+
+Runs Arbor services as gRPC servers (with grpc.health.v1 and server reflection). "all" runs the
+orchestrator with the three model services inside it; "orchestrator" alone reaches them over gRPC.
+Default addresses: orchestrator 127.0.0.1:50051, policy :50052, value :50053, reward :50054.
+
+Options:
+  --listen HOST:PORT        address of the one service named (the orchestrator's with "all"); port 0 picks one
+  --policy-address H:P      where the orchestrator finds the policy service (also --value-, --reward-address)
+  --transport inproc|grpc   how the orchestrator reaches the model services
+  --slip-rate R             embedded policy's arithmetic slip rate, 0..1 (default 0)
+  --grace-ms N              how long a shutdown waits for calls in flight before forcing (default 10000)
+  --log-level LEVEL         pino level (default info)
+
+Every option also has an environment variable; see the README's configuration table.
+`;

@@ -1,0 +1,31 @@
+// Orchestrator configuration: where each model service is and how to reach it, timeouts, and search limits.
+import { env, readConfig, type EnvSource } from '@arbor/kit';
+
+export const TRANSPORTS = ['inproc', 'grpc'] as const;
+
+export const orchestratorConfigShape = {
+  ARBOR_ORCHESTRATOR_LISTEN: env.address('127.0.0.1:50051'),
+  ARBOR_POLICY_TRANSPORT: env.oneOf(TRANSPORTS, 'inproc'),
+  ARBOR_VALUE_TRANSPORT: env.oneOf(TRANSPORTS, 'inproc'),
+  ARBOR_REWARD_TRANSPORT: env.oneOf(TRANSPORTS, 'inproc'),
+  /** Where the orchestrator finds each model service over gRPC. */
+  ARBOR_POLICY_ADDRESS: env.address('127.0.0.1:50052'),
+  ARBOR_VALUE_ADDRESS: env.address('127.0.0.1:50053'),
+  ARBOR_REWARD_ADDRESS: env.address('127.0.0.1:50054'),
+  /** Per-attempt timeouts, sized for LLM calls rather than RPC defaults. */
+  ARBOR_POLICY_TIMEOUT_MS: env.integer(60_000, 1, 3_600_000),
+  ARBOR_VALUE_TIMEOUT_MS: env.integer(30_000, 1, 3_600_000),
+  ARBOR_REWARD_TIMEOUT_MS: env.integer(30_000, 1, 3_600_000),
+  ARBOR_MODEL_MAX_ATTEMPTS: env.integer(3, 1, 10),
+  ARBOR_SEARCH_DEADLINE_MS: env.integer(120_000, 1, 3_600_000),
+  ARBOR_SEARCH_MAX_DEADLINE_MS: env.integer(600_000, 1, 3_600_000),
+  ARBOR_MAX_TREE_NODES: env.integer(100_000, 1, 10_000_000),
+  ARBOR_MAX_TREE_DEPTH: env.integer(64, 1, 256),
+  ARBOR_MAX_CONCURRENT_SEARCHES: env.integer(64, 1, 100_000),
+};
+
+export type OrchestratorConfig = ReturnType<typeof readOrchestratorConfig>;
+
+export function readOrchestratorConfig(source: EnvSource = process.env) {
+  return readConfig(orchestratorConfigShape, source);
+}

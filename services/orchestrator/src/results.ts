@@ -1,0 +1,85 @@
+// Turns a search outcome into the wire SearchResult, Tree and progress messages.
+import type { SearchProgress, SearchResult, SearchStats, ServiceCost, StopReason, Tree } from '@arbor/contracts';
+import type { ModelService, SearchOutcome, SearchStats as DomainStats, StopReason as DomainStopReason, TreeSnapshot } from '@arbor/search';
+
+export function stopReasonToWire(reason: DomainStopReason): StopReason {
+  return `STOP_REASON_${reason.toUpperCase()}` as StopReason;
+}
+
+export function statsToWire(stats: DomainStats, wallMs: number): SearchStats {
+  return {
+    expansions: stats.expansions,
+    nodes: stats.nodes,
+    modelCalls: stats.modelCalls,
+    inputTokens: stats.inputTokens,
+    outputTokens: stats.outputTokens,
+    costUsd: stats.costUsd,
+    wallMs,
+    depth: stats.depth,
+    generatedSteps: stats.generatedSteps,
+    retries: stats.retries,
+  };
+}
+
+const SERVICES: ModelService[] = ['policy', 'value', 'reward'];
+
+export function costToWire(stats: DomainStats): ServiceCost[] {
+  return SERVICES.map((service) => {
+    const usage = stats.perService[service];
+    return {
+      service,
+      calls: usage.calls,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      costUsd: usage.costUsd,
+    };
+  });
+}
+
+export function treeToWire(searchId: string, tree: TreeSnapshot): Tree {
+  return {
+    searchId,
+    nodes: tree.nodes.map((node) => ({
+      id: node.id,
+      parentId: node.parentId,
+      depth: node.depth,
+      step: node.step ?? null,
+      terminal: node.terminal,
+      answer: node.answer,
+      visits: node.visits,
+      expanded: node.expanded,
+      ...(node.value !== undefined && { value: node.value }),
+      ...(node.reward !== undefined && { reward: node.reward }),
+      ...(node.outcome !== undefined && { outcome: node.outcome }),
+    })),
+  };
+}
+
+export interface ResultContext {
+  searchId: string;
+  algorithm: string;
+  traceId: string;
+  wallMs: number;
+  solved: boolean;
+  includeTree: boolean;
+}
+
+export function resultToWire(outcome: SearchOutcome, context: ResultContext): SearchResult {
+  return {
+    searchId: context.searchId,
+    answer: outcome.answer,
+    solved: context.solved,
+    best: { steps: outcome.best.map((s) => ({ text: s.text, logprob: s.logprob, tokens: s.tokens })) },
+    score: outcome.score,
+    stats: statsToWire(outcome.stats, context.wallMs),
+    cost: costToWire(outcome.stats),
+    stopReason: stopReasonToWire(outcome.stopReason),
+    traceId: context.traceId,
+    algorithm: context.algorithm,
+    ...(context.includeTree && { tree: treeToWire(context.searchId, outcome.tree) }),
+  };
+}
+
+export function progressToWire(searchId: string, stats: DomainStats, wallMs: number, bestScore: number, bestAnswer: string): SearchProgress {
+  return { searchId, stats: statsToWire(stats, wallMs), bestScore, bestAnswer };
+}

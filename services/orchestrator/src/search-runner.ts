@@ -1,0 +1,179 @@
+// The SearchService's domain: validates a request, runs the search over the model transports, keeps the
+// trees for GetTree and the running searches for CancelSearch. No gRPC in here.
+import { randomUUID } from 'node:crypto';
+import type { Problem, SearchProgress, SearchRequest__Output, SearchResult, Tree } from '@arbor/contracts';
+import { runSearch, validateBudget, type SearchOutcome, type TreeSnapshot } from '@arbor/search';
+import { getTask, type ProblemLike } from '@arbor/tasks';
+import { FailedPreconditionError, InvalidArgumentError, NotFoundError, ResourceExhaustedError } from '@arbor/kit/errors';
+import type { Logger } from '@arbor/kit';
+import { algorithmFromRequest } from './algorithms.js';
+import { budgetFromRequest, DEFAULT_BUDGET_LIMITS, type BudgetLimits } from './budget.js';
+import { bindModelClient } from './model-client.js';
+import { progressToWire, resultToWire, treeToWire } from './results.js';
+import { newTraceContext } from './trace-context.js';
+import type { ModelTransports } from './transport/types.js';
+
+export interface SearchRunnerOptions {
+  transports: Omit<ModelTransports, 'close'>;
+  logger: Logger;
+  limits?: BudgetLimits;
+  /** Searches running at once; more are refused with RESOURCE_EXHAUSTED rather than queued without bound. */
+  maxConcurrentSearches?: number;
+  /** Finished trees kept for GetTree (oldest dropped first). */
+  retainedTrees?: number;
+  /** Least time between two progress events of one search. */
+  progressIntervalMs?: number;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: SearchProgress) => void;
+}
+
+interface RunningSearch {
+  controller: AbortController;
+  latestTree?: () => TreeSnapshot;
+}
+
+const SEARCH_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+function toProblemLike(problem: Problem): ProblemLike {
+  return { task: problem.task ?? '', question: problem.question ?? '', params: { ...(problem.params ?? {}) } };
+}
+
+/** uint64 seeds arrive as decimal strings; the search's RNG takes 32 bits, so fold the high half in. */
+export function seedFromWire(seed: string): number {
+  const value = BigInt(seed || '0');
+  return Number((value ^ (value >> 32n)) & 0xffffffffn);
+}
+
+export class SearchRunner {
+  private readonly running = new Map<string, RunningSearch>();
+  private readonly finishedTrees = new Map<string, Tree>();
+  private readonly limits: BudgetLimits;
+  private readonly maxConcurrent: number;
+  private readonly retained: number;
+  private readonly progressIntervalMs: number;
+
+  constructor(private readonly options: SearchRunnerOptions) {
+    this.limits = options.limits ?? DEFAULT_BUDGET_LIMITS;
+    this.maxConcurrent = options.maxConcurrentSearches ?? 64;
+    this.retained = options.retainedTrees ?? 256;
+    this.progressIntervalMs = options.progressIntervalMs ?? 100;
+  }
+
+  get runningCount(): number {
+    return this.running.size;
+  }
+
+  async search(request: SearchRequest__Output, options: RunOptions = {}): Promise<SearchResult> {
+    if (!request.problem) throw new InvalidArgumentError('problem', 'is required');
+    const problem = toProblemLike(request.problem);
+    const task = getTask(problem.task);
+    task.validateProblem(problem);
+    const algorithm = algorithmFromRequest(request);
+    const budget = budgetFromRequest(request.budget, this.limits);
+    validateBudget(budget);
+    const searchId = request.searchId || randomUUID();
+    if (!SEARCH_ID_PATTERN.test(searchId)) {
+      throw new InvalidArgumentError('search_id', 'must be 1 to 128 characters of letters, digits and . _ : -');
+    }
+    if (this.running.has(searchId)) throw new FailedPreconditionError(`search_id: a search "${searchId}" is already running`);
+    if (this.running.size >= this.maxConcurrent) {
+      throw new ResourceExhaustedError(`too many searches running (${this.maxConcurrent}); retry later`);
+    }
+
+    const controller = new AbortController();
+    const entry: RunningSearch = { controller };
+    this.running.set(searchId, entry);
+    const onCallerAbort = () => controller.abort(options.signal?.reason);
+    options.signal?.addEventListener('abort', onCallerAbort, { once: true });
+
+    const trace = newTraceContext();
+    const started = performance.now();
+    let lastProgress = -Infinity;
+    try {
+      const client = bindModelClient({
+        transports: this.options.transports,
+        problem: request.problem,
+        sampling: {},
+        deadline: Date.now() + budget.deadlineMs,
+        traceparent: trace.traceparent,
+      });
+      const outcome: SearchOutcome = await runSearch({
+        algorithm,
+        budget,
+        seed: seedFromWire(request.seed),
+        client,
+        signal: controller.signal,
+        answerKey: (answer) => task.answerKey(problem, answer),
+        stateKey: (steps) => task.stateKey(problem, steps.map((s) => s.text)),
+        onProgress: (progress) => {
+          entry.latestTree = progress.snapshot;
+          const now = performance.now();
+          if (!options.onProgress || now - lastProgress < this.progressIntervalMs) return;
+          lastProgress = now;
+          options.onProgress(progressToWire(searchId, progress.stats, now - started, progress.bestScore, progress.bestAnswer));
+        },
+      });
+      const wallMs = performance.now() - started;
+      const solved = outcome.answer !== '' && task.verifyAnswer(problem, outcome.answer);
+      this.remember(searchId, treeToWire(searchId, outcome.tree));
+      this.options.logger.info(
+        {
+          searchId,
+          traceId: trace.traceId,
+          algorithm: algorithm.kind,
+          stopReason: outcome.stopReason,
+          solved,
+          expansions: outcome.stats.expansions,
+          nodes: outcome.stats.nodes,
+          modelCalls: outcome.stats.modelCalls,
+          wallMs: Math.round(wallMs),
+        },
+        'search finished',
+      );
+      return resultToWire(outcome, {
+        searchId,
+        algorithm: algorithm.kind,
+        traceId: trace.traceId,
+        wallMs,
+        solved,
+        includeTree: request.includeTree,
+      });
+    } finally {
+      options.signal?.removeEventListener('abort', onCallerAbort);
+      this.running.delete(searchId);
+    }
+  }
+
+  getTree(searchId: string): Tree {
+    const finished = this.finishedTrees.get(searchId);
+    if (finished) return finished;
+    const live = this.running.get(searchId)?.latestTree;
+    if (live) return treeToWire(searchId, live());
+    if (this.running.has(searchId)) return { searchId, nodes: [] };
+    throw new NotFoundError(`search_id: no running or recent search "${searchId}"`);
+  }
+
+  cancel(searchId: string): boolean {
+    const entry = this.running.get(searchId);
+    if (!entry) return false;
+    entry.controller.abort(new Error('cancelled by CancelSearch'));
+    return true;
+  }
+
+  /** Cancels every running search (used on shutdown after the grace period). */
+  cancelAll(): void {
+    for (const entry of this.running.values()) entry.controller.abort(new Error('server shutting down'));
+  }
+
+  private remember(searchId: string, tree: Tree): void {
+    this.finishedTrees.set(searchId, tree);
+    while (this.finishedTrees.size > this.retained) {
+      const oldest = this.finishedTrees.keys().next().value;
+      if (oldest === undefined) break;
+      this.finishedTrees.delete(oldest);
+    }
+  }
+}

@@ -1,0 +1,80 @@
+// gRPC transport: one channel per model service address, a deadline on every call, bounded retries.
+import * as grpc from '@grpc/grpc-js';
+import {
+  arborV1,
+  type EvaluateRequest,
+  type EvaluateResponse__Output,
+  type ProposeRequest,
+  type ProposeResponse__Output,
+  type ScoreRequest,
+  type ScoreResponse__Output,
+} from '@arbor/contracts';
+import { fromServiceError, MAX_RECEIVE_MESSAGE_BYTES } from '@arbor/kit';
+import { DeadlineExceededError } from '@arbor/kit/errors';
+import { withRetries, type RetryPolicy } from './retry.js';
+import type { CallOptions, UnaryTransport } from './types.js';
+
+export interface GrpcTarget {
+  address: string;
+  /** Per-attempt timeout; the search deadline caps it further. */
+  timeoutMs: number;
+  retry: RetryPolicy;
+}
+
+const CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  'grpc.max_receive_message_length': MAX_RECEIVE_MESSAGE_BYTES,
+  // Model calls are long; keep idle channels alive rather than reconnecting mid-search.
+  'grpc.keepalive_time_ms': 30_000,
+};
+
+type UnaryMethod<Req, Res> = (
+  request: Req,
+  metadata: grpc.Metadata,
+  options: grpc.CallOptions,
+  callback: (err: grpc.ServiceError | null, response?: Res) => void,
+) => grpc.ClientUnaryCall;
+
+function unary<Req, Res>(target: GrpcTarget, method: UnaryMethod<Req, Res>): UnaryTransport<Req, Res> {
+  return async (request: Req, options: CallOptions) => {
+    const { result, attempts } = await withRetries(target.retry, options.deadline, options.signal, () =>
+      attemptOnce(target, method, request, options),
+    );
+    return { response: result, attempts };
+  };
+}
+
+function attemptOnce<Req, Res>(target: GrpcTarget, method: UnaryMethod<Req, Res>, request: Req, options: CallOptions): Promise<Res> {
+  const remaining = options.deadline - Date.now();
+  if (remaining <= 0) return Promise.reject(new DeadlineExceededError('search deadline passed before the model call'));
+  const metadata = new grpc.Metadata();
+  if (options.traceparent) metadata.set('traceparent', options.traceparent);
+  return new Promise<Res>((resolve, reject) => {
+    const call = method(request, metadata, { deadline: Date.now() + Math.min(target.timeoutMs, remaining) }, (err, response) => {
+      options.signal.removeEventListener('abort', onAbort);
+      if (err) reject(fromServiceError(err));
+      else resolve(response as Res);
+    });
+    const onAbort = () => call.cancel();
+    options.signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export interface GrpcModelTransport<Req, Res> {
+  transport: UnaryTransport<Req, Res>;
+  client: grpc.Client;
+}
+
+export function grpcPolicyTransport(target: GrpcTarget): GrpcModelTransport<ProposeRequest, ProposeResponse__Output> {
+  const client = new (arborV1().PolicyService)(target.address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+  return { client, transport: unary(target, (req, md, opts, cb) => client.Propose(req, md, opts, cb)) };
+}
+
+export function grpcValueTransport(target: GrpcTarget): GrpcModelTransport<EvaluateRequest, EvaluateResponse__Output> {
+  const client = new (arborV1().ValueService)(target.address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+  return { client, transport: unary(target, (req, md, opts, cb) => client.Evaluate(req, md, opts, cb)) };
+}
+
+export function grpcRewardTransport(target: GrpcTarget): GrpcModelTransport<ScoreRequest, ScoreResponse__Output> {
+  const client = new (arborV1().RewardService)(target.address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+  return { client, transport: unary(target, (req, md, opts, cb) => client.Score(req, md, opts, cb)) };
+}

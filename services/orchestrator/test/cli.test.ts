@@ -1,0 +1,138 @@
+// The `arbor` CLI as a user runs it: a spawned process, its exit code, stdout and stderr.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { getTask } from '@arbor/tasks';
+
+const BIN = fileURLToPath(new URL('../bin/arbor.js', import.meta.url));
+const countdown = getTask('countdown');
+
+function arbor(args: string[], timeout = 60_000) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout, env: { ...process.env, LOG_LEVEL: 'warn' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function isCorrect(numbers: string, answer: string, target = 24) {
+  return countdown.verifyAnswer({ task: 'countdown', question: numbers, params: { target: String(target) } }, answer);
+}
+
+describe('arbor solve', () => {
+  it('--json prints one object with a correct, checked expression', () => {
+    const { code, stdout, stderr } = arbor(['solve', '--numbers', '4 9 10 13', '--json']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.solved).toBe(true);
+    expect(isCorrect('4 9 10 13', out.answer)).toBe(true);
+    expect(out.steps).toHaveLength(3);
+    expect(out.steps[0]).toMatch(/^-?[\d/]+ [-+*/] -?[\d/]+ = -?[\d/]+ \(left: [-\d/ ]+\)$/);
+    expect(Object.keys(out.stats).sort()).toEqual(
+      ['cost_usd', 'expansions', 'input_tokens', 'model_calls', 'nodes', 'output_tokens', 'wall_ms'].sort(),
+    );
+    expect(out.stats.expansions).toBeGreaterThan(0);
+    expect(out.stop_reason).toMatch(/^[a-z_]+$/);
+    expect(out.trace_id).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('gives the same answer for the same seed, with each algorithm and a non-default target', () => {
+    for (const algo of ['bon', 'beam', 'mcts']) {
+      const a = JSON.parse(arbor(['solve', '--numbers', '2 3 5 7 11', '--target', '100', '--algo', algo, '--seed', '3', '--json']).stdout);
+      const b = JSON.parse(arbor(['solve', '--numbers', '2 3 5 7 11', '--target', '100', '--algo', algo, '--seed', '3', '--json']).stdout);
+      expect(a.answer).toBe(b.answer);
+      expect(a.stats.nodes).toBe(b.stats.nodes);
+      if (a.solved) expect(isCorrect('2 3 5 7 11', a.answer, 100)).toBe(true);
+    }
+  });
+
+  it('--budget caps expansions', () => {
+    const out = JSON.parse(arbor(['solve', '--numbers', '1 1 1 1', '--budget', '3', '--json']).stdout);
+    expect(out.solved).toBe(false);
+    expect(out.stats.expansions).toBeLessThanOrEqual(3);
+    expect(out.stop_reason).toBe('max_expansions');
+  });
+
+  it('--file solves every line and prints one JSON line per puzzle', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'arbor-cli-'));
+    const file = join(dir, 'puzzles.txt');
+    writeFileSync(file, '# hard ones\n4 9 10 13\n\n1 5 5 5\n3 3 8 8\n');
+    const { code, stdout } = arbor(['solve', '--file', file, '--json']);
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.puzzle)).toEqual(['4 9 10 13', '1 5 5 5', '3 3 8 8']);
+    for (const line of lines) expect(isCorrect(line.puzzle, line.answer)).toBe(line.solved);
+  });
+
+  it('--file without --json prints a summary table', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'arbor-cli-'));
+    const file = join(dir, 'puzzles.txt');
+    writeFileSync(file, '4 9 10 13\n1 1 1 1\n');
+    const { code, stdout } = arbor(['solve', '--file', file, '--budget', '20']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/puzzle\s+solved\s+answer\s+expansions\s+model calls\s+tokens\s+cost\s+ms/);
+    expect(stdout).toMatch(/solved 1\/2 \(50\.0%\)/);
+  });
+
+  it.each([
+    [['solve', '--numbers', '4 x 10'], /^arbor: --numbers: .*"x"/],
+    [['solve', '--numbers', ''], /^arbor: --numbers: /],
+    [['solve', '--numbers', '1 2 3 4 5 6 7'], /^arbor: --numbers: .*(6|seven|7)/],
+    [['solve', '--numbers', '4 9 10 13', '--budget', '-5'], /^arbor: --budget: must be between 1 and/],
+    [['solve', '--numbers', '4 9 10 13', '--algo', 'astar'], /^arbor: --algo: unknown value "astar"/],
+    [['solve', '--task', 'chess', '--numbers', '4 9 10 13'], /^arbor: --task: unknown value "chess"/],
+    [['solve', '--numbers', '4 9 10 13', '--frobnicate'], /^arbor: Unknown option '--frobnicate'/],
+    [['solve'], /^arbor: give exactly one of --numbers/],
+    [['solve', '--file', '/nonexistent/puzzles.txt'], /^arbor: --file: cannot read/],
+    [['frobnicate'], /^arbor: unknown command "frobnicate"/],
+  ])('rejects %j with one line and exit code 2', (args, message) => {
+    const { code, stderr, stdout } = arbor(args);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(message);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('reports an unreachable --server in one line with exit code 1', () => {
+    const { code, stderr } = arbor(['solve', '--numbers', '4 9 10 13', '--server', '127.0.0.1:1', '--deadline-ms', '2000']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^arbor: server 127\.0\.0\.1:1: (unavailable|deadline_exceeded): /);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('arbor serve', () => {
+  it('serves all on one address that arbor solve --server uses, and stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, [BIN, 'serve', 'all', '--listen', '127.0.0.1:0'], { env: { ...process.env, LOG_LEVEL: 'info' } });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const address = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no listening line in: ${stderr}`)), 30_000);
+      child.stderr.on('data', () => {
+        const match = /"address":"(127\.0\.0\.1:\d+)".*gRPC server listening/.exec(stderr);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      });
+    });
+    try {
+      const solved = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+        const client = spawn(process.execPath, [BIN, 'solve', '--numbers', '4 9 10 13', '--server', address, '--json']);
+        let stdout = '';
+        client.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+        client.on('exit', (code) => resolve({ code, stdout }));
+      });
+      expect(solved.code).toBe(0);
+      const out = JSON.parse(solved.stdout);
+      expect(isCorrect('4 9 10 13', out.answer)).toBe(true);
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(stderr).toMatch(/shutting down/);
+    }
+  });
+});

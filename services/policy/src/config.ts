@@ -1,0 +1,18 @@
+// Policy service configuration: parsed once from the environment (CLI flags are mapped onto the same names).
+import { env, readConfig, type EnvSource } from '@arbor/kit';
+
+export const POLICY_BACKENDS = ['embedded'] as const;
+export type PolicyBackendName = (typeof POLICY_BACKENDS)[number];
+
+export const policyConfigShape = {
+  ARBOR_POLICY_LISTEN: env.address('127.0.0.1:50052'),
+  ARBOR_POLICY_BACKEND: env.oneOf(POLICY_BACKENDS, 'embedded'),
+  /** Embedded backend: chance that a proposed step carries an arithmetic slip, as LLM steps sometimes do. */
+  ARBOR_POLICY_SLIP_RATE: env.number(0, 0, 1),
+};
+
+export type PolicyConfig = ReturnType<typeof readPolicyConfig>;
+
+export function readPolicyConfig(source: EnvSource = process.env) {
+  return readConfig(policyConfigShape, source);
+}

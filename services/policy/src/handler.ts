@@ -1,0 +1,27 @@
+// The Propose operation shared by every transport (gRPC, NATS, in-process): envelope checks, then the backend.
+import type { ProposeRequest__Output, ProposeResponse } from '@arbor/contracts';
+import { InvalidArgumentError } from '@arbor/kit/errors';
+import type { PolicyBackend } from './backend.js';
+
+/** More candidates than this in one call is a client bug, not a search. */
+export const MAX_CANDIDATES = 64;
+export const MAX_PREFIX_STEPS = 256;
+
+export class ProposeHandler {
+  constructor(private readonly backend: PolicyBackend) {}
+
+  async propose(request: ProposeRequest__Output, signal: AbortSignal): Promise<ProposeResponse> {
+    if (!request.problem) throw new InvalidArgumentError('problem', 'is required');
+    if (request.numCandidates < 1 || request.numCandidates > MAX_CANDIDATES) {
+      throw new InvalidArgumentError('num_candidates', `must be between 1 and ${MAX_CANDIDATES}, got ${request.numCandidates}`);
+    }
+    const steps = request.prefix?.steps.length ?? 0;
+    if (steps > MAX_PREFIX_STEPS) {
+      throw new InvalidArgumentError('prefix.steps', `at most ${MAX_PREFIX_STEPS} steps, got ${steps}`);
+    }
+    const started = performance.now();
+    const response = await this.backend.propose(request, signal);
+    if (response.usage && !response.usage.computeMs) response.usage.computeMs = performance.now() - started;
+    return response;
+  }
+}

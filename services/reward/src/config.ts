@@ -1,0 +1,15 @@
+// Reward service configuration: parsed once from the environment (CLI flags are mapped onto the same names).
+import { env, readConfig, type EnvSource } from '@arbor/kit';
+
+export const REWARD_BACKENDS = ['embedded'] as const;
+
+export const rewardConfigShape = {
+  ARBOR_REWARD_LISTEN: env.address('127.0.0.1:50054'),
+  ARBOR_REWARD_BACKEND: env.oneOf(REWARD_BACKENDS, 'embedded'),
+};
+
+export type RewardConfig = ReturnType<typeof readRewardConfig>;
+
+export function readRewardConfig(source: EnvSource = process.env) {
+  return readConfig(rewardConfigShape, source);
+}

@@ -1,10 +1,9 @@
-// Regenerates data/hardest-100.txt from the dataset code (run: npm run generate -w @arbor/tasks).
+// Regenerates src/countdown/hardest-100.generated.ts from the dataset code (run: npm run generate -w @arbor/tasks).
 import { writeFileSync } from 'node:fs';
-import { countdown } from '../src/index.js';
-
-const HARDEST_COUNT = 100;
-const HARDEST_FILE = new URL(`../data/hardest-${HARDEST_COUNT}.txt`, import.meta.url);
+// Imports the dataset module alone: the package index loads the generated file this script writes.
+import { hardestModuleText } from '../src/countdown/dataset.js';
 
 const started = performance.now();
-writeFileSync(HARDEST_FILE, countdown.hardestFileText(HARDEST_COUNT));
-console.log(`wrote ${HARDEST_FILE.pathname} in ${Math.round(performance.now() - started)} ms`);
+const target = new URL('../src/countdown/hardest-100.generated.ts', import.meta.url);
+writeFileSync(target, hardestModuleText(100));
+console.log(`wrote ${target.pathname} in ${Math.round(performance.now() - started)} ms`);

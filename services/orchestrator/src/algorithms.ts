@@ -23,14 +23,15 @@ export const DEFAULT_ALGORITHM: AlgorithmName = 'mcts';
  * (embedded models, slip 0, seeds 1..100):
  * - MCTS expands a node once, so a move the policy does not propose at that expansion is never tried.
  *   24 children cover the legal moves of a 4-number state; 4 solved 24/100, 16 solved 90, 24 solved 99
- *   (mean 15.5 expansions). Progressive widening will let this come down.
+ *   (mean 15.5 expansions); 256 simulations rather than 128 let the last few finish. Progressive widening
+ *   will let the width come down.
  * - Beam search ranks by the value estimate as well: the embedded process reward only says whether a step
  *   is valid, which cannot tell two valid beams apart.
  */
 export const SERVER_DEFAULTS = {
   bon: DEFAULTS.bon,
   beam: { ...DEFAULTS.beam, useValue: true },
-  mcts: { ...DEFAULTS.mcts, childrenPerNode: 24, simulations: 128 },
+  mcts: { ...DEFAULTS.mcts, childrenPerNode: 24, simulations: 256 },
 } as const;
 
 function pick<T>(value: T | undefined | null, zero: T, fallback: T): T {

@@ -1,14 +1,13 @@
-// The committed list data/hardest-100.txt, for callers (the demo) that want the hardest puzzles without the
-// ~2 s it takes to compute the dataset. The dataset test keeps the file equal to a fresh computation.
-import { readFileSync } from 'node:fs';
-
-const HARDEST_FILE = new URL('../../data/hardest-100.txt', import.meta.url);
+// The committed list of the hardest puzzles, for callers (the demo) that want them without the ~2 s it takes
+// to compute the dataset. It is a generated module rather than a data file so that it travels inside any
+// bundle; the dataset test keeps it equal to a fresh computation.
+import { HARDEST_100_TEXT } from './hardest-100.generated.js';
 
 let cached: ReadonlyArray<readonly number[]> | undefined;
 
 /** The 100 hardest 4-number puzzles (target 24), hardest first, each ascending. Read once per process. */
 export function bundledHardestPuzzles(): ReadonlyArray<readonly number[]> {
-  cached ??= parseHardestFile(readFileSync(HARDEST_FILE, 'utf8'));
+  cached ??= parseHardestFile(HARDEST_100_TEXT);
   return cached;
 }
 

@@ -13,6 +13,7 @@ export {
   countdownDataset,
   enumeratePuzzles,
   hardestFileText,
+  hardestModuleText,
   hardestPuzzles,
   type DatasetEntry,
 } from './dataset.js';

@@ -94,7 +94,9 @@ export function buildRequest(task: string, puzzle: Puzzle, settings: SolveSettin
       ...(settings.deadlineMs !== undefined && { deadlineMs: settings.deadlineMs }),
       ...(settings.maxTokens !== undefined && { maxTokens: settings.maxTokens }),
     },
-    seed: String(settings.seed),
+    // Each puzzle of a file gets its own seed (S, S+1, ...): the runs stay reproducible without reusing one
+    // random stream for every puzzle.
+    seed: String(settings.seed + index),
   };
 }
 
@@ -211,7 +213,7 @@ Options:
   --budget N              at most N expansions (policy calls) per puzzle
   --deadline-ms N         wall-clock limit per puzzle (server default 120000)
   --max-tokens N          token limit per puzzle
-  --seed S                search seed (default 1); the same seed gives the same tree
+  --seed S                search seed (default 1; puzzle i of a file uses S+i); the same seed gives the same tree
   --server HOST:PORT      a running orchestrator (arbor serve orchestrator|all)
   --slip-rate R           embedded policy's chance of an arithmetic slip per step, 0..1 (default 0)
   --concurrency N         puzzles searched at once with --file (default 1)

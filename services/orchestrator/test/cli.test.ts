@@ -103,36 +103,101 @@ describe('arbor solve', () => {
   });
 });
 
+interface ServerProcess {
+  address: string;
+  stderr: () => string;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Spawns `arbor serve ...` and waits for its "listening" log line to learn the bound address. */
+async function spawnServer(args: string[]): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], { env: { ...process.env, LOG_LEVEL: 'info' } });
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const address = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no listening line in: ${stderr}`)), 30_000);
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const match = /"address":"(127\.0\.0\.1:\d+)".*gRPC server listening/.exec(stderr);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.on('exit', () => reject(new Error(`server exited early: ${stderr}`)));
+  });
+  return {
+    address,
+    stderr: () => stderr,
+    stop() {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+function solveAgainst(address: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const client = spawn(process.execPath, [BIN, 'solve', '--numbers', '4 9 10 13', '--server', address, '--json']);
+    let stdout = '';
+    let stderr = '';
+    client.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    client.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    client.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 describe('arbor serve', () => {
   it('serves all on one address that arbor solve --server uses, and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, [BIN, 'serve', 'all', '--listen', '127.0.0.1:0'], { env: { ...process.env, LOG_LEVEL: 'info' } });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const address = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no listening line in: ${stderr}`)), 30_000);
-      child.stderr.on('data', () => {
-        const match = /"address":"(127\.0\.0\.1:\d+)".*gRPC server listening/.exec(stderr);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      });
-    });
+    const server = await spawnServer(['all', '--listen', '127.0.0.1:0']);
     try {
-      const solved = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-        const client = spawn(process.execPath, [BIN, 'solve', '--numbers', '4 9 10 13', '--server', address, '--json']);
-        let stdout = '';
-        client.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-        client.on('exit', (code) => resolve({ code, stdout }));
-      });
+      const solved = await solveAgainst(server.address);
+      expect(solved.stderr).toBe('');
+      expect(solved.code).toBe(0);
+      expect(isCorrect('4 9 10 13', JSON.parse(solved.stdout).answer)).toBe(true);
+    } finally {
+      expect(await server.stop()).toBe(0);
+      expect(server.stderr()).toMatch(/shutting down/);
+    }
+  });
+
+  it('runs the four services as separate processes talking gRPC', async () => {
+    const models = await Promise.all(['policy', 'value', 'reward'].map((name) => spawnServer([name, '--listen', '127.0.0.1:0'])));
+    const [policy, value, reward] = models as [ServerProcess, ServerProcess, ServerProcess];
+    const orchestrator = await spawnServer([
+      'orchestrator',
+      '--listen',
+      '127.0.0.1:0',
+      '--policy-address',
+      policy.address,
+      '--value-address',
+      value.address,
+      '--reward-address',
+      reward.address,
+    ]);
+    try {
+      const solved = await solveAgainst(orchestrator.address);
       expect(solved.code).toBe(0);
       const out = JSON.parse(solved.stdout);
       expect(isCorrect('4 9 10 13', out.answer)).toBe(true);
+      // The orchestrator really depends on the policy process: without it the search cannot expand.
+      expect(await policy.stop()).toBe(0);
+      const without = await solveAgainst(orchestrator.address);
+      expect(without.code).toBe(0);
+      expect(JSON.parse(without.stdout)).toMatchObject({ solved: false, stop_reason: 'model_unavailable' });
     } finally {
-      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
-      expect(stderr).toMatch(/shutting down/);
+      expect(await orchestrator.stop()).toBe(0);
+      for (const model of [value, reward]) expect(await model.stop()).toBe(0);
     }
+  });
+
+  it('refuses a bad configuration at start with a message naming the variable', () => {
+    const result = spawnSync(process.execPath, [BIN, 'serve', 'policy'], {
+      encoding: 'utf8',
+      env: { ...process.env, ARBOR_POLICY_SLIP_RATE: '2', ARBOR_POLICY_LISTEN: '127.0.0.1:0' },
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^arbor: invalid configuration: ARBOR_POLICY_SLIP_RATE: expected a number between 0 and 1 \(got "2"\)/);
   });
 });

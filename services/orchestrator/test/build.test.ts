@@ -1,0 +1,30 @@
+// `npm run build` bundles the CLI into dist/arbor.mjs, which must run on plain node (no tsx), as in an image.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { getTask } from '@arbor/tasks';
+
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const bundle = fileURLToPath(new URL('../dist/arbor.mjs', import.meta.url));
+
+beforeAll(() => {
+  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: packageDir, stdio: 'pipe' });
+});
+
+describe('the bundled CLI', () => {
+  it('solves a puzzle with plain node', () => {
+    const result = spawnSync(process.execPath, [bundle, 'solve', '--numbers', '3 3 8 8', '--json'], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const out = JSON.parse(result.stdout);
+    expect(out.solved).toBe(true);
+    expect(getTask('countdown').verifyAnswer({ task: 'countdown', question: '3 3 8 8', params: {} }, out.answer)).toBe(true);
+  });
+
+  it('runs the demo from the bundled puzzle list', () => {
+    const result = spawnSync(process.execPath, [bundle, 'demo', '--count', '2'], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/2 3 5 12/);
+    expect(result.stdout).toMatch(/solved \d\/2/);
+  });
+});

@@ -36,6 +36,22 @@ export function applyOp(a: Rational, op: Op, b: Rational): Rational | null {
   }
 }
 
+/**
+ * Whether one of the six ordered operations on x and y gives the target exactly: the whole of a two-number
+ * state's search, cheap enough for heuristics to use as an exact check.
+ */
+export function combinesTo(x: Rational, y: Rational, target: Rational): boolean {
+  for (const [a, b] of [
+    [x, y],
+    [y, x],
+  ] as const) {
+    for (const op of OPS) {
+      if (applyOp(a, op, b)?.equals(target) === true) return true;
+    }
+  }
+  return false;
+}
+
 export function precedence(op: Op): number {
   return op === '+' || op === '-' ? 1 : 2;
 }

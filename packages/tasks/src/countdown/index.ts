@@ -1,5 +1,5 @@
 // The countdown (Game of 24) domain: parsing, step checking, move generation, answers, solver and dataset.
-export { OPS, applyOp, normalizeOp, type Op } from './arithmetic.js';
+export { OPS, applyOp, combinesTo, normalizeOp, type Op } from './arithmetic.js';
 export { checkAnswer, type AnswerFailure, type AnswerVerdict } from './answer.js';
 export { bundledHardestPuzzles, parseHardestFile } from './bundled.js';
 export { checkStep, type StepFailure, type StepVerdict } from './check.js';

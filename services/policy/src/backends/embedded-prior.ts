@@ -31,21 +31,9 @@ export function movePrior(move: countdown.Move, target: Rational): number {
   } else if (!zero && target.n !== 0n) {
     score += DISTANCE * Math.min(3, Math.abs(Math.log2(Math.abs(r.valueOf() / target.valueOf()))));
   }
-  if (move.next.length === 2 && finishesInOne(move.next[0] as Rational, move.next[1] as Rational, target)) {
+  if (move.next.length === 2 && countdown.combinesTo(move.next[0] as Rational, move.next[1] as Rational, target)) {
     score += FINISHES_NEXT;
   }
   return score;
 }
 
-/** Whether one of the six operations on x, y gives the target exactly. */
-export function finishesInOne(x: Rational, y: Rational, target: Rational): boolean {
-  for (const [a, b] of [
-    [x, y],
-    [y, x],
-  ] as const) {
-    for (const op of countdown.OPS) {
-      if (countdown.applyOp(a, op, b)?.equals(target) === true) return true;
-    }
-  }
-  return false;
-}

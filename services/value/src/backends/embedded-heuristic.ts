@@ -26,7 +26,7 @@ export function estimateValue(puzzle: countdown.CountdownPuzzle, steps: readonly
     case 1:
       return (state[0] as Rational).equals(target) ? 1 : 0;
     case 2:
-      return finishesInOne(state[0] as Rational, state[1] as Rational, target) ? 1 : 0;
+      return countdown.combinesTo(state[0] as Rational, state[1] as Rational, target) ? 1 : 0;
     case 3:
       return threeNumbers(state, target);
     default:
@@ -46,7 +46,7 @@ function threeNumbers(state: State, target: Rational): number {
   let ways = 0;
   for (const move of countdown.legalMoves(state)) {
     if (!countdown.isInteger(move.result)) continue;
-    if (finishesInOne(move.next[0] as Rational, move.next[1] as Rational, target)) ways++;
+    if (countdown.combinesTo(move.next[0] as Rational, move.next[1] as Rational, target)) ways++;
   }
   if (ways > 0) return THREE_BASE + THREE_SPAN * (1 - 0.5 ** ways);
   return state.every(countdown.isInteger) ? THREE_DEAD : THREE_BLIND;
@@ -91,15 +91,3 @@ function looksTooSmall(state: State, target: Rational): boolean {
   return ceiling < target.n;
 }
 
-/** Whether one of the six operations on x, y gives the target exactly. */
-export function finishesInOne(x: Rational, y: Rational, target: Rational): boolean {
-  for (const [a, b] of [
-    [x, y],
-    [y, x],
-  ] as const) {
-    for (const op of countdown.OPS) {
-      if (countdown.applyOp(a, op, b)?.equals(target) === true) return true;
-    }
-  }
-  return false;
-}

@@ -1,3 +1,4 @@
 // Arbor's wire contracts: the protos loaded for grpc-js, and the TypeScript types generated from them.
 export * from './load.js';
 export * from './types.js';
+export * from './nats.js';

@@ -40,7 +40,7 @@ export interface RunningGrpcServer {
   port: number;
   /** HOST:PORT as bound. */
   address: string;
-  /** Health of every registered service and of the server as a whole (""). */
+  /** Health of every registered service and of the server as a whole (""); always NOT_SERVING once draining. */
   setServing(serving: boolean): void;
   /** NOT_SERVING, then a graceful shutdown that waits at most `graceMs` before forcing. */
   shutdown(graceMs?: number): Promise<void>;
@@ -70,8 +70,11 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   const host = options.address.slice(0, options.address.lastIndexOf(':'));
   const address = `${host}:${port}`;
 
+  let draining = false;
   const setServing = (serving: boolean) => {
-    for (const name of names) health.setStatus(name, serving ? 'SERVING' : 'NOT_SERVING');
+    // Once draining, nothing (e.g. a NATS reconnect) may advertise the server as SERVING again.
+    const status: ServingStatus = serving && !draining ? 'SERVING' : 'NOT_SERVING';
+    for (const name of names) health.setStatus(name, status);
   };
   setServing(true);
   logger.info({ address, services: options.services.map((s) => s.name) }, 'gRPC server listening');
@@ -79,6 +82,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   let stopping: Promise<void> | undefined;
   const shutdown = (graceMs = 10_000) => {
     stopping ??= new Promise<void>((resolve) => {
+      draining = true;
       setServing(false);
       const timer = setTimeout(() => {
         logger.warn({ graceMs }, 'graceful shutdown timed out; forcing');

@@ -13,3 +13,4 @@ export {
 export { unaryHandler, serverStreamHandler, logCallError, type CallContext } from './handlers.js';
 export { onShutdownSignals, type StopHook } from './shutdown.js';
 export { checkHealth, listServices, type HealthStatus } from './grpc-probes.js';
+export * from './nats/index.js';

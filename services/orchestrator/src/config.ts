@@ -1,7 +1,7 @@
 // Orchestrator configuration: where each model service is and how to reach it, timeouts, and search limits.
 import { env, readConfig, type EnvSource } from '@arbor/kit';
 
-export const TRANSPORTS = ['inproc', 'grpc'] as const;
+export const TRANSPORTS = ['inproc', 'grpc', 'nats'] as const;
 
 export const orchestratorConfigShape = {
   ARBOR_ORCHESTRATOR_LISTEN: env.address('127.0.0.1:50051'),
@@ -17,6 +17,10 @@ export const orchestratorConfigShape = {
   ARBOR_VALUE_TIMEOUT_MS: env.integer(30_000, 1, 3_600_000),
   ARBOR_REWARD_TIMEOUT_MS: env.integer(30_000, 1, 3_600_000),
   ARBOR_MODEL_MAX_ATTEMPTS: env.integer(3, 1, 10),
+  /** NATS server(s) for the nats transport, comma-separated. */
+  NATS_URL: env.string(''),
+  /** Model calls in flight at once across all searches of this orchestrator. */
+  ARBOR_MAX_CALLS_IN_FLIGHT: env.integer(256, 1, 100_000),
   ARBOR_SEARCH_DEADLINE_MS: env.integer(120_000, 1, 3_600_000),
   ARBOR_SEARCH_MAX_DEADLINE_MS: env.integer(600_000, 1, 3_600_000),
   ARBOR_MAX_TREE_NODES: env.integer(100_000, 1, 10_000_000),

@@ -6,7 +6,10 @@ import { createValueBackend, EvaluateHandler, readValueConfig } from '@arbor/val
 import { createRewardBackend, readRewardConfig, ScoreHandler } from '@arbor/reward';
 import type { OrchestratorConfig } from './config.js';
 import { grpcPolicyTransport, grpcRewardTransport, grpcValueTransport } from './transport/grpc.js';
+import { limitInFlight, Semaphore } from './transport/in-flight.js';
 import { inprocTransports } from './transport/inproc.js';
+import { NatsLink } from './transport/nats-link.js';
+import { natsPolicyTransport, natsRewardTransport, natsValueTransport } from './transport/nats.js';
 import { DEFAULT_RETRY } from './transport/retry.js';
 import type { ModelTransports } from './transport/types.js';
 import { SearchRunner } from './search-runner.js';
@@ -14,11 +17,27 @@ import { SearchRunner } from './search-runner.js';
 export interface Stack {
   transports: ModelTransports;
   runner: SearchRunner;
+  /** Set when a service is reached over NATS: the caller connects it (see serve.ts) and drains it on exit. */
+  nats?: NatsLink;
+  /** Model calls in flight right now, across all searches. */
+  callsInFlight: () => number;
 }
 
-export function buildTransports(config: OrchestratorConfig, env: EnvSource): ModelTransports {
+export function usesNats(config: OrchestratorConfig): boolean {
+  return [config.ARBOR_POLICY_TRANSPORT, config.ARBOR_VALUE_TRANSPORT, config.ARBOR_REWARD_TRANSPORT].includes('nats');
+}
+
+export function buildTransports(config: OrchestratorConfig, env: EnvSource, link?: NatsLink): ModelTransports {
   const retry = { ...DEFAULT_RETRY, maxAttempts: config.ARBOR_MODEL_MAX_ATTEMPTS };
   const clients: { close(): void }[] = [];
+  const natsOptions = () => {
+    if (!link) throw new Error('a NATS transport needs a NatsLink');
+    return {
+      link,
+      retry,
+      timeoutsMs: { propose: config.ARBOR_POLICY_TIMEOUT_MS, evaluate: config.ARBOR_VALUE_TIMEOUT_MS, score: config.ARBOR_REWARD_TIMEOUT_MS },
+    };
+  };
 
   // Each service's own config is read only when it runs in this process, so a bad ARBOR_POLICY_* setting
   // is reported by the process that uses it.
@@ -34,12 +53,15 @@ export function buildTransports(config: OrchestratorConfig, env: EnvSource): Mod
   };
   const propose =
     inproc.propose ??
+    (config.ARBOR_POLICY_TRANSPORT === 'nats' ? natsPolicyTransport(natsOptions()) : undefined) ??
     viaGrpc(grpcPolicyTransport({ address: config.ARBOR_POLICY_ADDRESS, timeoutMs: config.ARBOR_POLICY_TIMEOUT_MS, retry }));
   const evaluate =
     inproc.evaluate ??
+    (config.ARBOR_VALUE_TRANSPORT === 'nats' ? natsValueTransport(natsOptions()) : undefined) ??
     viaGrpc(grpcValueTransport({ address: config.ARBOR_VALUE_ADDRESS, timeoutMs: config.ARBOR_VALUE_TIMEOUT_MS, retry }));
   const score =
     inproc.score ??
+    (config.ARBOR_REWARD_TRANSPORT === 'nats' ? natsRewardTransport(natsOptions()) : undefined) ??
     viaGrpc(grpcRewardTransport({ address: config.ARBOR_REWARD_ADDRESS, timeoutMs: config.ARBOR_REWARD_TIMEOUT_MS, retry }));
 
   return {
@@ -53,7 +75,9 @@ export function buildTransports(config: OrchestratorConfig, env: EnvSource): Mod
 }
 
 export function buildStack(config: OrchestratorConfig, env: EnvSource, logger: Logger): Stack {
-  const transports = buildTransports(config, env);
+  const nats = usesNats(config) ? new NatsLink() : undefined;
+  const semaphore = new Semaphore(config.ARBOR_MAX_CALLS_IN_FLIGHT);
+  const transports = limitInFlight(buildTransports(config, env, nats), semaphore);
   const runner = new SearchRunner({
     transports,
     logger,
@@ -65,5 +89,5 @@ export function buildStack(config: OrchestratorConfig, env: EnvSource, logger: L
     },
     maxConcurrentSearches: config.ARBOR_MAX_CONCURRENT_SEARCHES,
   });
-  return { transports, runner };
+  return { transports, runner, ...(nats && { nats }), callsInFlight: () => semaphore.inFlight };
 }

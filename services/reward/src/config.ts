@@ -5,6 +5,10 @@ export const REWARD_BACKENDS = ['embedded'] as const;
 
 export const rewardConfigShape = {
   ARBOR_REWARD_LISTEN: env.address('127.0.0.1:50054'),
+  /** When set, the service also answers on its NATS subject, in its queue group (comma-separated URLs). */
+  NATS_URL: env.string(''),
+  /** Calls this replica works on at once over NATS; more are answered UNAVAILABLE so the caller retries elsewhere. */
+  ARBOR_REWARD_MAX_IN_FLIGHT: env.integer(32, 1, 100_000),
   ARBOR_REWARD_BACKEND: env.oneOf(REWARD_BACKENDS, 'embedded'),
 };
 

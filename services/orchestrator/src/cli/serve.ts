@@ -1,13 +1,14 @@
 // `arbor serve`: runs one or more services in this process, each on its own gRPC address.
-import { createLogger, onShutdownSignals, readConfig, type RunningGrpcServer, type StopHook } from '@arbor/kit';
-import { createPolicyBackend, ProposeHandler, readPolicyConfig, startPolicyServer } from '@arbor/policy';
-import { createValueBackend, EvaluateHandler, readValueConfig, startValueServer } from '@arbor/value';
-import { createRewardBackend, readRewardConfig, ScoreHandler, startRewardServer } from '@arbor/reward';
+import { ConfigError, createLogger, onShutdownSignals, readConfig, type RunningGrpcServer, type StopHook } from '@arbor/kit';
+import { createPolicyBackend, ProposeHandler, readPolicyConfig, servePolicyOnNats, startPolicyServer } from '@arbor/policy';
+import { createValueBackend, EvaluateHandler, readValueConfig, serveValueOnNats, startValueServer } from '@arbor/value';
+import { createRewardBackend, readRewardConfig, ScoreHandler, serveRewardOnNats, startRewardServer } from '@arbor/reward';
 import { orchestratorConfigShape, TRANSPORTS } from '../config.js';
 import { startSearchServer } from '../server.js';
 import { buildStack } from '../stack.js';
 import { choiceFlag, integerFlag, numberFlag, parseFlags } from './args.js';
 import type { CliIO } from './io.js';
+import { attachNats } from './nats-attach.js';
 import { UsageError } from './usage-error.js';
 
 export const SERVICE_NAMES = ['policy', 'value', 'reward', 'orchestrator', 'all'] as const;
@@ -19,6 +20,7 @@ const SERVE_FLAGS = {
   'value-address': { type: 'string' },
   'reward-address': { type: 'string' },
   transport: { type: 'string' },
+  'nats-url': { type: 'string' },
   'slip-rate': { type: 'string' },
   'grace-ms': { type: 'string' },
   'log-level': { type: 'string' },
@@ -52,13 +54,16 @@ function environmentFor(names: ServiceName[], values: Record<string, string | bo
   if (str('reward-address') !== undefined) env.ARBOR_REWARD_ADDRESS = str('reward-address');
   const slip = numberFlag('slip-rate', str('slip-rate'), 0, 1);
   if (slip !== undefined) env.ARBOR_POLICY_SLIP_RATE = String(slip);
+  if (str('nats-url') !== undefined) env.NATS_URL = str('nats-url');
 
-  // `all` keeps the model services inside the orchestrator; a lone orchestrator reaches them over gRPC.
-  const transport = choiceFlag('transport', str('transport'), TRANSPORTS) ?? (names.includes('all') ? 'inproc' : undefined);
+  // `all` keeps the model services inside the orchestrator; a lone orchestrator reaches them over NATS when
+  // NATS_URL is set, else over gRPC.
+  const transport =
+    choiceFlag('transport', str('transport'), TRANSPORTS) ?? (names.includes('all') ? 'inproc' : undefined);
   for (const service of ['POLICY', 'VALUE', 'REWARD']) {
     const key = `ARBOR_${service}_TRANSPORT`;
     if (transport !== undefined) env[key] = transport;
-    else env[key] ??= 'grpc';
+    else env[key] ??= env.NATS_URL ? 'nats' : 'grpc';
   }
   return env;
 }
@@ -67,6 +72,7 @@ export async function startServices(names: ServiceName[], env: CliIO['env'], log
   const servers: RunningGrpcServer[] = [];
   const cleanups: StopHook[] = [];
   const unique = [...new Set(names)];
+  const graceMs = Number(env.ARBOR_SHUTDOWN_GRACE_MS ?? 10_000);
   try {
     for (const name of unique) {
       const logger = createLogger(name === 'all' ? 'orchestrator' : name, { level: logLevel });
@@ -74,30 +80,62 @@ export async function startServices(names: ServiceName[], env: CliIO['env'], log
         const config = readPolicyConfig(env);
         const handler = new ProposeHandler(createPolicyBackend(config));
         servers.push(await startPolicyServer({ address: config.ARBOR_POLICY_LISTEN, handler, logger }));
+        if (config.NATS_URL) {
+          const nats = attachNats({ url: config.NATS_URL, name: 'arbor-policy', logger, onConnected: (nc) =>
+            servePolicyOnNats({ nc, handler, logger, maxInFlight: config.ARBOR_POLICY_MAX_IN_FLIGHT }) });
+          cleanups.push(() => nats.stop(graceMs));
+        }
       } else if (name === 'value') {
         const config = readValueConfig(env);
         const handler = new EvaluateHandler(createValueBackend(config));
         servers.push(await startValueServer({ address: config.ARBOR_VALUE_LISTEN, handler, logger }));
+        if (config.NATS_URL) {
+          const nats = attachNats({ url: config.NATS_URL, name: 'arbor-value', logger, onConnected: (nc) =>
+            serveValueOnNats({ nc, handler, logger, maxInFlight: config.ARBOR_VALUE_MAX_IN_FLIGHT }) });
+          cleanups.push(() => nats.stop(graceMs));
+        }
       } else if (name === 'reward') {
         const config = readRewardConfig(env);
         const handler = new ScoreHandler(createRewardBackend(config));
         servers.push(await startRewardServer({ address: config.ARBOR_REWARD_LISTEN, handler, logger }));
+        if (config.NATS_URL) {
+          const nats = attachNats({ url: config.NATS_URL, name: 'arbor-reward', logger, onConnected: (nc) =>
+            serveRewardOnNats({ nc, handler, logger, maxInFlight: config.ARBOR_REWARD_MAX_IN_FLIGHT }) });
+          cleanups.push(() => nats.stop(graceMs));
+        }
       } else {
         const config = readConfig(orchestratorConfigShape, env);
         const stack = buildStack(config, env, logger);
-        cleanups.push(() => stack.runner.cancelAll(), () => stack.transports.close());
-        servers.push(await startSearchServer({ address: config.ARBOR_ORCHESTRATOR_LISTEN, runner: stack.runner, logger }));
+        const server = await startSearchServer({ address: config.ARBOR_ORCHESTRATOR_LISTEN, runner: stack.runner, logger });
+        servers.push(server);
+        const link = stack.nats;
+        if (link) {
+          if (!config.NATS_URL) throw new ConfigError('NATS_URL: required when a model service is reached over NATS');
+          // Not SERVING until NATS answers: without it no search can make a model call.
+          server.setServing(false);
+          const nats = attachNats({
+            url: config.NATS_URL,
+            name: 'arbor-orchestrator',
+            logger,
+            onConnected: (nc) => link.set(nc),
+            onConnectedChange: (connected) => server.setServing(connected),
+          });
+          cleanups.push(() => nats.stop(graceMs));
+        }
+        cleanups.unshift(() => stack.runner.cancelAll());
+        cleanups.push(() => stack.transports.close());
       }
     }
   } catch (err) {
     for (const server of servers) server.server.forceShutdown();
+    for (const cleanup of cleanups) await cleanup();
     throw err;
   }
-  const graceMs = Number(env.ARBOR_SHUTDOWN_GRACE_MS ?? 10_000);
   return {
     servers,
     async stop() {
-      // Drain every server at once (health goes NOT_SERVING first), then cancel whatever is still running.
+      // Drain every gRPC server at once (health goes NOT_SERVING first), then stop the rest in order:
+      // cancel searches still running, stop serving on NATS and drain it, close clients.
       await Promise.all(servers.map((s) => s.shutdown(graceMs)));
       for (const cleanup of cleanups) await cleanup();
     },
@@ -124,13 +162,9 @@ export async function serveCommand(args: string[], io: CliIO): Promise<number> {
 
   const running = await startServices(names, env, logLevel);
   const logger = createLogger('arbor', { level: logLevel });
-  await new Promise<void>((resolve) => {
-    onShutdownSignals(logger, [() => running.stop()], (code) => {
-      process.exitCode = code;
-      resolve();
-    });
-  });
-  return Number(process.exitCode ?? 0);
+  const code = await new Promise<number>((resolve) => onShutdownSignals(logger, [() => running.stop()], resolve));
+  // A daemon that has drained everything exits here, even if a NATS connection attempt is still pending.
+  process.exit(code);
 }
 
 export const SERVE_HELP = `Usage: arbor serve <policy|value|reward|orchestrator|all>... [options]
@@ -142,7 +176,9 @@ Default addresses: orchestrator 127.0.0.1:50051, policy :50052, value :50053, re
 Options:
   --listen HOST:PORT        address of the one service named (the orchestrator's with "all"); port 0 picks one
   --policy-address H:P      where the orchestrator finds the policy service (also --value-, --reward-address)
-  --transport inproc|grpc   how the orchestrator reaches the model services
+  --transport inproc|grpc|nats  how the orchestrator reaches the model services (default: nats when
+                            NATS_URL is set, else grpc; inproc for "all")
+  --nats-url URL            NATS server(s); model services then also serve on their NATS subjects
   --slip-rate R             embedded policy's arithmetic slip rate, 0..1 (default 0)
   --grace-ms N              how long a shutdown waits for calls in flight before forcing (default 10000)
   --log-level LEVEL         pino level (default info)

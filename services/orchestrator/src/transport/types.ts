@@ -33,4 +33,4 @@ export interface ModelTransports {
   close(): Promise<void>;
 }
 
-export type TransportKind = 'inproc' | 'grpc';
+export type TransportKind = 'inproc' | 'grpc' | 'nats';

@@ -1,0 +1,32 @@
+// The NATS side of the contracts (DESIGN.md): one subject and one queue group per model RPC, and the headers
+// a request and its reply carry. Payloads are the same protobuf bytes as over gRPC.
+
+export const NATS_SUBJECTS = {
+  propose: 'arbor.v1.policy.propose',
+  evaluate: 'arbor.v1.value.evaluate',
+  score: 'arbor.v1.reward.score',
+} as const;
+
+/** Replicas of one service share a queue group, so each request reaches exactly one of them. */
+export const NATS_QUEUE_GROUPS = {
+  propose: 'arbor.v1.policy',
+  evaluate: 'arbor.v1.value',
+  score: 'arbor.v1.reward',
+} as const;
+
+export const NATS_HEADERS = {
+  /** W3C trace context. */
+  traceparent: 'traceparent',
+  tracestate: 'tracestate',
+  /** Absolute deadline, epoch milliseconds; a responder drops a request already past it. */
+  deadline: 'arbor-deadline',
+  /** Idempotency key; retries carry the same id and the reply echoes it. */
+  callId: 'arbor-call-id',
+  /** On an error reply: the gRPC status code name, e.g. INVALID_ARGUMENT. */
+  status: 'arbor-status',
+  /** On an error reply: the message for the caller. */
+  message: 'arbor-message',
+} as const;
+
+/** DESIGN.md: the app-level cap on one model message, below NATS's default 1 MiB max_payload. */
+export const MAX_MODEL_MESSAGE_BYTES = 256 * 1024;

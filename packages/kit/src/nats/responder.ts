@@ -1,0 +1,123 @@
+// Serves one model RPC on its NATS subject as a member of the service's queue group: the same handler and
+// protobuf bytes as over gRPC, errors as replies with status headers, deadlines honoured, and a cap on calls
+// in flight so one slow replica cannot hoard work.
+import { headers as natsHeaders, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import type { MethodDefinition } from '@grpc/proto-loader';
+import { MAX_MODEL_MESSAGE_BYTES, NATS_HEADERS } from '@arbor/contracts';
+import { DeadlineExceededError, InvalidArgumentError, ResourceExhaustedError, UnavailableError } from '../errors.js';
+import { statusName, toGrpcStatus } from '../grpc-status.js';
+import { logCallError } from '../handlers.js';
+import type { Logger } from '../logger.js';
+
+export interface NatsResponderOptions<Req, ReqOut, Res, ResOut> {
+  nc: NatsConnection;
+  subject: string;
+  queue: string;
+  method: MethodDefinition<Req, Res, ReqOut, ResOut>;
+  /** Proto name of the request message, for error messages. */
+  requestType: string;
+  handle: (request: ReqOut, signal: AbortSignal) => Promise<Res>;
+  logger: Logger;
+  /** Calls this replica works on at once; more are answered UNAVAILABLE so the caller retries elsewhere. */
+  maxInFlight: number;
+  maxMessageBytes?: number;
+}
+
+export interface NatsResponderStats {
+  served: number;
+  failed: number;
+  /** Requests dropped unanswered because their deadline had passed. */
+  expired: number;
+  /** Requests refused because the replica was at its in-flight cap. */
+  refused: number;
+  inFlight: number;
+}
+
+export interface NatsResponder {
+  readonly stats: NatsResponderStats;
+  /** Stops taking requests, then waits (at most `graceMs`) for the ones in flight to be answered. */
+  stop(graceMs: number): Promise<void>;
+}
+
+function replyError(msg: Msg, callId: string, err: unknown): void {
+  const { code, details } = toGrpcStatus(err);
+  const h = natsHeaders();
+  h.set(NATS_HEADERS.status, statusName(code));
+  h.set(NATS_HEADERS.message, details);
+  if (callId) h.set(NATS_HEADERS.callId, callId);
+  msg.respond(new Uint8Array(0), { headers: h });
+}
+
+export function serveOnNats<Req, ReqOut, Res, ResOut>(options: NatsResponderOptions<Req, ReqOut, Res, ResOut>): NatsResponder {
+  const { nc, method, logger } = options;
+  const maxBytes = options.maxMessageBytes ?? MAX_MODEL_MESSAGE_BYTES;
+  const stats: NatsResponderStats = { served: 0, failed: 0, expired: 0, refused: 0, inFlight: 0 };
+  const pending = new Set<Promise<void>>();
+
+  const serve = async (msg: Msg): Promise<void> => {
+    const callId = msg.headers?.get(NATS_HEADERS.callId) ?? '';
+    const deadline = Number(msg.headers?.get(NATS_HEADERS.deadline) || 0);
+    if (deadline > 0 && Date.now() >= deadline) {
+      // The caller has given up on this attempt; doing the work would only burn model time.
+      stats.expired++;
+      logger.debug({ subject: options.subject, callId }, 'dropped a request past its deadline');
+      return;
+    }
+    if (stats.inFlight >= options.maxInFlight) {
+      stats.refused++;
+      replyError(msg, callId, new UnavailableError(`replica busy: ${stats.inFlight} calls in flight (cap ${options.maxInFlight})`));
+      return;
+    }
+    stats.inFlight++;
+    const controller = new AbortController();
+    const timer = deadline > 0 ? setTimeout(() => controller.abort(new DeadlineExceededError('call deadline passed')), deadline - Date.now()) : undefined;
+    try {
+      if (msg.data.length > maxBytes) {
+        throw new ResourceExhaustedError(`request is ${msg.data.length} bytes; the cap is ${maxBytes}`);
+      }
+      let request: ReqOut;
+      try {
+        request = method.requestDeserialize(Buffer.from(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength));
+      } catch (err) {
+        throw new InvalidArgumentError('payload', `not a valid ${options.requestType}`, { cause: err });
+      }
+      const response = method.responseSerialize(await options.handle(request, controller.signal));
+      if (response.length > maxBytes) throw new ResourceExhaustedError(`response is ${response.length} bytes; the cap is ${maxBytes}`);
+      const h = natsHeaders();
+      if (callId) h.set(NATS_HEADERS.callId, callId);
+      msg.respond(response, { headers: h });
+      stats.served++;
+    } catch (err) {
+      stats.failed++;
+      logCallError(logger, options.subject, err);
+      replyError(msg, callId, err);
+    } finally {
+      clearTimeout(timer);
+      stats.inFlight--;
+    }
+  };
+
+  const subscription: Subscription = nc.subscribe(options.subject, {
+    queue: options.queue,
+    callback: (err, msg) => {
+      if (err) {
+        logger.error({ err, subject: options.subject }, 'NATS subscription error');
+        return;
+      }
+      if (!msg.reply) return; // Not a request: nobody to answer.
+      const task = serve(msg).catch((e: unknown) => logger.error({ err: e }, 'NATS responder failed'));
+      pending.add(task);
+      void task.finally(() => pending.delete(task));
+    },
+  });
+  logger.info({ subject: options.subject, queue: options.queue, maxInFlight: options.maxInFlight }, 'serving on NATS');
+
+  return {
+    stats,
+    async stop(graceMs: number) {
+      await subscription.drain();
+      const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
+      await Promise.race([Promise.all([...pending]), grace]);
+    },
+  };
+}

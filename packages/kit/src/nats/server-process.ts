@@ -1,0 +1,112 @@
+// A local nats-server process for `arbor up` and for tests on a machine with no NATS running: find out whether
+// a server answers at a URL, and start (and restart, and stop) one of our own on a free loopback port.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { connect as connectTcp, createServer } from 'node:net';
+import { UnavailableError } from '../errors.js';
+
+/** True when something at `url` speaks NATS (sends an INFO line) within `timeoutMs`. */
+export function natsAnswers(url: string, timeoutMs = 1_000): Promise<boolean> {
+  const { hostname, port } = new URL(url.includes('://') ? url : `nats://${url}`);
+  return new Promise((resolve) => {
+    const socket = connectTcp({ host: hostname.replace(/^\[|\]$/g, ''), port: Number(port || 4222) });
+    const done = (answer: boolean) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(answer);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    socket.once('data', (chunk) => done(chunk.toString('utf8').startsWith('INFO')));
+    socket.once('error', () => done(false));
+  });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface NatsServerProcess {
+  url: string;
+  port: number;
+  /** Stops the server (SIGTERM, then SIGKILL after a second). */
+  stop(): Promise<void>;
+  /** Stops it and starts it again on the same port, as an operator restarting NATS would. */
+  restart(): Promise<void>;
+}
+
+export interface StartNatsOptions {
+  /** The nats-server binary; default `nats-server` on PATH. */
+  binary?: string;
+  port?: number;
+  /** How long to wait for the server to answer. */
+  readyTimeoutMs?: number;
+  /** Extra arguments, e.g. ['--max_payload', '2MB']. */
+  args?: string[];
+}
+
+async function waitUntilAnswering(url: string, child: ChildProcess, timeoutMs: number, output: () => string): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new UnavailableError(`nats-server exited with code ${child.exitCode}: ${output().trim()}`);
+    if (await natsAnswers(url, 200)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new UnavailableError(`nats-server did not answer at ${url} within ${timeoutMs} ms: ${output().trim()}`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 1_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Starts nats-server on 127.0.0.1 (a free port unless given) and waits until it answers. */
+export async function startNatsServer(options: StartNatsOptions = {}): Promise<NatsServerProcess> {
+  const binary = options.binary ?? 'nats-server';
+  const port = options.port ?? (await freePort());
+  const url = `nats://127.0.0.1:${port}`;
+  const timeout = options.readyTimeoutMs ?? 10_000;
+  let child: ChildProcess;
+  let output = '';
+
+  const launch = async () => {
+    output = '';
+    child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), ...(options.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-4_000)));
+    child.stderr?.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-4_000)));
+    const spawnError = new Promise<never>((_, reject) =>
+      child.once('error', (err: NodeJS.ErrnoException) =>
+        reject(
+          new UnavailableError(
+            err.code === 'ENOENT' ? `${binary} is not installed (Debian: apt-get install nats-server)` : `cannot start ${binary}: ${err.message}`,
+          ),
+        ),
+      ),
+    );
+    await Promise.race([waitUntilAnswering(url, child, timeout, () => output), spawnError]);
+  };
+
+  await launch();
+  return {
+    url,
+    port,
+    stop: () => stopChild(child),
+    async restart() {
+      await stopChild(child);
+      await launch();
+    },
+  };
+}

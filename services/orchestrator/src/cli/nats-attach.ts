@@ -1,0 +1,48 @@
+// Connects a service to NATS in the background: start-up never blocks on NATS, the service begins answering
+// on NATS once connected, and stop() drains what it started.
+import { connectNats, type Logger, type NatsConnection } from '@arbor/kit';
+
+export interface NatsAttachment {
+  /** Stops serving (waiting at most graceMs for calls in flight), then drains the connection. */
+  stop(graceMs: number): Promise<void>;
+}
+
+export function attachNats(options: {
+  url: string;
+  name: string;
+  logger: Logger;
+  /** Called once, when the first connection is made; returns what stop() must stop first. */
+  onConnected: (nc: NatsConnection) => { stop(graceMs: number): Promise<void> } | void;
+  onConnectedChange?: (connected: boolean) => void;
+}): NatsAttachment {
+  let stopped = false;
+  let connected: NatsConnection | undefined;
+  let started: { stop(graceMs: number): Promise<void> } | void;
+  const connection = connectNats({
+    url: options.url,
+    name: options.name,
+    logger: options.logger,
+    onConnectedChange: (connected) => {
+      if (!stopped) options.onConnectedChange?.(connected);
+    },
+  }).then((nc) => {
+    if (stopped) {
+      void nc.close();
+      return undefined;
+    }
+    connected = nc;
+    started = options.onConnected(nc);
+    return nc;
+  });
+  connection.catch((err: unknown) => options.logger.error({ err, url: options.url }, 'cannot connect to NATS'));
+
+  return {
+    async stop(graceMs: number) {
+      stopped = true;
+      // A connection still being attempted is abandoned; the caller exits the process after stop().
+      if (!connected) return;
+      await started?.stop(graceMs);
+      await connected.drain();
+    },
+  };
+}

@@ -14,6 +14,20 @@ export const NATS_QUEUE_GROUPS = {
   score: 'arbor.v1.reward',
 } as const;
 
+export type NatsOperation = keyof typeof NATS_SUBJECTS;
+
+/**
+ * Subject and queue group of an operation. A namespace (e.g. "staging" or a test's random id) prefixes both,
+ * so several Arbor stacks can share one NATS server without answering each other's calls.
+ */
+export function natsRoute(operation: NatsOperation, namespace = ''): { subject: string; queue: string } {
+  const prefix = namespace ? `${namespace}.` : '';
+  return { subject: prefix + NATS_SUBJECTS[operation], queue: prefix + NATS_QUEUE_GROUPS[operation] };
+}
+
+/** A namespace is one or more NATS tokens: letters, digits, - and _, separated by dots. */
+export const NATS_NAMESPACE_PATTERN = /^([A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*)?$/;
+
 export const NATS_HEADERS = {
   /** W3C trace context. */
   traceparent: 'traceparent',

@@ -1,6 +1,7 @@
 // Configuration from the environment, parsed once at start. A bad value stops the process with a message
 // that names the variable, instead of failing later somewhere deep in a call.
 import { z } from 'zod';
+import { NATS_NAMESPACE_PATTERN } from '@arbor/contracts';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -56,6 +57,7 @@ export const env = {
       .default(fallback),
   oneOf: <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
     z.enum(values, { error: `expected one of ${values.join(', ')}` }).default(fallback as never),
+  natsNamespace: () => z.string().regex(NATS_NAMESPACE_PATTERN, 'expected NATS tokens (letters, digits, - _) separated by dots').default(''),
   boolean: (fallback: boolean) =>
     z
       .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })

@@ -14,3 +14,4 @@ export { unaryHandler, serverStreamHandler, logCallError, type CallContext } fro
 export { onShutdownSignals, type StopHook } from './shutdown.js';
 export { checkHealth, listServices, type HealthStatus } from './grpc-probes.js';
 export * from './nats/index.js';
+export { sleep } from './sleep.js';

@@ -19,6 +19,8 @@ export const orchestratorConfigShape = {
   ARBOR_MODEL_MAX_ATTEMPTS: env.integer(3, 1, 10),
   /** NATS server(s) for the nats transport, comma-separated. */
   NATS_URL: env.string(''),
+  /** Prefix of the NATS subjects and queue groups, so stacks sharing one NATS server stay apart. */
+  ARBOR_NATS_NAMESPACE: env.natsNamespace(),
   /** Model calls in flight at once across all searches of this orchestrator. */
   ARBOR_MAX_CALLS_IN_FLIGHT: env.integer(256, 1, 100_000),
   ARBOR_SEARCH_DEADLINE_MS: env.integer(120_000, 1, 3_600_000),

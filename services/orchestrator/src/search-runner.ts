@@ -1,10 +1,18 @@
 // The SearchService's domain: validates a request, runs the search over the model transports, keeps the
 // trees for GetTree and the running searches for CancelSearch. No gRPC in here.
 import { randomUUID } from 'node:crypto';
-import type { Problem, SearchProgress, SearchRequest__Output, SearchResult, Tree } from '@arbor/contracts';
+import { arborV1, MAX_MODEL_MESSAGE_BYTES, type Problem, type SearchProgress, type SearchRequest__Output, type SearchResult, type Tree } from '@arbor/contracts';
 import { runSearch, validateBudget, type SearchOutcome, type TreeSnapshot } from '@arbor/search';
 import { getTask, type ProblemLike } from '@arbor/tasks';
-import { FailedPreconditionError, InvalidArgumentError, NotFoundError, ResourceExhaustedError } from '@arbor/kit/errors';
+import {
+  FailedPreconditionError,
+  InvalidArgumentError,
+  isArborError,
+  NotFoundError,
+  ResourceExhaustedError,
+  UnavailableError,
+  type ErrorKind,
+} from '@arbor/kit/errors';
 import type { Logger } from '@arbor/kit';
 import { algorithmFromRequest } from './algorithms.js';
 import { budgetFromRequest, DEFAULT_BUDGET_LIMITS, type BudgetLimits } from './budget.js';
@@ -37,6 +45,22 @@ interface RunningSearch {
 
 const SEARCH_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** Error kinds that mean a model service could not answer, as opposed to refusing the request. */
+const OUTAGE_KINDS: ReadonlySet<ErrorKind> = new Set(['unavailable', 'deadline_exceeded', 'internal', 'cancelled']);
+
+/**
+ * Every model call carries the problem, so a problem that cannot fit in a model message (DESIGN.md: 256 KiB)
+ * is refused before the search starts rather than failing on its first call.
+ */
+const MAX_PROBLEM_BYTES = MAX_MODEL_MESSAGE_BYTES / 2;
+
+function checkProblemSize(problem: Problem): void {
+  const bytes = arborV1().PolicyService.service.Propose.requestSerialize({ problem }).length;
+  if (bytes > MAX_PROBLEM_BYTES) {
+    throw new ResourceExhaustedError(`problem: ${bytes} bytes encoded; at most ${MAX_PROBLEM_BYTES} fit in a model message with room for the trajectory`);
+  }
+}
+
 function toProblemLike(problem: Problem): ProblemLike {
   return { task: problem.task ?? '', question: problem.question ?? '', params: { ...(problem.params ?? {}) } };
 }
@@ -68,6 +92,7 @@ export class SearchRunner {
 
   async search(request: SearchRequest__Output, options: RunOptions = {}): Promise<SearchResult> {
     if (!request.problem) throw new InvalidArgumentError('problem', 'is required');
+    checkProblemSize(request.problem);
     const problem = toProblemLike(request.problem);
     const task = getTask(problem.task);
     task.validateProblem(problem);
@@ -117,6 +142,17 @@ export class SearchRunner {
         },
       });
       const wallMs = performance.now() - started;
+      if (outcome.stopReason === 'model_unavailable' && outcome.answer === '') {
+        // A model service that refused the request itself (bad argument, message too large) is the caller's
+        // problem, not an outage: pass its domain error on unchanged.
+        if (isArborError(outcome.error) && !OUTAGE_KINDS.has(outcome.error.kind)) throw outcome.error;
+        // Nothing to return but a failure: say so with a status callers and retries understand.
+        this.options.logger.warn({ searchId, traceId: trace.traceId, err: outcome.error }, 'search stopped: model service unavailable');
+        // The underlying error (addresses, transport details) goes to the log above, not to the caller.
+        throw new UnavailableError(
+          `model service unavailable; search ${searchId} stopped after ${outcome.stats.expansions} expansions with no answer`,
+        );
+      }
       const solved = outcome.answer !== '' && task.verifyAnswer(problem, outcome.answer);
       this.remember(searchId, treeToWire(searchId, outcome.tree));
       this.options.logger.info(

@@ -34,6 +34,7 @@ export function buildTransports(config: OrchestratorConfig, env: EnvSource, link
     if (!link) throw new Error('a NATS transport needs a NatsLink');
     return {
       link,
+      namespace: config.ARBOR_NATS_NAMESPACE,
       retry,
       timeoutsMs: { propose: config.ARBOR_POLICY_TIMEOUT_MS, evaluate: config.ARBOR_VALUE_TIMEOUT_MS, score: config.ARBOR_REWARD_TIMEOUT_MS },
     };

@@ -184,8 +184,9 @@ describe('arbor serve', () => {
       // The orchestrator really depends on the policy process: without it the search cannot expand.
       expect(await policy.stop()).toBe(0);
       const without = await solveAgainst(orchestrator.address);
-      expect(without.code).toBe(0);
-      expect(JSON.parse(without.stdout)).toMatchObject({ solved: false, stop_reason: 'model_unavailable' });
+      expect(without.code).toBe(1);
+      expect(without.stdout).toBe('');
+      expect(without.stderr).toMatch(/^arbor: server 127\.0\.0\.1:\d+: unavailable: model service unavailable; search .* stopped after \d+ expansions with no answer$/m);
     } finally {
       expect(await orchestrator.stop()).toBe(0);
       for (const model of [value, reward]) expect(await model.stop()).toBe(0);

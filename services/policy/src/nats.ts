@@ -1,14 +1,13 @@
 // Serves Propose on NATS (subject arbor.v1.policy.propose), in the queue group every policy replica shares.
-import { arborV1, NATS_QUEUE_GROUPS, NATS_SUBJECTS } from '@arbor/contracts';
+import { arborV1, natsRoute } from '@arbor/contracts';
 import { serveOnNats, type Logger, type NatsConnection, type NatsResponder } from '@arbor/kit';
 import type { ProposeHandler } from './handler.js';
 
-export function servePolicyOnNats(options: { nc: NatsConnection; handler: ProposeHandler; logger: Logger; maxInFlight: number }): NatsResponder {
+export function servePolicyOnNats(options: { nc: NatsConnection; handler: ProposeHandler; logger: Logger; maxInFlight: number; namespace?: string }): NatsResponder {
   const { handler } = options;
   return serveOnNats({
     nc: options.nc,
-    subject: NATS_SUBJECTS.propose,
-    queue: NATS_QUEUE_GROUPS.propose,
+    ...natsRoute('propose', options.namespace),
     method: arborV1().PolicyService.service.Propose,
     requestType: 'arbor.v1.ProposeRequest',
     handle: (request, signal) => handler.propose(request, signal),

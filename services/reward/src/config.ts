@@ -7,8 +7,12 @@ export const rewardConfigShape = {
   ARBOR_REWARD_LISTEN: env.address('127.0.0.1:50054'),
   /** When set, the service also answers on its NATS subject, in its queue group (comma-separated URLs). */
   NATS_URL: env.string(''),
+  /** Prefix of the NATS subjects and queue groups, so stacks sharing one NATS server stay apart. */
+  ARBOR_NATS_NAMESPACE: env.natsNamespace(),
   /** Calls this replica works on at once over NATS; more are answered UNAVAILABLE so the caller retries elsewhere. */
   ARBOR_REWARD_MAX_IN_FLIGHT: env.integer(32, 1, 100_000),
+  /** Embedded backend: a fixed delay before each answer, to simulate a model server's latency. */
+  ARBOR_REWARD_EMBEDDED_LATENCY_MS: env.integer(0, 0, 600_000),
   ARBOR_REWARD_BACKEND: env.oneOf(REWARD_BACKENDS, 'embedded'),
 };
 

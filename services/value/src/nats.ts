@@ -1,14 +1,13 @@
 // Serves Evaluate on NATS (subject arbor.v1.value.evaluate), in the queue group every value replica shares.
-import { arborV1, NATS_QUEUE_GROUPS, NATS_SUBJECTS } from '@arbor/contracts';
+import { arborV1, natsRoute } from '@arbor/contracts';
 import { serveOnNats, type Logger, type NatsConnection, type NatsResponder } from '@arbor/kit';
 import type { EvaluateHandler } from './handler.js';
 
-export function serveValueOnNats(options: { nc: NatsConnection; handler: EvaluateHandler; logger: Logger; maxInFlight: number }): NatsResponder {
+export function serveValueOnNats(options: { nc: NatsConnection; handler: EvaluateHandler; logger: Logger; maxInFlight: number; namespace?: string }): NatsResponder {
   const { handler } = options;
   return serveOnNats({
     nc: options.nc,
-    subject: NATS_SUBJECTS.evaluate,
-    queue: NATS_QUEUE_GROUPS.evaluate,
+    ...natsRoute('evaluate', options.namespace),
     method: arborV1().ValueService.service.Evaluate,
     requestType: 'arbor.v1.EvaluateRequest',
     handle: (request, signal) => handler.evaluate(request, signal),

@@ -112,12 +112,19 @@ export function serveOnNats<Req, ReqOut, Res, ResOut>(options: NatsResponderOpti
   });
   logger.info({ subject: options.subject, queue: options.queue, maxInFlight: options.maxInFlight }, 'serving on NATS');
 
+  let stopping: Promise<void> | undefined;
   return {
     stats,
-    async stop(graceMs: number) {
-      await subscription.drain();
-      const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
-      await Promise.race([Promise.all([...pending]), grace]);
+    stop(graceMs: number) {
+      stopping ??= (async () => {
+        if (!subscription.isClosed()) {
+          // Draining needs the server; with NATS down, stop taking messages at once instead.
+          await subscription.drain().catch(() => subscription.unsubscribe());
+        }
+        const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
+        await Promise.race([Promise.all([...pending]), grace]);
+      })();
+      return stopping;
     },
   };
 }

@@ -110,3 +110,17 @@ export async function startNatsServer(options: StartNatsOptions = {}): Promise<N
     },
   };
 }
+
+export interface LocalNats {
+  url: string;
+  /** True when we started the server (and stop() stops it). */
+  started: boolean;
+  stop(): Promise<void>;
+}
+
+/** NATS at `url` (default NATS_URL) when it answers, else a nats-server of our own on a free loopback port. */
+export async function localNats(url = process.env.NATS_URL): Promise<LocalNats> {
+  if (url && (await natsAnswers(url))) return { url, started: false, stop: async () => {} };
+  const server = await startNatsServer();
+  return { url: server.url, started: true, stop: () => server.stop() };
+}

@@ -1,10 +1,12 @@
-// The `arbor` command: dispatches to serve / solve / demo, and turns every failure into one clear line.
+// The `arbor` command: dispatches to serve / solve / demo / bench, and turns every failure into one clear line.
 import { ConfigError } from '@arbor/kit';
 import { ArborError, InvalidArgumentError } from '@arbor/kit/errors';
+import { benchCommand, BENCH_HELP } from '../bench/command.js';
 import { demoCommand, DEMO_HELP } from './demo.js';
 import type { CliIO } from './io.js';
 import { serveCommand, SERVE_HELP } from './serve.js';
 import { solveCommand, SOLVE_HELP } from './solve.js';
+import { upCommand, UP_HELP } from './up.js';
 import { UsageError } from './usage-error.js';
 
 const HELP = `Usage: arbor <command> [options]
@@ -13,6 +15,8 @@ Commands:
   solve     solve countdown / Game-of-24 puzzles by tree search
   demo      solve the hardest generated puzzles and print a results table (npm start)
   serve     run services: policy, value, reward, orchestrator, or all
+  bench     run the benchmarks (b1, b2) against their baselines and write JSON results (npm run bench)
+  up        run a local multi-process stack (NATS, model replicas, orchestrator) until Ctrl-C
   help      show help for a command: arbor help solve
 
 Run arbor <command> --help for its options.
@@ -22,9 +26,11 @@ const COMMANDS: Record<string, (args: string[], io: CliIO) => Promise<number>> =
   solve: solveCommand,
   demo: demoCommand,
   serve: serveCommand,
+  up: upCommand,
+  bench: benchCommand,
 };
 
-const HELPS: Record<string, string> = { solve: SOLVE_HELP, demo: DEMO_HELP, serve: SERVE_HELP };
+const HELPS: Record<string, string> = { solve: SOLVE_HELP, demo: DEMO_HELP, serve: SERVE_HELP, up: UP_HELP, bench: BENCH_HELP };
 
 /** Exit codes: 0 done, 1 failed at run time (a service unavailable, ...), 2 bad usage or input. */
 export async function main(argv: string[], io: CliIO): Promise<number> {

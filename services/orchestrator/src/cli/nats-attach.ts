@@ -42,7 +42,13 @@ export function attachNats(options: {
       // A connection still being attempted is abandoned; the caller exits the process after stop().
       if (!connected) return;
       await started?.stop(graceMs);
-      await connected.drain();
+      try {
+        await connected.drain();
+      } catch (err) {
+        // Draining needs the server; when NATS is down there is nothing left to flush, so just close.
+        options.logger.warn({ err }, 'NATS drain failed; closing the connection');
+        await connected.close();
+      }
     },
   };
 }

@@ -82,7 +82,7 @@ export async function startServices(names: ServiceName[], env: CliIO['env'], log
         servers.push(await startPolicyServer({ address: config.ARBOR_POLICY_LISTEN, handler, logger }));
         if (config.NATS_URL) {
           const nats = attachNats({ url: config.NATS_URL, name: 'arbor-policy', logger, onConnected: (nc) =>
-            servePolicyOnNats({ nc, handler, logger, maxInFlight: config.ARBOR_POLICY_MAX_IN_FLIGHT }) });
+            servePolicyOnNats({ nc, handler, logger, maxInFlight: config.ARBOR_POLICY_MAX_IN_FLIGHT, namespace: config.ARBOR_NATS_NAMESPACE }) });
           cleanups.push(() => nats.stop(graceMs));
         }
       } else if (name === 'value') {
@@ -91,7 +91,7 @@ export async function startServices(names: ServiceName[], env: CliIO['env'], log
         servers.push(await startValueServer({ address: config.ARBOR_VALUE_LISTEN, handler, logger }));
         if (config.NATS_URL) {
           const nats = attachNats({ url: config.NATS_URL, name: 'arbor-value', logger, onConnected: (nc) =>
-            serveValueOnNats({ nc, handler, logger, maxInFlight: config.ARBOR_VALUE_MAX_IN_FLIGHT }) });
+            serveValueOnNats({ nc, handler, logger, maxInFlight: config.ARBOR_VALUE_MAX_IN_FLIGHT, namespace: config.ARBOR_NATS_NAMESPACE }) });
           cleanups.push(() => nats.stop(graceMs));
         }
       } else if (name === 'reward') {
@@ -100,7 +100,7 @@ export async function startServices(names: ServiceName[], env: CliIO['env'], log
         servers.push(await startRewardServer({ address: config.ARBOR_REWARD_LISTEN, handler, logger }));
         if (config.NATS_URL) {
           const nats = attachNats({ url: config.NATS_URL, name: 'arbor-reward', logger, onConnected: (nc) =>
-            serveRewardOnNats({ nc, handler, logger, maxInFlight: config.ARBOR_REWARD_MAX_IN_FLIGHT }) });
+            serveRewardOnNats({ nc, handler, logger, maxInFlight: config.ARBOR_REWARD_MAX_IN_FLIGHT, namespace: config.ARBOR_NATS_NAMESPACE }) });
           cleanups.push(() => nats.stop(graceMs));
         }
       } else {

@@ -7,7 +7,7 @@ import {
   arborV1,
   MAX_MODEL_MESSAGE_BYTES,
   NATS_HEADERS,
-  NATS_SUBJECTS,
+  natsRoute,
   type EvaluateRequest,
   type EvaluateResponse__Output,
   type ProposeRequest,
@@ -111,18 +111,19 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 
 export interface NatsTransportOptions {
   link: NatsLink;
+  namespace?: string;
   timeoutsMs: { propose: number; evaluate: number; score: number };
   retry: RetryPolicy;
 }
 
 export function natsPolicyTransport(o: NatsTransportOptions): UnaryTransport<ProposeRequest, ProposeResponse__Output> {
-  return natsUnary({ link: o.link, subject: NATS_SUBJECTS.propose, timeoutMs: o.timeoutsMs.propose, retry: o.retry }, arborV1().PolicyService.service.Propose);
+  return natsUnary({ link: o.link, subject: natsRoute('propose', o.namespace).subject, timeoutMs: o.timeoutsMs.propose, retry: o.retry }, arborV1().PolicyService.service.Propose);
 }
 
 export function natsValueTransport(o: NatsTransportOptions): UnaryTransport<EvaluateRequest, EvaluateResponse__Output> {
-  return natsUnary({ link: o.link, subject: NATS_SUBJECTS.evaluate, timeoutMs: o.timeoutsMs.evaluate, retry: o.retry }, arborV1().ValueService.service.Evaluate);
+  return natsUnary({ link: o.link, subject: natsRoute('evaluate', o.namespace).subject, timeoutMs: o.timeoutsMs.evaluate, retry: o.retry }, arborV1().ValueService.service.Evaluate);
 }
 
 export function natsRewardTransport(o: NatsTransportOptions): UnaryTransport<ScoreRequest, ScoreResponse__Output> {
-  return natsUnary({ link: o.link, subject: NATS_SUBJECTS.score, timeoutMs: o.timeoutsMs.score, retry: o.retry }, arborV1().RewardService.service.Score);
+  return natsUnary({ link: o.link, subject: natsRoute('score', o.namespace).subject, timeoutMs: o.timeoutsMs.score, retry: o.retry }, arborV1().RewardService.service.Score);
 }

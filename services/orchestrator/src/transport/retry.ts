@@ -1,4 +1,5 @@
 // Bounded retries with full-jitter backoff, never past the search deadline.
+import { sleep } from '@arbor/kit';
 import { DeadlineExceededError, isArborError, RETRYABLE_KINDS } from '@arbor/kit/errors';
 
 export interface RetryPolicy {
@@ -13,21 +14,6 @@ export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 50, max
 /** Full jitter (AWS architecture blog): uniform in [0, min(cap, base * 2^attempt)). */
 export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
   return random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**

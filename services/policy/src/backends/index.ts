@@ -1,4 +1,5 @@
 // Picks the policy backend named by configuration.
+import { sleep } from '@arbor/kit';
 import type { PolicyBackend } from '../backend.js';
 import type { PolicyConfig } from '../config.js';
 import { createEmbeddedPolicy } from './embedded.js';
@@ -6,6 +7,21 @@ import { createEmbeddedPolicy } from './embedded.js';
 export function createPolicyBackend(config: PolicyConfig): PolicyBackend {
   switch (config.ARBOR_POLICY_BACKEND) {
     case 'embedded':
-      return createEmbeddedPolicy({ slipRate: config.ARBOR_POLICY_SLIP_RATE });
+      return withLatency(createEmbeddedPolicy({ slipRate: config.ARBOR_POLICY_SLIP_RATE }), config.ARBOR_POLICY_EMBEDDED_LATENCY_MS);
   }
+}
+
+/**
+ * Makes an embedded backend answer after a fixed delay, to stand in for a model server's latency in
+ * benchmarks and failure tests (a replica killed mid-call needs calls that take time).
+ */
+function withLatency(backend: PolicyBackend, latencyMs: number): PolicyBackend {
+  if (latencyMs <= 0) return backend;
+  return {
+    name: backend.name,
+    async propose(request, signal) {
+      await sleep(latencyMs, signal);
+      return backend.propose(request, signal);
+    },
+  };
 }

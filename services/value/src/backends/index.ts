@@ -1,4 +1,5 @@
 // Picks the value backend named by configuration.
+import { sleep } from '@arbor/kit';
 import type { ValueBackend } from '../backend.js';
 import type { ValueConfig } from '../config.js';
 import { createEmbeddedValue } from './embedded.js';
@@ -6,6 +7,21 @@ import { createEmbeddedValue } from './embedded.js';
 export function createValueBackend(config: ValueConfig): ValueBackend {
   switch (config.ARBOR_VALUE_BACKEND) {
     case 'embedded':
-      return createEmbeddedValue();
+      return withLatency(createEmbeddedValue(), config.ARBOR_VALUE_EMBEDDED_LATENCY_MS);
   }
+}
+
+/**
+ * Makes an embedded backend answer after a fixed delay, to stand in for a model server's latency in
+ * benchmarks and failure tests (a replica killed mid-call needs calls that take time).
+ */
+function withLatency(backend: ValueBackend, latencyMs: number): ValueBackend {
+  if (latencyMs <= 0) return backend;
+  return {
+    name: backend.name,
+    async evaluate(request, signal) {
+      await sleep(latencyMs, signal);
+      return backend.evaluate(request, signal);
+    },
+  };
 }

@@ -1,0 +1,89 @@
+// `arbor bench [b1|b2|all] [--quick] [--out DIR]`: runs the benchmarks of BENCHMARKS.md that exist so far,
+// prints a table per benchmark and writes <out>/<name>.json for comparison with later runs.
+import { createLogger } from '@arbor/kit';
+import { parseFlags } from '../cli/args.js';
+import type { CliIO } from '../cli/io.js';
+import { UsageError } from '../cli/usage-error.js';
+import { b1Table, runB1 } from './b1-transport.js';
+import { b2Table, runB2 } from './b2-overhead.js';
+import { openBenchNats } from './nats-env.js';
+import { describeMachine, writeResult } from './report.js';
+
+const BENCHMARKS = ['b1', 'b2'] as const;
+type BenchName = (typeof BENCHMARKS)[number];
+
+const BENCH_FLAGS = {
+  quick: { type: 'boolean' },
+  out: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const BENCH_DEFAULT_OUT = 'bench-results';
+
+function selected(positionals: string[]): BenchName[] {
+  if (positionals.length > 1) throw new UsageError(`expected at most one benchmark name, got ${positionals.join(' ')}`);
+  const name = positionals[0] ?? 'all';
+  if (name === 'all') return [...BENCHMARKS];
+  if ((BENCHMARKS as readonly string[]).includes(name)) return [name as BenchName];
+  throw new UsageError(`unknown benchmark "${name}"; expected one of ${BENCHMARKS.join(', ')}, all`);
+}
+
+export async function benchCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseFlags(args, BENCH_FLAGS, true);
+  if (values.help) {
+    io.stdout.write(BENCH_HELP);
+    return 0;
+  }
+  const names = selected(positionals);
+  const quick = values.quick ?? false;
+  const out = values.out ?? BENCH_DEFAULT_OUT;
+  if (out.trim() === '') throw new UsageError('--out: expected a directory');
+  // Services log at info by default; here that would bury the tables.
+  const logger = createLogger('arbor-bench', { level: io.env.LOG_LEVEL ?? 'warn' });
+  const progress = (line: string) => io.stderr.write(`bench: ${line}\n`);
+
+  const machine = describeMachine();
+  io.stdout.write(`Arbor benchmarks${quick ? ' (quick smoke run; numbers are not comparable)' : ''}: ${machine.cpus} CPUs (${machine.cpuModel}), Node ${machine.node}\n`);
+  const nats = await openBenchNats(io.env.NATS_URL, logger, (line) => io.stdout.write(`${line}\n`));
+  let failed = false;
+  try {
+    for (const name of names) {
+      io.stdout.write('\n');
+      if (name === 'b1') {
+        const result = await runB1({ nats, logger, quick, progress });
+        io.stdout.write(`${b1Table(result)}\n`);
+        io.stdout.write(`wrote ${await writeResult(out, 'b1', result)}\n`);
+      } else {
+        const result = await runB2({ nats, logger, quick, progress });
+        io.stdout.write(`${b2Table(result)}\n`);
+        io.stdout.write(`wrote ${await writeResult(out, 'b2', result)}\n`);
+        if (result.failure !== undefined) {
+          // The JSON is written first so the failing run can be inspected.
+          io.stderr.write(`arbor bench: B2 FAILED: ${result.failure}\n`);
+          failed = true;
+        }
+      }
+    }
+  } finally {
+    await nats.close();
+  }
+  return failed ? 1 : 0;
+}
+
+export const BENCH_HELP = `Usage: arbor bench [b1|b2|all] [--quick] [--out DIR]
+
+Runs the benchmarks of BENCHMARKS.md (default: all), each against its baseline in the same run, prints a
+table of ratios and absolute numbers, and writes DIR/<name>.json (default DIR: ${BENCH_DEFAULT_OUT}/).
+
+  b1        transport tax: Arbor's NATS and gRPC model paths vs raw request/reply (p50, p99, req/s)
+  b2        overhead per expansion: beam search 8x8 to depth 8 over NATS vs in-process, t = 0, 10, 50 ms
+
+Options:
+  --quick       a short smoke run (seconds; for CI), with fewer calls and t = 0, 10 ms only
+  --out DIR     where to write the JSON results
+  -h, --help    show this help
+
+NATS: uses NATS_URL when it answers on a loopback address, else starts nats-server on a free loopback port.
+Targets are printed beside the ratios; a missed target does not fail the command (benchmarks are not tests).
+Exit codes: 0 done, 1 a benchmark failed (e.g. B2's trees differ), 2 bad usage.
+`;

@@ -1,0 +1,81 @@
+// The NATS server the benchmarks talk to: the one at NATS_URL when it answers on a loopback address, else a
+// nats-server of our own on a free loopback port, stopped at the end. Two connections, as in a deployment:
+// one for the caller (orchestrator side) and one for the responders (model-service side).
+import { randomBytes } from 'node:crypto';
+import { connectNats, natsAnswers, startNatsServer, type Logger, type NatsConnection, type NatsServerProcess } from '@arbor/kit';
+import { UnavailableError } from '@arbor/kit/errors';
+
+export interface BenchNats {
+  url: string;
+  /** Where the server came from, for the JSON. */
+  source: 'NATS_URL' | 'started';
+  client: NatsConnection;
+  server: NatsConnection;
+  /** A prefix for every subject of this run, so a shared NATS server never routes our calls to a live stack. */
+  namespace: string;
+  close(): Promise<void>;
+}
+
+const CONNECT_TIMEOUT_MS = 10_000;
+
+function isLoopback(url: string): boolean {
+  try {
+    const host = new URL(url.includes('://') ? url : `nats://${url}`).hostname.replace(/^\[|\]$/g, '');
+    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  } catch {
+    return false;
+  }
+}
+
+/** connectNats waits for the first connect indefinitely (right for a service); a benchmark must not. */
+async function connectBounded(url: string, name: string, logger: Logger): Promise<NatsConnection> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new UnavailableError(`no NATS connection to ${url} within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([connectNats({ url, name, logger }), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Chooses (or starts) the server and connects; `note` receives one line on what was chosen and why. */
+export async function openBenchNats(envUrl: string | undefined, logger: Logger, note: (line: string) => void): Promise<BenchNats> {
+  const urls = (envUrl ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  let started: NatsServerProcess | undefined;
+  let url: string;
+  if (urls.length > 0 && urls.every(isLoopback) && (await natsAnswers(urls[0]!))) {
+    url = urls.join(',');
+    note(`NATS: using NATS_URL ${url}`);
+  } else {
+    if (urls.length > 0) {
+      const why = urls.every(isLoopback) ? 'does not answer' : 'is not a loopback address';
+      note(`NATS: NATS_URL ${urls.join(',')} ${why}; starting a local nats-server instead`);
+    }
+    started = await startNatsServer();
+    url = started.url;
+    if (urls.length === 0) note(`NATS: started nats-server at ${url}`);
+  }
+  try {
+    const client = await connectBounded(url, 'arbor-bench-client', logger);
+    const server = await connectBounded(url, 'arbor-bench-services', logger).catch(async (err: unknown) => {
+      await client.close();
+      throw err;
+    });
+    return {
+      url,
+      source: started ? 'started' : 'NATS_URL',
+      client,
+      server,
+      namespace: `bench-${randomBytes(4).toString('hex')}`,
+      async close() {
+        await Promise.allSettled([client.drain(), server.drain()]);
+        await started?.stop();
+      },
+    };
+  } catch (err) {
+    await started?.stop();
+    throw err;
+  }
+}

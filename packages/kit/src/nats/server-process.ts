@@ -84,7 +84,12 @@ export async function startNatsServer(options: StartNatsOptions = {}): Promise<N
 
   const launch = async () => {
     output = '';
-    child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), ...(options.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group: a terminal's Ctrl-C goes to the supervisor, which stops NATS last, after the
+    // services that use it have drained.
+    child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), ...(options.args ?? [])], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     child.stdout?.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-4_000)));
     child.stderr?.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-4_000)));
     const spawnError = new Promise<never>((_, reject) =>

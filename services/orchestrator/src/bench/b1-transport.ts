@@ -130,22 +130,18 @@ function arborMessages(): { request: (callId: string) => ProposeRequest; respons
     callId,
   });
   const question = padTo(PAYLOAD_BYTES, (pad) => method.requestSerialize(requestWith(pad, sampleId)));
-  const responseWith = (text: string): ProposeResponse => ({
+  // The backend leaves computeMs to the handler, which fills it in; sizing with a placeholder value makes the
+  // padded reply the size the wire will carry.
+  const responseWith = (text: string, computeMs?: number): ProposeResponse => ({
     candidates: [{ step: { text, logprob: -0.5, tokens: 16 }, terminal: true, answer: '42' }],
-    // computeMs is filled in by the handler; a placeholder keeps the sized message what the wire will carry.
-    usage: { inputTokens: 64, outputTokens: 16, calls: 1, model: 'bench/fixed', computeMs: 0.125 },
+    usage: { inputTokens: 64, outputTokens: 16, calls: 1, model: 'bench/fixed', ...(computeMs !== undefined && { computeMs }) },
   });
-  const text = padTo(PAYLOAD_BYTES, (pad) => method.responseSerialize(responseWith(pad)));
+  const text = padTo(PAYLOAD_BYTES, (pad) => method.responseSerialize(responseWith(pad, 0.125)));
   return {
     request: (callId) => requestWith(question, callId),
-    response: () => {
-      const r = responseWith(text);
-      // Left for the handler to fill, as a real backend would.
-      if (r.usage) delete r.usage.computeMs;
-      return r;
-    },
+    response: () => responseWith(text),
     requestBytes: method.requestSerialize(requestWith(question, sampleId)).length,
-    responseBytes: method.responseSerialize(responseWith(text)).length,
+    responseBytes: method.responseSerialize(responseWith(text, 0.125)).length,
   };
 }
 

@@ -33,6 +33,8 @@ export interface B2Settings {
   /** Timed searches per transport at each delay (inproc and NATS alternate). */
   runsPerDelay: Record<number, number>;
   seed: number;
+  /** Untimed searches per transport before the first timed one: the first few run several times slower (JIT). */
+  warmupSearches: number;
   /** The search's deadline: a search that takes longer fails the benchmark instead of hanging it. */
   searchTimeLimitMs: number;
   /** Calls each responder works on at once (a level issues 8 proposes at once). */
@@ -46,14 +48,15 @@ const ORCHESTRATOR_DEFAULTS = readOrchestratorConfig({});
 
 export const B2_FULL: B2Settings = {
   delaysMs: [0, 10, 50],
-  runsPerDelay: { 0: 15, 10: 7, 50: 3 },
+  runsPerDelay: { 0: 15, 10: 7, 50: 5 },
   seed: 7,
+  warmupSearches: 5,
   searchTimeLimitMs: 60_000,
   responderMaxInFlight: 64,
   maxCallsInFlight: ORCHESTRATOR_DEFAULTS.ARBOR_MAX_CALLS_IN_FLIGHT,
 };
 
-export const B2_QUICK: B2Settings = { ...B2_FULL, delaysMs: [0, 10], runsPerDelay: { 0: 2, 10: 1 }, searchTimeLimitMs: 10_000 };
+export const B2_QUICK: B2Settings = { ...B2_FULL, delaysMs: [0, 10], runsPerDelay: { 0: 2, 10: 1 }, warmupSearches: 1, searchTimeLimitMs: 10_000 };
 
 /** What a search request with beam { beam_width: 8, expansions_per_beam: 8 } gets from the server. */
 export const B2_ALGORITHM: BeamConfig = { ...SERVER_DEFAULTS.beam, beamWidth: 8, expansionsPerBeam: 8 };
@@ -232,7 +235,9 @@ export async function runB2(options: { nats: BenchNats; logger: Logger; quick: b
       try {
         if (delayMs === settings.delaysMs[0]) {
           progress(`B2: warming up (t = ${delayMs} ms)`);
-          for (const mode of ['inproc', 'nats'] as const) check((await searchOnce(setup.transports[mode], settings)).outcome, `warm-up over ${mode}`);
+          for (let i = 0; i < settings.warmupSearches; i++) {
+            for (const mode of ['inproc', 'nats'] as const) check((await searchOnce(setup.transports[mode], settings)).outcome, `warm-up over ${mode}`);
+          }
         }
         const runs: Record<Mode, RunMeasure[]> = { inproc: [], nats: [] };
         const count = settings.runsPerDelay[delayMs] ?? 1;

@@ -40,10 +40,39 @@ async function connectBounded(url: string, name: string, logger: Logger): Promis
   }
 }
 
+/**
+ * startNatsServer puts nats-server in its own process group, so neither a terminal's Ctrl-C nor this process
+ * dying (an uncaught error, a closed stdout pipe) would stop it. Until released, this stops it on exit and on
+ * SIGINT/SIGTERM: stop() sends SIGTERM synchronously, which is all an exit path may do; a signal is then
+ * re-raised with its default action so the exit status still tells how we ended.
+ */
+function guardAgainstOrphan(server: NatsServerProcess): () => void {
+  const onExit = () => void server.stop();
+  const onSignal = (signal: NodeJS.Signals) => {
+    release();
+    void server.stop();
+    process.kill(process.pid, signal);
+  };
+  const release = () => {
+    process.off('exit', onExit);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  process.once('exit', onExit);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return release;
+}
+
 /** Chooses (or starts) the server and connects; `note` receives one line on what was chosen and why. */
 export async function openBenchNats(envUrl: string | undefined, logger: Logger, note: (line: string) => void): Promise<BenchNats> {
   const urls = (envUrl ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   let started: NatsServerProcess | undefined;
+  let releaseGuard = () => {};
+  const stopStarted = async () => {
+    releaseGuard();
+    await started?.stop();
+  };
   let url: string;
   if (urls.length > 0 && urls.every(isLoopback) && (await natsAnswers(urls[0]!))) {
     url = urls.join(',');
@@ -55,6 +84,7 @@ export async function openBenchNats(envUrl: string | undefined, logger: Logger, 
     }
     started = await startNatsServer();
     url = started.url;
+    releaseGuard = guardAgainstOrphan(started);
     if (urls.length === 0) note(`NATS: started nats-server at ${url}`);
   }
   try {
@@ -71,11 +101,11 @@ export async function openBenchNats(envUrl: string | undefined, logger: Logger, 
       namespace: `bench-${randomBytes(4).toString('hex')}`,
       async close() {
         await Promise.allSettled([client.drain(), server.drain()]);
-        await started?.stop();
+        await stopStarted();
       },
     };
   } catch (err) {
-    await started?.stop();
+    await stopStarted();
     throw err;
   }
 }

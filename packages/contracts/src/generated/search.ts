@@ -2,13 +2,17 @@ import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { BeamSearch as _arbor_v1_BeamSearch, BeamSearch__Output as _arbor_v1_BeamSearch__Output } from './arbor/v1/BeamSearch';
+import type { BestFirst as _arbor_v1_BestFirst, BestFirst__Output as _arbor_v1_BestFirst__Output } from './arbor/v1/BestFirst';
 import type { BestOfN as _arbor_v1_BestOfN, BestOfN__Output as _arbor_v1_BestOfN__Output } from './arbor/v1/BestOfN';
 import type { Budget as _arbor_v1_Budget, Budget__Output as _arbor_v1_Budget__Output } from './arbor/v1/Budget';
 import type { CancelSearchRequest as _arbor_v1_CancelSearchRequest, CancelSearchRequest__Output as _arbor_v1_CancelSearchRequest__Output } from './arbor/v1/CancelSearchRequest';
 import type { CancelSearchResponse as _arbor_v1_CancelSearchResponse, CancelSearchResponse__Output as _arbor_v1_CancelSearchResponse__Output } from './arbor/v1/CancelSearchResponse';
+import type { Dvts as _arbor_v1_Dvts, Dvts__Output as _arbor_v1_Dvts__Output } from './arbor/v1/Dvts';
 import type { GetTreeRequest as _arbor_v1_GetTreeRequest, GetTreeRequest__Output as _arbor_v1_GetTreeRequest__Output } from './arbor/v1/GetTreeRequest';
+import type { LiteSearch as _arbor_v1_LiteSearch, LiteSearch__Output as _arbor_v1_LiteSearch__Output } from './arbor/v1/LiteSearch';
 import type { Mcts as _arbor_v1_Mcts, Mcts__Output as _arbor_v1_Mcts__Output } from './arbor/v1/Mcts';
 import type { Problem as _arbor_v1_Problem, Problem__Output as _arbor_v1_Problem__Output } from './arbor/v1/Problem';
+import type { Rebase as _arbor_v1_Rebase, Rebase__Output as _arbor_v1_Rebase__Output } from './arbor/v1/Rebase';
 import type { Sampling as _arbor_v1_Sampling, Sampling__Output as _arbor_v1_Sampling__Output } from './arbor/v1/Sampling';
 import type { SearchEvent as _arbor_v1_SearchEvent, SearchEvent__Output as _arbor_v1_SearchEvent__Output } from './arbor/v1/SearchEvent';
 import type { SearchProgress as _arbor_v1_SearchProgress, SearchProgress__Output as _arbor_v1_SearchProgress__Output } from './arbor/v1/SearchProgress';
@@ -31,14 +35,19 @@ export interface ProtoGrpcType {
   arbor: {
     v1: {
       BeamSearch: MessageTypeDefinition<_arbor_v1_BeamSearch, _arbor_v1_BeamSearch__Output>
+      BestFirst: MessageTypeDefinition<_arbor_v1_BestFirst, _arbor_v1_BestFirst__Output>
+      BestFirstPriority: EnumTypeDefinition
       BestOfN: MessageTypeDefinition<_arbor_v1_BestOfN, _arbor_v1_BestOfN__Output>
       Budget: MessageTypeDefinition<_arbor_v1_Budget, _arbor_v1_Budget__Output>
       CancelSearchRequest: MessageTypeDefinition<_arbor_v1_CancelSearchRequest, _arbor_v1_CancelSearchRequest__Output>
       CancelSearchResponse: MessageTypeDefinition<_arbor_v1_CancelSearchResponse, _arbor_v1_CancelSearchResponse__Output>
+      Dvts: MessageTypeDefinition<_arbor_v1_Dvts, _arbor_v1_Dvts__Output>
       FinalChoice: EnumTypeDefinition
       GetTreeRequest: MessageTypeDefinition<_arbor_v1_GetTreeRequest, _arbor_v1_GetTreeRequest__Output>
+      LiteSearch: MessageTypeDefinition<_arbor_v1_LiteSearch, _arbor_v1_LiteSearch__Output>
       Mcts: MessageTypeDefinition<_arbor_v1_Mcts, _arbor_v1_Mcts__Output>
       Problem: MessageTypeDefinition<_arbor_v1_Problem, _arbor_v1_Problem__Output>
+      Rebase: MessageTypeDefinition<_arbor_v1_Rebase, _arbor_v1_Rebase__Output>
       RewardAggregation: EnumTypeDefinition
       Sampling: MessageTypeDefinition<_arbor_v1_Sampling, _arbor_v1_Sampling__Output>
       SearchEvent: MessageTypeDefinition<_arbor_v1_SearchEvent, _arbor_v1_SearchEvent__Output>

@@ -28,6 +28,10 @@ export interface BeamSearch {
    * Drop a child whose state equals one already kept at the same level.
    */
   'dedupeStates'?: (boolean);
+  /**
+   * Roll each candidate this many steps further (greedily) and score it at the end of the lookahead.
+   */
+  'lookahead'?: (number);
   '_useValue'?: "useValue";
   '_stopOnSolution'?: "stopOnSolution";
   '_dedupeStates'?: "dedupeStates";
@@ -59,6 +63,10 @@ export interface BeamSearch__Output {
    * Drop a child whose state equals one already kept at the same level.
    */
   'dedupeStates'?: (boolean);
+  /**
+   * Roll each candidate this many steps further (greedily) and score it at the end of the lookahead.
+   */
+  'lookahead': (number);
   '_useValue'?: "useValue";
   '_stopOnSolution'?: "stopOnSolution";
   '_dedupeStates'?: "dedupeStates";

@@ -22,7 +22,16 @@ export interface Mcts {
    */
   'parallelSimulations'?: (number);
   'virtualLoss'?: (number | string);
+  /**
+   * Progressive widening: a node may have at most ceil(widen_c * visits^widen_alpha) children.
+   */
+  'progressiveWidening'?: (boolean);
+  'widenC'?: (number | string);
+  'widenAlpha'?: (number | string);
+  'dedupeStates'?: (boolean);
   '_stopOnSolution'?: "stopOnSolution";
+  '_progressiveWidening'?: "progressiveWidening";
+  '_dedupeStates'?: "dedupeStates";
 }
 
 /**
@@ -45,5 +54,14 @@ export interface Mcts__Output {
    */
   'parallelSimulations': (number);
   'virtualLoss': (number);
+  /**
+   * Progressive widening: a node may have at most ceil(widen_c * visits^widen_alpha) children.
+   */
+  'progressiveWidening'?: (boolean);
+  'widenC': (number);
+  'widenAlpha': (number);
+  'dedupeStates'?: (boolean);
   '_stopOnSolution'?: "stopOnSolution";
+  '_progressiveWidening'?: "progressiveWidening";
+  '_dedupeStates'?: "dedupeStates";
 }

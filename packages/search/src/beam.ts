@@ -2,10 +2,11 @@
 
 import { aggregateRewards, trajectoryScore } from './aggregate.js';
 import { isRefusal, type Reservation } from './budget.js';
-import type { BeamConfig } from './config.js';
+import type { ResolvedBeamConfig } from './config.js';
 import { noPick, type AlgorithmResult, type Pick, type SearchContext } from './context.js';
 import type { CallResult } from './gateway.js';
-import type { Candidate } from './model.js';
+import { rollOut } from './lookahead.js';
+import type { Candidate, StepRewards } from './model.js';
 import { CALL_PURPOSE, deriveSeed } from './seed.js';
 import type { TreeNode } from './tree.js';
 
@@ -35,13 +36,21 @@ interface PendingPropose {
  * useValue, one batch evaluate call for the non-terminal ones, both at once. Terminal children join the
  * finished pool (score: outcome, else aggregated PRM); the best N non-terminal children become the next beams.
  *
+ * With lookahead k > 0 (Snell et al.'s lookahead search), every non-terminal child is first rolled out k
+ * more steps (see rollOut) and the score call judges the rolled-out trajectory instead: the child's rank
+ * is the aggregated PRM of where its continuation leads. The rollout nodes stay in the tree, and a rollout
+ * that finishes joins the finished pool (it is a real, scored answer), but only the children are beams and
+ * only finished children count towards the N that complete the search.
+ *
  * Own stop reasons: 'completed' when N trajectories finished, or beams ran out after something finished;
  * 'exhausted' when beams ran out and nothing finished; 'max_depth' when the beams reached the depth cap.
  */
-export async function runBeamSearch(ctx: SearchContext, config: BeamConfig): Promise<AlgorithmResult> {
+export async function runBeamSearch(ctx: SearchContext, config: ResolvedBeamConfig): Promise<AlgorithmResult> {
   const { tree, meter, control, gateway } = ctx;
   let beams: Beam[] = [{ node: 0, rank: 0 }];
   const finished: Finished[] = [];
+  /** Finished beams (terminal children); finished lookahead rollouts are answers, but not beams. */
+  let completed = 0;
   let capped = false;
 
   const pick = (): Pick => {
@@ -55,7 +64,7 @@ export async function runBeamSearch(ctx: SearchContext, config: BeamConfig): Pro
   };
 
   while (!control.stopped) {
-    if (finished.length >= config.beamWidth) break;
+    if (completed >= config.beamWidth) break;
     const lead = beams[0];
     if (!lead) break;
     // All beams of a level share one depth, so the cap stops them all at once.
@@ -90,7 +99,12 @@ export async function runBeamSearch(ctx: SearchContext, config: BeamConfig): Pro
     }
 
     const open = children.filter((c) => !c.terminal);
-    const scoring = gateway.score(levelReservation, children.map((c) => tree.steps(c.id)));
+    const tips = config.lookahead > 0 ? await rollOut(ctx, children, config.lookahead, pick) : children.map((c) => c.id);
+    if (control.halted) {
+      meter.release(levelReservation);
+      break;
+    }
+    const scoring = gateway.score(levelReservation, tips.map((id) => tree.steps(id)));
     const evaluating =
       config.useValue && open.length > 0
         ? gateway.evaluate(levelReservation, open.map((c) => tree.steps(c.id)))
@@ -102,11 +116,21 @@ export async function runBeamSearch(ctx: SearchContext, config: BeamConfig): Pro
     const aggregated = new Map<number, number>();
     children.forEach((child, i) => {
       const r = rewards.value[i];
+      const tip = tips[i] ?? child.id;
       if (!r) return;
-      child.reward = r.stepRewards.at(-1);
-      if (child.terminal && r.outcome !== undefined) child.outcome = r.outcome;
+      if (tip === child.id) {
+        child.reward = r.stepRewards.at(-1);
+        if (child.terminal && r.outcome !== undefined) child.outcome = r.outcome;
+      } else {
+        recordRollout(ctx, child.id, tip, r);
+      }
       aggregated.set(child.id, aggregateRewards(r.stepRewards, config.aggregation));
-      if (child.terminal) finished.push({ node: child.id, score: trajectoryScore(r, config.aggregation) });
+      if (child.terminal) {
+        finished.push({ node: child.id, score: trajectoryScore(r, config.aggregation) });
+        completed += 1;
+      } else if (tree.node(tip).terminal) {
+        finished.push({ node: tip, score: trajectoryScore(r, config.aggregation) });
+      }
     });
     if (values?.ok) open.forEach((child, i) => (child.value = values.value[i]));
 
@@ -121,7 +145,7 @@ export async function runBeamSearch(ctx: SearchContext, config: BeamConfig): Pro
   }
 
   const reason =
-    finished.length >= config.beamWidth
+    completed >= config.beamWidth
       ? 'completed'
       : capped
         ? 'max_depth'
@@ -134,7 +158,7 @@ export async function runBeamSearch(ctx: SearchContext, config: BeamConfig): Pro
 /** Creates the level's children in beam order, dropping duplicate states when asked and truncating at the node cap. */
 function createChildren(
   ctx: SearchContext,
-  config: BeamConfig,
+  config: ResolvedBeamConfig,
   level: readonly PendingPropose[],
   replies: ReadonlyArray<CallResult<Candidate[]>>,
   pick: () => Pick,
@@ -163,4 +187,17 @@ function createChildren(
     ctx.progress(pick);
   });
   return children;
+}
+
+/** Puts the rewards of a rolled-out trajectory on the nodes from `child` down to `tip`, and the outcome on a finished tip. */
+function recordRollout(ctx: SearchContext, child: number, tip: number, rewards: StepRewards): void {
+  const { tree } = ctx;
+  for (let id = tip; ; id = tree.node(id).parentId) {
+    const node = tree.node(id);
+    const reward = rewards.stepRewards[node.depth - 1];
+    if (reward !== undefined) node.reward = reward;
+    if (id === child) break;
+  }
+  const end = tree.node(tip);
+  if (end.terminal && rewards.outcome !== undefined) end.outcome = rewards.outcome;
 }

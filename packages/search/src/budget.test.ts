@@ -86,6 +86,14 @@ describe.each(ALGORITHMS)('%s under a budget', (_name, algorithm) => {
     expect(outcome.stats.nodes).toBe(6);
   });
 
+  it('stops at max_generated_steps without exceeding it', async () => {
+    const { outcome, client } = await run(algorithm, { maxGeneratedSteps: 5 });
+    expect(outcome.stopReason).toBe('max_generated_steps');
+    expect(outcome.stats.generatedSteps).toBeLessThanOrEqual(5);
+    // Proposes in flight never ask for more than is left of the budget at the time they are issued.
+    expect(Math.max(...client.calls.filter((c) => c.method === 'propose').map((c) => c.size))).toBeLessThanOrEqual(5);
+  });
+
   it('never creates a node deeper than max_depth', async () => {
     const { outcome } = await run(algorithm, { maxDepth: 2 });
     expect(outcome.stopReason).toBe('max_depth');

@@ -10,6 +10,9 @@
 //   list that does not fit is truncated and the search stops. Never exceeded.
 // - maxDepth: no node is created deeper than maxDepth (a trajectory has at most maxDepth steps). Each
 //   algorithm documents when hitting it becomes the stop reason.
+// - maxGeneratedSteps: candidate steps the policy returns (the unit of the search-efficiency benchmark:
+//   one call can propose any number of steps). Claimed when a propose is issued; a propose asks for fewer
+//   candidates when fewer are left, so the count is never exceeded.
 // - maxTokens / maxCostUsd: only known after a reply. The meter refuses to start a call once the total
 //   used is >= the limit, so the total can pass the limit by at most the usage of the calls that were
 //   in flight when it was crossed.
@@ -31,6 +34,7 @@ export interface Budget {
   deadlineMs: number;
   maxNodes: number;
   maxDepth: number;
+  maxGeneratedSteps: number;
 }
 
 export const NO_LIMITS: Readonly<Budget> = Object.freeze({
@@ -41,6 +45,7 @@ export const NO_LIMITS: Readonly<Budget> = Object.freeze({
   deadlineMs: 0,
   maxNodes: 0,
   maxDepth: 0,
+  maxGeneratedSteps: 0,
 });
 
 const UINT32_MAX = 0xffff_ffff;
@@ -53,6 +58,7 @@ const COUNT_FIELDS: ReadonlyArray<[keyof Budget, string]> = [
   ['deadlineMs', 'budget.deadline_ms'],
   ['maxNodes', 'budget.max_nodes'],
   ['maxDepth', 'budget.max_depth'],
+  ['maxGeneratedSteps', 'budget.max_generated_steps'],
 ];
 
 export function validateBudget(budget: Budget): void {
@@ -91,6 +97,8 @@ export class BudgetMeter {
   readonly #ledger: UsageLedger;
   readonly #nodeCount: () => number;
   readonly #held: Reservation = { expansions: 0, calls: 0, nodes: 0 };
+  /** Steps asked for by proposes in flight, not yet counted in the ledger. */
+  #heldSteps = 0;
 
   constructor(budget: Budget, control: SearchControl, ledger: UsageLedger, nodeCount: () => number) {
     this.budget = { ...budget };
@@ -165,6 +173,23 @@ export class BudgetMeter {
     reservation.nodes = 0;
     if (admitted < wanted) this.#control.stop('max_nodes');
     return admitted;
+  }
+
+  /**
+   * How many of `wanted` candidates a propose may ask for under maxGeneratedSteps: all of them, fewer near
+   * the limit, or 0 (and the search stops). Give the claim back with `settleSteps` once the reply is counted.
+   */
+  claimSteps(wanted: number): number {
+    const max = this.budget.maxGeneratedSteps;
+    if (max === 0) return wanted;
+    const granted = Math.max(0, Math.min(wanted, max - this.#ledger.generatedSteps - this.#heldSteps));
+    if (granted === 0) this.#control.stop('max_generated_steps');
+    this.#heldSteps += granted;
+    return granted;
+  }
+
+  settleSteps(claimed: number): void {
+    this.#heldSteps -= claimed;
   }
 
   /** Gives back whatever is left of a reservation. Safe to call twice. */

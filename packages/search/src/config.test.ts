@@ -1,10 +1,10 @@
 import { InvalidArgumentError } from '@arbor/kit/errors';
 import { describe, expect, it } from 'vitest';
 import { NO_LIMITS, validateBudget, type Budget } from './budget.js';
-import { DEFAULTS, validateAlgorithm, type AlgorithmConfig } from './config.js';
+import { DEFAULTS, resolveBeam, resolveMcts, validateAlgorithm, type AlgorithmConfig } from './config.js';
 import { runSearch } from './search.js';
 import { SyntheticClient } from './testing/synthetic.js';
-import { BEAM, BON, MCTS, WORLD } from './testing/fixtures.js';
+import { BEAM, BFS, BON, DVTS, LITE, MCTS, REBASE, WORLD } from './testing/fixtures.js';
 
 /** The field path of the InvalidArgumentError `fn` throws. */
 function fieldOf(fn: () => void): string {
@@ -19,7 +19,15 @@ function fieldOf(fn: () => void): string {
 
 describe('validateAlgorithm', () => {
   it('accepts the defaults', () => {
-    for (const config of [DEFAULTS.bon, DEFAULTS.beam, DEFAULTS.mcts]) expect(() => validateAlgorithm(config)).not.toThrow();
+    for (const config of Object.values(DEFAULTS)) expect(() => validateAlgorithm(config)).not.toThrow();
+  });
+
+  it('accepts configs written before the optional beam and MCTS fields existed, and fills them from DEFAULTS', () => {
+    expect(() => validateAlgorithm(BEAM)).not.toThrow();
+    expect(() => validateAlgorithm(MCTS)).not.toThrow();
+    expect(resolveBeam(BEAM).lookahead).toBe(0);
+    expect(resolveMcts(MCTS)).toMatchObject({ dedupeStates: true, progressiveWidening: false, widenC: 1, widenAlpha: 0.5 });
+    expect(resolveMcts({ ...MCTS, progressiveWidening: true, widenC: 2 })).toMatchObject({ progressiveWidening: true, widenC: 2 });
   });
 
   const cases: Array<[AlgorithmConfig, string]> = [
@@ -38,6 +46,41 @@ describe('validateAlgorithm', () => {
     [{ ...MCTS, finalChoice: 'luck' as 'value' }, 'mcts.final_choice'],
     [{ ...MCTS, parallelSimulations: 0 }, 'mcts.parallel_simulations'],
     [{ ...MCTS, virtualLoss: Number.POSITIVE_INFINITY }, 'mcts.virtual_loss'],
+    [{ ...BEAM, lookahead: -1 }, 'beam.lookahead'],
+    [{ ...BEAM, lookahead: 1.5 }, 'beam.lookahead'],
+    [{ ...MCTS, dedupeStates: 'yes' as unknown as boolean }, 'mcts.dedupe_states'],
+    [{ ...MCTS, progressiveWidening: 1 as unknown as boolean }, 'mcts.progressive_widening'],
+    [{ ...MCTS, widenC: 0 }, 'mcts.widen_c'],
+    [{ ...MCTS, widenC: Number.NaN }, 'mcts.widen_c'],
+    [{ ...MCTS, widenAlpha: 1.5 }, 'mcts.widen_alpha'],
+    [{ ...MCTS, widenAlpha: -0.1 }, 'mcts.widen_alpha'],
+    [{ ...DVTS, nBeams: 0 }, 'dvts.n_beams'],
+    [{ ...DVTS, nBeams: 10, expansionsPerBeam: 3 }, 'dvts.n_beams'],
+    [{ ...DVTS, expansionsPerBeam: 0 }, 'dvts.expansions_per_beam'],
+    [{ ...DVTS, aggregation: 'mean' as 'min' }, 'dvts.aggregation'],
+    [{ ...DVTS, vote: 'loudest' as 'best' }, 'dvts.vote'],
+    [{ ...DVTS, useValue: undefined as unknown as boolean }, 'dvts.use_value'],
+    [{ ...DVTS, dedupeStates: 'no' as unknown as boolean }, 'dvts.dedupe_states'],
+    [{ ...BFS, childrenPerNode: 0 }, 'best_first.children_per_node'],
+    [{ ...BFS, priority: 'random' as 'value' }, 'best_first.priority'],
+    [{ ...BFS, lengthPenalty: -1 }, 'best_first.length_penalty'],
+    [{ ...BFS, lengthPenalty: Number.NaN }, 'best_first.length_penalty'],
+    [{ ...BFS, parallelExpansions: 0 }, 'best_first.parallel_expansions'],
+    [{ ...BFS, stopOnSolution: 'true' as unknown as boolean }, 'best_first.stop_on_solution'],
+    [{ ...LITE, threshold: 0 }, 'litesearch.threshold'],
+    [{ ...LITE, threshold: 1 }, 'litesearch.threshold'],
+    [{ ...LITE, threshold: Number.NaN }, 'litesearch.threshold'],
+    [{ ...LITE, maxChildren: 1 }, 'litesearch.max_children'],
+    [{ ...LITE, maxChildren: 2.5 }, 'litesearch.max_children'],
+    [{ ...LITE, stopThreshold: 1.5 }, 'litesearch.stop_threshold'],
+    [{ ...LITE, parallelExpansions: 0 }, 'litesearch.parallel_expansions'],
+    [{ ...LITE, dedupeStates: null as unknown as boolean }, 'litesearch.dedupe_states'],
+    [{ ...REBASE, width: 0 }, 'rebase.width'],
+    [{ ...REBASE, temperature: 0 }, 'rebase.temperature'],
+    [{ ...REBASE, temperature: Number.POSITIVE_INFINITY }, 'rebase.temperature'],
+    [{ ...REBASE, aggregation: 'max' as 'min' }, 'rebase.aggregation'],
+    [{ ...REBASE, vote: 'loudest' as 'best' }, 'rebase.vote'],
+    [{ ...REBASE, useValue: 0 as unknown as boolean }, 'rebase.use_value'],
     [{ kind: 'dfs' } as unknown as AlgorithmConfig, 'algorithm'],
   ];
   it.each(cases)('names the field of %j', (config, field) => {
@@ -46,6 +89,7 @@ describe('validateAlgorithm', () => {
 
   it('puts the field path in the message', () => {
     expect(() => validateAlgorithm({ ...BEAM, expansionsPerBeam: 0 })).toThrow(/^beam\.expansions_per_beam: /);
+    expect(() => validateAlgorithm({ ...LITE, threshold: 2 })).toThrow(/^litesearch\.threshold: /);
   });
 });
 

@@ -36,15 +36,22 @@ export class ModelGateway {
     numCandidates: number,
     seed: number,
   ): Promise<CallResult<Candidate[]>> {
-    const reply = await this.#call(reservation, 'policy', 'propose', (callId, signal) =>
-      this.#client.propose({ prefix, numCandidates, seed, callId }, signal),
-    );
-    if (!reply) return FAILED;
-    if (!Array.isArray(reply.candidates)) return this.#malformed('policy', 'candidates missing');
-    // More candidates than asked for would break node reservations; the extra ones are dropped.
-    const candidates = reply.candidates.slice(0, numCandidates);
-    this.#ledger.generatedSteps += candidates.length;
-    return { ok: true, value: candidates };
+    const granted = this.#meter.claimSteps(numCandidates);
+    if (granted === 0) return FAILED; // the generated-steps budget is spent; the meter set the stop reason
+    let reply;
+    try {
+      reply = await this.#call(reservation, 'policy', 'propose', (callId, signal) =>
+        this.#client.propose({ prefix, numCandidates: granted, seed, callId }, signal),
+      );
+      if (!reply) return FAILED;
+      if (!Array.isArray(reply.candidates)) return this.#malformed('policy', 'candidates missing');
+      // More candidates than asked for would break node reservations and the step budget; drop the extra.
+      const candidates = reply.candidates.slice(0, granted);
+      this.#ledger.generatedSteps += candidates.length;
+      return { ok: true, value: candidates };
+    } finally {
+      this.#meter.settleSteps(granted);
+    }
   }
 
   async evaluate(reservation: Reservation, states: ReadonlyArray<readonly Step[]>): Promise<CallResult<number[]>> {

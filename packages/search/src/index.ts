@@ -2,8 +2,26 @@
 
 export { runSearch } from './search.js';
 export type { SearchOptions, SearchOutcome, SearchProgress } from './search.js';
-export { DEFAULTS, validateAlgorithm } from './config.js';
-export type { AlgorithmConfig, BeamConfig, BonConfig, FinalChoice, MctsConfig, Vote } from './config.js';
+export { DEFAULTS, resolveBeam, resolveMcts, validateAlgorithm } from './config.js';
+export type {
+  AlgorithmConfig,
+  AlgorithmKind,
+  BeamConfig,
+  BfsConfig,
+  BfsPriority,
+  BonConfig,
+  DvtsConfig,
+  FinalChoice,
+  LiteSearchConfig,
+  MctsConfig,
+  RebaseConfig,
+  ResolvedBeamConfig,
+  ResolvedMctsConfig,
+  Vote,
+} from './config.js';
+export { expansionBudget } from './litesearch-budget.js';
+export { allocateWidth } from './rebase-allocation.js';
+export { allowedChildren } from './widening.js';
 export { NO_LIMITS, validateBudget } from './budget.js';
 export type { Budget } from './budget.js';
 export { AGGREGATIONS, aggregateRewards, trajectoryScore } from './aggregate.js';

@@ -1,15 +1,24 @@
 // Monte Carlo tree search with PUCT over reasoning steps, run in synchronous waves.
 
 import { isRefusal, type Reservation } from './budget.js';
-import type { MctsConfig } from './config.js';
+import type { ResolvedMctsConfig } from './config.js';
 import type { AlgorithmResult, Pick, SearchContext } from './context.js';
 import type { CallResult } from './gateway.js';
 import { chooseFinal, meanValue, puct, softmaxPriors } from './mcts-policy.js';
 import type { Candidate, StepRewards } from './model.js';
+import { StateRegistry } from './registry.js';
 import { CALL_PURPOSE, deriveSeed } from './seed.js';
 import type { TreeNode } from './tree.js';
+import { allowedChildren } from './widening.js';
 
 const CALL_FREE_BATCH = 256;
+
+/**
+ * Re-expansions in a row that brought nothing new before a node counts as saturated and stops widening.
+ * One miss proves little (a sampled policy repeats its likeliest steps), but asking forever would spend
+ * the budget on a node whose distinct moves are all there.
+ */
+const WIDEN_PATIENCE = 2;
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -40,10 +49,22 @@ function yieldToEventLoop(): Promise<void> {
  * reproduces the tree exactly over any transport (a deadline or cancel excepted); parallelSimulations = 1
  * is plain sequential MCTS.
  *
+ * With progressiveWidening, a node may have at most ceil(widenC * N^widenAlpha) children (see
+ * allowedChildren; childrenPerNode caps it): its first expansion asks for that many, and when selection
+ * later passes an expanded node whose allowance has grown past its children, the simulation stops there
+ * and re-expands it with one more propose (seeded by how many times the node was expanded) for the extra
+ * children. That propose asks for the whole allowance, existing children included (see #request), and
+ * only states new under the node are kept, at most the extra ones. A node whose policy returns fewer
+ * candidates than asked, or nothing new WIDEN_PATIENCE times in a row, is saturated and widens no more.
+ * Priors are recomputed over all of the node's children. Selection reads only the tree, so waves stay
+ * deterministic.
+ *
+ * With dedupeStates, a child whose state already exists anywhere in the tree is not created.
+ *
  * Own stop reasons: 'completed' after `simulations` simulations; 'exhausted' when every leaf is terminal
  * or a dead end; 'max_depth' instead of 'exhausted' when some of those leaves only stopped at the depth cap.
  */
-export async function runMcts(ctx: SearchContext, config: MctsConfig): Promise<AlgorithmResult> {
+export async function runMcts(ctx: SearchContext, config: ResolvedMctsConfig): Promise<AlgorithmResult> {
   return new MctsRun(ctx, config).run();
 }
 
@@ -52,6 +73,12 @@ interface Expansion {
   readonly path: readonly number[];
   readonly leaf: TreeNode;
   readonly reservation: Reservation;
+  /** Candidates asked for. */
+  readonly asked: number;
+  /** New children the expansion may add (its node reservation). */
+  readonly room: number;
+  /** The leaf already had children: a progressive-widening re-expansion. */
+  readonly widening: boolean;
   /** The new children; empty until the proposals are in (and if the policy had none). */
   children: TreeNode[];
   /** Value to back up at the end of the wave; null while unknown or when the expansion could not finish. */
@@ -62,19 +89,26 @@ type Assessment = [CallResult<StepRewards[]>, CallResult<number[]> | undefined];
 
 class MctsRun {
   readonly #ctx: SearchContext;
-  readonly #config: MctsConfig;
+  readonly #config: ResolvedMctsConfig;
+  readonly #registry: StateRegistry;
   /** Picks of the current wave passing through each node (the virtual loss count). */
   readonly #inFlight = new Map<number, number>();
   /** Subtrees with nothing left to expand: terminal, capped, dead ends, or all children closed. */
   readonly #closed = new Set<number>();
+  /** Proposes issued per node: the seed index of its next (re-)expansion. */
+  readonly #expansions = new Map<number, number>();
+  /** Nodes progressive widening has given up on; and re-expansions in a row that found nothing new. */
+  readonly #saturated = new Set<number>();
+  readonly #misses = new Map<number, number>();
   #capped = false;
   #started = 0;
   #callFree = 0;
   #yieldDue = false;
 
-  constructor(ctx: SearchContext, config: MctsConfig) {
+  constructor(ctx: SearchContext, config: ResolvedMctsConfig) {
     this.#ctx = ctx;
     this.#config = config;
+    this.#registry = new StateRegistry(config.dedupeStates, ctx.stateKey);
   }
 
   async run(): Promise<AlgorithmResult> {
@@ -100,7 +134,7 @@ class MctsRun {
    */
   #selectWave(): Expansion[] {
     const { control, meter, tree } = this.#ctx;
-    const { parallelSimulations, simulations, childrenPerNode } = this.#config;
+    const { parallelSimulations, simulations } = this.#config;
     const wave: Expansion[] = [];
     const picked = new Set<number>();
     while (
@@ -124,12 +158,13 @@ class MctsRun {
         }
         continue;
       }
-      const reservation = meter.reserve({ expansions: 1, calls: 3, nodes: childrenPerNode });
+      const { asked, room } = this.#request(leaf);
+      const reservation = meter.reserve({ expansions: 1, calls: 3, nodes: room });
       if (isRefusal(reservation)) break; // the meter stopped the search; the wave still drains
       this.#started += 1;
       this.#virtualLoss(path, 1);
       picked.add(leaf.id);
-      wave.push({ path, leaf, reservation, children: [], value: null });
+      wave.push({ path, leaf, reservation, asked, room, widening: leaf.children.length > 0, children: [], value: null });
     }
     return wave;
   }
@@ -137,17 +172,14 @@ class MctsRun {
   /** Phases 2 and 3. Every step that touches the tree runs after a Promise.all, in selection order. */
   async #runWave(wave: readonly Expansion[]): Promise<void> {
     const { tree, control, gateway } = this.#ctx;
-    const { childrenPerNode } = this.#config;
     // The gateway issues each call before its first await, so call ids follow selection order.
     const proposals = await Promise.all(
-      wave.map((e) =>
-        gateway.propose(
-          e.reservation,
-          tree.steps(e.leaf.id),
-          childrenPerNode,
-          deriveSeed(this.#ctx.seed, e.leaf.id, CALL_PURPOSE.expand),
-        ),
-      ),
+      wave.map((e) => {
+        const index = this.#expansions.get(e.leaf.id) ?? 0;
+        this.#expansions.set(e.leaf.id, index + 1);
+        const seed = deriveSeed(this.#ctx.seed, e.leaf.id, CALL_PURPOSE.expand, index);
+        return gateway.propose(e.reservation, tree.steps(e.leaf.id), e.asked, seed);
+      }),
     );
     // Read once the wave has settled, so every expansion of the wave gets the same answer.
     const halted = control.halted;
@@ -178,14 +210,18 @@ class MctsRun {
       meter.release(e.reservation);
       return false;
     }
-    const admitted = meter.admitNodes(e.reservation, proposed.value.length);
-    if (proposed.value.length > 0 && admitted === 0) {
+    const fresh = this.#registry
+      .fresh(tree, e.leaf.id, proposed.value, { distinctFromSiblings: e.widening })
+      .slice(0, e.room);
+    const admitted = meter.admitNodes(e.reservation, fresh.length);
+    if (fresh.length > 0 && admitted === 0) {
       meter.release(e.reservation);
       return false;
     }
-    const candidates = proposed.value.slice(0, admitted);
-    const priors = softmaxPriors(candidates.map((c) => c.step.logprob));
-    e.children = tree.addChildren(e.leaf.id, candidates, priors);
+    e.children = tree.addChildren(e.leaf.id, fresh.slice(0, admitted));
+    this.#registry.commit(tree, e.children);
+    this.#setPriors(e.leaf);
+    if (this.#config.progressiveWidening) this.#noteWidening(e, proposed.value.length);
     for (const child of e.children) {
       if (child.terminal) this.#close(child.id);
       else if (!meter.canExpandAt(child.depth)) {
@@ -194,14 +230,73 @@ class MctsRun {
       }
     }
     this.#ctx.progress(this.#pick);
-    if (e.children.length === 0) {
+    if (e.children.length > 0) return true;
+    meter.release(e.reservation);
+    if (e.widening) {
+      // Nothing new this time: the simulation is worth what the node was already worth.
+      e.value = meanValue(e.leaf, this.#estimate);
+      this.#closeIfDone(e.leaf);
+    } else {
       // The policy had nothing to add: a dead end, worth nothing.
-      meter.release(e.reservation);
       this.#close(e.leaf.id);
       e.value = 0;
-      return false;
     }
-    return true;
+    return false;
+  }
+
+  /** Saturation bookkeeping for progressive widening (see WIDEN_PATIENCE). */
+  #noteWidening(e: Expansion, returned: number): void {
+    const id = e.leaf.id;
+    if (returned < e.asked) {
+      this.#saturated.add(id); // the policy has no more candidates to give here
+    } else if (e.widening && e.children.length === 0) {
+      const misses = (this.#misses.get(id) ?? 0) + 1;
+      this.#misses.set(id, misses);
+      if (misses >= WIDEN_PATIENCE) this.#saturated.add(id);
+    } else {
+      this.#misses.delete(id);
+    }
+  }
+
+  /** Priors over all of a node's children, so that children added by widening share one softmax. */
+  #setPriors(node: TreeNode): void {
+    const { tree } = this.#ctx;
+    const children = node.children.map((id) => tree.node(id));
+    const priors = softmaxPriors(children.map((c) => c.step?.logprob ?? 0));
+    children.forEach((child, i) => (child.prior = priors[i] ?? 0));
+  }
+
+  /** Candidates to ask for at `leaf`, and how many new children it may get. */
+  #request(leaf: TreeNode): { asked: number; room: number } {
+    const { progressiveWidening, childrenPerNode, widenC, widenAlpha } = this.#config;
+    if (!progressiveWidening) return { asked: childrenPerNode, room: childrenPerNode };
+    const allowed = allowedChildren(leaf.visits, widenC, widenAlpha, childrenPerNode);
+    const room = Math.max(1, allowed - leaf.children.length);
+    // The policy returns distinct candidates where it can, but cannot know which ones this node already
+    // has: asked for just the extra ones it would mostly repeat its favourites. Asked for the whole
+    // allowance, the existing children come back alongside new ones, and a short reply means it has no more.
+    return { asked: leaf.children.length + room, room };
+  }
+
+  /** Selection should stop at this expanded node and give it more children. */
+  #widenable(node: TreeNode): boolean {
+    const { progressiveWidening, childrenPerNode, widenC, widenAlpha } = this.#config;
+    return (
+      progressiveWidening &&
+      this.#mayWiden(node) &&
+      allowedChildren(node.visits, widenC, widenAlpha, childrenPerNode) > node.children.length
+    );
+  }
+
+  /** The node may still get more children some day, so it must stay open even if its children are closed. */
+  #mayWiden(node: TreeNode): boolean {
+    return (
+      this.#config.progressiveWidening &&
+      !node.terminal &&
+      !this.#saturated.has(node.id) &&
+      node.children.length < this.#config.childrenPerNode &&
+      this.#ctx.meter.canExpandAt(node.depth)
+    );
   }
 
   /** Issues (synchronously) the score call for the new children and the evaluate call for the open ones. */
@@ -239,6 +334,7 @@ class MctsRun {
     const path = [0];
     let node = tree.root;
     while (node.expanded && !node.terminal && node.children.length > 0) {
+      if (this.#widenable(node)) break;
       node = this.#bestChild(node);
       path.push(node.id);
     }
@@ -290,17 +386,26 @@ class MctsRun {
     return this.#inFlight.get(id) ?? 0;
   }
 
-  /** Marks a subtree finished and closes ancestors whose children are now all closed. */
+  /** Marks a subtree finished and closes ancestors whose children are now all closed (and that cannot widen). */
   #close(id: number): void {
     const { tree } = this.#ctx;
     this.#closed.add(id);
     let node = tree.node(id);
     while (node.id !== 0) {
       const parent = tree.node(node.parentId);
-      if (this.#closed.has(parent.id) || !parent.children.every((c) => this.#closed.has(c))) return;
+      if (this.#closed.has(parent.id) || !this.#allChildrenClosed(parent) || this.#mayWiden(parent)) return;
       this.#closed.add(parent.id);
       node = parent;
     }
+  }
+
+  /** Closes a node that can no longer widen once all of its children are closed. */
+  #closeIfDone(node: TreeNode): void {
+    if (!this.#closed.has(node.id) && this.#allChildrenClosed(node) && !this.#mayWiden(node)) this.#close(node.id);
+  }
+
+  #allChildrenClosed(node: TreeNode): boolean {
+    return node.children.every((c) => this.#closed.has(c));
   }
 
   #pick = (): Pick => {

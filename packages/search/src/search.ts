@@ -2,14 +2,18 @@
 
 import { InvalidArgumentError } from '@arbor/kit/errors';
 import { runBeamSearch } from './beam.js';
+import { runBestFirst } from './bfs.js';
 import { runBestOfN } from './bon.js';
 import { BudgetMeter, validateBudget, type Budget } from './budget.js';
-import { validateAlgorithm, type AlgorithmConfig } from './config.js';
+import { resolveBeam, resolveMcts, validateAlgorithm, type AlgorithmConfig } from './config.js';
 import type { AlgorithmResult, Pick, SearchContext } from './context.js';
 import { SearchControl } from './control.js';
+import { runDvts } from './dvts.js';
 import { ModelGateway } from './gateway.js';
+import { runLiteSearch } from './litesearch.js';
 import { runMcts } from './mcts.js';
 import type { ModelClient, Step } from './model.js';
+import { runRebase } from './rebase.js';
 import { UsageLedger, type SearchStats } from './stats.js';
 import type { StopReason } from './stop.js';
 import { SearchTree, type TreeSnapshot } from './tree.js';
@@ -26,7 +30,7 @@ export interface SearchOptions {
   now?: () => number;
   /** Groups answers for votes (e.g. numeric normalisation); default identity. */
   answerKey?: (answer: string) => string;
-  /** Identifies a state for beam dedupe; default the step texts joined by newlines. */
+  /** Identifies a state for dedupeStates (all tree searches); default the step texts joined by newlines. */
   stateKey?: (steps: readonly Step[]) => string;
   /** Called after every expansion; the caller rate-limits. Exceptions it throws are ignored. */
   onProgress?: (progress: SearchProgress) => void;
@@ -115,8 +119,16 @@ function runAlgorithm(ctx: SearchContext, algorithm: AlgorithmConfig): Promise<A
     case 'bon':
       return runBestOfN(ctx, algorithm);
     case 'beam':
-      return runBeamSearch(ctx, algorithm);
+      return runBeamSearch(ctx, resolveBeam(algorithm));
     case 'mcts':
-      return runMcts(ctx, algorithm);
+      return runMcts(ctx, resolveMcts(algorithm));
+    case 'dvts':
+      return runDvts(ctx, algorithm);
+    case 'bfs':
+      return runBestFirst(ctx, algorithm);
+    case 'litesearch':
+      return runLiteSearch(ctx, algorithm);
+    case 'rebase':
+      return runRebase(ctx, algorithm);
   }
 }

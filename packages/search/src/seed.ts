@@ -21,10 +21,12 @@ export function hashInts(parts: readonly number[]): number {
 
 /** What a seeded call is for; part of the hash so two calls on one node never share a seed. */
 export const CALL_PURPOSE = {
-  /** Expanding a node once (beam, MCTS). */
+  /** Expanding a node (beam, MCTS, ...); `index` counts earlier expansions of the same node. */
   expand: 1,
   /** One step of best-of-N rollout `index`. */
   rollout: 2,
+  /** One greedy step of a beam candidate's lookahead rollout, from the rollout's current tip. */
+  lookahead: 3,
 } as const;
 export type CallPurpose = (typeof CALL_PURPOSE)[keyof typeof CALL_PURPOSE];
 

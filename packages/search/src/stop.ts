@@ -15,6 +15,7 @@ export type StopReason =
   | 'deadline'
   | 'max_nodes'
   | 'max_depth'
+  | 'max_generated_steps'
   | 'cancelled'
   | 'model_unavailable';
 
@@ -29,6 +30,7 @@ export const STOP_REASONS: readonly StopReason[] = [
   'deadline',
   'max_nodes',
   'max_depth',
+  'max_generated_steps',
   'cancelled',
   'model_unavailable',
 ];

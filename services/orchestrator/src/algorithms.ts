@@ -2,36 +2,57 @@
 // a zero number, an UNSPECIFIED enum or an unset optional bool means "the default".
 import type {
   BeamSearch__Output,
+  BestFirst__Output,
   BestOfN__Output,
+  Dvts__Output,
+  LiteSearch__Output,
   Mcts__Output,
+  Rebase__Output,
   RewardAggregation__Output,
   SearchRequest,
   SearchRequest__Output,
+  Vote__Output,
 } from '@arbor/contracts';
-import { DEFAULTS, validateAlgorithm, type AlgorithmConfig, type Aggregation } from '@arbor/search';
+import { DEFAULTS, validateAlgorithm, type AlgorithmConfig, type Aggregation, type Vote } from '@arbor/search';
 import { InvalidArgumentError } from '@arbor/kit/errors';
 
-/** Names the CLI and logs use; the proto oneof uses bestOfN / beam / mcts. */
-export const ALGORITHM_NAMES = ['bon', 'beam', 'mcts'] as const;
-export type AlgorithmName = (typeof ALGORITHM_NAMES)[number];
+/** Names the CLI and logs use, each with the SearchRequest oneof member and proto message it selects. */
+export const ALGORITHMS = {
+  bon: { member: 'bestOfN', message: 'BestOfN' },
+  beam: { member: 'beam', message: 'BeamSearch' },
+  dvts: { member: 'dvts', message: 'Dvts' },
+  mcts: { member: 'mcts', message: 'Mcts' },
+  bfs: { member: 'bestFirst', message: 'BestFirst' },
+  litesearch: { member: 'litesearch', message: 'LiteSearch' },
+  rebase: { member: 'rebase', message: 'Rebase' },
+} as const;
+
+export type AlgorithmName = keyof typeof ALGORITHMS;
+export const ALGORITHM_NAMES = Object.keys(ALGORITHMS) as AlgorithmName[];
 
 /** Used when a request names no algorithm. */
 export const DEFAULT_ALGORITHM: AlgorithmName = 'mcts';
 
 /**
- * The server's defaults: the search package's, with two changes measured on the 100 hardest countdown puzzles
+ * The server's defaults: the search package's, with changes measured on the 100 hardest countdown puzzles
  * (embedded models, slip 0, seeds 1..100):
  * - MCTS expands a node once, so a move the policy does not propose at that expansion is never tried.
  *   24 children cover the legal moves of a 4-number state; 4 solved 24/100, 16 solved 90, 24 solved 99
- *   (mean 15.5 expansions); 256 simulations rather than 128 let the last few finish. Progressive widening
- *   will let the width come down.
- * - Beam search ranks by the value estimate as well: the embedded process reward only says whether a step
- *   is valid, which cannot tell two valid beams apart.
+ *   (mean 15.5 expansions); 256 simulations rather than 128 let the last few finish.
+ * - Beam-like searches rank by the value estimate as well: the embedded process reward only says whether a
+ *   step is valid, which cannot tell two valid beams apart.
+ * - Widths measured the same way: beam 4x4 solved 29, 8x8 52; best-first with 4 children 29, 24 children 99
+ *   (155 generated steps a puzzle); LiteSearch with at most 8 children 43, 24 children 82; REBASE width 16
+ *   solved 84, 32 solved 90 (68 generated steps a puzzle).
  */
 export const SERVER_DEFAULTS = {
   bon: DEFAULTS.bon,
-  beam: { ...DEFAULTS.beam, useValue: true },
+  beam: { ...DEFAULTS.beam, useValue: true, beamWidth: 8, expansionsPerBeam: 8 },
+  dvts: { ...DEFAULTS.dvts, useValue: true },
   mcts: { ...DEFAULTS.mcts, childrenPerNode: 24, simulations: 256 },
+  bfs: { ...DEFAULTS.bfs, childrenPerNode: 24 },
+  litesearch: { ...DEFAULTS.litesearch, maxChildren: 24 },
+  rebase: { ...DEFAULTS.rebase, useValue: true, width: 32 },
 } as const;
 
 function pick<T>(value: T | undefined | null, zero: T, fallback: T): T {
@@ -51,42 +72,113 @@ function aggregation(value: RewardAggregation__Output | undefined, fallback: Agg
   }
 }
 
-function bestOfN(message: BestOfN__Output): AlgorithmConfig {
+function vote(value: Vote__Output | undefined, fallback: Vote): Vote {
+  switch (value) {
+    case 'VOTE_MAJORITY':
+      return 'majority';
+    case 'VOTE_REWARD_WEIGHTED':
+      return 'reward_weighted';
+    case 'VOTE_BEST':
+      return 'best';
+    default:
+      return fallback;
+  }
+}
+
+function bestOfN(m: BestOfN__Output): AlgorithmConfig {
   const d = SERVER_DEFAULTS.bon;
-  const vote = message.vote === 'VOTE_MAJORITY' ? 'majority' : message.vote === 'VOTE_REWARD_WEIGHTED' ? 'reward_weighted' : message.vote === 'VOTE_BEST' ? 'best' : d.vote;
   return {
     kind: 'bon',
-    n: pick(message.n, 0, d.n),
-    vote,
-    aggregation: aggregation(message.aggregation, d.aggregation),
-    stopOnSolution: message.stopOnSolution ?? d.stopOnSolution,
+    n: pick(m.n, 0, d.n),
+    vote: vote(m.vote, d.vote),
+    aggregation: aggregation(m.aggregation, d.aggregation),
+    stopOnSolution: m.stopOnSolution ?? d.stopOnSolution,
   };
 }
 
-function beam(message: BeamSearch__Output): AlgorithmConfig {
+function beam(m: BeamSearch__Output): AlgorithmConfig {
   const d = SERVER_DEFAULTS.beam;
   return {
     kind: 'beam',
-    beamWidth: pick(message.beamWidth, 0, d.beamWidth),
-    expansionsPerBeam: pick(message.expansionsPerBeam, 0, d.expansionsPerBeam),
-    aggregation: aggregation(message.aggregation, d.aggregation),
-    useValue: message.useValue ?? d.useValue,
-    stopOnSolution: message.stopOnSolution ?? d.stopOnSolution,
-    dedupeStates: message.dedupeStates ?? d.dedupeStates,
+    beamWidth: pick(m.beamWidth, 0, d.beamWidth),
+    expansionsPerBeam: pick(m.expansionsPerBeam, 0, d.expansionsPerBeam),
+    aggregation: aggregation(m.aggregation, d.aggregation),
+    useValue: m.useValue ?? d.useValue,
+    stopOnSolution: m.stopOnSolution ?? d.stopOnSolution,
+    dedupeStates: m.dedupeStates ?? d.dedupeStates,
+    lookahead: m.lookahead || d.lookahead,
   };
 }
 
-function mcts(message: Mcts__Output): AlgorithmConfig {
+function dvts(m: Dvts__Output): AlgorithmConfig {
+  const d = SERVER_DEFAULTS.dvts;
+  return {
+    kind: 'dvts',
+    nBeams: pick(m.nBeams, 0, d.nBeams),
+    expansionsPerBeam: pick(m.expansionsPerBeam, 0, d.expansionsPerBeam),
+    aggregation: aggregation(m.aggregation, d.aggregation),
+    useValue: m.useValue ?? d.useValue,
+    stopOnSolution: m.stopOnSolution ?? d.stopOnSolution,
+    dedupeStates: m.dedupeStates ?? d.dedupeStates,
+    vote: vote(m.vote, d.vote),
+  };
+}
+
+function mcts(m: Mcts__Output): AlgorithmConfig {
   const d = SERVER_DEFAULTS.mcts;
   return {
     kind: 'mcts',
-    simulations: pick(message.simulations, 0, d.simulations),
-    cPuct: pick(message.cPuct, 0, d.cPuct),
-    childrenPerNode: pick(message.childrenPerNode, 0, d.childrenPerNode),
-    finalChoice: message.finalChoice === 'FINAL_CHOICE_VALUE' ? 'value' : message.finalChoice === 'FINAL_CHOICE_VISITS' ? 'visits' : d.finalChoice,
-    stopOnSolution: message.stopOnSolution ?? d.stopOnSolution,
-    parallelSimulations: pick(message.parallelSimulations, 0, d.parallelSimulations),
-    virtualLoss: pick(message.virtualLoss, 0, d.virtualLoss),
+    simulations: pick(m.simulations, 0, d.simulations),
+    cPuct: pick(m.cPuct, 0, d.cPuct),
+    childrenPerNode: pick(m.childrenPerNode, 0, d.childrenPerNode),
+    finalChoice: m.finalChoice === 'FINAL_CHOICE_VALUE' ? 'value' : m.finalChoice === 'FINAL_CHOICE_VISITS' ? 'visits' : d.finalChoice,
+    stopOnSolution: m.stopOnSolution ?? d.stopOnSolution,
+    parallelSimulations: pick(m.parallelSimulations, 0, d.parallelSimulations),
+    virtualLoss: pick(m.virtualLoss, 0, d.virtualLoss),
+    dedupeStates: m.dedupeStates ?? d.dedupeStates,
+    progressiveWidening: m.progressiveWidening ?? d.progressiveWidening,
+    widenC: pick(m.widenC, 0, d.widenC),
+    widenAlpha: pick(m.widenAlpha, 0, d.widenAlpha),
+  };
+}
+
+function bestFirst(m: BestFirst__Output): AlgorithmConfig {
+  const d = SERVER_DEFAULTS.bfs;
+  return {
+    kind: 'bfs',
+    childrenPerNode: pick(m.childrenPerNode, 0, d.childrenPerNode),
+    priority: m.priority === 'BEST_FIRST_PRIORITY_LOGPROB' ? 'logprob' : m.priority === 'BEST_FIRST_PRIORITY_VALUE' ? 'value' : d.priority,
+    lengthPenalty: pick(m.lengthPenalty, 0, d.lengthPenalty),
+    parallelExpansions: pick(m.parallelExpansions, 0, d.parallelExpansions),
+    stopOnSolution: m.stopOnSolution ?? d.stopOnSolution,
+    dedupeStates: m.dedupeStates ?? d.dedupeStates,
+  };
+}
+
+function liteSearch(m: LiteSearch__Output): AlgorithmConfig {
+  const d = SERVER_DEFAULTS.litesearch;
+  return {
+    kind: 'litesearch',
+    threshold: pick(m.threshold, 0, d.threshold),
+    maxChildren: pick(m.maxChildren, 0, d.maxChildren),
+    stopThreshold: pick(m.stopThreshold, 0, d.stopThreshold),
+    stopOnSolution: m.stopOnSolution ?? d.stopOnSolution,
+    dedupeStates: m.dedupeStates ?? d.dedupeStates,
+    parallelExpansions: pick(m.parallelExpansions, 0, d.parallelExpansions),
+  };
+}
+
+function rebase(m: Rebase__Output): AlgorithmConfig {
+  const d = SERVER_DEFAULTS.rebase;
+  return {
+    kind: 'rebase',
+    width: pick(m.width, 0, d.width),
+    temperature: pick(m.temperature, 0, d.temperature),
+    aggregation: aggregation(m.aggregation, d.aggregation),
+    useValue: m.useValue ?? d.useValue,
+    stopOnSolution: m.stopOnSolution ?? d.stopOnSolution,
+    dedupeStates: m.dedupeStates ?? d.dedupeStates,
+    vote: vote(m.vote, d.vote),
   };
 }
 
@@ -95,25 +187,22 @@ export function algorithmFromRequest(request: SearchRequest__Output): AlgorithmC
   let config: AlgorithmConfig;
   if (request.bestOfN) config = bestOfN(request.bestOfN);
   else if (request.beam) config = beam(request.beam);
+  else if (request.dvts) config = dvts(request.dvts);
   else if (request.mcts) config = mcts(request.mcts);
+  else if (request.bestFirst) config = bestFirst(request.bestFirst);
+  else if (request.litesearch) config = liteSearch(request.litesearch);
+  else if (request.rebase) config = rebase(request.rebase);
   else config = { ...SERVER_DEFAULTS[DEFAULT_ALGORITHM] };
   validateAlgorithm(config);
   return config;
 }
 
 export function parseAlgorithmName(name: string): AlgorithmName {
-  if ((ALGORITHM_NAMES as readonly string[]).includes(name)) return name as AlgorithmName;
+  if (name in ALGORITHMS) return name as AlgorithmName;
   throw new InvalidArgumentError('algo', `unknown algorithm "${name}"; known: ${ALGORITHM_NAMES.join(', ')}`);
 }
 
-/** The oneof member a CLI algorithm name selects, with defaults. */
-export function algorithmOneof(name: AlgorithmName): Pick<SearchRequest, 'bestOfN' | 'beam' | 'mcts'> {
-  switch (name) {
-    case 'bon':
-      return { bestOfN: {} };
-    case 'beam':
-      return { beam: {} };
-    case 'mcts':
-      return { mcts: {} };
-  }
+/** The oneof member a CLI algorithm name selects, with the given fields (server defaults for the rest). */
+export function algorithmOneof(name: AlgorithmName, fields: Record<string, unknown> = {}): Partial<SearchRequest> {
+  return { [ALGORITHMS[name].member]: fields } as Partial<SearchRequest>;
 }

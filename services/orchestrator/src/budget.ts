@@ -32,5 +32,6 @@ export function budgetFromRequest(budget: Budget__Output | null, limits: BudgetL
     deadlineMs: Math.min(budget?.deadlineMs || limits.defaultDeadlineMs, limits.maxDeadlineMs),
     maxNodes: capped(budget?.maxNodes ?? 0, limits.maxNodes),
     maxDepth: capped(budget?.maxDepth ?? 0, limits.maxDepth),
+    maxGeneratedSteps: budget?.maxGeneratedSteps ?? 0,
   };
 }

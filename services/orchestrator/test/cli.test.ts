@@ -47,6 +47,17 @@ describe('arbor solve', () => {
     }
   });
 
+  it('--param sets the chosen algorithm\'s proto fields, and --max-steps caps generated steps', () => {
+    const out = JSON.parse(
+      arbor(['solve', '--numbers', '1 1 1 1', '--algo', 'beam', '--param', 'beam_width=2', '--param', 'expansions_per_beam=3', '--json'])
+        .stdout,
+    );
+    // Two beams of three candidates a level: at most 1 + 2 + 2 expansions for a 3-step puzzle.
+    expect(out.stats.expansions).toBeLessThanOrEqual(5);
+    const capped = JSON.parse(arbor(['solve', '--numbers', '1 1 1 1', '--max-steps', '30', '--json']).stdout);
+    expect(capped.stop_reason).toBe('max_generated_steps');
+  });
+
   it('--budget caps expansions', () => {
     const out = JSON.parse(arbor(['solve', '--numbers', '1 1 1 1', '--budget', '3', '--json']).stdout);
     expect(out.solved).toBe(false);
@@ -83,6 +94,8 @@ describe('arbor solve', () => {
     [['solve', '--numbers', '4 9 10 13', '--algo', 'astar'], /^arbor: --algo: unknown value "astar"/],
     [['solve', '--task', 'chess', '--numbers', '4 9 10 13'], /^arbor: --task: unknown value "chess"/],
     [['solve', '--numbers', '4 9 10 13', '--frobnicate'], /^arbor: Unknown option '--frobnicate'/],
+    [['solve', '--numbers', '4 9 10 13', '--algo', 'beam', '--param', 'width=3'], /^arbor: --param: unknown parameter "width" for this algorithm; known: beam_width/],
+    [['solve', '--numbers', '4 9 10 13', '--algo', 'beam', '--param', 'aggregation=mean'], /^arbor: --param aggregation: expected one of last, min, product/],
     [['solve'], /^arbor: give exactly one of --numbers/],
     [['solve', '--file', '/nonexistent/puzzles.txt'], /^arbor: --file: cannot read/],
     [['frobnicate'], /^arbor: unknown command "frobnicate"/],

@@ -27,7 +27,8 @@ describe('SearchService over gRPC with the model services over gRPC', () => {
   });
 
   it('solves a puzzle with each algorithm and the answer checks out', async () => {
-    for (const algorithm of [{ mcts: {} }, { beam: {} }, { bestOfN: { n: 64 } }]) {
+    const algorithms = [{ mcts: {} }, { beam: {} }, { bestOfN: { n: 64 } }, { dvts: {} }, { bestFirst: {} }, { litesearch: {} }, { rebase: {} }];
+    for (const algorithm of algorithms) {
       const result = await search(stack.client, countdownRequest('4 9 10 13', algorithm));
       expect(result.solved, JSON.stringify(algorithm)).toBe(true);
       expect(countdown.verifyAnswer({ task: 'countdown', question: '4 9 10 13', params: { target: '24' } }, result.answer)).toBe(true);

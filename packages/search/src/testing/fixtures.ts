@@ -1,7 +1,16 @@
 // Shared test setup: the standard synthetic world, algorithm configs that solve it, and a run helper.
 
 import { NO_LIMITS, type Budget } from '../budget.js';
-import type { AlgorithmConfig, BeamConfig, BonConfig, MctsConfig } from '../config.js';
+import type {
+  AlgorithmConfig,
+  BeamConfig,
+  BfsConfig,
+  BonConfig,
+  DvtsConfig,
+  LiteSearchConfig,
+  MctsConfig,
+  RebaseConfig,
+} from '../config.js';
 import { runSearch, type SearchOptions, type SearchOutcome } from '../search.js';
 import { letterWorld, SyntheticClient, type SyntheticOptions } from './synthetic.js';
 
@@ -28,10 +37,55 @@ export const MCTS: MctsConfig = {
   parallelSimulations: 1,
   virtualLoss: 1,
 };
+/** Three subtrees (one per letter) of three candidates each. */
+export const DVTS: DvtsConfig = {
+  kind: 'dvts',
+  nBeams: 9,
+  expansionsPerBeam: 3,
+  aggregation: 'min',
+  useValue: false,
+  stopOnSolution: false,
+  dedupeStates: true,
+  vote: 'best',
+};
+export const BFS: BfsConfig = {
+  kind: 'bfs',
+  childrenPerNode: 3,
+  priority: 'value',
+  lengthPenalty: 0.5,
+  parallelExpansions: 2,
+  stopOnSolution: false,
+  dedupeStates: true,
+};
+/** threshold 0.95 gives the on-path states (v = 0.72) all three letters; stopThreshold 1 never ends on value. */
+export const LITE: LiteSearchConfig = {
+  kind: 'litesearch',
+  threshold: 0.95,
+  maxChildren: 3,
+  stopThreshold: 1,
+  stopOnSolution: false,
+  dedupeStates: true,
+  parallelExpansions: 2,
+};
+/** Temperature 1 spreads a width of 6 over several nodes per level, so the search is more than one path. */
+export const REBASE: RebaseConfig = {
+  kind: 'rebase',
+  width: 6,
+  temperature: 1,
+  aggregation: 'min',
+  useValue: false,
+  stopOnSolution: false,
+  dedupeStates: true,
+  vote: 'best',
+};
 export const ALGORITHMS: ReadonlyArray<[string, AlgorithmConfig]> = [
   ['bon', BON],
   ['beam', BEAM],
   ['mcts', MCTS],
+  ['dvts', DVTS],
+  ['bfs', BFS],
+  ['litesearch', LITE],
+  ['rebase', REBASE],
 ];
 
 export interface Run {

@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import type { SearchRequest } from '@arbor/contracts';
 import { getTask } from '@arbor/tasks';
 import { InvalidArgumentError } from '@arbor/kit/errors';
-import { ALGORITHM_NAMES, DEFAULT_ALGORITHM, algorithmOneof, type AlgorithmName } from '../algorithms.js';
+import { ALGORITHMS, ALGORITHM_NAMES, DEFAULT_ALGORITHM, algorithmOneof, type AlgorithmName } from '../algorithms.js';
+import { parseAlgorithmParams } from './algorithm-params.js';
 import { choiceFlag, integerFlag, numberFlag, parseFlags } from './args.js';
 import type { CliIO } from './io.js';
 import { progressBar } from './progress.js';
@@ -19,9 +20,11 @@ export const SOLVE_FLAGS = {
   target: { type: 'string' },
   file: { type: 'string' },
   algo: { type: 'string' },
+  param: { type: 'string', multiple: true },
   budget: { type: 'string' },
   'deadline-ms': { type: 'string' },
   'max-tokens': { type: 'string' },
+  'max-steps': { type: 'string' },
   seed: { type: 'string' },
   server: { type: 'string' },
   'slip-rate': { type: 'string' },
@@ -32,9 +35,12 @@ export const SOLVE_FLAGS = {
 
 export interface SolveSettings {
   algo: AlgorithmName;
+  /** Fields of the algorithm's proto message, from --param name=value. */
+  params: Record<string, number | boolean | string>;
   budget?: number;
   deadlineMs?: number;
   maxTokens?: number;
+  maxSteps?: number;
   seed: number;
   server?: string;
   slipRate?: number;
@@ -43,7 +49,7 @@ export interface SolveSettings {
 }
 
 /** Reads the flags every puzzle shares. */
-export function readSolveSettings(values: Record<string, string | boolean | undefined>): SolveSettings {
+export function readSolveSettings(values: Record<string, string | boolean | string[] | undefined>): SolveSettings {
   const str = (name: string) => values[name] as string | undefined;
   const server = str('server');
   if (server !== undefined && !/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:.]+\]:\d{1,5}$/.test(server)) {
@@ -53,11 +59,14 @@ export function readSolveSettings(values: Record<string, string | boolean | unde
   if (server !== undefined && slipRate !== undefined) {
     throw new UsageError('--slip-rate configures the embedded policy and has no effect with --server');
   }
+  const algo = choiceFlag('algo', str('algo'), ALGORITHM_NAMES) ?? DEFAULT_ALGORITHM;
   return {
-    algo: choiceFlag('algo', str('algo'), ALGORITHM_NAMES) ?? DEFAULT_ALGORITHM,
+    algo,
+    params: parseAlgorithmParams(ALGORITHMS[algo].message, (values.param as string[] | undefined) ?? []),
     budget: integerFlag('budget', str('budget'), 1, 4_294_967_295),
     deadlineMs: integerFlag('deadline-ms', str('deadline-ms'), 1, 3_600_000),
     maxTokens: integerFlag('max-tokens', str('max-tokens'), 1, 4_294_967_295),
+    maxSteps: integerFlag('max-steps', str('max-steps'), 1, 4_294_967_295),
     seed: integerFlag('seed', str('seed'), 0, Number.MAX_SAFE_INTEGER) ?? 1,
     ...(server !== undefined && { server }),
     ...(slipRate !== undefined && { slipRate }),
@@ -88,11 +97,12 @@ export function checkPuzzle(task: string, puzzle: Puzzle, where: string): void {
 export function buildRequest(task: string, puzzle: Puzzle, settings: SolveSettings, index: number): SearchRequest {
   return {
     problem: { task, id: `puzzle-${index + 1}`, question: puzzle.numbers, params: { target: String(puzzle.target) } },
-    ...algorithmOneof(settings.algo),
+    ...algorithmOneof(settings.algo, settings.params),
     budget: {
       ...(settings.budget !== undefined && { maxExpansions: settings.budget }),
       ...(settings.deadlineMs !== undefined && { deadlineMs: settings.deadlineMs }),
       ...(settings.maxTokens !== undefined && { maxTokens: settings.maxTokens }),
+      ...(settings.maxSteps !== undefined && { maxGeneratedSteps: settings.maxSteps }),
     },
     // Each puzzle of a file gets its own seed (S, S+1, ...): the runs stay reproducible without reusing one
     // random stream for every puzzle.
@@ -209,10 +219,13 @@ Options:
   --numbers "A B C D"     2 to 6 positive integers
   --target N              integer target (default 24)
   --file PATH             one puzzle per line, numbers separated by spaces; # starts a comment
-  --algo ${ALGORITHM_NAMES.join('|')}     search algorithm (default ${DEFAULT_ALGORITHM})
+  --algo NAME             ${ALGORITHM_NAMES.join(', ')} (default ${DEFAULT_ALGORITHM})
+  --param NAME=VALUE      an algorithm parameter, as named in its proto message (repeatable), e.g.
+                          --algo beam --param beam_width=8 --param aggregation=min
   --budget N              at most N expansions (policy calls) per puzzle
   --deadline-ms N         wall-clock limit per puzzle (server default 120000)
-  --max-tokens N          token limit per puzzle
+  --max-tokens N          token limit per puzzle (input + output)
+  --max-steps N           limit on generated steps per puzzle
   --seed S                search seed (default 1; puzzle i of a file uses S+i); the same seed gives the same tree
   --server HOST:PORT      a running orchestrator (arbor serve orchestrator|all)
   --slip-rate R           embedded policy's chance of an arithmetic slip per step, 0..1 (default 0)

@@ -28,6 +28,10 @@ export interface Budget {
    * Steps in any trajectory.
    */
   'maxDepth'?: (number);
+  /**
+   * Candidate steps the policy generates over the whole search (one call can propose any number of steps).
+   */
+  'maxGeneratedSteps'?: (number);
 }
 
 /**
@@ -57,4 +61,8 @@ export interface Budget__Output {
    * Steps in any trajectory.
    */
   'maxDepth': (number);
+  /**
+   * Candidate steps the policy generates over the whole search (one call can propose any number of steps).
+   */
+  'maxGeneratedSteps': (number);
 }

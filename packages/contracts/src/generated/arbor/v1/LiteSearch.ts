@@ -14,6 +14,10 @@ export interface LiteSearch {
   'stopThreshold'?: (number | string);
   'stopOnSolution'?: (boolean);
   'dedupeStates'?: (boolean);
+  /**
+   * Nodes expanded at once, in synchronous waves (1 is the paper's sequential loop).
+   */
+  'parallelExpansions'?: (number);
   '_stopOnSolution'?: "stopOnSolution";
   '_dedupeStates'?: "dedupeStates";
 }
@@ -31,6 +35,10 @@ export interface LiteSearch__Output {
   'stopThreshold': (number);
   'stopOnSolution'?: (boolean);
   'dedupeStates'?: (boolean);
+  /**
+   * Nodes expanded at once, in synchronous waves (1 is the paper's sequential loop).
+   */
+  'parallelExpansions': (number);
   '_stopOnSolution'?: "stopOnSolution";
   '_dedupeStates'?: "dedupeStates";
 }

@@ -26,6 +26,7 @@ export const StopReason = {
    * Model calls kept failing; the best answer so far is returned.
    */
   STOP_REASON_MODEL_UNAVAILABLE: 'STOP_REASON_MODEL_UNAVAILABLE',
+  STOP_REASON_MAX_GENERATED_STEPS: 'STOP_REASON_MAX_GENERATED_STEPS',
 } as const;
 
 export type StopReason =
@@ -67,5 +68,7 @@ export type StopReason =
    */
   | 'STOP_REASON_MODEL_UNAVAILABLE'
   | 12
+  | 'STOP_REASON_MAX_GENERATED_STEPS'
+  | 13
 
 export type StopReason__Output = typeof StopReason[keyof typeof StopReason]

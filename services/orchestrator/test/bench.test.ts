@@ -1,12 +1,16 @@
 // `arbor bench all --quick` as CI runs it: a spawned process that must finish and leave well-formed JSON.
-// Benchmarks are not tests, so nothing here looks at a timing or a target; only at the shape of the results
-// and at B2's check that NATS and in-process built the same tree.
+// Benchmarks are not tests, so nothing here looks at a timing or a target; only at the shape of the results,
+// at B2's and B3's checks that the runs they compare built the same tree, and at counts the algorithms fix.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { beamBoundMs, bonBoundMs, bonIndependentBoundMs, levelPaths } from '../src/bench/b3-critical-path.js';
+import type { CallRecord } from '../src/bench/b3-world.js';
+import { latencyDraw } from '../src/bench/latency.js';
+import { median } from '../src/bench/stats.js';
 
 const BIN = fileURLToPath(new URL('../bin/arbor.js', import.meta.url));
 
@@ -20,17 +24,16 @@ function expectPositive(value: unknown, what: string) {
 }
 
 describe.skipIf(!natsServerInstalled && !process.env.NATS_URL)('arbor bench --quick', () => {
-  it('runs B1 and B2, writes their JSON with finite positive ratios, and B2 finds the trees equal', () => {
+  it('runs B1 to B4, writes their JSON with finite positive ratios, and B2 and B3 find their runs agree', () => {
     const out = mkdtempSync(join(tmpdir(), 'arbor-bench-'));
     const result = spawnSync(process.execPath, [BIN, 'bench', 'all', '--quick', '--out', out], {
       encoding: 'utf8',
-      timeout: 90_000,
+      timeout: 150_000,
       env: { ...process.env, LOG_LEVEL: 'warn' },
     });
     expect(result.stderr).not.toMatch(/FAILED|unexpected error/);
     expect(result.status).toBe(0);
-    expect(existsSync(join(out, 'b1.json'))).toBe(true);
-    expect(existsSync(join(out, 'b2.json'))).toBe(true);
+    for (const name of ['b1', 'b2', 'b3', 'b4']) expect(existsSync(join(out, `${name}.json`)), name).toBe(true);
 
     const b1 = JSON.parse(readFileSync(join(out, 'b1.json'), 'utf8'));
     expect(b1.benchmark).toBe('B1');
@@ -66,11 +69,149 @@ describe.skipIf(!natsServerInstalled && !process.env.NATS_URL)('arbor bench --qu
       if (row.delayMs > 0) expect(Number.isFinite(row.overheadPerDelay)).toBe(true);
       else expect(row.overheadPerDelay).toBeNull();
     }
-  }, 120_000);
+
+    const b3 = JSON.parse(readFileSync(join(out, 'b3.json'), 'utf8'));
+    expect(b3.benchmark).toBe('B3');
+    expect(b3.quick).toBe(true);
+    expect(b3.runsAgree).toBe(true);
+    expect(b3.failure).toBeUndefined();
+    expectPositive(b3.machine.cpus, 'b3 machine.cpus');
+    expect(Number.isNaN(Date.parse(b3.timestamp))).toBe(false);
+    expect(b3.results.map((r: { case: string; latency: string }) => `${r.case}/${r.latency}`)).toEqual([
+      'beam/fixed',
+      'beam/lognormal',
+      'beam+value/fixed',
+      'beam+value/lognormal',
+      'bon/fixed',
+      'bon/lognormal',
+    ]);
+    const { beam, bon } = b3.parameters;
+    // Beam: one propose per beam per level, the root alone first, then up to the width (each beam leaves M
+    // children); best-of-N: every rollout, one step a level.
+    let beamExpansions = 0;
+    for (let level = 0, beams = 1; level < beam.depth; level++, beams = Math.min(beam.beamWidth, beams * beam.expansionsPerBeam)) {
+      beamExpansions += beams;
+    }
+    for (const row of b3.results) {
+      const label = `b3 ${row.case}/${row.latency}`;
+      const expansions = row.case === 'bon' ? bon.n * bon.depth : beamExpansions;
+      expect(row.expansions, label).toBe(expansions);
+      expect(row.levels, label).toHaveLength(row.case === 'bon' ? bon.depth : beam.depth);
+      expectPositive(row.speedup, `${label} speedup`);
+      expectPositive(row.efficiency.value, `${label} efficiency`);
+      expect(typeof row.efficiency.met, label).toBe('boolean');
+      expectPositive(row.sequentialEfficiency, `${label} sequential efficiency`);
+      expectPositive(row.boundMs, `${label} bound`);
+      expectPositive(row.parallel.medianWallMs, `${label} T par`);
+      expectPositive(row.sequential.wallMs, `${label} T seq`);
+      expectPositive(row.sequential.cpuMsPerExpansion, `${label} cpu`);
+      expectPositive(row.sequential.maxRssKb, `${label} rss`);
+      // The bound and the serial sum come from the drawn latencies alone, so they are exact properties of the code.
+      expect(row.serialSumMs, label).toBeGreaterThanOrEqual(row.boundMs);
+      if (row.latency === 'fixed') expect(row.boundMs, label).toBe(row.nominalBoundMs);
+      if (row.case === 'bon') expect(row.independentRolloutsBoundMs, label).toBeLessThanOrEqual(row.boundMs);
+    }
+
+    const b4 = JSON.parse(readFileSync(join(out, 'b4.json'), 'utf8'));
+    expect(b4.benchmark).toBe('B4');
+    expect(b4.quick).toBe(true);
+    expect(b4.failure).toBeUndefined();
+    expect(Number.isNaN(Date.parse(b4.timestamp))).toBe(false);
+    // --quick leaves out P = 16, so there is no target to check.
+    expect(b4.targets).toBeNull();
+    const parallels: number[] = b4.parameters.parallel;
+    expect(b4.results.map((r: { parallel: number }) => r.parallel)).toEqual(parallels);
+    expect(b4.runs).toHaveLength(parallels.length * b4.parameters.puzzles);
+    for (const row of b4.results) {
+      const label = `b4 P=${row.parallel}`;
+      expect(row.puzzles, label).toBe(b4.parameters.puzzles);
+      expectPositive(row.speedup, `${label} speedup`);
+      expectPositive(row.meanWaveSize, `${label} expansions/wave`);
+      expectPositive(row.waveSpeedup, `${label} wave speedup`);
+      expectPositive(row.msPerWave, `${label} ms/wave`);
+      expect(Number.isFinite(row.solveRateChangePoints), label).toBe(true);
+      expect(row.solveRate, label).toBeGreaterThanOrEqual(0);
+      expect(row.solveRate, label).toBeLessThanOrEqual(1);
+    }
+    for (const run of b4.runs) {
+      const label = `b4 ${run.puzzle} P=${run.parallel}`;
+      // Equal simulations at every P, unless the tree ran out first.
+      if (run.stopReason === 'completed') expect(run.simulations, label).toBe(b4.parameters.simulations);
+      else expect(['exhausted', 'max_depth'], label).toContain(run.stopReason);
+      expectPositive(run.expansions, `${label} expansions`);
+      expect(run.waves, label).toBeLessThanOrEqual(run.expansions);
+      // A wave carries at most P expansions.
+      expect(run.waves * run.parallel, label).toBeGreaterThanOrEqual(run.expansions);
+      if (run.parallel === 1) expect(run.waves, label).toBe(run.expansions);
+      expectPositive(run.cpuMsPerExpansion, `${label} cpu`);
+      expectPositive(run.maxRssKb, `${label} rss`);
+    }
+  }, 180_000);
 
   it('rejects an unknown benchmark name with exit code 2', () => {
     const result = spawnSync(process.execPath, [BIN, 'bench', 'b9'], { encoding: 'utf8', timeout: 30_000 });
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/unknown benchmark "b9"/);
+  });
+});
+
+// B3's bound and latencies are computed, not measured, so unlike the timings they can be checked exactly.
+describe('B3 latencies and critical path', () => {
+  it('draws the same latency for the same call id and seed, log-normal around the median', () => {
+    const draw = latencyDraw({ kind: 'lognormal', sigma: 0.3 }, 42);
+    expect(draw('propose-7', 50)).toBe(draw('propose-7', 50));
+    expect(latencyDraw({ kind: 'fixed' }, 42)('propose-7', 50)).toBe(50);
+    const ids = Array.from({ length: 4000 }, (_, i) => `propose-${i}`);
+    const samples = ids.map((id) => draw(id, 1000));
+    expect(new Set(samples).size).toBeGreaterThan(500);
+    expect(Math.abs(median(samples) / 1000 - 1)).toBeLessThan(0.03);
+    const logs = samples.map((x) => Math.log(x / 1000));
+    const mean = logs.reduce((a, b) => a + b, 0) / logs.length;
+    const sd = Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / logs.length);
+    expect(sd).toBeGreaterThan(0.28);
+    expect(sd).toBeLessThan(0.32);
+    // Another seed, other latencies.
+    const other = latencyDraw({ kind: 'lognormal', sigma: 0.3 }, 43);
+    expect(ids.slice(0, 50).some((id) => other(id, 1000) !== draw(id, 1000))).toBe(true);
+  });
+
+  const call = (service: CallRecord['service'], level: number, latencyMs: number): CallRecord => ({
+    callId: `${service}-${level}-${latencyMs}`,
+    service,
+    level,
+    latencyMs,
+  });
+
+  it('adds up beam levels: slowest propose, then the slower of score and evaluate', () => {
+    const calls = [
+      call('policy', 0, 50),
+      call('reward', 0, 20),
+      call('policy', 1, 40),
+      call('policy', 1, 70),
+      call('reward', 1, 20),
+      call('value', 1, 30),
+    ];
+    const levels = levelPaths(calls);
+    expect(levels.map((l) => l.proposes)).toEqual([1, 2]);
+    expect(beamBoundMs(levels)).toBe(50 + 20 + 70 + 30);
+  });
+
+  it('overlaps a best-of-N round with the scoring of the round before', () => {
+    // Round 0 finishes some rollouts (score 80 ms, longer than round 1's proposes); round 1 finishes the rest.
+    const calls = [call('policy', 0, 50), call('reward', 0, 80), call('policy', 1, 60), call('reward', 1, 20)];
+    expect(bonBoundMs(levelPaths(calls))).toBe(50 + Math.max(60, 80) + 20);
+  });
+
+  it('follows each best-of-N rollout by call order for the bound without rounds', () => {
+    // Two rollouts, two rounds: rollout 0 is slow then fast, rollout 1 fast then slow; rounds pay both slow calls.
+    const calls: CallRecord[] = [
+      { callId: 'propose-0', service: 'policy', level: 0, latencyMs: 90 },
+      { callId: 'propose-1', service: 'policy', level: 0, latencyMs: 10 },
+      { callId: 'propose-2', service: 'policy', level: 1, latencyMs: 10 },
+      { callId: 'propose-3', service: 'policy', level: 1, latencyMs: 90 },
+      { callId: 'score-4', service: 'reward', level: 1, latencyMs: 20 },
+    ];
+    expect(bonBoundMs(levelPaths(calls))).toBe(90 + 90 + 20);
+    expect(bonIndependentBoundMs(calls)).toBe(100 + 20);
   });
 });

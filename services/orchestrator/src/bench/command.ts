@@ -1,4 +1,4 @@
-// `arbor bench [b1|b2|all] [--quick] [--out DIR]`: runs the benchmarks of BENCHMARKS.md that exist so far,
+// `arbor bench [b1|b2|b3|b4|all] [--quick] [--out DIR]`: runs the benchmarks of BENCHMARKS.md that exist so far,
 // prints a table per benchmark and writes <out>/<name>.json for comparison with later runs.
 import { createLogger } from '@arbor/kit';
 import { parseFlags } from '../cli/args.js';
@@ -6,11 +6,16 @@ import type { CliIO } from '../cli/io.js';
 import { UsageError } from '../cli/usage-error.js';
 import { b1Table, runB1 } from './b1-transport.js';
 import { b2Table, runB2 } from './b2-overhead.js';
-import { openBenchNats } from './nats-env.js';
+import { b3Table, runB3 } from './b3-efficiency.js';
+import { b4Table, runB4 } from './b4-parallel-mcts.js';
+import { openBenchNats, type BenchNats } from './nats-env.js';
 import { describeMachine, writeResult } from './report.js';
 
-const BENCHMARKS = ['b1', 'b2'] as const;
+const BENCHMARKS = ['b1', 'b2', 'b3', 'b4'] as const;
 type BenchName = (typeof BENCHMARKS)[number];
+
+/** B3 and B4 run in-process only, so running just them needs no NATS server. */
+const NEEDS_NATS: ReadonlySet<BenchName> = new Set(['b1', 'b2']);
 
 const BENCH_FLAGS = {
   quick: { type: 'boolean' },
@@ -44,46 +49,69 @@ export async function benchCommand(args: string[], io: CliIO): Promise<number> {
 
   const machine = describeMachine();
   io.stdout.write(`Arbor benchmarks${quick ? ' (quick smoke run; numbers are not comparable)' : ''}: ${machine.cpus} CPUs (${machine.cpuModel}), Node ${machine.node}\n`);
-  const nats = await openBenchNats(io.env.NATS_URL, logger, (line) => io.stdout.write(`${line}\n`));
+  const nats: BenchNats | undefined = names.some((n) => NEEDS_NATS.has(n))
+    ? await openBenchNats(io.env.NATS_URL, logger, (line) => io.stdout.write(`${line}\n`))
+    : undefined;
+  const needNats = (name: BenchName): BenchNats => {
+    if (!nats) throw new Error(`${name} needs NATS, which was not opened`);
+    return nats;
+  };
   let failed = false;
+  // The JSON is always written first, so a failing run can be inspected.
+  const reportFailure = (id: string, failure: string | undefined) => {
+    if (failure === undefined) return;
+    io.stderr.write(`arbor bench: ${id} FAILED: ${failure}\n`);
+    failed = true;
+  };
   try {
     for (const name of names) {
       io.stdout.write('\n');
       if (name === 'b1') {
-        const result = await runB1({ nats, logger, quick, progress });
+        const result = await runB1({ nats: needNats(name), logger, quick, progress });
         io.stdout.write(`${b1Table(result)}\n`);
         io.stdout.write(`wrote ${await writeResult(out, 'b1', result)}\n`);
-      } else {
-        const result = await runB2({ nats, logger, quick, progress });
+      } else if (name === 'b2') {
+        const result = await runB2({ nats: needNats(name), logger, quick, progress });
         io.stdout.write(`${b2Table(result)}\n`);
         io.stdout.write(`wrote ${await writeResult(out, 'b2', result)}\n`);
-        if (result.failure !== undefined) {
-          // The JSON is written first so the failing run can be inspected.
-          io.stderr.write(`arbor bench: B2 FAILED: ${result.failure}\n`);
-          failed = true;
-        }
+        reportFailure('B2', result.failure);
+      } else if (name === 'b3') {
+        const result = await runB3({ quick, progress });
+        io.stdout.write(`${b3Table(result)}\n`);
+        io.stdout.write(`wrote ${await writeResult(out, 'b3', result)}\n`);
+        reportFailure('B3', result.failure);
+      } else {
+        const result = await runB4({ quick, progress });
+        io.stdout.write(`${b4Table(result)}\n`);
+        io.stdout.write(`wrote ${await writeResult(out, 'b4', result)}\n`);
+        reportFailure('B4', result.failure);
       }
     }
   } finally {
-    await nats.close();
+    await nats?.close();
   }
   return failed ? 1 : 0;
 }
 
-export const BENCH_HELP = `Usage: arbor bench [b1|b2|all] [--quick] [--out DIR]
+export const BENCH_HELP = `Usage: arbor bench [b1|b2|b3|b4|all] [--quick] [--out DIR]
 
 Runs the benchmarks of BENCHMARKS.md (default: all), each against its baseline in the same run, prints a
 table of ratios and absolute numbers, and writes DIR/<name>.json (default DIR: ${BENCH_DEFAULT_OUT}/).
 
   b1        transport tax: Arbor's NATS and gRPC model paths vs raw request/reply (p50, p99, req/s)
   b2        overhead per expansion: beam search 8x8 to depth 8 over NATS vs in-process, t = 0, 10, 50 ms
+  b3        critical-path efficiency: beam 16 wide, depth 10 and best-of-64 with 50 ms policy and 20 ms reward
+            latencies, fixed and log-normal, vs one call in flight and vs the critical path of the latencies
+  b4        parallel MCTS: 512 simulations, P = 1, 4, 16, 64 in flight, 50 ms calls, hardest countdown puzzles
 
 Options:
-  --quick       a short smoke run (seconds; for CI), with fewer calls and t = 0, 10 ms only
+  --quick       a short smoke run (seconds; for CI): fewer calls, B2 at t = 0, 10 ms only, B3 on smaller
+                trees, B4 with 64 simulations on 2 puzzles at P = 1, 4
   --out DIR     where to write the JSON results
   -h, --help    show this help
 
-NATS: uses NATS_URL when it answers on a loopback address, else starts nats-server on a free loopback port.
+NATS (b1, b2 only): uses NATS_URL when it answers on a loopback address, else starts nats-server on a free
+loopback port.
 Targets are printed beside the ratios; a missed target does not fail the command (benchmarks are not tests).
-Exit codes: 0 done, 1 a benchmark failed (e.g. B2's trees differ), 2 bad usage.
+Exit codes: 0 done, 1 a benchmark failed (e.g. B2's or B3's runs built different trees), 2 bad usage.
 `;

@@ -1,8 +1,12 @@
 // Thin adapters from async domain functions to grpc-js handlers: errors mapped through the one table,
-// the callback called exactly once, and an AbortSignal that fires when the caller goes away.
+// the callback called exactly once, an AbortSignal that fires when the caller goes away, and a SERVER span
+// that continues the caller's trace (from its `traceparent` metadata) around the whole call.
 import type * as grpc from '@grpc/grpc-js';
+import { context, SpanKind, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { toGrpcStatus, statusName } from './grpc-status.js';
 import type { Logger } from './logger.js';
+import { ATTR } from './telemetry/attributes.js';
+import { arborTracer, errorType, extractFromMetadata, recordSpanError } from './telemetry/tracing.js';
 
 export interface CallContext {
   /** Aborted when the client cancels or its deadline passes. */
@@ -24,25 +28,65 @@ export function logCallError(logger: Logger, method: string, err: unknown): void
   else logger.info(fields, 'call rejected');
 }
 
+/** Status codes that mean the server failed (OpenTelemetry's gRPC conventions); the others are the caller's doing. */
+const SERVER_FAULT_CODES: ReadonlySet<number> = new Set([2, 4, 12, 13, 14, 15]);
+
+interface ServerSpan {
+  span: Span;
+  ctx: Context;
+}
+
+/** A SERVER span named `package.Service/Method`, child of the trace context the caller sent, if any. */
+function startServerSpan(path: string, fallbackMethod: string, request: unknown, metadata: grpc.Metadata): ServerSpan {
+  const parent = extractFromMetadata(metadata);
+  const [service = '', method = fallbackMethod] = path.replace(/^\//, '').split('/');
+  const attributes: Attributes = { [ATTR.rpcSystem]: 'grpc', [ATTR.rpcService]: service, [ATTR.rpcMethod]: method };
+  // Model requests carry a call id: the one field that ties this span to the orchestrator's call span and logs.
+  if (typeof request === 'object' && request !== null && 'callId' in request && typeof request.callId === 'string' && request.callId) {
+    attributes[ATTR.callId] = request.callId;
+  }
+  const span = arborTracer().startSpan(service ? `${service}/${method}` : method, { kind: SpanKind.SERVER, attributes }, parent);
+  return { span, ctx: trace.setSpan(parent, span) };
+}
+
+function endServerSpan(span: Span, err?: unknown): void {
+  const code = err === undefined ? 0 : toGrpcStatus(err).code;
+  span.setAttribute(ATTR.rpcGrpcStatusCode, code);
+  if (err !== undefined) {
+    if (SERVER_FAULT_CODES.has(code)) recordSpanError(span, err);
+    else span.setAttribute(ATTR.errorType, errorType(err));
+  }
+  span.end();
+}
+
+function pathOf(call: { getPath?: () => string }): string {
+  return typeof call.getPath === 'function' ? call.getPath() : '';
+}
+
 export function unaryHandler<Req, Res>(
   logger: Logger,
   method: string,
   fn: (request: Req, context: CallContext) => Promise<Res>,
 ): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
-    const context: CallContext = { signal: callSignal(call), metadata: call.metadata };
+    const callContext: CallContext = { signal: callSignal(call), metadata: call.metadata };
+    const { span, ctx } = startServerSpan(pathOf(call), method, call.request, call.metadata);
     let answered = false;
     const answer = (err: grpc.ServerErrorResponse | null, response?: Res) => {
       if (answered) return;
       answered = true;
       callback(err, response);
     };
-    fn(call.request, context).then(
-      (response) => answer(null, response),
+    context.with(ctx, () => fn(call.request, callContext)).then(
+      (response) => {
+        answer(null, response);
+        endServerSpan(span);
+      },
       (err: unknown) => {
-        logCallError(logger, method, err);
+        context.with(ctx, () => logCallError(logger, method, err));
         const { code, details } = toGrpcStatus(err);
         answer({ name: 'ArborError', message: details, code, details });
+        endServerSpan(span, err);
       },
     );
   };
@@ -54,13 +98,18 @@ export function serverStreamHandler<Req, Res>(
   fn: (request: Req, send: (message: Res) => void, context: CallContext) => Promise<void>,
 ): grpc.handleServerStreamingCall<Req, Res> {
   return (call) => {
-    const context: CallContext = { signal: callSignal(call), metadata: call.metadata };
-    fn(call.request, (message) => call.write(message), context).then(
-      () => call.end(),
+    const callContext: CallContext = { signal: callSignal(call), metadata: call.metadata };
+    const { span, ctx } = startServerSpan(pathOf(call), method, call.request, call.metadata);
+    context.with(ctx, () => fn(call.request, (message) => call.write(message), callContext)).then(
+      () => {
+        call.end();
+        endServerSpan(span);
+      },
       (err: unknown) => {
-        logCallError(logger, method, err);
+        context.with(ctx, () => logCallError(logger, method, err));
         const { code, details } = toGrpcStatus(err);
         call.destroy(Object.assign(new Error(details), { code, details }));
+        endServerSpan(span, err);
       },
     );
   };

@@ -15,3 +15,34 @@ export { onShutdownSignals, type StopHook } from './shutdown.js';
 export { checkHealth, listServices, type HealthStatus } from './grpc-probes.js';
 export * from './nats/index.js';
 export { sleep } from './sleep.js';
+export {
+  arborTracer,
+  traceLogFields,
+  traceparentOf,
+  contextWithSpan,
+  errorType,
+  recordSpanError,
+  injectIntoMetadata,
+  extractFromMetadata,
+  injectIntoNatsHeaders,
+  extractFromNatsHeaders,
+} from './telemetry/tracing.js';
+export { ATTR, CALL_OUTCOME, METRIC, INSTRUMENTATION_SCOPE, type CallOutcome } from './telemetry/attributes.js';
+export { arborInstruments, type ArborInstruments } from './telemetry/instruments.js';
+export { shutdownTelemetry, activeTelemetry, type TelemetryHandle } from './telemetry/lifecycle.js';
+export {
+  ServicePrices,
+  readServicePrices,
+  loadPricesFile,
+  parsePricesFile,
+  priceSetting,
+  pricesFileSetting,
+  priceVariables,
+  costOf,
+  ANY_MODEL,
+  PRICED_SERVICES,
+  type Price,
+  type PricedService,
+  type PricedUsage,
+  type PricesFile,
+} from './pricing.js';

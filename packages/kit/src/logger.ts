@@ -1,5 +1,6 @@
 // One pino logger per process. Services log `{ err }` objects and ids, never prompts or secrets.
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { traceLogFields } from './telemetry/tracing.js';
 
 export type { Logger };
 
@@ -16,6 +17,8 @@ export function createLogger(name: string, options: LoggerOptions = {}): Logger 
       name,
       level,
       base: { service: name },
+      // Every line written inside a span carries its trace_id and span_id, so logs and traces join up.
+      mixin: traceLogFields,
       // Prompts and problem text never belong in logs; drop them if a caller passes a request object.
       redact: { paths: ['*.question', '*.prompt', '*.problem.question', 'apiKey', '*.apiKey'], censor: '[redacted]' },
     },

@@ -1,5 +1,6 @@
-// Graceful shutdown on SIGTERM/SIGINT: run the stop hooks once, in order; a second signal forces exit.
+// Graceful shutdown on SIGTERM/SIGINT: run the stop hooks once, in order, flush telemetry; a second signal forces exit.
 import type { Logger } from './logger.js';
+import { shutdownTelemetry } from './telemetry/lifecycle.js';
 
 export type StopHook = () => Promise<void> | void;
 
@@ -24,6 +25,9 @@ export function onShutdownSignals(logger: Logger, hooks: StopHook[], exit: (code
         }
       }
       logger.info('stopped');
+      // Last, so the spans of calls that finished while draining are exported too; bounded, so a collector
+      // that is gone cannot hold the exit.
+      await shutdownTelemetry().catch((err: unknown) => logger.warn({ err }, 'telemetry flush failed'));
       logger.flush();
       exit(code);
     })();

@@ -1,7 +1,13 @@
-// Bundles the arbor CLI (every service is reachable through it) into dist/arbor.mjs, runnable with plain node.
+// Bundles the arbor CLI (every service is reachable through it) into dist/arbor.mjs, runnable with plain node,
+// and the telemetry loader into dist/telemetry.mjs, to load first: `node --import ./dist/telemetry.mjs dist/arbor.mjs`.
 // Workspace packages (TypeScript) are bundled in; npm dependencies stay external and come from node_modules,
 // since several of them (grpc-health-check, @grpc/reflection) read .proto files relative to themselves.
+import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+
+// --outdir DIR builds elsewhere than dist/ (tests build their own copy, so they never race the build test).
+const { values } = parseArgs({ options: { outdir: { type: 'string', default: 'dist' } } });
+const outdir = values.outdir;
 
 const keepNpmExternal = {
   name: 'npm-external',
@@ -10,15 +16,21 @@ const keepNpmExternal = {
   },
 };
 
-await build({
-  entryPoints: ['src/cli/entry.ts'],
-  outfile: 'dist/arbor.mjs',
+const common = {
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
   sourcemap: true,
-  banner: { js: '#!/usr/bin/env node' },
   plugins: [keepNpmExternal],
   logLevel: 'warning',
-});
+};
+
+const targets = [
+  { entryPoints: ['src/cli/entry.ts'], outfile: 'dist/arbor.mjs', banner: { js: '#!/usr/bin/env node' } },
+  // Its own file, not part of arbor.mjs: it must run before the app's modules are loaded.
+  { entryPoints: ['../../packages/kit/src/telemetry/register.ts'], outfile: 'dist/telemetry.mjs' },
+];
+for (const target of targets) {
+  await build({ ...common, ...target, outfile: target.outfile.replace(/^dist\//, `${outdir}/`) });
+}

@@ -1,6 +1,7 @@
 // The SearchService's domain: validates a request, runs the search over the model transports, keeps the
 // trees for GetTree and the running searches for CancelSearch. No gRPC in here.
 import { randomUUID } from 'node:crypto';
+import { context } from '@opentelemetry/api';
 import { arborV1, MAX_MODEL_MESSAGE_BYTES, type Problem, type SearchProgress, type SearchRequest__Output, type SearchResult, type Tree } from '@arbor/contracts';
 import { runSearch, validateBudget, type SearchOutcome, type TreeSnapshot } from '@arbor/search';
 import { getTask, type ProblemLike } from '@arbor/tasks';
@@ -18,7 +19,7 @@ import { algorithmFromRequest } from './algorithms.js';
 import { budgetFromRequest, DEFAULT_BUDGET_LIMITS, type BudgetLimits } from './budget.js';
 import { bindModelClient } from './model-client.js';
 import { progressToWire, resultToWire, treeToWire } from './results.js';
-import { newTraceContext } from './trace-context.js';
+import { startSearchTrace } from './trace-context.js';
 import type { ModelTransports } from './transport/types.js';
 
 export interface SearchRunnerOptions {
@@ -114,7 +115,8 @@ export class SearchRunner {
     const onCallerAbort = () => controller.abort(options.signal?.reason);
     options.signal?.addEventListener('abort', onCallerAbort, { once: true });
 
-    const trace = newTraceContext();
+    // The tree's root span; never given the problem text, which must not reach spans or logs.
+    const trace = startSearchTrace({ searchId, algorithm: algorithm.kind, task: problem.task });
     const started = performance.now();
     let lastProgress = -Infinity;
     try {
@@ -123,9 +125,9 @@ export class SearchRunner {
         problem: request.problem,
         sampling: {},
         deadline: Date.now() + budget.deadlineMs,
-        traceparent: trace.traceparent,
+        traceContext: trace.context,
       });
-      const outcome: SearchOutcome = await runSearch({
+      const outcome: SearchOutcome = await context.with(trace.context, () => runSearch({
         algorithm,
         budget,
         seed: seedFromWire(request.seed),
@@ -140,25 +142,27 @@ export class SearchRunner {
           lastProgress = now;
           options.onProgress(progressToWire(searchId, progress.stats, now - started, progress.bestScore, progress.bestAnswer));
         },
-      });
+      }));
       const wallMs = performance.now() - started;
+      const solved = outcome.answer !== '' && task.verifyAnswer(problem, outcome.answer);
+      // The same stats go on the root span and into the result below: the two must never disagree.
+      trace.finish(outcome, solved);
       if (outcome.stopReason === 'model_unavailable' && outcome.answer === '') {
         // A model service that refused the request itself (bad argument, message too large) is the caller's
         // problem, not an outage: pass its domain error on unchanged.
         if (isArborError(outcome.error) && !OUTAGE_KINDS.has(outcome.error.kind)) throw outcome.error;
         // Nothing to return but a failure: say so with a status callers and retries understand.
-        this.options.logger.warn({ searchId, traceId: trace.traceId, err: outcome.error }, 'search stopped: model service unavailable');
+        this.options.logger.warn({ searchId, trace_id: trace.traceId, err: outcome.error }, 'search stopped: model service unavailable');
         // The underlying error (addresses, transport details) goes to the log above, not to the caller.
         throw new UnavailableError(
           `model service unavailable; search ${searchId} stopped after ${outcome.stats.expansions} expansions with no answer`,
         );
       }
-      const solved = outcome.answer !== '' && task.verifyAnswer(problem, outcome.answer);
       this.remember(searchId, treeToWire(searchId, outcome.tree));
       this.options.logger.info(
         {
           searchId,
-          traceId: trace.traceId,
+          trace_id: trace.traceId,
           algorithm: algorithm.kind,
           stopReason: outcome.stopReason,
           solved,
@@ -177,7 +181,11 @@ export class SearchRunner {
         solved,
         includeTree: request.includeTree,
       });
+    } catch (err) {
+      trace.fail(err);
+      throw err;
     } finally {
+      trace.end();
       options.signal?.removeEventListener('abort', onCallerAbort);
       this.running.delete(searchId);
     }

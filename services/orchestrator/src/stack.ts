@@ -1,6 +1,6 @@
 // Assembles the orchestrator's model transports from configuration: in-process services built from their own
 // configs (the real handlers and backends), or gRPC clients to services running elsewhere.
-import type { EnvSource, Logger } from '@arbor/kit';
+import { readServicePrices, type EnvSource, type Logger } from '@arbor/kit';
 import { createPolicyBackend, ProposeHandler, readPolicyConfig } from '@arbor/policy';
 import { createValueBackend, EvaluateHandler, readValueConfig } from '@arbor/value';
 import { createRewardBackend, readRewardConfig, ScoreHandler } from '@arbor/reward';
@@ -43,9 +43,9 @@ export function buildTransports(config: OrchestratorConfig, env: EnvSource, link
   // Each service's own config is read only when it runs in this process, so a bad ARBOR_POLICY_* setting
   // is reported by the process that uses it.
   const inproc = inprocTransports({
-    ...(config.ARBOR_POLICY_TRANSPORT === 'inproc' && { policy: new ProposeHandler(createPolicyBackend(readPolicyConfig(env))) }),
-    ...(config.ARBOR_VALUE_TRANSPORT === 'inproc' && { value: new EvaluateHandler(createValueBackend(readValueConfig(env))) }),
-    ...(config.ARBOR_REWARD_TRANSPORT === 'inproc' && { reward: new ScoreHandler(createRewardBackend(readRewardConfig(env))) }),
+    ...(config.ARBOR_POLICY_TRANSPORT === 'inproc' && { policy: new ProposeHandler(createPolicyBackend(readPolicyConfig(env)), readServicePrices('policy', env)) }),
+    ...(config.ARBOR_VALUE_TRANSPORT === 'inproc' && { value: new EvaluateHandler(createValueBackend(readValueConfig(env)), readServicePrices('value', env)) }),
+    ...(config.ARBOR_REWARD_TRANSPORT === 'inproc' && { reward: new ScoreHandler(createRewardBackend(readRewardConfig(env)), readServicePrices('reward', env)) }),
   });
 
   const viaGrpc = <T extends { transport: unknown; client: { close(): void } }>(made: T): T['transport'] => {

@@ -1,5 +1,6 @@
 // The Propose operation shared by every transport (gRPC, NATS, in-process): envelope checks, then the backend.
 import type { ProposeRequest__Output, ProposeResponse } from '@arbor/contracts';
+import { readServicePrices, type ServicePrices } from '@arbor/kit';
 import { InvalidArgumentError } from '@arbor/kit/errors';
 import type { PolicyBackend } from './backend.js';
 
@@ -8,7 +9,14 @@ export const MAX_CANDIDATES = 64;
 export const MAX_PREFIX_STEPS = 256;
 
 export class ProposeHandler {
-  constructor(private readonly backend: PolicyBackend) {}
+  /**
+   * @param prices what this service charges per response; by default from the environment (ARBOR_PRICES_FILE,
+   *   ARBOR_POLICY_PRICE_*), read once here, since the handler is built once at start.
+   */
+  constructor(
+    private readonly backend: PolicyBackend,
+    private readonly prices: ServicePrices = readServicePrices('policy'),
+  ) {}
 
   async propose(request: ProposeRequest__Output, signal: AbortSignal): Promise<ProposeResponse> {
     if (!request.problem) throw new InvalidArgumentError('problem', 'is required');
@@ -22,6 +30,8 @@ export class ProposeHandler {
     const started = performance.now();
     const response = await this.backend.propose(request, signal);
     if (response.usage && !response.usage.computeMs) response.usage.computeMs = performance.now() - started;
+    // The service, not the backend, prices a response: one table for every backend, embedded ones included.
+    if (response.usage) this.prices.apply(this.backend.name, response.usage);
     return response;
   }
 }

@@ -1,5 +1,5 @@
 // Reward service configuration: parsed once from the environment (CLI flags are mapped onto the same names).
-import { env, readConfig, type EnvSource } from '@arbor/kit';
+import { env, priceSetting, pricesFileSetting, readConfig, type EnvSource } from '@arbor/kit';
 
 export const REWARD_BACKENDS = ['embedded'] as const;
 
@@ -14,6 +14,12 @@ export const rewardConfigShape = {
   /** Embedded backend: a fixed delay before each answer, to simulate a model server's latency. */
   ARBOR_REWARD_EMBEDDED_LATENCY_MS: env.integer(0, 0, 600_000),
   ARBOR_REWARD_BACKEND: env.oneOf(REWARD_BACKENDS, 'embedded'),
+  /** Price table of every service (JSON, see the README); validated here so a bad file stops the service at start. */
+  ARBOR_PRICES_FILE: pricesFileSetting(),
+  /** USD per million input / output tokens and per call for this service's backend, any model; over the file. */
+  ARBOR_REWARD_PRICE_INPUT_PER_MTOK: priceSetting(),
+  ARBOR_REWARD_PRICE_OUTPUT_PER_MTOK: priceSetting(),
+  ARBOR_REWARD_PRICE_PER_CALL: priceSetting(),
 };
 
 export type RewardConfig = ReturnType<typeof readRewardConfig>;

@@ -1,12 +1,20 @@
 // The Score operation shared by every transport (gRPC, NATS, in-process): envelope checks, then the backend.
 import type { ScoreRequest__Output, ScoreResponse } from '@arbor/contracts';
+import { readServicePrices, type ServicePrices } from '@arbor/kit';
 import { InvalidArgumentError, ArborError } from '@arbor/kit/errors';
 import type { RewardBackend } from './backend.js';
 
 export const MAX_TRAJECTORIES = 1024;
 
 export class ScoreHandler {
-  constructor(private readonly backend: RewardBackend) {}
+  /**
+   * @param prices what this service charges per response; by default from the environment (ARBOR_PRICES_FILE,
+   *   ARBOR_REWARD_PRICE_*), read once here, since the handler is built once at start.
+   */
+  constructor(
+    private readonly backend: RewardBackend,
+    private readonly prices: ServicePrices = readServicePrices('reward'),
+  ) {}
 
   async score(request: ScoreRequest__Output, signal: AbortSignal): Promise<ScoreResponse> {
     if (!request.problem) throw new InvalidArgumentError('problem', 'is required');
@@ -21,6 +29,8 @@ export class ScoreHandler {
       throw new ArborError('internal', `reward backend returned ${response.rewards?.length ?? 0} rows for ${request.trajectories.length} trajectories`);
     }
     if (response.usage && !response.usage.computeMs) response.usage.computeMs = performance.now() - started;
+    // The service, not the backend, prices a response: one table for every backend, embedded ones included.
+    if (response.usage) this.prices.apply(this.backend.name, response.usage);
     return response;
   }
 }

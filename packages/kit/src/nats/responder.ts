@@ -1,13 +1,17 @@
 // Serves one model RPC on its NATS subject as a member of the service's queue group: the same handler and
 // protobuf bytes as over gRPC, errors as replies with status headers, deadlines honoured, and a cap on calls
-// in flight so one slow replica cannot hoard work.
+// in flight so one slow replica cannot hoard work. Each request is handled in a CONSUMER span that continues
+// the caller's trace from the request's `traceparent` header.
 import { headers as natsHeaders, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { context, SpanKind, trace, type Span } from '@opentelemetry/api';
 import type { MethodDefinition } from '@grpc/proto-loader';
 import { MAX_MODEL_MESSAGE_BYTES, NATS_HEADERS } from '@arbor/contracts';
 import { DeadlineExceededError, InvalidArgumentError, ResourceExhaustedError, UnavailableError } from '../errors.js';
 import { statusName, toGrpcStatus } from '../grpc-status.js';
 import { logCallError } from '../handlers.js';
 import type { Logger } from '../logger.js';
+import { ATTR } from '../telemetry/attributes.js';
+import { arborTracer, extractFromNatsHeaders, recordSpanError } from '../telemetry/tracing.js';
 
 export interface NatsResponderOptions<Req, ReqOut, Res, ResOut> {
   nc: NatsConnection;
@@ -54,18 +58,22 @@ export function serveOnNats<Req, ReqOut, Res, ResOut>(options: NatsResponderOpti
   const stats: NatsResponderStats = { served: 0, failed: 0, expired: 0, refused: 0, inFlight: 0 };
   const pending = new Set<Promise<void>>();
 
-  const serve = async (msg: Msg): Promise<void> => {
+  const serve = async (msg: Msg, span: Span): Promise<void> => {
     const callId = msg.headers?.get(NATS_HEADERS.callId) ?? '';
+    if (callId) span.setAttribute(ATTR.callId, callId);
     const deadline = Number(msg.headers?.get(NATS_HEADERS.deadline) || 0);
     if (deadline > 0 && Date.now() >= deadline) {
       // The caller has given up on this attempt; doing the work would only burn model time.
       stats.expired++;
+      span.setAttribute(ATTR.errorType, 'expired');
       logger.debug({ subject: options.subject, callId }, 'dropped a request past its deadline');
       return;
     }
     if (stats.inFlight >= options.maxInFlight) {
       stats.refused++;
-      replyError(msg, callId, new UnavailableError(`replica busy: ${stats.inFlight} calls in flight (cap ${options.maxInFlight})`));
+      const busy = new UnavailableError(`replica busy: ${stats.inFlight} calls in flight (cap ${options.maxInFlight})`);
+      recordSpanError(span, busy);
+      replyError(msg, callId, busy);
       return;
     }
     stats.inFlight++;
@@ -89,6 +97,7 @@ export function serveOnNats<Req, ReqOut, Res, ResOut>(options: NatsResponderOpti
       stats.served++;
     } catch (err) {
       stats.failed++;
+      recordSpanError(span, err);
       logCallError(logger, options.subject, err);
       replyError(msg, callId, err);
     } finally {
@@ -105,7 +114,26 @@ export function serveOnNats<Req, ReqOut, Res, ResOut>(options: NatsResponderOpti
         return;
       }
       if (!msg.reply) return; // Not a request: nobody to answer.
-      const task = serve(msg).catch((e: unknown) => logger.error({ err: e }, 'NATS responder failed'));
+      const parent = extractFromNatsHeaders(msg.headers);
+      const span = arborTracer().startSpan(
+        `process ${options.subject}`,
+        {
+          kind: SpanKind.CONSUMER,
+          attributes: {
+            [ATTR.messagingSystem]: 'nats',
+            [ATTR.messagingDestination]: options.subject,
+            [ATTR.messagingOperationType]: 'process',
+            [ATTR.messagingOperationName]: 'process',
+            [ATTR.messagingConsumerGroup]: options.queue,
+            [ATTR.messagingBodySize]: msg.data.length,
+          },
+        },
+        parent,
+      );
+      const task = context
+        .with(trace.setSpan(parent, span), () => serve(msg, span))
+        .catch((e: unknown) => logger.error({ err: e }, 'NATS responder failed'))
+        .finally(() => span.end());
       pending.add(task);
       void task.finally(() => pending.delete(task));
     },

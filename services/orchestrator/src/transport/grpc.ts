@@ -1,4 +1,5 @@
-// gRPC transport: one channel per model service address, a deadline on every call, bounded retries.
+// gRPC transport: one channel per model service address, a deadline on every call, bounded retries, and the
+// caller's trace context in the metadata.
 import * as grpc from '@grpc/grpc-js';
 import {
   arborV1,
@@ -9,7 +10,7 @@ import {
   type ScoreRequest,
   type ScoreResponse__Output,
 } from '@arbor/contracts';
-import { fromServiceError, MAX_RECEIVE_MESSAGE_BYTES } from '@arbor/kit';
+import { fromServiceError, injectIntoMetadata, MAX_RECEIVE_MESSAGE_BYTES } from '@arbor/kit';
 import { DeadlineExceededError } from '@arbor/kit/errors';
 import { withRetries, type RetryPolicy } from './retry.js';
 import type { CallOptions, UnaryTransport } from './types.js';
@@ -47,7 +48,10 @@ function attemptOnce<Req, Res>(target: GrpcTarget, method: UnaryMethod<Req, Res>
   const remaining = options.deadline - Date.now();
   if (remaining <= 0) return Promise.reject(new DeadlineExceededError('search deadline passed before the model call'));
   const metadata = new grpc.Metadata();
-  if (options.traceparent) metadata.set('traceparent', options.traceparent);
+  // The active context is the model call's span (model-client runs the transport inside it), so the service's
+  // server span becomes its child. With tracing off nothing is injected and the caller's traceparent goes instead.
+  injectIntoMetadata(metadata);
+  if (options.traceparent && metadata.get('traceparent').length === 0) metadata.set('traceparent', options.traceparent);
   return new Promise<Res>((resolve, reject) => {
     const call = method(request, metadata, { deadline: Date.now() + Math.min(target.timeoutMs, remaining) }, (err, response) => {
       options.signal.removeEventListener('abort', onAbort);

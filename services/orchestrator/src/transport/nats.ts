@@ -1,6 +1,8 @@
 // NATS transport: request/reply to a service's queue group, with the call's deadline and id in headers,
 // bounded retries on timeout, no responders or UNAVAILABLE, and error replies mapped back to domain errors.
+// Each attempt is a PRODUCER span whose context travels in the request's headers.
 import { headers as natsHeaders, type Msg } from '@nats-io/transport-node';
+import { context, SpanKind, trace } from '@opentelemetry/api';
 import type { MethodDefinition } from '@grpc/proto-loader';
 import { status } from '@grpc/grpc-js';
 import {
@@ -15,7 +17,7 @@ import {
   type ScoreRequest,
   type ScoreResponse__Output,
 } from '@arbor/contracts';
-import { fromGrpcStatus } from '@arbor/kit';
+import { arborTracer, ATTR, fromGrpcStatus, injectIntoNatsHeaders, recordSpanError } from '@arbor/kit';
 import { ArborError, DeadlineExceededError, ResourceExhaustedError, UnavailableError } from '@arbor/kit/errors';
 import type { NatsLink } from './nats-link.js';
 import { withRetries, type RetryPolicy } from './retry.js';
@@ -68,23 +70,49 @@ export function natsUnary<Req extends { callId?: string }, Res, ReqOut, ResOut>(
       throw new ResourceExhaustedError(`request to ${target.subject} is ${payload.length} bytes; the cap is ${maxBytes}`);
     }
     const callId = request.callId ?? '';
-    const { result, attempts } = await withRetries(target.retry, options.deadline, options.signal, async () => {
+    const { result, attempts } = await withRetries(target.retry, options.deadline, options.signal, async (attemptIndex) => {
       const remaining = options.deadline - Date.now();
       if (remaining <= 0) throw new DeadlineExceededError('search deadline passed before the model call');
       const timeout = Math.min(target.timeoutMs, remaining);
-      const h = natsHeaders();
-      h.set(NATS_HEADERS.deadline, String(Date.now() + timeout));
-      if (callId) h.set(NATS_HEADERS.callId, callId);
-      if (options.traceparent) h.set(NATS_HEADERS.traceparent, options.traceparent);
-      const nc = target.link.require();
-      let msg: Msg;
+      const parent = context.active();
+      const span = arborTracer().startSpan(
+        `send ${target.subject}`,
+        {
+          kind: SpanKind.PRODUCER,
+          attributes: {
+            [ATTR.messagingSystem]: 'nats',
+            [ATTR.messagingDestination]: target.subject,
+            [ATTR.messagingOperationType]: 'send',
+            [ATTR.messagingOperationName]: 'request',
+            [ATTR.messagingBodySize]: payload.length,
+            [ATTR.attempt]: attemptIndex + 1,
+            ...(callId && { [ATTR.callId]: callId }),
+          },
+        },
+        parent,
+      );
       try {
-        msg = await abortable(nc.request(target.subject, payload, { timeout, headers: h }), options.signal);
+        const h = natsHeaders();
+        h.set(NATS_HEADERS.deadline, String(Date.now() + timeout));
+        if (callId) h.set(NATS_HEADERS.callId, callId);
+        injectIntoNatsHeaders(h, trace.setSpan(parent, span));
+        // With tracing off nothing is injected; the caller's traceparent still ties the service's logs to the tree.
+        if (options.traceparent && !h.has(NATS_HEADERS.traceparent)) h.set(NATS_HEADERS.traceparent, options.traceparent);
+        const nc = target.link.require();
+        let msg: Msg;
+        try {
+          msg = await abortable(nc.request(target.subject, payload, { timeout, headers: h }), options.signal);
+        } catch (err) {
+          if (options.signal.aborted) throw err;
+          throw fromNatsError(err, target.subject);
+        }
+        return decodeReply(msg, method as MethodDefinition<unknown, unknown, unknown, ResOut>, callId, target.subject);
       } catch (err) {
-        if (options.signal.aborted) throw err;
-        throw fromNatsError(err, target.subject);
+        if (!options.signal.aborted) recordSpanError(span, err);
+        throw err;
+      } finally {
+        span.end();
       }
-      return decodeReply(msg, method as MethodDefinition<unknown, unknown, unknown, ResOut>, callId, target.subject);
     });
     return { response: result, attempts };
   };

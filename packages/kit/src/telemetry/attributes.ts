@@ -1,0 +1,73 @@
+// Names of the span attributes and metrics Arbor writes, in one place so the orchestrator, the model services,
+// the tests and the README agree. OpenTelemetry semantic-convention names (gen_ai.*, messaging.*, rpc.*) where
+// one exists, `arbor.*` for the rest. Kept as plain strings: the incubating semconv package is not meant to be
+// a runtime dependency.
+
+export const ATTR = {
+  // The search tree, on the root `search` span.
+  searchId: 'arbor.search_id',
+  algorithm: 'arbor.algorithm',
+  task: 'arbor.task',
+  treeNodes: 'arbor.tree.nodes',
+  treeExpansions: 'arbor.tree.expansions',
+  treeDepth: 'arbor.tree.depth',
+  treeStopReason: 'arbor.tree.stop_reason',
+  treeCostUsd: 'arbor.tree.cost_usd',
+  treeCallsPrefix: 'arbor.tree.calls.',
+  treeRetries: 'arbor.tree.retries',
+  treeSolved: 'arbor.tree.solved',
+
+  // One model call.
+  service: 'arbor.service',
+  callId: 'arbor.call_id',
+  attempts: 'arbor.attempts',
+  costUsd: 'arbor.cost_usd',
+  /** ok | discarded | aborted | error: see CALL_OUTCOME. */
+  callOutcome: 'arbor.call.outcome',
+  batchSize: 'arbor.batch_size',
+  estimatedUsage: 'arbor.usage.estimated',
+
+  genAiOperation: 'gen_ai.operation.name',
+  genAiRequestModel: 'gen_ai.request.model',
+  genAiResponseModel: 'gen_ai.response.model',
+  genAiInputTokens: 'gen_ai.usage.input_tokens',
+  genAiOutputTokens: 'gen_ai.usage.output_tokens',
+  genAiTokenType: 'gen_ai.token.type',
+
+  messagingSystem: 'messaging.system',
+  messagingDestination: 'messaging.destination.name',
+  messagingOperationType: 'messaging.operation.type',
+  messagingOperationName: 'messaging.operation.name',
+  messagingConsumerGroup: 'messaging.consumer.group.name',
+  messagingBodySize: 'messaging.message.body.size',
+  attempt: 'arbor.attempt',
+
+  rpcSystem: 'rpc.system',
+  rpcService: 'rpc.service',
+  rpcMethod: 'rpc.method',
+  rpcGrpcStatusCode: 'rpc.grpc.status_code',
+  errorType: 'error.type',
+} as const;
+
+/**
+ * What became of a model call, on its span. Only `ok` replies count in the tree's totals: a reply that lands
+ * after the search stopped waiting (a hard stop such as `solved` aborts calls in flight) is `discarded` — it was
+ * paid for and its usage is on the span, but the search did not count it.
+ */
+export const CALL_OUTCOME = {
+  ok: 'ok',
+  discarded: 'discarded',
+  aborted: 'aborted',
+  error: 'error',
+} as const;
+export type CallOutcome = (typeof CALL_OUTCOME)[keyof typeof CALL_OUTCOME];
+
+export const METRIC = {
+  treeCost: 'arbor.tree.cost_usd',
+  tokenUsage: 'gen_ai.client.token.usage',
+  modelCallDuration: 'arbor.model_call.duration',
+  searches: 'arbor.searches',
+} as const;
+
+/** Instrumentation scope of every Arbor span and metric. */
+export const INSTRUMENTATION_SCOPE = 'arbor';

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { beamBoundMs, bonBoundMs, bonIndependentBoundMs, levelPaths } from '../src/bench/b3-critical-path.js';
 import type { CallRecord } from '../src/bench/b3-world.js';
+import { firstCrossing, largestBudgetWithin, tokenRatio } from '../src/bench/b6-curves.js';
 import { latencyDraw } from '../src/bench/latency.js';
 import { median } from '../src/bench/stats.js';
 
@@ -56,7 +57,10 @@ describe.skipIf(!natsServerInstalled && !process.env.NATS_URL)('arbor bench --qu
     expect(b2.benchmark).toBe('B2');
     expect(b2.treesEqual).toBe(true);
     expect(b2.failure).toBeUndefined();
-    expect(b2.tracing).toBe('not implemented (issue 5)');
+    expect(b2.tracing).toMatch(/^on and off at t = 10 ms/);
+    const traced = b2.results.find((r: { delayMs: number }) => r.delayMs === 10);
+    expectPositive(traced.tracingRatio.value, 'b2 tracing ratio');
+    expect(traced.natsTraced.runs.length).toBe(traced.nats.runs.length);
     expect(b2.results.map((r: { delayMs: number }) => r.delayMs)).toEqual([0, 10]);
     for (const row of b2.results) {
       // Depth 8, width 8: the root, then 8 beams on each of the 7 levels below it.
@@ -213,5 +217,109 @@ describe('B3 latencies and critical path', () => {
     ];
     expect(bonBoundMs(levelPaths(calls))).toBe(90 + 90 + 20);
     expect(bonIndependentBoundMs(calls)).toBe(100 + 20);
+  });
+});
+
+/** Every tag of an SVG opened and closed in order: enough to know a viewer will parse the file. */
+function tagsBalance(svg: string): boolean {
+  const open: string[] = [];
+  for (const [, closing, name, selfClosing] of svg.matchAll(/<(\/?)([a-zA-Z]+)[^>]*?(\/?)>/g)) {
+    if (selfClosing) continue;
+    if (!closing) open.push(name!);
+    else if (open.pop() !== name) return false;
+  }
+  return open.length === 0;
+}
+
+// B6 runs in-process only, so unlike the smoke above it needs no NATS server.
+describe('arbor bench search --quick', () => {
+  it('writes b6.json with a cell per line and budget, and a well-formed SVG plot', () => {
+    const out = mkdtempSync(join(tmpdir(), 'arbor-bench-b6-'));
+    const result = spawnSync(process.execPath, [BIN, 'bench', 'search', '--quick', '--puzzles', '2', '--out', out], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+    });
+    expect(result.stderr).not.toMatch(/FAILED|unexpected error/);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/Solve rate/);
+
+    const b6 = JSON.parse(readFileSync(join(out, 'b6.json'), 'utf8'));
+    expect(b6.benchmark).toBe('B6');
+    expect(b6.quick).toBe(true);
+    expect(b6.failure).toBeUndefined();
+    expect(b6.parameters.puzzles).toBe(2);
+    const { lines, budgets, slipRates } = b6.parameters as { lines: string[]; budgets: number[]; slipRates: number[] };
+    expect(lines).toEqual(expect.arrayContaining(['bon', 'bon-majority', 'beam', 'dvts', 'mcts', 'bfs', 'litesearch', 'rebase']));
+    expect(b6.results).toHaveLength(lines.length * budgets.length * slipRates.length);
+    for (const cell of b6.results) {
+      const label = `b6 ${cell.line} slip ${cell.slipRate} budget ${cell.budget}`;
+      expect(cell.puzzles, label).toBe(2);
+      expect(cell.solveRate, label).toBe(cell.solved / cell.puzzles);
+      expect(cell.solvedPuzzles, label).toHaveLength(cell.solved);
+      // The budget is a hard limit on generated steps: the search claims steps before it asks for them.
+      expect(cell.meanGeneratedSteps, label).toBeLessThanOrEqual(cell.budget);
+      expectPositive(cell.meanGeneratedSteps, `${label} steps`);
+      expectPositive(cell.meanGeneratedTokens, `${label} tokens`);
+      expectPositive(cell.meanModelCalls, `${label} calls`);
+      expect(Object.values(cell.stopReasons as Record<string, number>).reduce((a, b) => a + b, 0), label).toBe(2);
+    }
+    // One ratio row per line but the baseline, per slip rate; a row without a crossing has no ratio.
+    expect(b6.ratios).toHaveLength((lines.length - 1) * slipRates.length);
+    for (const row of b6.ratios) if (row.algorithm === null) expect(row.ratioInterpolated).toBeNull();
+    expect(b6.withinTokenLimit).toHaveLength(lines.length * slipRates.length);
+
+    const svg = readFileSync(join(out, 'b6-solve-rate.svg'), 'utf8');
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(tagsBalance(svg)).toBe(true);
+    // One line per algorithm and baseline in each panel (one panel: --quick runs slip 0 only), and a legend entry each.
+    expect(svg.match(/<polyline /g)).toHaveLength(lines.length * slipRates.length);
+    for (const name of ['bon (verifier)', 'bon (majority)', 'litesearch']) expect(svg).toContain(`>${name}</text>`);
+  }, 90_000);
+
+  it('rejects --puzzles for a benchmark other than b6', () => {
+    const result = spawnSync(process.execPath, [BIN, 'bench', 'b3', '--puzzles', '3'], { encoding: 'utf8', timeout: 30_000 });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/--puzzles applies to b6/);
+  });
+});
+
+describe('B6 curves', () => {
+  const curve = [
+    { budget: 16, tokens: 100, solveRate: 0 },
+    { budget: 32, tokens: 200, solveRate: 0.2 },
+    { budget: 64, tokens: 400, solveRate: 0.6 },
+    { budget: 128, tokens: 800, solveRate: 0.6 },
+  ];
+
+  it('finds the first budget reaching a solve rate and interpolates in log tokens before it', () => {
+    const at = firstCrossing(curve, 0.4)!;
+    expect(at.budget).toBe(64);
+    expect(at.tokensAtBudget).toBe(400);
+    // Halfway from 0.2 to 0.6, so halfway from 200 to 400 on a log scale.
+    expect(at.tokensInterpolated).toBeCloseTo(Math.sqrt(200 * 400), 6);
+    expect(firstCrossing(curve, 0.7)).toBeNull();
+    // Nothing before the first budget to interpolate from.
+    expect(firstCrossing(curve, 0)!.tokensInterpolated).toBe(100);
+  });
+
+  it('divides the baseline tokens for its best solve rate by the curve tokens for the same rate', () => {
+    const baseline = [
+      { budget: 16, tokens: 1000, solveRate: 0.1 },
+      { budget: 32, tokens: 2000, solveRate: 0.4 },
+      { budget: 64, tokens: 4000, solveRate: 0.4 },
+    ];
+    const r = tokenRatio(baseline, curve);
+    expect(r.baselineBestSolveRate).toBe(0.4);
+    expect(r.baseline!.tokensInterpolated).toBe(2000);
+    expect(r.ratioAtBudget).toBe(2000 / 400);
+    expect(r.ratioInterpolated).toBeCloseTo(2000 / Math.sqrt(200 * 400), 6);
+    // A baseline that solves nothing sets no bar.
+    expect(tokenRatio([{ budget: 16, tokens: 10, solveRate: 0 }], curve).ratioInterpolated).toBeNull();
+  });
+
+  it('picks the largest budget within a token limit', () => {
+    expect(largestBudgetWithin(curve, 550)!.budget).toBe(64);
+    expect(largestBudgetWithin(curve, 50)).toBeNull();
   });
 });

@@ -2,6 +2,8 @@
 // handlers on synthetic backends that answer after t ms, run in-process and over NATS; o = (T_nats - T_inproc)
 // / expansions. Both runs must build the same tree, or the difference would not be transport overhead.
 import { isDeepStrictEqual } from 'node:util';
+import { context } from '@opentelemetry/api';
+import { startDiscardingTelemetry } from '@arbor/kit/telemetry';
 import type { Problem } from '@arbor/contracts';
 import type { Logger } from '@arbor/kit';
 import { servePolicyOnNats } from '@arbor/policy';
@@ -11,7 +13,7 @@ import { NO_LIMITS, runSearch, type BeamConfig, type Budget, type SearchOutcome 
 import { SERVER_DEFAULTS } from '../algorithms.js';
 import { readOrchestratorConfig } from '../config.js';
 import { bindModelClient } from '../model-client.js';
-import { newTraceContext } from '../trace-context.js';
+import { startSearchTrace } from '../trace-context.js';
 import { limitInFlight, Semaphore } from '../transport/in-flight.js';
 import { inprocTransports } from '../transport/inproc.js';
 import { NatsLink } from '../transport/nats-link.js';
@@ -27,6 +29,9 @@ import { syntheticHandlers, type SyntheticWorld } from './synthetic.js';
 
 export const B2_DEPTH = 8;
 export const B2_TARGET_OVERHEAD_MS = 0.5;
+/** BENCHMARKS.md: tracing may add at most 3 % wall time at t = 10 ms. */
+export const B2_TARGET_TRACING_RATIO = 1.03;
+export const B2_TRACING_DELAY_MS = 10;
 
 export interface B2Settings {
   delaysMs: number[];
@@ -89,6 +94,10 @@ export interface DelayResult {
   overheadPerDelay: number | null;
   /** median T_nats / median T_inproc. */
   ratio: number;
+  /** The NATS search again with tracing on (real SDK, batch span processor, exporters that discard). */
+  natsTraced?: ModeResult;
+  /** median T_nats traced / median T_nats untraced, at t = 10 ms. */
+  tracingRatio?: TargetedRatio;
 }
 
 export interface B2Result {
@@ -187,17 +196,24 @@ async function setUp(world: SyntheticWorld, nats: BenchNats, logger: Logger, set
 
 async function searchOnce(transports: Omit<ModelTransports, 'close'>, settings: B2Settings): Promise<{ outcome: SearchOutcome; wallMs: number; cpuMs: number; maxRssKb: number }> {
   const budget: Budget = { ...NO_LIMITS, maxDepth: B2_DEPTH, deadlineMs: settings.searchTimeLimitMs };
-  // As SearchRunner binds a search: a deadline on every call and one trace per tree.
+  // As SearchRunner runs a search: a deadline on every call and one trace per tree (spans only when tracing is on).
+  const meter = meterResources();
+  const started = performance.now();
+  const trace = startSearchTrace({ searchId: 'b2', algorithm: B2_ALGORITHM.kind, task: PROBLEM.task ?? '' });
   const client = bindModelClient({
     transports,
     problem: PROBLEM,
     sampling: {},
     deadline: Date.now() + settings.searchTimeLimitMs,
-    traceparent: newTraceContext().traceparent,
+    traceContext: trace.context,
   });
-  const meter = meterResources();
-  const started = performance.now();
-  const outcome = await runSearch({ algorithm: B2_ALGORITHM, budget, seed: settings.seed, client });
+  let outcome: SearchOutcome;
+  try {
+    outcome = await context.with(trace.context, () => runSearch({ algorithm: B2_ALGORITHM, budget, seed: settings.seed, client }));
+    trace.finish(outcome, false);
+  } finally {
+    trace.end();
+  }
   const wallMs = performance.now() - started;
   const use = meter.stop();
   return { outcome, wallMs, cpuMs: use.cpuMs, maxRssKb: use.maxRssKb };
@@ -257,6 +273,29 @@ export async function runB2(options: { nats: BenchNats; logger: Logger; quick: b
         }
         const inprocMs = median(runs.inproc.map((r) => r.wallMs));
         const natsMs = median(runs.nats.map((r) => r.wallMs));
+        let traced: { natsTraced: ModeResult; tracingRatio: TargetedRatio } | undefined;
+        if (delayMs === B2_TRACING_DELAY_MS) {
+          // Same searches over NATS with the real SDK on (spans batched, exported to nowhere), in a block after
+          // the untraced ones: starting and stopping the SDK per run would time its warm-up instead.
+          const telemetry = startDiscardingTelemetry();
+          const tracedRuns: RunMeasure[] = [];
+          try {
+            check((await searchOnce(setup.transports.nats, settings)).outcome, 'warm-up with tracing');
+            for (let i = 0; i < count; i++) {
+              progress(`B2: t = ${delayMs} ms, traced run ${i + 1}/${count}`);
+              const run = await searchOnce(setup.transports.nats, settings);
+              check(run.outcome, `t = ${delayMs} ms over nats with tracing, run ${i + 1}`);
+              tracedRuns.push({ wallMs: round(run.wallMs, 3), cpuMsPerExpansion: round(run.cpuMs / run.outcome.stats.expansions, 4), maxRssKb: run.maxRssKb });
+            }
+          } finally {
+            await telemetry.shutdown();
+          }
+          const tracedMs = median(tracedRuns.map((r) => r.wallMs));
+          traced = {
+            natsTraced: { medianWallMs: round(tracedMs, 3), runs: tracedRuns },
+            tracingRatio: atMost(round(tracedMs / natsMs), B2_TARGET_TRACING_RATIO),
+          };
+        }
         const shape = reference!;
         const o = (natsMs - inprocMs) / shape.expansions;
         results.push({
@@ -269,6 +308,7 @@ export async function runB2(options: { nats: BenchNats; logger: Logger; quick: b
           overheadMsPerExpansion: atMost(round(o), B2_TARGET_OVERHEAD_MS),
           overheadPerDelay: delayMs > 0 ? round(o / delayMs) : null,
           ratio: round(natsMs / inprocMs),
+          ...traced,
         });
       } finally {
         await setup.stop();
@@ -298,7 +338,7 @@ export async function runB2(options: { nats: BenchNats; logger: Logger; quick: b
         'cpuMsPerExpansion is the whole process (orchestrator and services together); maxRssKb is the process peak so far',
       ],
     },
-    tracing: 'not implemented (issue 5)',
+    tracing: `on and off at t = ${B2_TRACING_DELAY_MS} ms (discarding exporters); see results[].tracingRatio`,
     treesEqual: failure === undefined,
     ...(failure !== undefined && { failure }),
     results,
@@ -325,6 +365,13 @@ export function b2Table(result: B2Result): string {
     `B2 overhead per expansion: beam ${B2_ALGORITHM.beamWidth}x${B2_ALGORITHM.expansionsPerBeam}, depth ${B2_DEPTH}, seed ${result.parameters.seed}, NATS vs in-process` +
       `${result.quick ? ' (quick)' : ''}`,
     ...(rows.length > 0 ? [renderTable(headers, rows)] : []),
-    `trees equal: ${result.treesEqual ? 'yes' : `NO (${result.failure})`}; tracing: ${result.tracing}`,
+    ...result.results
+      .filter((r) => r.tracingRatio)
+      .map(
+        (r) =>
+          `tracing at t = ${r.delayMs} ms: T nats traced ${fixed(r.natsTraced!.medianWallMs, 1)} ms vs ${fixed(r.nats.medianWallMs, 1)} ms ` +
+          `untraced = ${fixed(r.tracingRatio!.value, 3)}x (target ${r.tracingRatio!.target}) ${metMark(r.tracingRatio!)}`,
+      ),
+    `trees equal: ${result.treesEqual ? 'yes' : `NO (${result.failure})`}`,
   ].join('\n');
 }

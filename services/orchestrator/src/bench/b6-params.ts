@@ -11,15 +11,19 @@ export const B6_LINES: readonly B6Line[] = ['bon', 'bon-majority', 'beam', 'dvts
 
 /**
  * Steps in one finished countdown trajectory of the bundled puzzles: 4 numbers, one move each merging two.
- * Best-of-N and DVTS size their rollouts by it.
+ * Best-of-N and REBASE size their widths by it.
  */
 export const STEPS_PER_TRAJECTORY = 3;
 
 /** The embedded policy's cap on candidates per propose (policy MAX_CANDIDATES; also the proto's limits). */
 const MAX_CANDIDATES = 64;
 
-/** DVTS keeps the server's M = 4 candidates per subtree and step. */
-const DVTS_M = 4;
+/**
+ * The reward service scores at most 1024 trajectories a call (reward MAX_TRAJECTORIES), and best-of-N scores
+ * all rollouts that finish in one round in one call; its rollouts all finish in the same round here, so a
+ * larger n fails the score call and ends the search as model_unavailable.
+ */
+const MAX_BON_N = 1024;
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 
@@ -28,14 +32,14 @@ const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x
  * the server default.
  */
 export const B6_RULES: Readonly<Record<B6Line, string>> = {
-  bon: 'n = max(1, floor(B / 3)): every rollout takes 3 steps and all advance together, so n = B would spend the budget on first steps and finish nothing; reward-weighted vote, stop on the first verified rollout (server defaults)',
-  'bon-majority': 'as bon, vote = VOTE_MAJORITY and stopOnSolution = false: self-consistency, which uses no verifier, so every rollout runs and the most common answer value wins',
-  beam: 'beamWidth = expansionsPerBeam = clamp(round(sqrt(B / 2)), 2, 64): a beam level costs about width x expansions steps and a search takes ~2 such levels after the root',
-  dvts: 'M = 4 (server), subtrees = clamp(floor(B / (1 + 2M)), 1, 64), nBeams = subtrees x M: a subtree costs 1 root step + M per later level (2 levels); the root propose asks for one first step per subtree, at most 64',
-  mcts: 'simulations = max(256, 4B): one simulation expands at most once and simulations on finished leaves cost no step, so this many never run out before the budget; 24 children a node (server)',
-  bfs: 'server defaults (24 children, 4 expansions a wave): it ends only when solved or when the open queue empties',
-  litesearch: 'server defaults (at most 24 children): it ends only when solved, above its stop threshold or when no node has budget left',
-  rebase: 'width = clamp(floor(B / 3), 1, 64): each of 3 levels shares the width; the root gets all of it in one propose, which the policy caps at 64 candidates',
+  bon: 'n = clamp(floor(B / 3), 1, 1024): every rollout takes 3 steps and all advance together, so n = B would spend the budget on first steps and finish nothing; 1024 is what the reward service scores in one call; reward-weighted vote, stop on a verified rollout (server defaults)',
+  'bon-majority': 'as bon, with vote = VOTE_MAJORITY and stopOnSolution = false: self-consistency uses no verifier, so every rollout runs and the most common answer value wins',
+  beam: 'beamWidth = expansionsPerBeam = w, w = clamp(round(sqrt(B / 2)), 2, 64): a level costs about w x w steps and a search ~2 such levels after the root; value ranking on (server)',
+  dvts: 'expansionsPerBeam = w, nBeams = w x w (w subtrees), w as for beam: w first steps, then w candidates per subtree on each of ~2 levels',
+  mcts: 'simulations = clamp(64 B, 256, 1e6): a simulation that reaches a finished leaf costs no step, and a search that has not solved its puzzle spends most simulations there; at 4 B and 16 B some still ran out of simulations before the budget or the tree; 24 children a node (server)',
+  bfs: 'server defaults (24 children a node): it ends only when solved or when its open queue is empty, so the budget binds already',
+  litesearch: 'server defaults (at most 24 children a node): it ends only when solved, above its stop threshold or when no node has budget left, so the budget binds already',
+  rebase: 'width = clamp(floor(B / 3), 1, 64): the 3 levels share the width; the root takes all of it in one propose, and the policy proposes at most 64 candidates a call, so from B = 192 on REBASE ends on its own',
 };
 
 /** The SearchRequest oneof member for `line` at a budget of `budget` generated steps. */
@@ -46,15 +50,15 @@ export function fieldsFor(line: B6Line, budget: number): Partial<SearchRequest> 
     case 'bon-majority':
       return algorithmOneof('bon', { n: bonN(budget), vote: 'VOTE_MAJORITY', stopOnSolution: false });
     case 'beam': {
-      const width = clamp(Math.round(Math.sqrt(budget / 2)), 2, MAX_CANDIDATES);
+      const width = squareWidth(budget);
       return algorithmOneof('beam', { beamWidth: width, expansionsPerBeam: width });
     }
     case 'dvts': {
-      const subtrees = clamp(Math.floor(budget / (1 + 2 * DVTS_M)), 1, MAX_CANDIDATES);
-      return algorithmOneof('dvts', { nBeams: subtrees * DVTS_M, expansionsPerBeam: DVTS_M });
+      const width = squareWidth(budget);
+      return algorithmOneof('dvts', { nBeams: width * width, expansionsPerBeam: width });
     }
     case 'mcts':
-      return algorithmOneof('mcts', { simulations: Math.max(256, 4 * budget) });
+      return algorithmOneof('mcts', { simulations: clamp(64 * budget, 256, 1_000_000) });
     case 'rebase':
       return algorithmOneof('rebase', { width: clamp(Math.floor(budget / STEPS_PER_TRAJECTORY), 1, MAX_CANDIDATES) });
     case 'bfs':
@@ -64,5 +68,9 @@ export function fieldsFor(line: B6Line, budget: number): Partial<SearchRequest> 
 }
 
 function bonN(budget: number): number {
-  return clamp(Math.floor(budget / STEPS_PER_TRAJECTORY), 1, 4096);
+  return clamp(Math.floor(budget / STEPS_PER_TRAJECTORY), 1, MAX_BON_N);
+}
+
+function squareWidth(budget: number): number {
+  return clamp(Math.round(Math.sqrt(budget / 2)), 2, MAX_CANDIDATES);
 }

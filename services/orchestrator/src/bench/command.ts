@@ -1,18 +1,30 @@
-// `arbor bench [b1|b2|b3|b4|all] [--quick] [--out DIR]`: runs the benchmarks of BENCHMARKS.md that exist so far,
-// prints a table per benchmark and writes <out>/<name>.json for comparison with later runs.
+// `arbor bench [b1|b2|b3|b4|b6|search|all] [--quick] [--out DIR] [--puzzles N]`: runs the benchmarks of
+// BENCHMARKS.md that exist so far, prints a table per benchmark and writes <out>/<name>.json for comparison
+// with later runs.
 import { createLogger } from '@arbor/kit';
-import { parseFlags } from '../cli/args.js';
+import { integerFlag, parseFlags } from '../cli/args.js';
 import type { CliIO } from '../cli/io.js';
 import { UsageError } from '../cli/usage-error.js';
 import { b1Table, runB1 } from './b1-transport.js';
 import { b2Table, runB2 } from './b2-overhead.js';
 import { b3Table, runB3 } from './b3-efficiency.js';
 import { b4Table, runB4 } from './b4-parallel-mcts.js';
+import { writeB6Plot } from './b6-plot.js';
+import { b6Table, runB6 } from './b6-search.js';
 import { openBenchNats, type BenchNats } from './nats-env.js';
 import { describeMachine, writeResult } from './report.js';
 
-const BENCHMARKS = ['b1', 'b2', 'b3', 'b4'] as const;
+const BENCHMARKS = ['b1', 'b2', 'b3', 'b4', 'b6'] as const;
 type BenchName = (typeof BENCHMARKS)[number];
+
+/** Names the issues use for a benchmark (`arbor bench search` is B6). */
+const ALIASES: Readonly<Record<string, BenchName>> = { search: 'b6' };
+
+/**
+ * B6's full run takes ~5 minutes on 2 cores, more than all the others together, so `all` runs it only in its
+ * --quick form; `arbor bench search` runs it in full.
+ */
+const QUICK_ONLY_IN_ALL: ReadonlySet<BenchName> = new Set(['b6']);
 
 /** B3 and B4 run in-process only, so running just them needs no NATS server. */
 const NEEDS_NATS: ReadonlySet<BenchName> = new Set(['b1', 'b2']);
@@ -20,17 +32,19 @@ const NEEDS_NATS: ReadonlySet<BenchName> = new Set(['b1', 'b2']);
 const BENCH_FLAGS = {
   quick: { type: 'boolean' },
   out: { type: 'string' },
+  puzzles: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 export const BENCH_DEFAULT_OUT = 'bench-results';
 
-function selected(positionals: string[]): BenchName[] {
+function selected(positionals: string[], quick: boolean): BenchName[] {
   if (positionals.length > 1) throw new UsageError(`expected at most one benchmark name, got ${positionals.join(' ')}`);
-  const name = positionals[0] ?? 'all';
-  if (name === 'all') return [...BENCHMARKS];
+  const given = positionals[0] ?? 'all';
+  if (given === 'all') return BENCHMARKS.filter((n) => quick || !QUICK_ONLY_IN_ALL.has(n));
+  const name = ALIASES[given] ?? given;
   if ((BENCHMARKS as readonly string[]).includes(name)) return [name as BenchName];
-  throw new UsageError(`unknown benchmark "${name}"; expected one of ${BENCHMARKS.join(', ')}, all`);
+  throw new UsageError(`unknown benchmark "${given}"; expected one of ${[...BENCHMARKS, ...Object.keys(ALIASES)].join(', ')}, all`);
 }
 
 export async function benchCommand(args: string[], io: CliIO): Promise<number> {
@@ -39,8 +53,10 @@ export async function benchCommand(args: string[], io: CliIO): Promise<number> {
     io.stdout.write(BENCH_HELP);
     return 0;
   }
-  const names = selected(positionals);
   const quick = values.quick ?? false;
+  const names = selected(positionals, quick);
+  const puzzles = integerFlag('puzzles', values.puzzles, 1, 100);
+  if (puzzles !== undefined && !names.includes('b6')) throw new UsageError('--puzzles applies to b6 (search) only');
   const out = values.out ?? BENCH_DEFAULT_OUT;
   if (out.trim() === '') throw new UsageError('--out: expected a directory');
   // Services log at info by default; here that would bury the tables.
@@ -80,11 +96,17 @@ export async function benchCommand(args: string[], io: CliIO): Promise<number> {
         io.stdout.write(`${b3Table(result)}\n`);
         io.stdout.write(`wrote ${await writeResult(out, 'b3', result)}\n`);
         reportFailure('B3', result.failure);
-      } else {
+      } else if (name === 'b4') {
         const result = await runB4({ quick, progress });
         io.stdout.write(`${b4Table(result)}\n`);
         io.stdout.write(`wrote ${await writeResult(out, 'b4', result)}\n`);
         reportFailure('B4', result.failure);
+      } else {
+        const result = await runB6({ quick, logger, progress, ...(puzzles !== undefined && { puzzles }) });
+        io.stdout.write(`${b6Table(result)}\n`);
+        io.stdout.write(`wrote ${await writeResult(out, 'b6', result)}\n`);
+        io.stdout.write(`wrote ${await writeB6Plot(out, result)}\n`);
+        reportFailure('B6', result.failure);
       }
     }
   } finally {
@@ -93,7 +115,7 @@ export async function benchCommand(args: string[], io: CliIO): Promise<number> {
   return failed ? 1 : 0;
 }
 
-export const BENCH_HELP = `Usage: arbor bench [b1|b2|b3|b4|all] [--quick] [--out DIR]
+export const BENCH_HELP = `Usage: arbor bench [b1|b2|b3|b4|b6|search|all] [--quick] [--out DIR] [--puzzles N]
 
 Runs the benchmarks of BENCHMARKS.md (default: all), each against its baseline in the same run, prints a
 table of ratios and absolute numbers, and writes DIR/<name>.json (default DIR: ${BENCH_DEFAULT_OUT}/).
@@ -103,11 +125,16 @@ table of ratios and absolute numbers, and writes DIR/<name>.json (default DIR: $
   b3        critical-path efficiency: beam 16 wide, depth 10 and best-of-64 with 50 ms policy and 20 ms reward
             latencies, fixed and log-normal, vs one call in flight and vs the critical path of the latencies
   b4        parallel MCTS: 512 simulations, P = 1, 4, 16, 64 in flight, 50 ms calls, hardest countdown puzzles
+  b6        search efficiency (alias: search): solve rate against 16..4096 generated steps for every algorithm
+            and best-of-N on the 50 hardest countdown puzzles, slip rates 0 and 0.1; also writes
+            DIR/b6-solve-rate.svg. About 5 minutes, so \`all\` runs it only with --quick
 
 Options:
   --quick       a short smoke run (seconds; for CI): fewer calls, B2 at t = 0, 10 ms only, B3 on smaller
-                trees, B4 with 64 simulations on 2 puzzles at P = 1, 4
+                trees, B4 with 64 simulations on 2 puzzles at P = 1, 4, B6 on 5 puzzles at 16, 64, 256 steps,
+                slip 0
   --out DIR     where to write the JSON results
+  --puzzles N   B6 only: the N hardest puzzles (1-100) instead of 50 (5 with --quick)
   -h, --help    show this help
 
 NATS (b1, b2 only): uses NATS_URL when it answers on a loopback address, else starts nats-server on a free

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { NO_LIMITS } from './budget.js';
 import { runSearch, type SearchProgress } from './search.js';
 import { hashInts } from './seed.js';
-import { ALGORITHMS, BEAM, BON, MCTS, run } from './testing/fixtures.js';
+import { ALGORITHMS, BEAM, BON, MCTS, run, WORLD } from './testing/fixtures.js';
 import { letterWorld, SyntheticClient } from './testing/synthetic.js';
 
 describe.each(ALGORITHMS)('%s determinism', (_name, algorithm) => {
@@ -97,5 +97,26 @@ describe('stats', () => {
     let now = 500;
     const { outcome } = await run(BON, {}, { onCall: () => void (now += 1) }, { now: () => now });
     expect(outcome.stats.wallMs).toBe(outcome.stats.modelCalls);
+  });
+});
+
+describe('progress reports', () => {
+  it('are thinned to one per progressIntervalMs before the pick is computed', async () => {
+    let now = 0;
+    const reports: number[] = [];
+    // Each call moves the fake clock 10 ms, so a 25 ms interval must skip some expansions.
+    const client = new SyntheticClient({ world: WORLD, onCall: () => void (now += 10) });
+    await runSearch({
+      algorithm: { ...BEAM, stopOnSolution: false },
+      budget: NO_LIMITS,
+      seed: 1,
+      client,
+      now: () => now,
+      progressIntervalMs: 25,
+      onProgress: () => reports.push(now),
+    });
+    expect(reports.length).toBeGreaterThan(1);
+    expect(reports.length).toBeLessThan(client.count('propose'));
+    for (let i = 1; i < reports.length; i++) expect(reports[i]! - reports[i - 1]!).toBeGreaterThanOrEqual(25);
   });
 });

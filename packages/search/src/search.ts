@@ -34,6 +34,12 @@ export interface SearchOptions {
   stateKey?: (steps: readonly Step[]) => string;
   /** Called after every expansion; the caller rate-limits. Exceptions it throws are ignored. */
   onProgress?: (progress: SearchProgress) => void;
+  /**
+   * Least time between two progress reports, on the same clock as the deadline. Computing the current pick
+   * can cost as much as the search itself (best-of-N re-votes over every finished rollout), so reports are
+   * thinned here, before the pick is made, rather than by the listener. Default 0: after every expansion.
+   */
+  progressIntervalMs?: number;
 }
 
 export interface SearchProgress {
@@ -79,6 +85,8 @@ export async function runSearch(options: SearchOptions): Promise<SearchOutcome> 
   const gateway = new ModelGateway(options.client, meter, control, ledger);
   const stats = (): SearchStats => ledger.snapshot(tree, control.elapsedMs());
   const onProgress = options.onProgress;
+  const progressInterval = options.progressIntervalMs ?? 0;
+  let lastProgress = -Infinity;
   const ctx: SearchContext = {
     tree,
     meter,
@@ -89,6 +97,9 @@ export async function runSearch(options: SearchOptions): Promise<SearchOutcome> 
     stateKey: options.stateKey ?? defaultStateKey,
     progress: (pick: () => Pick) => {
       if (!onProgress) return;
+      const now = clock();
+      if (now - lastProgress < progressInterval) return;
+      lastProgress = now;
       try {
         const p = pick();
         onProgress({ stats: stats(), bestScore: p.score, bestAnswer: p.answer, snapshot: () => tree.snapshot() });

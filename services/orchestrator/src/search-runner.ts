@@ -118,7 +118,6 @@ export class SearchRunner {
     // The tree's root span; never given the problem text, which must not reach spans or logs.
     const trace = startSearchTrace({ searchId, algorithm: algorithm.kind, task: problem.task });
     const started = performance.now();
-    let lastProgress = -Infinity;
     try {
       const client = bindModelClient({
         transports: this.options.transports,
@@ -135,12 +134,12 @@ export class SearchRunner {
         signal: controller.signal,
         answerKey: (answer) => task.answerKey(problem, answer),
         stateKey: (steps) => task.stateKey(problem, steps.map((s) => s.text)),
+        // The search thins its reports to one per interval before working out its best answer (which can be
+        // costly), so every report that arrives is forwarded.
+        progressIntervalMs: this.progressIntervalMs,
         onProgress: (progress) => {
           entry.latestTree = progress.snapshot;
-          const now = performance.now();
-          if (!options.onProgress || now - lastProgress < this.progressIntervalMs) return;
-          lastProgress = now;
-          options.onProgress(progressToWire(searchId, progress.stats, now - started, progress.bestScore, progress.bestAnswer));
+          options.onProgress?.(progressToWire(searchId, progress.stats, performance.now() - started, progress.bestScore, progress.bestAnswer));
         },
       }));
       const wallMs = performance.now() - started;

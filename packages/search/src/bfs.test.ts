@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { BfsConfig } from './config.js';
+import { budgetCapCases, determinismCase } from './testing/budget-cases.js';
 import { BFS, run } from './testing/fixtures.js';
 import { letterWorld, type World } from './testing/synthetic.js';
-import { callLog, mirrored, pathOf, searchIn, shuffled, used } from './testing/waves.js';
+import { pathOf, searchIn } from './testing/waves.js';
 
 const texts = (steps: ReadonlyArray<{ text: string }>): string[] => steps.map((s) => s.text);
 const SEQUENTIAL: BfsConfig = { ...BFS, parallelExpansions: 1 };
@@ -78,19 +79,9 @@ describe('best-first search', () => {
     const world = letterWorld({ depth: 4, letters: 'abcd', optimum: 'dcb' });
     const config: BfsConfig = { ...BFS, childrenPerNode: 3, parallelExpansions: 3 };
 
-    it('builds the identical tree for a seed, and a different one for another seed', async () => {
-      const a = await searchIn(world, config, { client: { latencyMs: shuffled } });
-      const b = await searchIn(world, config, { client: { latencyMs: mirrored } });
-      const c = await searchIn(world, config);
-      expect(a.client.maxInFlight.propose).toBe(3);
-      expect(b.outcome.tree).toEqual(a.outcome.tree);
-      expect(c.outcome.tree).toEqual(a.outcome.tree);
-      expect(callLog(b.client)).toEqual(callLog(a.client));
-      const other = await searchIn(world, config, { client: { latencyMs: shuffled }, seed: 4 });
-      expect(other.outcome.tree).not.toEqual(a.outcome.tree);
-    });
+    determinismCase(world, config, { maxInFlight: (n) => expect(n).toBe(3) });
 
-    it.each([
+    budgetCapCases(world, config, [
       ['maxExpansions', 2, 'max_expansions'],
       ['maxExpansions', 8, 'max_expansions'],
       ['maxModelCalls', 4, 'max_model_calls'],
@@ -98,17 +89,7 @@ describe('best-first search', () => {
       ['maxNodes', 6, 'max_nodes'],
       ['maxNodes', 17, 'max_nodes'],
       ['maxDepth', 2, 'max_depth'],
-    ] as const)('never exceeds %s = %i, stopping with its reason', async (field, limit, reason) => {
-      const a = await searchIn(world, config, { budget: { [field]: limit }, client: { latencyMs: shuffled } });
-      const b = await searchIn(world, config, { budget: { [field]: limit }, client: { latencyMs: mirrored } });
-      expect(a.outcome.stopReason).toBe(reason);
-      expect(used(a, field)).toBeLessThanOrEqual(limit);
-      // Node slots are reserved for as many children as asked, so a policy returning fewer can leave the
-      // tree short of maxNodes; expansions and depth are reached exactly.
-      if (field === 'maxExpansions' || field === 'maxDepth') expect(used(a, field)).toBe(limit);
-      expect(a.outcome.stats.modelCalls).toBe(a.client.calls.length);
-      expect(b.outcome.tree).toEqual(a.outcome.tree);
-    });
+    ]);
   });
 
   it('never creates a state twice with dedupeStates, even from a policy that repeats itself', async () => {

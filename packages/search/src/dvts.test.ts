@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { DvtsConfig } from './config.js';
+import { budgetCapCases } from './testing/budget-cases.js';
 import { BEAM, DVTS, WORLD, run } from './testing/fixtures.js';
 import { letterWorld } from './testing/synthetic.js';
-import { callLog, mirrored, pathOf, searchIn, shuffled, trapWorld, used } from './testing/waves.js';
+import { callLog, mirrored, pathOf, searchIn, shuffled, trapWorld } from './testing/waves.js';
 
 const texts = (steps: ReadonlyArray<{ text: string }>): string[] => steps.map((s) => s.text);
 
@@ -92,7 +93,7 @@ describe('DVTS', () => {
       expect(other.outcome.tree).not.toEqual(a.outcome.tree);
     });
 
-    it.each([
+    budgetCapCases(world, config, [
       ['maxExpansions', 3, 'max_expansions'],
       ['maxExpansions', 7, 'max_expansions'],
       ['maxModelCalls', 5, 'max_model_calls'],
@@ -100,17 +101,7 @@ describe('DVTS', () => {
       ['maxNodes', 7, 'max_nodes'],
       ['maxNodes', 15, 'max_nodes'],
       ['maxDepth', 2, 'max_depth'],
-    ] as const)('never exceeds %s = %i, stopping with its reason', async (field, limit, reason) => {
-      const a = await searchIn(world, config, { budget: { [field]: limit }, client: { latencyMs: shuffled } });
-      const b = await searchIn(world, config, { budget: { [field]: limit }, client: { latencyMs: mirrored } });
-      expect(a.outcome.stopReason).toBe(reason);
-      expect(used(a, field)).toBeLessThanOrEqual(limit);
-      // Node slots are reserved for as many children as asked, so a policy returning fewer can leave the
-      // tree short of maxNodes; expansions and depth are reached exactly.
-      if (field === 'maxExpansions' || field === 'maxDepth') expect(used(a, field)).toBe(limit);
-      expect(a.outcome.stats.modelCalls).toBe(a.client.calls.length);
-      expect(b.outcome.tree).toEqual(a.outcome.tree);
-    });
+    ]);
   });
 
   it('never creates a state twice with dedupeStates, even from a policy that repeats itself', async () => {

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { LiteSearchConfig } from './config.js';
 import { expansionBudget } from './litesearch-budget.js';
 import type { Step } from './model.js';
+import { budgetCapCases, determinismCase } from './testing/budget-cases.js';
 import { LITE, WORLD, run } from './testing/fixtures.js';
 import { letterWorld, type World } from './testing/synthetic.js';
-import { callLog, mirrored, pathOf, searchIn, shuffled, used } from './testing/waves.js';
+import { pathOf, searchIn } from './testing/waves.js';
 
 const texts = (steps: ReadonlyArray<{ text: string }>): string[] => steps.map((s) => s.text);
 const SEQUENTIAL: LiteSearchConfig = { ...LITE, parallelExpansions: 1 };
@@ -119,20 +120,9 @@ describe('LiteSearch', () => {
     // 0.9999 gives depth-2 states all four children, so the optimum cannot be pruned by an unlucky sample.
     const config: LiteSearchConfig = { ...LITE, threshold: 0.9999, maxChildren: 4, parallelExpansions: 3 };
 
-    it('builds the identical tree for a seed, and a different one for another seed', async () => {
-      const a = await searchIn(world, config, { client: { latencyMs: shuffled } });
-      const b = await searchIn(world, config, { client: { latencyMs: mirrored } });
-      const c = await searchIn(world, config);
-      expect(a.client.maxInFlight.propose).toBe(3);
-      expect(b.outcome.tree).toEqual(a.outcome.tree);
-      expect(c.outcome.tree).toEqual(a.outcome.tree);
-      expect(callLog(b.client)).toEqual(callLog(a.client));
-      expect(a.outcome.answer).toBe('42');
-      const other = await searchIn(world, config, { client: { latencyMs: shuffled }, seed: 4 });
-      expect(other.outcome.tree).not.toEqual(a.outcome.tree);
-    });
+    determinismCase(world, config, { maxInFlight: (n) => expect(n).toBe(3), answer: '42' });
 
-    it.each([
+    budgetCapCases(world, config, [
       ['maxExpansions', 2, 'max_expansions'],
       ['maxExpansions', 8, 'max_expansions'],
       ['maxModelCalls', 4, 'max_model_calls'],
@@ -140,17 +130,7 @@ describe('LiteSearch', () => {
       ['maxNodes', 7, 'max_nodes'],
       ['maxNodes', 18, 'max_nodes'],
       ['maxDepth', 2, 'max_depth'],
-    ] as const)('never exceeds %s = %i, stopping with its reason', async (field, limit, reason) => {
-      const a = await searchIn(world, config, { budget: { [field]: limit }, client: { latencyMs: shuffled } });
-      const b = await searchIn(world, config, { budget: { [field]: limit }, client: { latencyMs: mirrored } });
-      expect(a.outcome.stopReason).toBe(reason);
-      expect(used(a, field)).toBeLessThanOrEqual(limit);
-      // Node slots are reserved for as many children as asked, so a policy returning fewer can leave the
-      // tree short of maxNodes; expansions and depth are reached exactly.
-      if (field === 'maxExpansions' || field === 'maxDepth') expect(used(a, field)).toBe(limit);
-      expect(a.outcome.stats.modelCalls).toBe(a.client.calls.length);
-      expect(b.outcome.tree).toEqual(a.outcome.tree);
-    });
+    ]);
   });
 
   it('skips a state reached by another path with dedupeStates', async () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { BeamConfig } from './config.js';
+import { budgetCapCases, determinismCase } from './testing/budget-cases.js';
 import { BEAM } from './testing/fixtures.js';
 import { letterWorld, type World } from './testing/synthetic.js';
-import { callLog, mirrored, searchIn, shuffled, used } from './testing/waves.js';
+import { searchIn } from './testing/waves.js';
 
 const texts = (steps: ReadonlyArray<{ text: string }>): string[] => steps.map((s) => s.text);
 
@@ -80,21 +81,10 @@ describe('beam search with lookahead', () => {
     // 'product' keeps an on-path candidate ahead even when its sampled rollout strays.
     const config: BeamConfig = { ...BEAM, beamWidth: 2, expansionsPerBeam: 3, aggregation: 'product', lookahead: 1 };
 
-    it('builds the identical tree for a seed, and a different one for another seed', async () => {
-      const a = await searchIn(world, config, { client: { latencyMs: shuffled } });
-      const b = await searchIn(world, config, { client: { latencyMs: mirrored } });
-      const c = await searchIn(world, config);
-      // Level 2 rolls out six candidates at once.
-      expect(a.client.maxInFlight.propose).toBe(6);
-      expect(b.outcome.tree).toEqual(a.outcome.tree);
-      expect(c.outcome.tree).toEqual(a.outcome.tree);
-      expect(callLog(b.client)).toEqual(callLog(a.client));
-      expect(a.outcome.answer).toBe('42');
-      const other = await searchIn(world, config, { client: { latencyMs: shuffled }, seed: 4 });
-      expect(other.outcome.tree).not.toEqual(a.outcome.tree);
-    });
+    // Level 2 rolls out six candidates at once.
+    determinismCase(world, config, { maxInFlight: (n) => expect(n).toBe(6), answer: '42' });
 
-    it.each([
+    budgetCapCases(world, config, [
       ['maxExpansions', 4, 'max_expansions'],
       ['maxExpansions', 11, 'max_expansions'],
       ['maxModelCalls', 5, 'max_model_calls'],
@@ -102,14 +92,6 @@ describe('beam search with lookahead', () => {
       ['maxNodes', 6, 'max_nodes'],
       ['maxNodes', 16, 'max_nodes'],
       ['maxDepth', 2, 'max_depth'],
-    ] as const)('never exceeds %s = %i, stopping with its reason', async (field, limit, reason) => {
-      const a = await searchIn(world, config, { budget: { [field]: limit }, client: { latencyMs: shuffled } });
-      const b = await searchIn(world, config, { budget: { [field]: limit }, client: { latencyMs: mirrored } });
-      expect(a.outcome.stopReason).toBe(reason);
-      expect(used(a, field)).toBeLessThanOrEqual(limit);
-      if (field === 'maxExpansions' || field === 'maxDepth') expect(used(a, field)).toBe(limit);
-      expect(a.outcome.stats.modelCalls).toBe(a.client.calls.length);
-      expect(b.outcome.tree).toEqual(a.outcome.tree);
-    });
+    ]);
   });
 });

@@ -2,7 +2,7 @@
 // the callback called exactly once, an AbortSignal that fires when the caller goes away, and a SERVER span
 // that continues the caller's trace (from its `traceparent` metadata) around the whole call.
 import type * as grpc from '@grpc/grpc-js';
-import { context, SpanKind, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { context, INVALID_SPAN_CONTEXT, SpanKind, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { toGrpcStatus, statusName } from './grpc-status.js';
 import type { Logger } from './logger.js';
 import { ATTR } from './telemetry/attributes.js';
@@ -63,14 +63,29 @@ function pathOf(call: { getPath?: () => string }): string {
   return typeof call.getPath === 'function' ? call.getPath() : '';
 }
 
+export interface HandlerOptions {
+  /**
+   * Wrap the call in a SERVER span (default). A handler whose domain code starts the trace's meaningful root
+   * itself (the orchestrator's `search` span) turns it off and just runs in the caller's context.
+   */
+  serverSpan?: boolean;
+}
+
+/** The server span of a call, or none: the caller's context only, and a span that records nothing. */
+function callSpan(enabled: boolean, path: string, method: string, request: unknown, metadata: grpc.Metadata): ServerSpan {
+  if (enabled) return startServerSpan(path, method, request, metadata);
+  return { span: trace.wrapSpanContext(INVALID_SPAN_CONTEXT), ctx: extractFromMetadata(metadata) };
+}
+
 export function unaryHandler<Req, Res>(
   logger: Logger,
   method: string,
   fn: (request: Req, context: CallContext) => Promise<Res>,
+  options: HandlerOptions = {},
 ): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     const callContext: CallContext = { signal: callSignal(call), metadata: call.metadata };
-    const { span, ctx } = startServerSpan(pathOf(call), method, call.request, call.metadata);
+    const { span, ctx } = callSpan(options.serverSpan ?? true, pathOf(call), method, call.request, call.metadata);
     let answered = false;
     const answer = (err: grpc.ServerErrorResponse | null, response?: Res) => {
       if (answered) return;
@@ -96,10 +111,11 @@ export function serverStreamHandler<Req, Res>(
   logger: Logger,
   method: string,
   fn: (request: Req, send: (message: Res) => void, context: CallContext) => Promise<void>,
+  options: HandlerOptions = {},
 ): grpc.handleServerStreamingCall<Req, Res> {
   return (call) => {
     const callContext: CallContext = { signal: callSignal(call), metadata: call.metadata };
-    const { span, ctx } = startServerSpan(pathOf(call), method, call.request, call.metadata);
+    const { span, ctx } = callSpan(options.serverSpan ?? true, pathOf(call), method, call.request, call.metadata);
     context.with(ctx, () => fn(call.request, (message) => call.write(message), callContext)).then(
       () => {
         call.end();

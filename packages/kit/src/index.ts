@@ -10,7 +10,7 @@ export {
   type RunningGrpcServer,
   type ServiceRegistration,
 } from './grpc-server.js';
-export { unaryHandler, serverStreamHandler, logCallError, type CallContext } from './handlers.js';
+export { unaryHandler, serverStreamHandler, logCallError, type CallContext, type HandlerOptions } from './handlers.js';
 export { onShutdownSignals, type StopHook } from './shutdown.js';
 export { checkHealth, listServices, type HealthStatus } from './grpc-probes.js';
 export * from './nats/index.js';

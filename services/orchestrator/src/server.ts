@@ -30,8 +30,13 @@ export function startSearchServer(options: { address: string; runner: SearchRunn
         name: SEARCH_SERVICE_NAME,
         definition: arborV1().SearchService.service,
         implementation: {
-          Search: unaryHandler<SearchRequest__Output, SearchResult>(logger, 'Search', (request, context) =>
-            runner.search(request, { signal: context.signal }),
+          // No generic server span for a search: the runner's `search` span is the tree's root (continuing the
+          // caller's trace when it sent one) and carries the tree's totals.
+          Search: unaryHandler<SearchRequest__Output, SearchResult>(
+            logger,
+            'Search',
+            (request, context) => runner.search(request, { signal: context.signal }),
+            { serverSpan: false },
           ),
           StreamSearch: serverStreamHandler<SearchRequest__Output, SearchEvent>(logger, 'StreamSearch', async (request, send, context) => {
             const result = await runner.search(request, {
@@ -39,7 +44,7 @@ export function startSearchServer(options: { address: string; runner: SearchRunn
               onProgress: (progress) => send({ progress }),
             });
             send({ result });
-          }),
+          }, { serverSpan: false }),
           GetTree: unaryHandler<GetTreeRequest__Output, Tree>(logger, 'GetTree', async (request) =>
             runner.getTree(requireSearchId(request.searchId)),
           ),

@@ -238,7 +238,6 @@ describe('one search across five processes, exported over OTLP/HTTP', () => {
     const tree = allSpans().filter((s) => s.traceId === out.trace_id);
     const services = (pred: (s: SpanRecord) => boolean) => new Set(tree.filter(pred).map(serviceOf));
     expect(services((s) => s.name === 'search' || s.kind === 'client' || s.kind === 'producer')).toEqual(new Set(['arbor-orchestrator']));
-    expect(services((s) => s.name === 'arbor.v1.SearchService/Search')).toEqual(new Set(['arbor-orchestrator']));
     expect(services((s) => s.name === 'arbor.v1.PolicyService/Propose')).toEqual(new Set(['arbor-policy']));
     expect(services((s) => s.kind === 'consumer' && s.name.endsWith('.evaluate'))).toEqual(new Set(['arbor-value']));
     const rewards = tree.filter((s) => s.kind === 'consumer' && s.name.endsWith('.score'));

@@ -33,6 +33,10 @@ describe('validateAlgorithm', () => {
   const cases: Array<[AlgorithmConfig, string]> = [
     [{ ...BON, n: 0 }, 'best_of_n.n'],
     [{ ...BON, n: 2.5 }, 'best_of_n.n'],
+    // Bigger than one model call can carry: refused up front, not as an unavailable service mid-search.
+    [{ ...BON, n: 1025 }, 'best_of_n.n'],
+    [{ ...BEAM, beamWidth: 64, expansionsPerBeam: 32 }, 'beam.beam_width'],
+    [{ ...REBASE, width: 65 }, 'rebase.width'],
     [{ ...BON, vote: 'loudest' as 'best' }, 'best_of_n.vote'],
     [{ ...BON, aggregation: 'mean' as 'min' }, 'best_of_n.aggregation'],
     [{ ...BEAM, beamWidth: 0 }, 'beam.beam_width'],

@@ -239,17 +239,30 @@ const VOTES: readonly Vote[] = ['majority', 'reward_weighted', 'best'];
 const FINAL_CHOICES: readonly FinalChoice[] = ['visits', 'value'];
 const PRIORITIES: readonly BfsPriority[] = ['value', 'logprob'];
 
+/**
+ * Limits of one model call, as the model services enforce them: a propose returns at most 64 candidates and
+ * an evaluate or score call takes at most 1024 trajectories. A config that would need a bigger call is
+ * refused here, naming its field, rather than failing mid-search as an unavailable service.
+ */
+export const MAX_CANDIDATES_PER_CALL = 64;
+export const MAX_TRAJECTORIES_PER_CALL = 1024;
+
 /** Throws InvalidArgumentError naming the proto field path (e.g. `beam.expansions_per_beam`). */
 export function validateAlgorithm(config: AlgorithmConfig): void {
   switch (config.kind) {
     case 'bon':
-      intIn(config.n, 1, 4096, 'best_of_n.n');
+      // A round of rollouts is scored in one reward call.
+      intIn(config.n, 1, MAX_TRAJECTORIES_PER_CALL, 'best_of_n.n');
       oneOf(config.vote, VOTES, 'best_of_n.vote');
       oneOf(config.aggregation, AGGREGATIONS, 'best_of_n.aggregation');
       return;
     case 'beam':
       intIn(config.beamWidth, 1, 256, 'beam.beam_width');
-      intIn(config.expansionsPerBeam, 1, 64, 'beam.expansions_per_beam');
+      intIn(config.expansionsPerBeam, 1, MAX_CANDIDATES_PER_CALL, 'beam.expansions_per_beam');
+      // A level's children are scored in one reward call.
+      if (config.beamWidth * config.expansionsPerBeam > MAX_TRAJECTORIES_PER_CALL) {
+        throw new InvalidArgumentError('beam.beam_width', `beam_width x expansions_per_beam must be at most ${MAX_TRAJECTORIES_PER_CALL}`);
+      }
       oneOf(config.aggregation, AGGREGATIONS, 'beam.aggregation');
       if (config.lookahead !== undefined) intIn(config.lookahead, 0, 64, 'beam.lookahead');
       return;
@@ -267,7 +280,8 @@ export function validateAlgorithm(config: AlgorithmConfig): void {
       if (config.widenAlpha !== undefined) finiteIn(config.widenAlpha, 0, 1, 'mcts.widen_alpha');
       return;
     case 'dvts':
-      intIn(config.nBeams, 1, 4096, 'dvts.n_beams');
+      // A level's children (n_beams of them) are scored in one reward call.
+      intIn(config.nBeams, 1, MAX_TRAJECTORIES_PER_CALL, 'dvts.n_beams');
       intIn(config.expansionsPerBeam, 1, 64, 'dvts.expansions_per_beam');
       if (config.nBeams % config.expansionsPerBeam !== 0) {
         throw new InvalidArgumentError('dvts.n_beams', 'must be a multiple of expansions_per_beam (one subtree per M beams)');
@@ -297,7 +311,8 @@ export function validateAlgorithm(config: AlgorithmConfig): void {
       bool(config.dedupeStates, 'litesearch.dedupe_states');
       return;
     case 'rebase':
-      intIn(config.width, 1, 4096, 'rebase.width');
+      // One node may be given the whole width, in one propose.
+      intIn(config.width, 1, MAX_CANDIDATES_PER_CALL, 'rebase.width');
       finiteAbove(config.temperature, 0, 100, 'rebase.temperature');
       oneOf(config.aggregation, AGGREGATIONS, 'rebase.aggregation');
       oneOf(config.vote, VOTES, 'rebase.vote');

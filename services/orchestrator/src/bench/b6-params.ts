@@ -34,7 +34,7 @@ const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x
 export const B6_RULES: Readonly<Record<B6Line, string>> = {
   bon: 'n = clamp(floor(B / 3), 1, 1024): every rollout takes 3 steps and all advance together, so n = B would spend the budget on first steps and finish nothing; 1024 is what the reward service scores in one call; reward-weighted vote, stop on a verified rollout (server defaults)',
   'bon-majority': 'as bon, with vote = VOTE_MAJORITY and stopOnSolution = false: self-consistency uses no verifier, so every rollout runs and the most common answer value wins',
-  beam: 'beamWidth = expansionsPerBeam = w, w = clamp(round(sqrt(B / 2)), 2, 64): a level costs about w x w steps and a search ~2 such levels after the root; value ranking on (server)',
+  beam: 'beamWidth = expansionsPerBeam = w, w = clamp(round(sqrt(B / 2)), 2, 32): a level costs about w x w steps and a search ~2 such levels after the root; value ranking on (server)',
   dvts: 'expansionsPerBeam = w, nBeams = w x w (w subtrees), w as for beam: w first steps, then w candidates per subtree on each of ~2 levels',
   mcts: 'simulations = clamp(64 B, 256, 1e6): a simulation that reaches a finished leaf costs no step, and a search that has not solved its puzzle spends most simulations there; at 4 B and 16 B some still ran out of simulations before the budget or the tree; 24 children a node (server)',
   bfs: 'server defaults (24 children a node): it ends only when solved or when its open queue is empty, so the budget binds already',
@@ -71,6 +71,9 @@ function bonN(budget: number): number {
   return clamp(Math.floor(budget / STEPS_PER_TRAJECTORY), 1, MAX_BON_N);
 }
 
+/** w x w children a level are scored in one reward call, so w is at most sqrt(1024) = 32. */
+const MAX_SQUARE_WIDTH = 32;
+
 function squareWidth(budget: number): number {
-  return clamp(Math.round(Math.sqrt(budget / 2)), 2, MAX_CANDIDATES);
+  return clamp(Math.round(Math.sqrt(budget / 2)), 2, MAX_SQUARE_WIDTH);
 }

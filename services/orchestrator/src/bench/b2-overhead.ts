@@ -26,6 +26,8 @@ import { atMost, describeMachine, fixed, metMark, type Machine, type TargetedRat
 import { meterResources } from './resources.js';
 import { median, round } from './stats.js';
 import { syntheticHandlers, type SyntheticWorld } from './synthetic.js';
+import { BenchmarkFailure } from './failure.js';
+import { fingerprint, firstDifference, type Fingerprint } from './fingerprint.js';
 
 export const B2_DEPTH = 8;
 export const B2_TARGET_OVERHEAD_MS = 0.5;
@@ -114,43 +116,6 @@ export interface B2Result {
   /** Why the benchmark failed (trees differ, or a search did not complete); absent when it did not. */
   failure?: string;
   results: DelayResult[];
-}
-
-/** A search's result without its timings: what must not depend on the transport. */
-function fingerprint(outcome: SearchOutcome) {
-  return {
-    answer: outcome.answer,
-    best: outcome.best,
-    score: outcome.score,
-    stopReason: outcome.stopReason,
-    expansions: outcome.stats.expansions,
-    nodes: outcome.stats.nodes,
-    modelCalls: outcome.stats.modelCalls,
-    tree: outcome.tree,
-  };
-}
-
-type Fingerprint = ReturnType<typeof fingerprint>;
-
-/** The first place two fingerprints differ, for a failure message someone can act on. */
-function firstDifference(a: Fingerprint, b: Fingerprint): string {
-  const nodes = Math.max(a.tree.nodes.length, b.tree.nodes.length);
-  for (let i = 0; i < nodes; i++) {
-    if (!isDeepStrictEqual(a.tree.nodes[i], b.tree.nodes[i])) {
-      return `tree node ${i}: ${JSON.stringify(a.tree.nodes[i])} vs ${JSON.stringify(b.tree.nodes[i])}`;
-    }
-  }
-  for (const key of Object.keys(a) as (keyof Fingerprint)[]) {
-    if (!isDeepStrictEqual(a[key], b[key])) return `${key}: ${JSON.stringify(a[key])} vs ${JSON.stringify(b[key])}`;
-  }
-  return 'no difference found';
-}
-
-class BenchmarkFailure extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BenchmarkFailure';
-  }
 }
 
 interface Setup {

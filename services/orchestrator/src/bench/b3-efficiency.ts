@@ -15,6 +15,7 @@ import { renderTable } from '../cli/table.js';
 import { atMedians, beamBoundMs, bonBoundMs, bonIndependentBoundMs, levelPaths, serialSumMs, type LevelPath } from './b3-critical-path.js';
 import { timedHandlers, type CallRecord, type ServiceLatencies, type TimedWorld } from './b3-world.js';
 import { BenchmarkFailure } from './failure.js';
+import { fingerprint, firstDifference } from './fingerprint.js';
 import { describeLatency, latencyDraw, type LatencyShape } from './latency.js';
 import { atLeast, describeMachine, fixed, metMark, type Machine, type TargetedRatio } from './report.js';
 import { meterResources } from './resources.js';
@@ -166,19 +167,6 @@ export interface B3Result {
   results: B3Row[];
 }
 
-/** A search's result without its timings. */
-function fingerprint(outcome: SearchOutcome) {
-  return {
-    answer: outcome.answer,
-    score: outcome.score,
-    stopReason: outcome.stopReason,
-    expansions: outcome.stats.expansions,
-    nodes: outcome.stats.nodes,
-    modelCalls: outcome.stats.modelCalls,
-    tree: outcome.tree,
-  };
-}
-
 /** Calls in id order: arrival order differs between runs, the set of calls and their latencies must not. */
 function byCallId(calls: readonly CallRecord[]): CallRecord[] {
   return [...calls].sort((a, b) => (a.callId < b.callId ? -1 : a.callId > b.callId ? 1 : 0));
@@ -252,7 +240,7 @@ export async function runB3(options: { quick: boolean; progress: (line: string) 
           const calls = byCallId(run.calls);
           reference ??= { print, calls };
           // Same tree and same latencies, or T_seq and T_par would not time the same work.
-          if (!isDeepStrictEqual(print, reference.print)) throw new BenchmarkFailure(`${label}, ${what}: the tree differs from the first run's`);
+          if (!isDeepStrictEqual(print, reference.print)) throw new BenchmarkFailure(`${label}, ${what}: the tree differs from the first run's: ${firstDifference(reference.print, print)}`);
           if (!isDeepStrictEqual(calls, reference.calls)) throw new BenchmarkFailure(`${label}, ${what}: the calls or their latencies differ from the first run's`);
         };
 

@@ -26,7 +26,7 @@ export { NO_LIMITS, validateBudget } from './budget.js';
 export type { Budget } from './budget.js';
 export { AGGREGATIONS, aggregateRewards, trajectoryScore } from './aggregate.js';
 export type { Aggregation } from './aggregate.js';
-export { HARD_STOPS, STOP_REASONS, isStopReason } from './stop.js';
+export { HARD_STOPS, STOP_REASONS } from './stop.js';
 export type { StopReason } from './stop.js';
 export type { SearchStats } from './stats.js';
 export type { TreeNodeSnapshot, TreeSnapshot } from './tree.js';

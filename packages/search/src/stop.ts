@@ -48,6 +48,3 @@ export const HARD_STOPS: ReadonlySet<StopReason> = new Set<StopReason>([
   'model_unavailable',
 ]);
 
-export function isStopReason(value: unknown): value is StopReason {
-  return typeof value === 'string' && (STOP_REASONS as readonly string[]).includes(value);
-}

@@ -35,15 +35,14 @@ export const DEFAULT_ALGORITHM: AlgorithmName = 'mcts';
 
 /**
  * The server's defaults: the search package's, with changes measured on the 100 hardest countdown puzzles
- * (embedded models, slip 0, seeds 1..100):
+ * (embedded models, slip 0, seeds 1..100; reproduce with `arbor demo --algo NAME --param ...`):
  * - MCTS expands a node once, so a move the policy does not propose at that expansion is never tried.
  *   24 children cover the legal moves of a 4-number state; 4 solved 24/100, 16 solved 90, 24 solved 99
  *   (mean 15.5 expansions); 256 simulations rather than 128 let the last few finish.
  * - Beam-like searches rank by the value estimate as well: the embedded process reward only says whether a
  *   step is valid, which cannot tell two valid beams apart.
- * - Widths measured the same way: beam 4x4 solved 29, 8x8 52; best-first with 4 children 29, 24 children 99
- *   (155 generated steps a puzzle); LiteSearch with at most 8 children 43, 24 children 82; REBASE width 16
- *   solved 84, 32 solved 90 (68 generated steps a puzzle).
+ * - Widths measured the same way: beam 4x4 solved 29, 8x8 52; best-first with 4 children 29, 24 children 99;
+ *   LiteSearch with at most 8 children 43, 24 children 82; REBASE width 16 solved 84, 32 solved 90.
  */
 export const SERVER_DEFAULTS = {
   bon: DEFAULTS.bon,
@@ -197,10 +196,6 @@ export function algorithmFromRequest(request: SearchRequest__Output): AlgorithmC
   return config;
 }
 
-export function parseAlgorithmName(name: string): AlgorithmName {
-  if (name in ALGORITHMS) return name as AlgorithmName;
-  throw new InvalidArgumentError('algo', `unknown algorithm "${name}"; known: ${ALGORITHM_NAMES.join(', ')}`);
-}
 
 /** The oneof member a CLI algorithm name selects, with the given fields (server defaults for the rest). */
 export function algorithmOneof(name: AlgorithmName, fields: Record<string, unknown> = {}): Partial<SearchRequest> {

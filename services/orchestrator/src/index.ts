@@ -6,7 +6,7 @@ export { buildStack, buildTransports, type Stack } from './stack.js';
 export { algorithmFromRequest, ALGORITHM_NAMES, DEFAULT_ALGORITHM, type AlgorithmName } from './algorithms.js';
 export { budgetFromRequest, DEFAULT_BUDGET_LIMITS, type BudgetLimits } from './budget.js';
 export { inprocTransports } from './transport/inproc.js';
-export type { ModelTransports, UnaryTransport, CallOptions, TransportKind } from './transport/types.js';
+export type { ModelTransports, UnaryTransport, CallOptions } from './transport/types.js';
 export { withRetries, backoffDelay, DEFAULT_RETRY, type RetryPolicy } from './transport/retry.js';
 export { main } from './cli/main.js';
 export { startServices, type ServingStack } from './cli/serve.js';

@@ -14,8 +14,6 @@ export interface BoundClientOptions {
   deadline: number;
   /** The search's trace context: call spans become its children. Default: the context active at bind time. */
   traceContext?: Context;
-  /** A traceparent to send when the call's own span has no valid context (tracing off and no parent). */
-  traceparent?: string;
 }
 
 function toWireSteps(steps: readonly Step[]) {
@@ -56,7 +54,7 @@ function tracedCall<R extends { usage: Usage }>(
   parent: Context,
   spec: CallSpec,
   signal: AbortSignal,
-  base: { deadline: number; traceparent?: string },
+  base: { deadline: number },
   run: (options: CallOptions) => Promise<CallReply<R>>,
 ): Promise<R> {
   const started = performance.now();
@@ -67,7 +65,7 @@ function tracedCall<R extends { usage: Usage }>(
     [ATTR.batchSize]: spec.batchSize,
   };
   const span = arborTracer().startSpan(`${spec.service} ${spec.operation}`, { kind: SpanKind.CLIENT, attributes }, parent);
-  const traceparent = traceparentOf(span.spanContext()) ?? base.traceparent;
+  const traceparent = traceparentOf(span.spanContext());
   const options: CallOptions = { signal, deadline: base.deadline, ...(traceparent && { traceparent }) };
   let wire: Usage__Output | null = null;
   const pending = context
@@ -117,7 +115,7 @@ function tracedCall<R extends { usage: Usage }>(
 export function bindModelClient(options: BoundClientOptions): ModelClient {
   const { transports, problem, deadline } = options;
   const parent = options.traceContext ?? context.active();
-  const base = { deadline, ...(options.traceparent && { traceparent: options.traceparent }) };
+  const base = { deadline };
   // Not async: the gateway must get tracedCall's promise itself, not a wrapper resolved a tick later.
   return {
     propose(call, signal) {

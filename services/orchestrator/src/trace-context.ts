@@ -6,18 +6,6 @@ import { context, isSpanContextValid, SpanKind, trace, TraceFlags, type Attribut
 import { arborInstruments, arborTracer, ATTR, errorType, recordSpanError } from '@arbor/kit';
 import type { ModelService, SearchOutcome } from '@arbor/search';
 
-export interface TraceContext {
-  traceId: string;
-  traceparent: string;
-}
-
-/** Random W3C ids with no span behind them, for callers that only need a well-formed traceparent. */
-export function newTraceContext(): TraceContext {
-  const traceId = randomBytes(16).toString('hex');
-  const spanId = randomBytes(8).toString('hex');
-  return { traceId, traceparent: `00-${traceId}-${spanId}-01` };
-}
-
 export interface SearchTraceInfo {
   searchId: string;
   algorithm: string;

@@ -7,7 +7,6 @@ import type { Problem } from '@arbor/contracts';
 import { DEFAULTS, NO_LIMITS, runSearch, type AlgorithmConfig, type BeamConfig, type BonConfig, type Budget, type SearchOutcome } from '@arbor/search';
 import { readOrchestratorConfig } from '../config.js';
 import { bindModelClient } from '../model-client.js';
-import { newTraceContext } from '../trace-context.js';
 import { limitInFlight, Semaphore } from '../transport/in-flight.js';
 import { inprocTransports } from '../transport/inproc.js';
 import type { ModelTransports } from '../transport/types.js';
@@ -186,7 +185,6 @@ async function searchOnce(c: Case, shape: LatencyShape, inFlight: number, settin
     problem: PROBLEM,
     sampling: {},
     deadline: Date.now() + settings.searchTimeLimitMs,
-    traceparent: newTraceContext().traceparent,
   });
   const meter = meterResources();
   const started = performance.now();

@@ -8,7 +8,6 @@ import { countdown, getTask } from '@arbor/tasks';
 import { SERVER_DEFAULTS } from '../algorithms.js';
 import { readOrchestratorConfig } from '../config.js';
 import { bindModelClient } from '../model-client.js';
-import { newTraceContext } from '../trace-context.js';
 import { limitInFlight, Semaphore } from '../transport/in-flight.js';
 import { inprocTransports } from '../transport/inproc.js';
 import type { ModelTransports } from '../transport/types.js';
@@ -192,7 +191,6 @@ async function searchOnce(
     problem,
     sampling: {},
     deadline: Date.now() + settings.searchTimeLimitMs,
-    traceparent: newTraceContext().traceparent,
   });
   compute.reset();
   const meter = meterResources();

@@ -32,5 +32,3 @@ export interface ModelTransports {
   /** Releases connections. */
   close(): Promise<void>;
 }
-
-export type TransportKind = 'inproc' | 'grpc' | 'nats';

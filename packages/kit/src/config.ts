@@ -1,5 +1,7 @@
-// Configuration from the environment, parsed once at start. A bad value stops the process with a message
-// that names the variable, instead of failing later somewhere deep in a call.
+// Configuration from the environment (and an optional JSON file, ARBOR_CONFIG_FILE), parsed once at start.
+// A bad value stops the process with a message that names the variable, instead of failing later somewhere
+// deep in a call.
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { NATS_NAMESPACE_PATTERN } from '@arbor/contracts';
 
@@ -12,26 +14,102 @@ export class ConfigError extends Error {
 
 export type EnvSource = Record<string, string | undefined>;
 
+/** Names of settings, in the file as in the environment: ARBOR_POLICY_MODEL, NATS_URL, ... */
+const SETTING_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
+
+function problemOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'an array' : `a${typeof value === 'object' ? 'n' : ''} ${typeof value}`;
+}
+
 /**
- * Parses `source` (usually process.env) against a schema whose keys are variable names.
- * Empty strings count as unset, so `FOO=` falls back to the default.
+ * The settings in the JSON file at `path`, as strings: one flat object, e.g. {"ARBOR_POLICY_TEMPERATURE": 0.7}.
+ * Every key is checked, not only those a shape reads, so a typo'd or nested entry is caught by every service.
+ */
+function readConfigFile(path: string): Record<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`ARBOR_CONFIG_FILE: cannot read "${path}" (${problemOf(err)})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`ARBOR_CONFIG_FILE: "${path}" is not valid JSON (${problemOf(err)})`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new ConfigError(`ARBOR_CONFIG_FILE: "${path}" must hold one JSON object of settings, e.g. {"ARBOR_POLICY_BACKEND": "openai"} (got ${kindOf(json)})`);
+  }
+  const values: Record<string, string> = {};
+  for (const [key, value] of Object.entries(json)) {
+    if (!SETTING_NAME.test(key)) {
+      throw new ConfigError(`ARBOR_CONFIG_FILE: "${path}": "${key}" is not a setting name (UPPER_SNAKE_CASE, as the environment variables)`);
+    }
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      throw new ConfigError(`ARBOR_CONFIG_FILE: "${path}": ${key} must be a string, number or boolean (got ${kindOf(value)})`);
+    }
+    values[key] = String(value);
+  }
+  return values;
+}
+
+/**
+ * Parses `source` (usually process.env) against a schema whose keys are variable names. When
+ * ARBOR_CONFIG_FILE names a JSON file, settings missing from `source` are taken from it; keys of the file
+ * that `shape` does not read are ignored, so one file can hold every service's settings.
+ * Empty strings count as unset, so `FOO=` falls back to the file, then to the default.
  */
 export function readConfig<S extends z.ZodRawShape>(shape: S, source: EnvSource = process.env): z.infer<z.ZodObject<S>> {
+  const filePath = source.ARBOR_CONFIG_FILE;
+  const file = filePath ? readConfigFile(filePath) : {};
   const picked: Record<string, string> = {};
+  const fromFile = new Set<string>();
   for (const key of Object.keys(shape)) {
     const value = source[key];
-    if (value !== undefined && value !== '') picked[key] = value;
+    const inFile = file[key];
+    if (value !== undefined && value !== '') {
+      picked[key] = value;
+    } else if (inFile !== undefined && inFile !== '') {
+      picked[key] = inFile;
+      fromFile.add(key);
+    }
   }
   const result = z.object(shape).safeParse(picked);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const key = String(issue.path[0] ?? '');
       const got = picked[key];
-      return `${key}: ${issue.message}${got === undefined ? '' : ` (got "${got}")`}`;
+      const where = fromFile.has(key) ? `, from ${filePath}` : '';
+      return `${key}: ${issue.message}${got === undefined ? '' : ` (got "${got}"${where})`}`;
     });
     throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
   }
   return result.data;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** A JSON array of strings, or undefined. */
+function stringArray(text: string): string[] | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Field builders for environment variables, all from strings. */
@@ -63,6 +141,27 @@ export const env = {
       .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
       .transform((value) => value === 'true' || value === '1' || value === 'yes')
       .default(fallback as never),
+  /** An http(s) URL; empty (the default) means unset, for a setting only some backends need. */
+  url: (fallback = '') => z.string().refine((value) => value === '' || isHttpUrl(value), 'expected an http(s) URL').default(fallback),
+  /** A number in [min, max], or undefined when unset: for settings whose absence means "the server's default". */
+  optionalNumber: (min = -Infinity, max = Infinity) =>
+    z.coerce
+      // zod refuses NaN and ±Infinity itself, with the message below.
+      .number({ error: 'expected a number' })
+      .refine((n) => n >= min && n <= max, `expected a number between ${min} and ${max}`)
+      .optional(),
+  /** A JSON array of strings, e.g. '["\\n\\n"]' (a config file holds it as a string too: arrays are refused there). */
+  stringList: (fallback: string[]) =>
+    z
+      .string()
+      .transform((text, ctx) => {
+        const list = stringArray(text);
+        if (list) return list;
+        ctx.addIssue({ code: 'custom', message: 'expected a JSON array of strings' });
+        return z.NEVER;
+      })
+      // A copy per parse: a caller that edits its list must not change the next reader's default.
+      .default(() => [...fallback]),
 };
 
 export { z };

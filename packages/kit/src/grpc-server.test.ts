@@ -5,12 +5,13 @@ import { arborV1, type ProposeRequest__Output, type ProposeResponse, type Propos
 import { InvalidArgumentError } from './errors.js';
 import { startGrpcServer, type RunningGrpcServer } from './grpc-server.js';
 import { checkHealth, listServices } from './grpc-probes.js';
-import { unaryHandler } from './handlers.js';
+import { unaryHandler, type CallContext } from './handlers.js';
 import { createLogger } from './logger.js';
+import { signalDeadline } from './signal-deadline.js';
 
 const logger = createLogger('test', { level: 'silent' });
 
-type Behaviour = (request: ProposeRequest__Output) => Promise<ProposeResponse>;
+type Behaviour = (request: ProposeRequest__Output, context?: CallContext) => Promise<ProposeResponse>;
 
 async function startFake(behaviour: Behaviour): Promise<RunningGrpcServer> {
   return startGrpcServer({
@@ -52,6 +53,19 @@ describe('startGrpcServer', () => {
     server.setServing(false);
     expect(await checkHealth(server.address, 'arbor.v1.PolicyService')).toBe('NOT_SERVING');
     await expect(checkHealth(server.address, 'no.such.Service')).rejects.toMatchObject({ code: grpc.status.NOT_FOUND });
+  });
+
+  it("records the call's deadline on the handler's signal", async () => {
+    let deadline: number | undefined;
+    server = await startFake(async (_request, context) => {
+      deadline = context && signalDeadline(context.signal);
+      return { candidates: [] };
+    });
+    const sentAt = Date.now();
+    await propose(server.address, { numCandidates: 1 });
+    // The client sends a 5 s timeout; the server turns it back into a time.
+    expect(deadline).toBeGreaterThan(sentAt + 4_000);
+    expect(deadline).toBeLessThanOrEqual(Date.now() + 5_000);
   });
 
   it('lists its services through reflection', async () => {

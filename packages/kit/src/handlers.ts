@@ -5,6 +5,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { context, INVALID_SPAN_CONTEXT, SpanKind, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { toGrpcStatus, statusName } from './grpc-status.js';
 import type { Logger } from './logger.js';
+import { setSignalDeadline } from './signal-deadline.js';
 import { ATTR } from './telemetry/attributes.js';
 import { arborTracer, errorType, extractFromMetadata, recordSpanError } from './telemetry/tracing.js';
 
@@ -17,6 +18,8 @@ export interface CallContext {
 function callSignal(call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>): AbortSignal {
   const controller = new AbortController();
   call.once('cancelled', () => controller.abort(new Error('call cancelled by client')));
+  // Lets work under this call (model-http's retry waits) give up early instead of outliving the deadline.
+  if (typeof call.getDeadline === 'function') setSignalDeadline(controller.signal, Number(call.getDeadline()));
   return controller.signal;
 }
 

@@ -47,7 +47,10 @@ export class ModelGateway {
       if (!Array.isArray(reply.candidates)) return this.#malformed('policy', 'candidates missing');
       // More candidates than asked for would break node reservations and the step budget; drop the extra.
       const candidates = reply.candidates.slice(0, granted);
-      this.#ledger.generatedSteps += candidates.length;
+      // Steps the backend dropped as invalid were generated (and paid for) too, within what was granted.
+      const invalid = Math.min(granted - candidates.length, Math.max(0, Math.floor(reply.invalidCandidates ?? 0)));
+      this.#ledger.generatedSteps += candidates.length + invalid;
+      this.#ledger.invalidSteps += invalid;
       return { ok: true, value: candidates };
     } finally {
       this.#meter.settleSteps(granted);

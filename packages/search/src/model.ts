@@ -56,7 +56,7 @@ export interface ScoreCall {
 }
 
 export interface ModelClient {
-  propose(call: ProposeCall, signal: AbortSignal): Promise<{ candidates: Candidate[]; usage: Usage }>;
+  propose(call: ProposeCall, signal: AbortSignal): Promise<{ candidates: Candidate[]; usage: Usage; invalidCandidates?: number }>;
   evaluate(call: EvaluateCall, signal: AbortSignal): Promise<{ values: number[]; usage: Usage }>;
   score(call: ScoreCall, signal: AbortSignal): Promise<{ rewards: StepRewards[]; usage: Usage }>;
 }

@@ -4,6 +4,7 @@ import { NO_LIMITS } from './budget.js';
 import { runSearch, type SearchProgress } from './search.js';
 import { hashInts } from './seed.js';
 import { ALGORITHMS, BEAM, BON, MCTS, run, WORLD } from './testing/fixtures.js';
+import type { ModelClient } from './model.js';
 import { letterWorld, SyntheticClient } from './testing/synthetic.js';
 
 describe.each(ALGORITHMS)('%s determinism', (_name, algorithm) => {
@@ -64,6 +65,28 @@ describe('stats', () => {
     expect(stats.nodes).toBe(outcome.tree.nodes.length);
     expect(stats.depth).toBe(3);
     expect(stats.generatedSteps).toBe(3 * stats.expansions);
+  });
+
+  it('count steps the policy dropped as invalid as generated, never beyond what was asked', async () => {
+    const world = letterWorld({ depth: 3, letters: 'abc', optimum: 'ab' });
+    const inner = new SyntheticClient({ world });
+    // A policy that throws away the last candidate of every reply as invalid, and claims an absurd count once.
+    let replies = 0;
+    const client: ModelClient = {
+      evaluate: (call, signal) => inner.evaluate(call, signal),
+      score: (call, signal) => inner.score(call, signal),
+      async propose(call, signal) {
+        const reply = await inner.propose(call, signal);
+        const first = replies++ === 0;
+        return { ...reply, candidates: reply.candidates.slice(0, -1), invalidCandidates: first ? 1000 : 1 };
+      },
+    };
+    const outcome = await runSearch({ algorithm: BEAM, budget: NO_LIMITS, seed: 3, client });
+    const { stats } = outcome;
+    expect(stats.expansions).toBe(replies);
+    expect(stats.invalidSteps).toBe(replies);
+    // Every reply dropped one of the three asked-for steps; the absurd claim was capped at what was asked.
+    expect(stats.generatedSteps).toBe(3 * replies);
   });
 
   it('report progress after every expansion, and survive a progress callback that throws', async () => {

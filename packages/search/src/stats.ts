@@ -18,6 +18,8 @@ export interface SearchStats {
   depth: number;
   /** Candidates returned by the policy, before truncation or dedupe. */
   generatedSteps: number;
+  /** Steps the policy generated but dropped as invalid (they count in generatedSteps: they were paid for). */
+  invalidSteps: number;
   /** Extra attempts transports reported: the sum over replies of `usage.calls - 1`. */
   retries: number;
   /**
@@ -42,6 +44,7 @@ export class UsageLedger {
   readonly #perService: Record<ModelService, Usage> = { policy: emptyUsage(), value: emptyUsage(), reward: emptyUsage() };
   expansions = 0;
   generatedSteps = 0;
+  invalidSteps = 0;
   retries = 0;
 
   get calls(): number {
@@ -85,6 +88,7 @@ export class UsageLedger {
       wallMs,
       depth: tree.maxDepth,
       generatedSteps: this.generatedSteps,
+      invalidSteps: this.invalidSteps,
       retries: this.retries,
       perService,
     };

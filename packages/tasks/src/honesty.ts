@@ -4,7 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 
 /** Ground-truth exports and modules of this package that no backend may reference. */
 const GROUND_TRUTH =
-  /\b(solve|countSolutions|analysePuzzle|createAnalysisMemo|countdownDataset|hardestPuzzles|hardestFileText)\b|hardest-100|solver\.js/;
+  /\b(solve|countSolutions|analysePuzzle|createAnalysisMemo|countdownDataset|hardestPuzzles|hardestFileText|SAMPLE_PROBLEMS|sampleProblem)\b|hardest-100|solver\.js|samples\.js/;
 
 export interface SourceScan {
   /** Source files scanned (name starts with the prefix, .ts, not a test). */

@@ -1,5 +1,6 @@
-// Public API of @arbor/tasks: the task registry and the countdown (Game of 24) domain.
+// Public API of @arbor/tasks: the task registry and the task domains, countdown (Game of 24) and math.
 export type { ProblemLike, TaskDefinition } from './task.js';
 export { getTask, taskNames } from './registry.js';
 export { estimateTokens } from './tokens.js';
 export * as countdown from './countdown/index.js';
+export * as math from './math/index.js';

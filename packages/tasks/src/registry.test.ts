@@ -5,9 +5,10 @@ import { getTask, taskNames } from './registry.js';
 const problem = (question: string, params: Record<string, string> = {}) => ({ task: 'countdown', question, params });
 
 describe('getTask', () => {
-  it('finds countdown', () => {
+  it('finds countdown and math', () => {
     expect(getTask('countdown').name).toBe('countdown');
-    expect(taskNames()).toEqual(['countdown']);
+    expect(getTask('math').name).toBe('math');
+    expect(taskNames()).toEqual(['countdown', 'math']);
   });
 
   it('names the field and the known tasks for an unknown one', () => {
@@ -17,7 +18,7 @@ describe('getTask', () => {
     } catch (err) {
       expect(err).toBeInstanceOf(InvalidArgumentError);
       expect((err as InvalidArgumentError).field).toBe('problem.task');
-      expect((err as Error).message).toBe('problem.task: unknown task "x"; known: countdown');
+      expect((err as Error).message).toBe('problem.task: unknown task "x"; known: countdown, math');
     }
   });
 });

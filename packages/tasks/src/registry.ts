@@ -1,9 +1,13 @@
 // Name -> task lookup used by the orchestrator and the model services.
 import { InvalidArgumentError } from '@arbor/kit/errors';
 import { countdownTask } from './countdown/task.js';
+import { mathTask } from './math/task.js';
 import type { TaskDefinition } from './task.js';
 
-const TASKS: ReadonlyMap<string, TaskDefinition> = new Map([[countdownTask.name, countdownTask]]);
+const TASKS: ReadonlyMap<string, TaskDefinition> = new Map([
+  [countdownTask.name, countdownTask],
+  [mathTask.name, mathTask],
+]);
 
 /** Names of every registered task, sorted. */
 export function taskNames(): string[] {

@@ -137,7 +137,7 @@ export function bindModelClient(options: BoundClientOptions): ModelClient {
           answer: c.answer,
         }));
         const usage = toUsage(response.usage, attempts);
-        return { reply: { candidates, usage }, wire: response.usage };
+        return { reply: { candidates, usage, invalidCandidates: response.invalidCandidates }, wire: response.usage };
       });
     },
     evaluate(call, signal) {

@@ -17,6 +17,7 @@ export function statsToWire(stats: DomainStats, wallMs: number): SearchStats {
     wallMs,
     depth: stats.depth,
     generatedSteps: stats.generatedSteps,
+    invalidSteps: stats.invalidSteps,
     retries: stats.retries,
   };
 }

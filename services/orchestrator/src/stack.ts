@@ -2,8 +2,8 @@
 // configs (the real handlers and backends), or gRPC clients to services running elsewhere.
 import { readServicePrices, type EnvSource, type Logger } from '@arbor/kit';
 import { createPolicyBackend, ProposeHandler, readPolicyConfig } from '@arbor/policy';
-import { createValueBackend, EvaluateHandler, readValueConfig } from '@arbor/value';
-import { createRewardBackend, readRewardConfig, ScoreHandler } from '@arbor/reward';
+import { buildEvaluateHandler, readValueConfig } from '@arbor/value';
+import { buildScoreHandler, readRewardConfig } from '@arbor/reward';
 import type { OrchestratorConfig } from './config.js';
 import { grpcPolicyTransport, grpcRewardTransport, grpcValueTransport } from './transport/grpc.js';
 import { limitInFlight, Semaphore } from './transport/in-flight.js';
@@ -44,8 +44,8 @@ export function buildTransports(config: OrchestratorConfig, env: EnvSource, link
   // is reported by the process that uses it.
   const inproc = inprocTransports({
     ...(config.ARBOR_POLICY_TRANSPORT === 'inproc' && { policy: new ProposeHandler(createPolicyBackend(readPolicyConfig(env)), readServicePrices('policy', env)) }),
-    ...(config.ARBOR_VALUE_TRANSPORT === 'inproc' && { value: new EvaluateHandler(createValueBackend(readValueConfig(env)), readServicePrices('value', env)) }),
-    ...(config.ARBOR_REWARD_TRANSPORT === 'inproc' && { reward: new ScoreHandler(createRewardBackend(readRewardConfig(env)), readServicePrices('reward', env)) }),
+    ...(config.ARBOR_VALUE_TRANSPORT === 'inproc' && { value: buildEvaluateHandler(readValueConfig(env), readServicePrices('value', env)) }),
+    ...(config.ARBOR_REWARD_TRANSPORT === 'inproc' && { reward: buildScoreHandler(readRewardConfig(env), readServicePrices('reward', env)) }),
   });
 
   const viaGrpc = <T extends { transport: unknown; client: { close(): void } }>(made: T): T['transport'] => {

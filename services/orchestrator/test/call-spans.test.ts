@@ -26,6 +26,7 @@ const usage = { inputTokens: 100, outputTokens: 20, calls: 1, costUsd: 0.5, comp
 const proposal: ProposeResponse__Output = {
   candidates: [{ step: { text: '1 + 1 = 2 (left: 2)', logprob: -1, tokens: 5 }, terminal: false, answer: '' }],
   usage,
+  invalidCandidates: 0,
 };
 
 /** Transports whose propose is `propose`; value and reward are never reached in these tests. */

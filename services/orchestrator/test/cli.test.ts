@@ -30,7 +30,7 @@ describe('arbor solve', () => {
     expect(out.steps).toHaveLength(3);
     expect(out.steps[0]).toMatch(/^-?[\d/]+ [-+*/] -?[\d/]+ = -?[\d/]+ \(left: [-\d/ ]+\)$/);
     expect(Object.keys(out.stats).sort()).toEqual(
-      ['cost_usd', 'expansions', 'input_tokens', 'model_calls', 'nodes', 'output_tokens', 'wall_ms'].sort(),
+      ['cost_usd', 'expansions', 'generated_steps', 'input_tokens', 'invalid_steps', 'model_calls', 'nodes', 'output_tokens', 'wall_ms'].sort(),
     );
     expect(out.stats.expansions).toBeGreaterThan(0);
     expect(out.stop_reason).toMatch(/^[a-z_]+$/);
@@ -99,6 +99,11 @@ describe('arbor solve', () => {
     [['solve'], /^arbor: give exactly one of --numbers/],
     [['solve', '--file', '/nonexistent/puzzles.txt'], /^arbor: --file: cannot read/],
     [['frobnicate'], /^arbor: unknown command "frobnicate"/],
+    [['solve', '--task', 'math'], /^arbor: give exactly one of --question "TEXT", --file problems.jsonl or --samples/],
+    [['solve', '--task', 'math', '--question', 'What is 2 + 2?', '--numbers', '1 2'], /^arbor: --numbers does not apply to --task math/],
+    [['solve', '--numbers', '4 9 10 13', '--question', 'What is 2 + 2?'], /^arbor: --question does not apply to --task countdown/],
+    [['solve', '--task', 'math', '--question', '   '], /^arbor: --question: /],
+    [['solve', '--task', 'math', '--samples', '--reference', '4'], /^arbor: give exactly one of|^arbor: --reference goes with --question/],
   ])('rejects %j with one line and exit code 2', (args, message) => {
     const { code, stderr, stdout } = arbor(args);
     expect(code).toBe(2);
@@ -106,6 +111,22 @@ describe('arbor solve', () => {
     expect(stderr).toMatch(message);
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('reports the line of a bad math problem file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'arbor-cli-'));
+    const file = join(dir, 'problems.jsonl');
+    writeFileSync(file, '{"question": "What is 2 + 2?", "reference": "4"}\nnot json\n');
+    const { code, stderr } = arbor(['solve', '--task', 'math', '--file', file]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`arbor: ${file}:2: expected one JSON object per line, e.g. {"question": "...", "reference": "42"}\n`);
+  });
+
+  it('refuses math on the embedded policy with a message naming the setting to change', () => {
+    const { code, stderr } = arbor(['solve', '--task', 'math', '--question', 'What is 2 + 2?']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/problem\.task.*embedded.*countdown/);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('reports an unreachable --server in one line with exit code 1', () => {

@@ -1,8 +1,15 @@
 // Policy service configuration: parsed once from the environment (CLI flags are mapped onto the same names).
-import { env, priceSetting, pricesFileSetting, readConfig, type EnvSource } from '@arbor/kit';
+import { ConfigError, env, priceSetting, pricesFileSetting, readConfig, type EnvSource } from '@arbor/kit';
 
-export const POLICY_BACKENDS = ['embedded'] as const;
+export const POLICY_BACKENDS = ['embedded', 'openai'] as const;
 export type PolicyBackendName = (typeof POLICY_BACKENDS)[number];
+
+/** The two OpenAI-compatible endpoints a policy can generate steps with. */
+export const POLICY_APIS = ['completions', 'chat'] as const;
+export type PolicyApi = (typeof POLICY_APIS)[number];
+
+/** Environment variable names, the form a name in ARBOR_POLICY_API_KEY_ENV must have. */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export const policyConfigShape = {
   ARBOR_POLICY_LISTEN: env.address('127.0.0.1:50052'),
@@ -23,10 +30,75 @@ export const policyConfigShape = {
   ARBOR_POLICY_PRICE_PER_CALL: priceSetting(),
   /** Embedded backend: chance that a proposed step carries an arithmetic slip, as LLM steps sometimes do. */
   ARBOR_POLICY_SLIP_RATE: env.number(0, 0, 1),
+
+  // The openai backend: any OpenAI-compatible server (vLLM, SGLang, llama.cpp, Ollama, OpenAI).
+  /** Base URL of the server's OpenAI API, e.g. http://127.0.0.1:8000/v1; required for the openai backend. */
+  ARBOR_POLICY_BASE_URL: env.url(),
+  /** Model name the server knows, sent in every request; required for the openai backend. */
+  ARBOR_POLICY_MODEL: env.string(''),
+  /** Name of the variable holding the API key (e.g. OPENAI_API_KEY); empty sends no key. Never the key itself. */
+  ARBOR_POLICY_API_KEY_ENV: env.string(''),
+  /** `completions` (a raw prompt the model continues) or `chat` (messages through the chat template). */
+  ARBOR_POLICY_API: env.oneOf(POLICY_APIS, 'completions'),
+  /**
+   * With API=chat: send the steps so far as a final assistant message the server continues
+   * (`continue_final_message`, vLLM and SGLang). Off: the steps go in the user message (OpenAI, Ollama).
+   */
+  ARBOR_POLICY_CHAT_CONTINUE: env.boolean(false),
+  /** Sampling defaults, used where a request leaves the field zero. */
+  ARBOR_POLICY_TEMPERATURE: env.number(0.7, 0, 2),
+  ARBOR_POLICY_TOP_P: env.number(1, 0, 1),
+  /** Most tokens one step may take. */
+  ARBOR_POLICY_MAX_TOKENS: env.integer(256, 1, 1_000_000),
+  /** Ask for token logprobs (a step's logprob is their sum); turn off for servers that reject them. */
+  ARBOR_POLICY_LOGPROBS: env.boolean(true),
+  /** Most candidates asked of one HTTP request; more go out as parallel requests. 1 for servers ignoring `n`. */
+  ARBOR_POLICY_MAX_N: env.integer(64, 1, 64),
+  /** Per HTTP attempt. */
+  ARBOR_POLICY_TIMEOUT_MS: env.integer(60_000, 1, 3_600_000),
+  /** HTTP attempts per request, the first included; 429 and 5xx are retried. */
+  ARBOR_POLICY_MAX_ATTEMPTS: env.integer(3, 1, 20),
+  /** Replaces the built-in instruction (the system message in chat, the first line of a completions prompt). */
+  ARBOR_POLICY_SYSTEM_PROMPT: env.string(''),
 };
 
-export type PolicyConfig = ReturnType<typeof readPolicyConfig>;
+type ParsedPolicyConfig = ReturnType<typeof readConfig<typeof policyConfigShape>>;
 
-export function readPolicyConfig(source: EnvSource = process.env) {
-  return readConfig(policyConfigShape, source);
+export interface PolicyConfig extends ParsedPolicyConfig {
+  /**
+   * The API key from the variable ARBOR_POLICY_API_KEY_ENV names, or undefined for none. A function, so the key
+   * never shows up where a config object is logged or serialised.
+   */
+  readonly apiKey: () => string | undefined;
+}
+
+/**
+ * Reads and validates the configuration, rules across settings included, so a policy that could not work stops
+ * at start with a ConfigError naming the setting.
+ */
+export function readPolicyConfig(source: EnvSource = process.env): PolicyConfig {
+  const config = readConfig(policyConfigShape, source);
+  const problems = config.ARBOR_POLICY_BACKEND === 'openai' ? openAiProblems(config, source) : [];
+  if (problems.length > 0) throw new ConfigError(problems.join('; '));
+  const keyVariable = config.ARBOR_POLICY_API_KEY_ENV;
+  const key = keyVariable === '' ? undefined : source[keyVariable];
+  return { ...config, apiKey: () => key };
+}
+
+function openAiProblems(config: ParsedPolicyConfig, source: EnvSource): string[] {
+  const when = 'when ARBOR_POLICY_BACKEND=openai';
+  const problems: string[] = [];
+  if (!config.ARBOR_POLICY_BASE_URL) problems.push(`ARBOR_POLICY_BASE_URL: required ${when} (e.g. http://127.0.0.1:8000/v1)`);
+  if (config.ARBOR_POLICY_MODEL.trim() === '') problems.push(`ARBOR_POLICY_MODEL: required ${when} (the model name the server serves)`);
+  const keyVariable = config.ARBOR_POLICY_API_KEY_ENV;
+  if (keyVariable !== '') {
+    if (!ENV_NAME.test(keyVariable)) {
+      // Not quoted back: what is there may be the key itself, pasted into the wrong setting.
+      problems.push('ARBOR_POLICY_API_KEY_ENV: expected the name of the variable holding the API key (letters, digits, _), not the key');
+    } else if (!source[keyVariable]) {
+      problems.push(`ARBOR_POLICY_API_KEY_ENV: names ${keyVariable}, which is unset or empty`);
+    }
+  }
+  if (!(config.ARBOR_POLICY_TOP_P > 0)) problems.push(`ARBOR_POLICY_TOP_P: must be above 0 (got ${config.ARBOR_POLICY_TOP_P})`);
+  return problems;
 }

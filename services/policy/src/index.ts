@@ -1,6 +1,8 @@
 export type { PolicyBackend } from './backend.js';
 export { ProposeHandler, MAX_CANDIDATES } from './handler.js';
-export { readPolicyConfig, policyConfigShape, POLICY_BACKENDS, type PolicyConfig } from './config.js';
+export { readPolicyConfig, policyConfigShape, POLICY_BACKENDS, POLICY_APIS, type PolicyConfig, type PolicyApi } from './config.js';
 export { createPolicyBackend } from './backends/index.js';
+export { createOpenAiPolicy, OPENAI_BACKEND_NAME } from './backends/openai/policy.js';
+export type { OpenAiPolicySettings } from './backends/openai/settings.js';
 export { startPolicyServer, POLICY_SERVICE_NAME } from './server.js';
 export { servePolicyOnNats } from './nats.js';

@@ -1,11 +1,22 @@
-// The one interface every reward backend (embedded, vllm-prm, math-verify, ...) implements. No transport in here.
-import type { ScoreRequest__Output, ScoreResponse } from '@arbor/contracts';
+// The one interface every reward backend (embedded, vllm-prm, openai-judge, math-verify) implements. No transport in here.
+import type { Problem__Output, StepRewards, Trajectory__Output, Usage } from '@arbor/contracts';
+
+/** One trajectory to score. A batch may mix items of different requests and problems. */
+export interface RewardItem {
+  problem: Problem__Output;
+  trajectory: Trajectory__Output;
+}
 
 export interface RewardBackend {
   readonly name: string;
   /**
-   * One StepRewards per trajectory, in request order: a reward per step, and `outcome` only when the
-   * trajectory is finished. Throws an ArborError for a bad request.
+   * Throws InvalidArgumentError naming the field for a problem this backend cannot serve. The handler calls it
+   * for each request before queueing, so one caller's bad problem never fails a batch shared with others.
    */
-  score(request: ScoreRequest__Output, signal: AbortSignal): Promise<ScoreResponse>;
+  check(problem: Problem__Output): void;
+  /**
+   * One StepRewards per item, in item order: a reward per step, and `outcome` only when the trajectory is
+   * finished; and the usage of the whole batch.
+   */
+  score(items: readonly RewardItem[], signal: AbortSignal): Promise<{ rewards: StepRewards[]; usage: Usage }>;
 }

@@ -1,36 +1,82 @@
-// The Score operation shared by every transport (gRPC, NATS, in-process): envelope checks, then the backend.
-import type { ScoreRequest__Output, ScoreResponse } from '@arbor/contracts';
-import { readServicePrices, type ServicePrices } from '@arbor/kit';
-import { InvalidArgumentError, ArborError } from '@arbor/kit/errors';
-import type { RewardBackend } from './backend.js';
+// The Score operation shared by every transport (gRPC, NATS, in-process): envelope checks, then the trajectories
+// go to the backend, micro-batched with other callers' trajectories when batching is on.
+import type { ScoreRequest__Output, ScoreResponse, StepRewards, Usage } from '@arbor/contracts';
+import { MicroBatcher, readServicePrices, type ServicePrices } from '@arbor/kit';
+import { ArborError, InvalidArgumentError } from '@arbor/kit/errors';
+import type { RewardBackend, RewardItem } from './backend.js';
+import type { Batching } from './config.js';
+import { itemWeight, shareBatchUsage, sumShares, type ItemShare } from './usage-shares.js';
 
 export const MAX_TRAJECTORIES = 1024;
 
+/** Batching off: each request is one backend call, as it comes. */
+export const NO_BATCHING: Batching = { maxItems: 1, maxWaitMs: 0 };
+
+interface ItemResult extends ItemShare {
+  rewards: StepRewards;
+}
+
 export class ScoreHandler {
+  readonly #batcher: MicroBatcher<RewardItem, ItemResult> | undefined;
+
   /**
    * @param prices what this service charges per response; by default from the environment (ARBOR_PRICES_FILE,
    *   ARBOR_REWARD_PRICE_*), read once here, since the handler is built once at start.
+   * @param batching how trajectories of concurrent requests are gathered into one backend call (rewardBatching(config)).
    */
   constructor(
     private readonly backend: RewardBackend,
     private readonly prices: ServicePrices = readServicePrices('reward'),
-  ) {}
+    batching: Batching = NO_BATCHING,
+  ) {
+    this.#batcher =
+      batching.maxItems > 1
+        ? new MicroBatcher<RewardItem, ItemResult>({
+            maxItems: batching.maxItems,
+            maxWaitMs: batching.maxWaitMs,
+            run: (items, signal) => this.#run(items, signal),
+          })
+        : undefined;
+  }
+
+  /** Backend calls and items so far, when batching is on. */
+  get batchStats(): { batches: number; items: number } | undefined {
+    return this.#batcher?.stats;
+  }
 
   async score(request: ScoreRequest__Output, signal: AbortSignal): Promise<ScoreResponse> {
-    if (!request.problem) throw new InvalidArgumentError('problem', 'is required');
+    const problem = request.problem;
+    if (!problem) throw new InvalidArgumentError('problem', 'is required');
     if (request.trajectories.length === 0) throw new InvalidArgumentError('trajectories', 'must hold at least one trajectory');
     if (request.trajectories.length > MAX_TRAJECTORIES) {
       throw new InvalidArgumentError('trajectories', `at most ${MAX_TRAJECTORIES} per call, got ${request.trajectories.length}`);
     }
-    const started = performance.now();
-    const response = await this.backend.score(request, signal);
-    if ((response.rewards?.length ?? 0) !== request.trajectories.length) {
-      // A backend that loses or invents rows would silently misalign every caller's results.
-      throw new ArborError('internal', `reward backend returned ${response.rewards?.length ?? 0} rows for ${request.trajectories.length} trajectories`);
-    }
-    if (response.usage && !response.usage.computeMs) response.usage.computeMs = performance.now() - started;
+    // Before queueing: a problem the backend cannot serve must fail this caller only, not a shared batch.
+    this.backend.check(problem);
+    const items = request.trajectories.map((trajectory): RewardItem => ({ problem, trajectory }));
+    const results = this.#batcher ? await this.#batcher.submit(items, signal) : await this.#run(items, signal);
+    const usage: Usage = sumShares(results);
     // The service, not the backend, prices a response: one table for every backend, embedded ones included.
-    if (response.usage) this.prices.apply(this.backend.name, response.usage);
-    return response;
+    this.prices.apply(this.backend.name, usage);
+    return { rewards: results.map((r) => r.rewards), usage };
+  }
+
+  /** One backend call for a batch, its usage shared out over the items. */
+  async #run(items: readonly RewardItem[], signal: AbortSignal): Promise<ItemResult[]> {
+    const started = performance.now();
+    const { rewards, usage } = await this.backend.score(items, signal);
+    if (rewards.length !== items.length) {
+      // A backend that loses or invents rows would silently misalign every caller's results.
+      throw new ArborError('internal', `reward backend returned ${rewards.length} rows for ${items.length} trajectories`);
+    }
+    rewards.forEach((r, i) => {
+      const steps = items[i]?.trajectory.steps.length ?? 0;
+      if ((r.stepRewards?.length ?? 0) !== steps) {
+        throw new ArborError('internal', `reward backend returned ${r.stepRewards?.length ?? 0} step rewards for ${steps} steps`);
+      }
+    });
+    const weights = items.map((item) => itemWeight(item.problem, item.trajectory));
+    const shares = shareBatchUsage(usage, weights, performance.now() - started);
+    return shares.map((share, i) => ({ ...share, rewards: rewards[i] as StepRewards }));
   }
 }

@@ -1,6 +1,17 @@
-export type { RewardBackend } from './backend.js';
-export { ScoreHandler, MAX_TRAJECTORIES } from './handler.js';
-export { readRewardConfig, rewardConfigShape, REWARD_BACKENDS, type RewardConfig } from './config.js';
+export type { RewardBackend, RewardItem } from './backend.js';
+export { ScoreHandler, MAX_TRAJECTORIES, NO_BATCHING } from './handler.js';
+export {
+  readRewardConfig,
+  rewardBatching,
+  rewardConfigShape,
+  PRM_PRESETS,
+  REWARD_BACKENDS,
+  type Batching,
+  type PrmPreset,
+  type RewardBackendName,
+  type RewardConfig,
+} from './config.js';
 export { createRewardBackend } from './backends/index.js';
+export { buildScoreHandler } from './build.js';
 export { startRewardServer, REWARD_SERVICE_NAME } from './server.js';
 export { serveRewardOnNats } from './nats.js';

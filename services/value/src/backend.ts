@@ -1,8 +1,19 @@
-// The one interface every value backend (embedded, openai-judge, http, ...) implements. No transport in here.
-import type { EvaluateRequest__Output, EvaluateResponse } from '@arbor/contracts';
+// The one interface every value backend (embedded, openai-judge, http) implements. No transport in here.
+import type { Problem__Output, Trajectory__Output, Usage } from '@arbor/contracts';
+
+/** One partial trajectory to estimate. A batch may mix items of different requests and problems. */
+export interface ValueItem {
+  problem: Problem__Output;
+  state: Trajectory__Output;
+}
 
 export interface ValueBackend {
   readonly name: string;
-  /** One estimate in [0, 1] per state, in request order. Throws an ArborError for a bad request. */
-  evaluate(request: EvaluateRequest__Output, signal: AbortSignal): Promise<EvaluateResponse>;
+  /**
+   * Throws InvalidArgumentError naming the field for a problem this backend cannot serve. The handler calls it
+   * for each request before queueing, so one caller's bad problem never fails a batch shared with others.
+   */
+  check(problem: Problem__Output): void;
+  /** One estimate in [0, 1] per item, in item order, and the usage of the whole batch. */
+  evaluate(items: readonly ValueItem[], signal: AbortSignal): Promise<{ values: number[]; usage: Usage }>;
 }

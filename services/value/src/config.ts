@@ -1,7 +1,12 @@
 // Value service configuration: parsed once from the environment (CLI flags are mapped onto the same names).
-import { env, priceSetting, pricesFileSetting, readConfig, type EnvSource } from '@arbor/kit';
+import { ConfigError, env, priceSetting, pricesFileSetting, readConfig, type EnvSource } from '@arbor/kit';
+import { JUDGE_APIS } from '@arbor/judge';
 
-export const VALUE_BACKENDS = ['embedded'] as const;
+export const VALUE_BACKENDS = ['embedded', 'openai-judge', 'http'] as const;
+export type ValueBackendName = (typeof VALUE_BACKENDS)[number];
+
+/** Environment variable names, the form a name in ARBOR_VALUE_API_KEY_ENV must have. */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export const valueConfigShape = {
   ARBOR_VALUE_LISTEN: env.address('127.0.0.1:50053'),
@@ -20,10 +25,91 @@ export const valueConfigShape = {
   ARBOR_VALUE_PRICE_INPUT_PER_MTOK: priceSetting(),
   ARBOR_VALUE_PRICE_OUTPUT_PER_MTOK: priceSetting(),
   ARBOR_VALUE_PRICE_PER_CALL: priceSetting(),
+
+  /**
+   * Most states, from any callers, scored in one backend call; unset takes the backend's default (1, i.e. no
+   * batching, for embedded; 32 for the model-server backends). 1 sends each request to the backend on its own.
+   */
+  ARBOR_VALUE_BATCH_MAX_ITEMS: env.optionalNumber(1, 4096),
+  /** How long the first state of a batch waits for others; unset: 0 for embedded, 2 ms otherwise. */
+  ARBOR_VALUE_BATCH_MAX_WAIT_MS: env.optionalNumber(0, 1000),
+
+  // The model-server backends: openai-judge (an OpenAI-compatible server asked a yes/no question) and http.
+  /** openai-judge: the server's OpenAI API, e.g. http://127.0.0.1:8000/v1. http: the full URL of the value head. */
+  ARBOR_VALUE_BASE_URL: env.url(),
+  /** Model name sent in every request; required for openai-judge, optional for http. */
+  ARBOR_VALUE_MODEL: env.string(''),
+  /** Name of the variable holding the API key (e.g. OPENAI_API_KEY); empty sends no key. Never the key itself. */
+  ARBOR_VALUE_API_KEY_ENV: env.string(''),
+  /** openai-judge: `completions` (all prompts of a batch in one request) or `chat` (one request per prompt). */
+  ARBOR_VALUE_API: env.oneOf(JUDGE_APIS, 'completions'),
+  /** Per HTTP attempt. */
+  ARBOR_VALUE_TIMEOUT_MS: env.integer(30_000, 1, 3_600_000),
+  /** HTTP attempts per request, the first included; 429 and 5xx are retried. */
+  ARBOR_VALUE_MAX_ATTEMPTS: env.integer(3, 1, 20),
 };
 
-export type ValueConfig = ReturnType<typeof readValueConfig>;
+type ParsedValueConfig = ReturnType<typeof readConfig<typeof valueConfigShape>>;
 
-export function readValueConfig(source: EnvSource = process.env) {
-  return readConfig(valueConfigShape, source);
+export interface ValueConfig extends ParsedValueConfig {
+  /**
+   * The API key from the variable ARBOR_VALUE_API_KEY_ENV names, or undefined for none. A function, so the key
+   * never shows up where a config object is logged or serialised.
+   */
+  readonly apiKey: () => string | undefined;
+}
+
+/**
+ * Reads and validates the configuration, rules across settings included, so a value service that could not
+ * work stops at start with a ConfigError naming the setting.
+ */
+export function readValueConfig(source: EnvSource = process.env): ValueConfig {
+  const config = readConfig(valueConfigShape, source);
+  const problems = crossSettingProblems(config, source);
+  if (problems.length > 0) throw new ConfigError(problems.join('; '));
+  const keyVariable = config.ARBOR_VALUE_API_KEY_ENV;
+  const key = keyVariable === '' ? undefined : source[keyVariable];
+  return { ...config, apiKey: () => key };
+}
+
+function crossSettingProblems(config: ParsedValueConfig, source: EnvSource): string[] {
+  const backend = config.ARBOR_VALUE_BACKEND;
+  const problems: string[] = [];
+  const maxItems = config.ARBOR_VALUE_BATCH_MAX_ITEMS;
+  if (maxItems !== undefined && !Number.isInteger(maxItems)) problems.push(`ARBOR_VALUE_BATCH_MAX_ITEMS: expected an integer (got ${maxItems})`);
+  if (backend === 'embedded') return problems;
+  const when = `when ARBOR_VALUE_BACKEND=${backend}`;
+  if (!config.ARBOR_VALUE_BASE_URL) {
+    const example = backend === 'http' ? 'http://127.0.0.1:9000/value' : 'http://127.0.0.1:8000/v1';
+    problems.push(`ARBOR_VALUE_BASE_URL: required ${when} (e.g. ${example})`);
+  }
+  if (backend === 'openai-judge' && config.ARBOR_VALUE_MODEL.trim() === '') {
+    problems.push(`ARBOR_VALUE_MODEL: required ${when} (the model name the server serves)`);
+  }
+  const keyVariable = config.ARBOR_VALUE_API_KEY_ENV;
+  if (keyVariable !== '') {
+    if (!ENV_NAME.test(keyVariable)) {
+      problems.push(`ARBOR_VALUE_API_KEY_ENV: "${keyVariable}" is not an environment variable name (it names the variable holding the key, not the key)`);
+    } else if (!source[keyVariable]) {
+      problems.push(`ARBOR_VALUE_API_KEY_ENV: names ${keyVariable}, which is unset or empty`);
+    }
+  }
+  return problems;
+}
+
+/** Micro-batching of the Evaluate handler: the settings, else the backend's default. */
+export interface Batching {
+  /** Most items in one backend call; 1 turns batching off (each request is one backend call, as it comes). */
+  maxItems: number;
+  /** Longest the first item of a batch waits for more. */
+  maxWaitMs: number;
+}
+
+/** Off for the embedded backend (it computes in microseconds); a few ms for model servers, which batch on the GPU. */
+export function valueBatching(config: ValueConfig): Batching {
+  const embedded = config.ARBOR_VALUE_BACKEND === 'embedded';
+  return {
+    maxItems: config.ARBOR_VALUE_BATCH_MAX_ITEMS ?? (embedded ? 1 : 32),
+    maxWaitMs: config.ARBOR_VALUE_BATCH_MAX_WAIT_MS ?? (embedded ? 0 : 2),
+  };
 }

@@ -1,36 +1,76 @@
-// The Evaluate operation shared by every transport (gRPC, NATS, in-process): envelope checks, then the backend.
-import type { EvaluateRequest__Output, EvaluateResponse } from '@arbor/contracts';
-import { readServicePrices, type ServicePrices } from '@arbor/kit';
-import { InvalidArgumentError, ArborError } from '@arbor/kit/errors';
-import type { ValueBackend } from './backend.js';
+// The Evaluate operation shared by every transport (gRPC, NATS, in-process): envelope checks, then the states
+// go to the backend, micro-batched with other callers' states when batching is on.
+import type { EvaluateRequest__Output, EvaluateResponse, Usage } from '@arbor/contracts';
+import { MicroBatcher, readServicePrices, type ServicePrices } from '@arbor/kit';
+import { ArborError, InvalidArgumentError } from '@arbor/kit/errors';
+import type { ValueBackend, ValueItem } from './backend.js';
+import type { Batching } from './config.js';
+import { itemWeight, shareBatchUsage, sumShares, type ItemShare } from './usage-shares.js';
 
 export const MAX_STATES = 1024;
 
+/** Batching off: each request is one backend call, as it comes. */
+export const NO_BATCHING: Batching = { maxItems: 1, maxWaitMs: 0 };
+
+interface ItemResult extends ItemShare {
+  value: number;
+}
+
 export class EvaluateHandler {
+  readonly #batcher: MicroBatcher<ValueItem, ItemResult> | undefined;
+
   /**
    * @param prices what this service charges per response; by default from the environment (ARBOR_PRICES_FILE,
    *   ARBOR_VALUE_PRICE_*), read once here, since the handler is built once at start.
+   * @param batching how states of concurrent requests are gathered into one backend call (valueBatching(config)).
    */
   constructor(
     private readonly backend: ValueBackend,
     private readonly prices: ServicePrices = readServicePrices('value'),
-  ) {}
+    batching: Batching = NO_BATCHING,
+  ) {
+    this.#batcher =
+      batching.maxItems > 1
+        ? new MicroBatcher<ValueItem, ItemResult>({
+            maxItems: batching.maxItems,
+            maxWaitMs: batching.maxWaitMs,
+            run: (items, signal) => this.#run(items, signal),
+          })
+        : undefined;
+  }
+
+  /** Backend calls and items so far, when batching is on. */
+  get batchStats(): { batches: number; items: number } | undefined {
+    return this.#batcher?.stats;
+  }
 
   async evaluate(request: EvaluateRequest__Output, signal: AbortSignal): Promise<EvaluateResponse> {
-    if (!request.problem) throw new InvalidArgumentError('problem', 'is required');
+    const problem = request.problem;
+    if (!problem) throw new InvalidArgumentError('problem', 'is required');
     if (request.states.length === 0) throw new InvalidArgumentError('states', 'must hold at least one trajectory');
     if (request.states.length > MAX_STATES) {
       throw new InvalidArgumentError('states', `at most ${MAX_STATES} per call, got ${request.states.length}`);
     }
-    const started = performance.now();
-    const response = await this.backend.evaluate(request, signal);
-    if ((response.values?.length ?? 0) !== request.states.length) {
-      // A backend that loses or invents rows would silently misalign every caller's results.
-      throw new ArborError('internal', `value backend returned ${response.values?.length ?? 0} values for ${request.states.length} states`);
-    }
-    if (response.usage && !response.usage.computeMs) response.usage.computeMs = performance.now() - started;
+    // Before queueing: a problem the backend cannot serve must fail this caller only, not a shared batch.
+    this.backend.check(problem);
+    const items = request.states.map((state): ValueItem => ({ problem, state }));
+    const results = this.#batcher ? await this.#batcher.submit(items, signal) : await this.#run(items, signal);
+    const usage: Usage = sumShares(results);
     // The service, not the backend, prices a response: one table for every backend, embedded ones included.
-    if (response.usage) this.prices.apply(this.backend.name, response.usage);
-    return response;
+    this.prices.apply(this.backend.name, usage);
+    return { values: results.map((r) => r.value), usage };
+  }
+
+  /** One backend call for a batch, its usage shared out over the items. */
+  async #run(items: readonly ValueItem[], signal: AbortSignal): Promise<ItemResult[]> {
+    const started = performance.now();
+    const { values, usage } = await this.backend.evaluate(items, signal);
+    if (values.length !== items.length) {
+      // A backend that loses or invents rows would silently misalign every caller's results.
+      throw new ArborError('internal', `value backend returned ${values.length} values for ${items.length} states`);
+    }
+    const weights = items.map((item) => itemWeight(item.problem, item.state));
+    const shares = shareBatchUsage(usage, weights, performance.now() - started);
+    return shares.map((share, i) => ({ ...share, value: values[i] as number }));
   }
 }

@@ -1,6 +1,7 @@
-export type { ValueBackend } from './backend.js';
-export { EvaluateHandler, MAX_STATES } from './handler.js';
-export { readValueConfig, valueConfigShape, VALUE_BACKENDS, type ValueConfig } from './config.js';
+export type { ValueBackend, ValueItem } from './backend.js';
+export { EvaluateHandler, MAX_STATES, NO_BATCHING } from './handler.js';
+export { readValueConfig, valueBatching, valueConfigShape, VALUE_BACKENDS, type Batching, type ValueBackendName, type ValueConfig } from './config.js';
 export { createValueBackend } from './backends/index.js';
+export { buildEvaluateHandler } from './build.js';
 export { startValueServer, VALUE_SERVICE_NAME } from './server.js';
 export { serveValueOnNats } from './nats.js';

@@ -5,6 +5,7 @@ import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-
 import { arborV1, MAX_MODEL_MESSAGE_BYTES, NATS_HEADERS, type ProposeRequest__Output, type ProposeResponse } from '@arbor/contracts';
 import { InvalidArgumentError } from '../errors.js';
 import { createLogger } from '../logger.js';
+import { signalDeadline } from '../signal-deadline.js';
 import { sleep } from '../sleep.js';
 import { connectNats } from './connection.js';
 import { serveOnNats, type NatsResponder } from './responder.js';
@@ -103,6 +104,19 @@ describe('serveOnNats', () => {
     await request(subject, method.requestSerialize({ numCandidates: 1 }), { [NATS_HEADERS.deadline]: String(Date.now() + 100) }, 1_000).catch(() => {});
     await sleep(300);
     expect(aborted).toBe(true);
+  });
+
+  it("records the call's deadline on the handler's signal, so retry waits can give up early", async () => {
+    const seen: (number | undefined)[] = [];
+    const { subject } = serve(async (r, signal) => {
+      seen.push(signalDeadline(signal));
+      return echo(r);
+    });
+    await nc.flush();
+    const deadline = Date.now() + 5_000;
+    await request(subject, method.requestSerialize({ numCandidates: 1 }), { [NATS_HEADERS.deadline]: String(deadline) });
+    await request(subject, method.requestSerialize({ numCandidates: 1 }));
+    expect(seen).toEqual([deadline, undefined]);
   });
 
   it('refuses calls over its in-flight cap with UNAVAILABLE, so the caller can go elsewhere', async () => {

@@ -10,6 +10,7 @@ import { DeadlineExceededError, InvalidArgumentError, ResourceExhaustedError, Un
 import { statusName, toGrpcStatus } from '../grpc-status.js';
 import { logCallError } from '../handlers.js';
 import type { Logger } from '../logger.js';
+import { setSignalDeadline } from '../signal-deadline.js';
 import { ATTR } from '../telemetry/attributes.js';
 import { arborTracer, extractFromNatsHeaders, recordSpanError } from '../telemetry/tracing.js';
 
@@ -79,6 +80,7 @@ export function serveOnNats<Req, ReqOut, Res, ResOut>(options: NatsResponderOpti
     stats.inFlight++;
     const controller = new AbortController();
     const timer = deadline > 0 ? setTimeout(() => controller.abort(new DeadlineExceededError('call deadline passed')), deadline - Date.now()) : undefined;
+    if (deadline > 0) setSignalDeadline(controller.signal, deadline);
     try {
       if (msg.data.length > maxBytes) {
         throw new ResourceExhaustedError(`request is ${msg.data.length} bytes; the cap is ${maxBytes}`);

@@ -4,8 +4,8 @@
 import type { EvaluateRequest__Output, EvaluateResponse, ProposeRequest__Output, ProposeResponse, ScoreRequest__Output, ScoreResponse } from '@arbor/contracts';
 import { sleep } from '@arbor/kit';
 import { ProposeHandler, type PolicyBackend } from '@arbor/policy';
-import { EvaluateHandler, type ValueBackend } from '@arbor/value';
-import { ScoreHandler, type RewardBackend } from '@arbor/reward';
+import { EvaluateHandler } from '@arbor/value';
+import { ScoreHandler } from '@arbor/reward';
 import type { ModelService } from '@arbor/search';
 import type { LatencyDraw } from './latency.js';
 import { SyntheticPolicy, SyntheticReward, SyntheticValue } from './synthetic.js';
@@ -59,29 +59,27 @@ class TimedPolicy implements PolicyBackend {
   }
 }
 
-class TimedValue implements ValueBackend {
-  readonly name = 'bench-timed-synthetic';
-  readonly #inner: SyntheticValue;
+// Value and reward backends see items, not calls (the services may batch items of several calls), so the hold,
+// which needs the call id, wraps their handlers instead; the handlers do not batch, so it is one hold per call.
+class TimedEvaluateHandler extends EvaluateHandler {
   constructor(private readonly world: TimedWorld) {
-    this.#inner = new SyntheticValue({ depth: world.depth, delayMs: 0 });
+    super(new SyntheticValue({ depth: world.depth, delayMs: 0 }));
   }
 
-  async evaluate(request: EvaluateRequest__Output, signal: AbortSignal): Promise<EvaluateResponse> {
+  override async evaluate(request: EvaluateRequest__Output, signal: AbortSignal): Promise<EvaluateResponse> {
     await hold(this.world, 'value', request.callId, longest(request.states) - 1, signal);
-    return this.#inner.evaluate(request, signal);
+    return super.evaluate(request, signal);
   }
 }
 
-class TimedReward implements RewardBackend {
-  readonly name = 'bench-timed-synthetic';
-  readonly #inner: SyntheticReward;
+class TimedScoreHandler extends ScoreHandler {
   constructor(private readonly world: TimedWorld) {
-    this.#inner = new SyntheticReward({ depth: world.depth, delayMs: 0 });
+    super(new SyntheticReward({ depth: world.depth, delayMs: 0 }));
   }
 
-  async score(request: ScoreRequest__Output, signal: AbortSignal): Promise<ScoreResponse> {
+  override async score(request: ScoreRequest__Output, signal: AbortSignal): Promise<ScoreResponse> {
     await hold(this.world, 'reward', request.callId, longest(request.trajectories) - 1, signal);
-    return this.#inner.score(request, signal);
+    return super.score(request, signal);
   }
 }
 
@@ -89,7 +87,7 @@ class TimedReward implements RewardBackend {
 export function timedHandlers(world: TimedWorld): { policy: ProposeHandler; value: EvaluateHandler; reward: ScoreHandler } {
   return {
     policy: new ProposeHandler(new TimedPolicy(world)),
-    value: new EvaluateHandler(new TimedValue(world)),
-    reward: new ScoreHandler(new TimedReward(world)),
+    value: new TimedEvaluateHandler(world),
+    reward: new TimedScoreHandler(world),
   };
 }

@@ -7,7 +7,7 @@
 //   the orchestrator's one JS thread, so once the timers of a wave fire, the compute of every call in it runs
 //   one call after another: P x compute added to each wave, a cost no deployment puts on the orchestrator,
 //   and one that grows with P exactly where B4 looks.
-import type { EvaluateRequest__Output, EvaluateResponse, ProposeRequest__Output, ProposeResponse, ScoreRequest__Output, ScoreResponse } from '@arbor/contracts';
+import type { ProposeRequest__Output, ProposeResponse } from '@arbor/contracts';
 import { sleep } from '@arbor/kit';
 import { createPolicyBackend, ProposeHandler, readPolicyConfig, type PolicyBackend } from '@arbor/policy';
 import { createValueBackend, EvaluateHandler, readValueConfig, type ValueBackend } from '@arbor/value';
@@ -83,11 +83,13 @@ export function embeddedHandlers(
   };
   const timedValue: ValueBackend = {
     name: value.name,
-    evaluate: (request: EvaluateRequest__Output, signal: AbortSignal): Promise<EvaluateResponse> => run(signal, () => value.evaluate(request, signal)),
+    check: (problem) => value.check(problem),
+    evaluate: (items, signal) => run(signal, () => value.evaluate(items, signal)),
   };
   const timedReward: RewardBackend = {
     name: reward.name,
-    score: (request: ScoreRequest__Output, signal: AbortSignal): Promise<ScoreResponse> => run(signal, () => reward.score(request, signal)),
+    check: (problem) => reward.check(problem),
+    score: (items, signal) => run(signal, () => reward.score(items, signal)),
   };
   return { policy: new ProposeHandler(timedPolicy), value: new EvaluateHandler(timedValue), reward: new ScoreHandler(timedReward) };
 }

@@ -1,19 +1,10 @@
 // A synthetic task for B2: every state has as many distinct next steps as asked for until a fixed depth, where
 // every step is terminal; steps, values and rewards are hashes of the path, so any transport that delivers the
 // same bytes builds the same tree. Each backend answers after a fixed delay, standing in for model latency.
-import type {
-  EvaluateRequest__Output,
-  EvaluateResponse,
-  ProposeRequest__Output,
-  ProposeResponse,
-  ScoreRequest__Output,
-  ScoreResponse,
-  StepRewards,
-  Trajectory__Output,
-} from '@arbor/contracts';
+import type { ProposeRequest__Output, ProposeResponse, StepRewards, Trajectory__Output, Usage } from '@arbor/contracts';
 import { ProposeHandler, type PolicyBackend } from '@arbor/policy';
-import { EvaluateHandler, type ValueBackend } from '@arbor/value';
-import { ScoreHandler, type RewardBackend } from '@arbor/reward';
+import { EvaluateHandler, type ValueBackend, type ValueItem } from '@arbor/value';
+import { ScoreHandler, type RewardBackend, type RewardItem } from '@arbor/reward';
 
 export interface SyntheticWorld {
   /** Every trajectory ends (terminal, with an answer) at exactly this many steps. */
@@ -87,10 +78,12 @@ export class SyntheticValue implements ValueBackend {
   readonly name = 'bench-synthetic';
   constructor(private readonly world: SyntheticWorld) {}
 
-  async evaluate(request: EvaluateRequest__Output, signal: AbortSignal): Promise<EvaluateResponse> {
+  check(): void {}
+
+  async evaluate(items: readonly ValueItem[], signal: AbortSignal): Promise<{ values: number[]; usage: Usage }> {
     await pause(this.world.delayMs, signal);
-    const values = request.states.map((state) => unit(`value|${path(state).join('/')}`));
-    return { values, usage: { inputTokens: 8 * request.states.length, calls: 1, model: 'bench/synthetic' } };
+    const values = items.map((item) => unit(`value|${path(item.state).join('/')}`));
+    return { values, usage: { inputTokens: 8 * items.length, calls: 1, model: 'bench/synthetic' } };
   }
 }
 
@@ -98,14 +91,16 @@ export class SyntheticReward implements RewardBackend {
   readonly name = 'bench-synthetic';
   constructor(private readonly world: SyntheticWorld) {}
 
-  async score(request: ScoreRequest__Output, signal: AbortSignal): Promise<ScoreResponse> {
+  check(): void {}
+
+  async score(items: readonly RewardItem[], signal: AbortSignal): Promise<{ rewards: StepRewards[]; usage: Usage }> {
     await pause(this.world.delayMs, signal);
-    const rewards = request.trajectories.map((trajectory): StepRewards => {
+    const rewards = items.map(({ trajectory }): StepRewards => {
       const steps = path(trajectory);
       const stepRewards = steps.map((_, i) => unit(`reward|${steps.slice(0, i + 1).join('/')}`));
       return steps.length >= this.world.depth ? { stepRewards, outcome: unit(`outcome|${steps.join('/')}`) } : { stepRewards };
     });
-    return { rewards, usage: { inputTokens: 8 * request.trajectories.length, calls: 1, model: 'bench/synthetic' } };
+    return { rewards, usage: { inputTokens: 8 * items.length, calls: 1, model: 'bench/synthetic' } };
   }
 }
 

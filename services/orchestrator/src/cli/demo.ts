@@ -3,7 +3,8 @@ import { countdown } from '@arbor/tasks';
 import { integerFlag, parseFlags } from './args.js';
 import type { CliIO } from './io.js';
 import { summaryTable } from './report.js';
-import { readSolveSettings, solvePuzzles, SOLVE_FLAGS } from './solve.js';
+import { countdownEntry } from './problems/countdown.js';
+import { readSolveSettings, solveProblems, SOLVE_FLAGS } from './solve.js';
 
 const DEMO_FLAGS = {
   ...SOLVE_FLAGS,
@@ -21,7 +22,7 @@ export async function demoCommand(args: string[], io: CliIO): Promise<number> {
   const available = countdown.bundledHardestPuzzles();
   const count = integerFlag('count', values.count, 1, available.length) ?? Math.min(DEMO_DEFAULT_COUNT, available.length);
   const settings = readSolveSettings(values);
-  const puzzles = available.slice(0, count).map((numbers) => ({ numbers: numbers.join(' '), target: 24 }));
+  const entries = available.slice(0, count).map((numbers, i) => countdownEntry(numbers.join(' '), 24, '', i));
 
   if (!settings.json) {
     io.stdout.write(
@@ -30,7 +31,7 @@ export async function demoCommand(args: string[], io: CliIO): Promise<number> {
     );
   }
   const started = performance.now();
-  const solved = await solvePuzzles('countdown', puzzles, settings, io);
+  const solved = await solveProblems(entries, settings, io);
   if (!settings.json) io.stdout.write(`${summaryTable(solved, performance.now() - started)}\n`);
   return 0;
 }

@@ -1,15 +1,10 @@
-// What `arbor solve` prints: one JSON object per puzzle, or a human summary and table.
+// What `arbor solve` prints: one JSON object per problem, or a human summary and table.
 import type { SearchResult__Output } from '@arbor/contracts';
+import { shorten, type ProblemEntry } from './problems/entry.js';
 import { renderTable } from './table.js';
 
-export interface Puzzle {
-  /** Numbers as a space-separated string, e.g. "4 9 10 13". */
-  numbers: string;
-  target: number;
-}
-
-export interface SolvedPuzzle {
-  puzzle: Puzzle;
+export interface SolvedProblem {
+  entry: ProblemEntry;
   result: SearchResult__Output;
 }
 
@@ -17,13 +12,13 @@ export function stopReasonName(result: SearchResult__Output): string {
   return result.stopReason.replace(/^STOP_REASON_/, '').toLowerCase();
 }
 
-export function toJson({ puzzle, result }: SolvedPuzzle): Record<string, unknown> {
+export function toJson({ entry, result }: SolvedProblem): Record<string, unknown> {
   const stats = result.stats;
   return {
-    puzzle: puzzle.numbers,
-    target: puzzle.target,
+    ...entry.json,
     answer: result.answer,
     solved: result.solved,
+    verifiable: entry.verifiable,
     steps: result.best?.steps.map((s) => s.text) ?? [],
     stats: {
       expansions: stats?.expansions ?? 0,
@@ -33,6 +28,8 @@ export function toJson({ puzzle, result }: SolvedPuzzle): Record<string, unknown
       output_tokens: stats?.outputTokens ?? 0,
       cost_usd: stats?.costUsd ?? 0,
       wall_ms: Math.round((stats?.wallMs ?? 0) * 10) / 10,
+      generated_steps: stats?.generatedSteps ?? 0,
+      invalid_steps: stats?.invalidSteps ?? 0,
     },
     stop_reason: stopReasonName(result),
     trace_id: result.traceId,
@@ -41,12 +38,18 @@ export function toJson({ puzzle, result }: SolvedPuzzle): Record<string, unknown
   };
 }
 
-export function describeOne({ puzzle, result }: SolvedPuzzle): string {
+function verdict(entry: ProblemEntry, result: SearchResult__Output): string {
+  if (result.solved) return 'solved (verified)';
+  return entry.verifiable ? 'not solved' : 'unverified (no reference answer)';
+}
+
+export function describeOne({ entry, result }: SolvedProblem): string {
   const stats = result.stats;
   const lines = [
-    `puzzle   ${puzzle.numbers} -> ${puzzle.target}`,
-    ...(result.best?.steps ?? []).map((s, i) => `step ${i + 1}   ${s.text}`),
-    `answer   ${result.answer || '(none)'}  ${result.solved ? 'solved (verified)' : 'not solved'}`,
+    entry.heading,
+    // Model-written steps can span lines; indent their continuation under the step.
+    ...(result.best?.steps ?? []).map((s, i) => `step ${i + 1}   ${s.text.trim().replace(/\n+/g, '\n         ')}`),
+    `answer   ${result.answer || '(none)'}  ${verdict(entry, result)}`,
     `stopped  ${stopReasonName(result)} (${result.algorithm})`,
     `cost     ${stats?.expansions ?? 0} expansions, ${stats?.nodes ?? 0} nodes, ${stats?.modelCalls ?? 0} model calls, ` +
       `${(stats?.inputTokens ?? 0) + (stats?.outputTokens ?? 0)} tokens, $${(stats?.costUsd ?? 0).toFixed(4)}, ${Math.round(stats?.wallMs ?? 0)} ms`,
@@ -55,13 +58,13 @@ export function describeOne({ puzzle, result }: SolvedPuzzle): string {
   return lines.join('\n');
 }
 
-export function summaryTable(solved: SolvedPuzzle[], totalWallMs: number): string {
-  const rows = solved.map(({ puzzle, result }) => {
+export function summaryTable(solved: SolvedProblem[], totalWallMs: number): string {
+  const rows = solved.map(({ entry, result }) => {
     const s = result.stats;
     return [
-      puzzle.numbers,
-      result.solved ? 'yes' : 'no',
-      result.answer || '-',
+      entry.label,
+      result.solved ? 'yes' : entry.verifiable ? 'no' : '?',
+      shorten(result.answer, 24) || '-',
       String(s?.expansions ?? 0),
       String(s?.modelCalls ?? 0),
       String((s?.inputTokens ?? 0) + (s?.outputTokens ?? 0)),
@@ -72,7 +75,8 @@ export function summaryTable(solved: SolvedPuzzle[], totalWallMs: number): strin
   const n = solved.length || 1;
   const sum = (f: (r: SearchResult__Output) => number) => solved.reduce((acc, x) => acc + f(x.result), 0);
   const solvedCount = solved.filter((x) => x.result.solved).length;
-  const table = renderTable(['puzzle', 'solved', 'answer', 'expansions', 'model calls', 'tokens', 'cost', 'ms'], rows);
+  const first = solved[0]?.entry.problem.task ?? 'countdown';
+  const table = renderTable([first === 'countdown' ? 'puzzle' : 'problem', 'solved', 'answer', 'expansions', 'model calls', 'tokens', 'cost', 'ms'], rows);
   const totals =
     `solved ${solvedCount}/${solved.length} (${((100 * solvedCount) / n).toFixed(1)}%)` +
     `  mean expansions ${(sum((r) => r.stats?.expansions ?? 0) / n).toFixed(1)}` +

@@ -1,8 +1,8 @@
 // `arbor serve`: runs one or more services in this process, each on its own gRPC address.
 import { ConfigError, createLogger, readServicePrices, onShutdownSignals, readConfig, type RunningGrpcServer, type StopHook } from '@arbor/kit';
 import { createPolicyBackend, ProposeHandler, readPolicyConfig, servePolicyOnNats, startPolicyServer } from '@arbor/policy';
-import { createValueBackend, EvaluateHandler, readValueConfig, serveValueOnNats, startValueServer } from '@arbor/value';
-import { createRewardBackend, readRewardConfig, ScoreHandler, serveRewardOnNats, startRewardServer } from '@arbor/reward';
+import { buildEvaluateHandler, readValueConfig, serveValueOnNats, startValueServer } from '@arbor/value';
+import { buildScoreHandler, readRewardConfig, serveRewardOnNats, startRewardServer } from '@arbor/reward';
 import { orchestratorConfigShape, TRANSPORTS } from '../config.js';
 import { startSearchServer } from '../server.js';
 import { buildStack } from '../stack.js';
@@ -87,7 +87,7 @@ export async function startServices(names: ServiceName[], env: CliIO['env'], log
         }
       } else if (name === 'value') {
         const config = readValueConfig(env);
-        const handler = new EvaluateHandler(createValueBackend(config), readServicePrices('value', env));
+        const handler = buildEvaluateHandler(config, readServicePrices('value', env));
         servers.push(await startValueServer({ address: config.ARBOR_VALUE_LISTEN, handler, logger }));
         if (config.NATS_URL) {
           const nats = attachNats({ url: config.NATS_URL, name: 'arbor-value', logger, onConnected: (nc) =>
@@ -96,7 +96,7 @@ export async function startServices(names: ServiceName[], env: CliIO['env'], log
         }
       } else if (name === 'reward') {
         const config = readRewardConfig(env);
-        const handler = new ScoreHandler(createRewardBackend(config), readServicePrices('reward', env));
+        const handler = buildScoreHandler(config, readServicePrices('reward', env));
         servers.push(await startRewardServer({ address: config.ARBOR_REWARD_LISTEN, handler, logger }));
         if (config.NATS_URL) {
           const nats = attachNats({ url: config.NATS_URL, name: 'arbor-reward', logger, onConnected: (nc) =>

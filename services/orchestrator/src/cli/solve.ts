@@ -1,23 +1,43 @@
 // `arbor solve`: one puzzle (--numbers) or a file of them (--file), on the embedded stack or a --server.
-import { readFile } from 'node:fs/promises';
 import type { SearchRequest } from '@arbor/contracts';
-import { getTask } from '@arbor/tasks';
-import { InvalidArgumentError } from '@arbor/kit/errors';
 import { ALGORITHMS, ALGORITHM_NAMES, DEFAULT_ALGORITHM, algorithmOneof, type AlgorithmName } from '../algorithms.js';
 import { parseAlgorithmParams } from './algorithm-params.js';
 import { choiceFlag, integerFlag, numberFlag, parseFlags } from './args.js';
 import type { CliIO } from './io.js';
 import { progressBar } from './progress.js';
-import { describeOne, summaryTable, toJson, type Puzzle, type SolvedPuzzle } from './report.js';
+import { countdownEntries } from './problems/countdown.js';
+import type { ProblemEntry } from './problems/entry.js';
+import { mathEntries } from './problems/math.js';
+import { describeOne, summaryTable, toJson, type SolvedProblem } from './report.js';
 import { localSearcher, remoteSearcher, type Searcher } from './searcher.js';
 import { UsageError } from './usage-error.js';
 
-export const TASKS = ['countdown'] as const;
+export const TASKS = ['countdown', 'math'] as const;
+
+type SolveValues = ReturnType<typeof parseFlags<typeof SOLVE_FLAGS>>['values'];
+
+/** The problems the flags name, each checked by its task; flags of the other task are refused. */
+async function readEntries(task: (typeof TASKS)[number], values: SolveValues): Promise<ProblemEntry[]> {
+  const foreign = task === 'countdown' ? MATH_ONLY_FLAGS : COUNTDOWN_ONLY_FLAGS;
+  for (const flag of foreign) {
+    if (values[flag as keyof SolveValues] !== undefined) throw new UsageError(`--${flag} does not apply to --task ${task}`);
+  }
+  if (task === 'math') return mathEntries(values);
+  const target = integerFlag('target', values.target, -1_000_000_000, 1_000_000_000) ?? 24;
+  return countdownEntries(values, target);
+}
+
+const MATH_ONLY_FLAGS = ['question', 'reference', 'samples', 'step-delimiter'];
+const COUNTDOWN_ONLY_FLAGS = ['numbers', 'target'];
 
 export const SOLVE_FLAGS = {
   task: { type: 'string' },
   numbers: { type: 'string' },
   target: { type: 'string' },
+  question: { type: 'string' },
+  reference: { type: 'string' },
+  samples: { type: 'boolean' },
+  'step-delimiter': { type: 'string' },
   file: { type: 'string' },
   algo: { type: 'string' },
   param: { type: 'string', multiple: true },
@@ -75,28 +95,9 @@ export function readSolveSettings(values: Record<string, string | boolean | stri
   };
 }
 
-const FIELD_FLAGS: Record<string, string> = {
-  'problem.question': '--numbers',
-  'problem.params.target': '--target',
-  'problem.task': '--task',
-};
-
-/** Checks a puzzle with the task's own validator, reporting the flag (or file line) instead of the proto field. */
-export function checkPuzzle(task: string, puzzle: Puzzle, where: string): void {
-  try {
-    getTask(task).validateProblem({ task, question: puzzle.numbers, params: { target: String(puzzle.target) } });
-  } catch (err) {
-    if (err instanceof InvalidArgumentError) {
-      const flag = where || FIELD_FLAGS[err.field] || err.field;
-      throw new UsageError(`${flag}: ${err.message.slice(err.field.length + 2)}`);
-    }
-    throw err;
-  }
-}
-
-export function buildRequest(task: string, puzzle: Puzzle, settings: SolveSettings, index: number): SearchRequest {
+export function buildRequest(entry: ProblemEntry, settings: SolveSettings, index: number): SearchRequest {
   return {
-    problem: { task, id: `puzzle-${index + 1}`, question: puzzle.numbers, params: { target: String(puzzle.target) } },
+    problem: entry.problem,
     ...algorithmOneof(settings.algo, settings.params),
     budget: {
       ...(settings.budget !== undefined && { maxExpansions: settings.budget }),
@@ -104,36 +105,20 @@ export function buildRequest(task: string, puzzle: Puzzle, settings: SolveSettin
       ...(settings.maxTokens !== undefined && { maxTokens: settings.maxTokens }),
       ...(settings.maxSteps !== undefined && { maxGeneratedSteps: settings.maxSteps }),
     },
-    // Each puzzle of a file gets its own seed (S, S+1, ...): the runs stay reproducible without reusing one
-    // random stream for every puzzle.
+    // Each problem of a file gets its own seed (S, S+1, ...): the runs stay reproducible without reusing one
+    // random stream for every problem.
     seed: String(settings.seed + index),
   };
 }
 
-export async function readPuzzleFile(path: string, target: number): Promise<{ puzzle: Puzzle; where: string }[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new UsageError(`--file: cannot read "${path}" (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  const puzzles = text
-    .split('\n')
-    .map((line, i) => ({ line: line.replace(/#.*/, '').trim(), where: `${path}:${i + 1}` }))
-    .filter(({ line }) => line !== '')
-    .map(({ line, where }) => ({ puzzle: { numbers: line.split(/[\s,]+/).join(' '), target }, where }));
-  if (puzzles.length === 0) throw new UsageError(`--file: "${path}" holds no puzzles`);
-  return puzzles;
-}
-
-/** Runs every puzzle with at most `concurrency` searches at once; results keep the input order. */
-export async function runPuzzles(
+/** Runs every problem with at most `concurrency` searches at once; results keep the input order. */
+export async function runProblems(
   searcher: Searcher,
   requests: SearchRequest[],
   concurrency: number,
-  onDone: (index: number, result: SolvedPuzzle['result']) => void,
-): Promise<SolvedPuzzle['result'][]> {
-  const results: SolvedPuzzle['result'][] = new Array(requests.length);
+  onDone: (index: number, result: SolvedProblem['result']) => void,
+): Promise<SolvedProblem['result'][]> {
+  const results: SolvedProblem['result'][] = new Array(requests.length);
   let next = 0;
   const worker = async () => {
     while (next < requests.length) {
@@ -158,22 +143,17 @@ export function makeSearcher(settings: SolveSettings, io: CliIO): Searcher {
   });
 }
 
-export async function solvePuzzles(
-  task: string,
-  puzzles: Puzzle[],
-  settings: SolveSettings,
-  io: CliIO,
-): Promise<SolvedPuzzle[]> {
+export async function solveProblems(entries: ProblemEntry[], settings: SolveSettings, io: CliIO): Promise<SolvedProblem[]> {
   const searcher = makeSearcher(settings, io);
-  const progress = settings.json || puzzles.length === 1 ? progressBar(io.stderr, 0) : progressBar(io.stderr, puzzles.length);
+  const progress = settings.json || entries.length === 1 ? progressBar(io.stderr, 0) : progressBar(io.stderr, entries.length);
   try {
-    const requests = puzzles.map((puzzle, i) => buildRequest(task, puzzle, settings, i));
-    const results = await runPuzzles(searcher, requests, settings.concurrency, (i, result) => {
-      progress.tick(puzzles[i]!.numbers);
-      if (settings.json) io.stdout.write(`${JSON.stringify(toJson({ puzzle: puzzles[i]!, result }))}\n`);
+    const requests = entries.map((entry, i) => buildRequest(entry, settings, i));
+    const results = await runProblems(searcher, requests, settings.concurrency, (i, result) => {
+      progress.tick(entries[i]!.label);
+      if (settings.json) io.stdout.write(`${JSON.stringify(toJson({ entry: entries[i]!, result }))}\n`);
     });
     progress.done();
-    return puzzles.map((puzzle, i) => ({ puzzle, result: results[i]! }));
+    return entries.map((entry, i) => ({ entry, result: results[i]! }));
   } finally {
     await searcher.close();
   }
@@ -187,22 +167,10 @@ export async function solveCommand(args: string[], io: CliIO): Promise<number> {
   }
   const task = choiceFlag('task', values.task, TASKS) ?? 'countdown';
   const settings = readSolveSettings(values);
-  const target = integerFlag('target', values.target, -1_000_000_000, 1_000_000_000) ?? 24;
-  if ((values.numbers === undefined) === (values.file === undefined)) {
-    throw new UsageError('give exactly one of --numbers "4 9 10 13" or --file puzzles.txt');
-  }
-
-  let entries: { puzzle: Puzzle; where: string }[];
-  if (values.numbers !== undefined) {
-    entries = [{ puzzle: { numbers: values.numbers.trim().split(/[\s,]+/).join(' '), target }, where: '' }];
-    if (values.numbers.trim() === '') throw new UsageError('--numbers: the puzzle is empty; give 2 to 6 positive integers');
-  } else {
-    entries = await readPuzzleFile(values.file!, target);
-  }
-  for (const { puzzle, where } of entries) checkPuzzle(task, puzzle, where);
+  const entries = await readEntries(task, values);
 
   const started = performance.now();
-  const solved = await solvePuzzles(task, entries.map((e) => e.puzzle), settings, io);
+  const solved = await solveProblems(entries, settings, io);
   if (settings.json) return 0;
   if (solved.length === 1) io.stdout.write(`${describeOne(solved[0]!)}\n`);
   else io.stdout.write(`${summaryTable(solved, performance.now() - started)}\n`);
@@ -210,25 +178,34 @@ export async function solveCommand(args: string[], io: CliIO): Promise<number> {
 }
 
 export const SOLVE_HELP = `Usage: arbor solve (--numbers "4 9 10 13" | --file puzzles.txt) [options]
+       arbor solve --task math (--question "TEXT" [--reference ANSWER] | --file problems.jsonl | --samples) [options]
 
-Solves countdown puzzles (Game of 24 by default) by tree search. Without --server it runs the whole
-Arbor stack in this process on the embedded models; with it, it asks a running orchestrator.
+Solves problems by tree search. Without --server it runs the whole Arbor stack in this process, on the
+backends the ARBOR_POLICY_*, ARBOR_VALUE_* and ARBOR_REWARD_* variables choose (the embedded countdown
+models by default; math needs real ones, see the README); with --server it asks a running orchestrator.
 
-Options:
-  --task countdown        task domain (only countdown for now)
-  --numbers "A B C D"     2 to 6 positive integers
-  --target N              integer target (default 24)
-  --file PATH             one puzzle per line, numbers separated by spaces; # starts a comment
+Problems:
+  --task countdown|math   task domain (default countdown)
+  --numbers "A B C D"     countdown: 2 to 6 positive integers
+  --target N              countdown: integer target (default 24)
+  --question "TEXT"       math: a word problem
+  --reference ANSWER      math: its expected final answer, to verify the one found
+  --samples               math: the project's sample problems (with references)
+  --step-delimiter S      math: what separates reasoning steps (default a blank line, "\\n\\n")
+  --file PATH             countdown: one puzzle per line, # starts a comment;
+                          math: one JSON object per line, {"question": "...", "reference": "42"}
+
+Search:
   --algo NAME             ${ALGORITHM_NAMES.join(', ')} (default ${DEFAULT_ALGORITHM})
   --param NAME=VALUE      an algorithm parameter, as named in its proto message (repeatable), e.g.
                           --algo beam --param beam_width=8 --param aggregation=min
-  --budget N              at most N expansions (policy calls) per puzzle
-  --deadline-ms N         wall-clock limit per puzzle (server default 120000)
-  --max-tokens N          token limit per puzzle (input + output)
-  --max-steps N           limit on generated steps per puzzle
-  --seed S                search seed (default 1; puzzle i of a file uses S+i); the same seed gives the same tree
+  --budget N              at most N expansions (policy calls) per problem
+  --deadline-ms N         wall-clock limit per problem (server default 120000)
+  --max-tokens N          token limit per problem (input + output)
+  --max-steps N           limit on generated steps per problem
+  --seed S                search seed (default 1; problem i of a file uses S+i); the same seed gives the same tree
   --server HOST:PORT      a running orchestrator (arbor serve orchestrator|all)
   --slip-rate R           embedded policy's chance of an arithmetic slip per step, 0..1 (default 0)
-  --concurrency N         puzzles searched at once with --file (default 1)
-  --json                  one JSON object per puzzle on stdout
+  --concurrency N         problems searched at once with --file or --samples (default 1)
+  --json                  one JSON object per problem on stdout
 `;

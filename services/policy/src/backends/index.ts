@@ -3,11 +3,15 @@ import { sleep } from '@arbor/kit';
 import type { PolicyBackend } from '../backend.js';
 import type { PolicyConfig } from '../config.js';
 import { createEmbeddedPolicy } from './embedded.js';
+import { createOpenAiPolicy } from './openai/policy.js';
+import { openAiSettingsFromConfig } from './openai/settings.js';
 
 export function createPolicyBackend(config: PolicyConfig): PolicyBackend {
   switch (config.ARBOR_POLICY_BACKEND) {
     case 'embedded':
       return withLatency(createEmbeddedPolicy({ slipRate: config.ARBOR_POLICY_SLIP_RATE }), config.ARBOR_POLICY_EMBEDDED_LATENCY_MS);
+    case 'openai':
+      return createOpenAiPolicy(openAiSettingsFromConfig(config));
   }
 }
 

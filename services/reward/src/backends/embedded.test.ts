@@ -1,23 +1,25 @@
-import type { ScoreRequest__Output, StepRewards } from '@arbor/contracts';
+import type { Problem__Output, StepRewards } from '@arbor/contracts';
 import { InvalidArgumentError } from '@arbor/kit/errors';
 import { countdown, estimateTokens } from '@arbor/tasks';
 import { describe, expect, it } from 'vitest';
 import { scanForGroundTruth } from '@arbor/tasks/honesty';
+import type { RewardItem } from '../backend.js';
 import { createEmbeddedReward } from './embedded.js';
 
 const signal = new AbortController().signal;
 const reward = createEmbeddedReward();
 
-function request(question: string, trajectories: string[][], target = ''): ScoreRequest__Output {
-  return {
-    problem: { task: 'countdown', id: 'p', question, params: target === '' ? {} : { target } },
-    trajectories: trajectories.map((steps) => ({ steps: steps.map((text) => ({ text, logprob: 0, tokens: 0 })) })),
-    callId: 'c',
-  };
+function problem(question: string, target = ''): Problem__Output {
+  return { task: 'countdown', id: 'p', question, params: target === '' ? {} : { target } };
+}
+
+function items(question: string, trajectories: string[][], target = ''): RewardItem[] {
+  const p = problem(question, target);
+  return trajectories.map((steps) => ({ problem: p, trajectory: { steps: steps.map((text) => ({ text, logprob: 0, tokens: 0 })) } }));
 }
 
 async function score(question: string, trajectories: string[][], target = ''): Promise<StepRewards[]> {
-  return (await reward.score(request(question, trajectories, target), signal)).rewards ?? [];
+  return (await reward.score(items(question, trajectories, target), signal)).rewards;
 }
 
 const SOLVED = ['13 - 9 = 4 (left: 4 4 10)', '10 - 4 = 6 (left: 4 6)', '6 * 4 = 24 (left: 24)'];
@@ -63,26 +65,31 @@ describe('embedded reward', () => {
 
   it('answers in request order with estimated usage', async () => {
     const trajectories = [SOLVED, SOLVED.slice(0, 1)];
-    const r = await reward.score(request('4 9 10 13', trajectories), signal);
+    const r = await reward.score(items('4 9 10 13', trajectories), signal);
     expect(r.rewards?.map((x) => x.stepRewards)).toEqual([[1, 1, 1], [1]]);
     const puzzle = countdown.makePuzzle([4, 9, 10, 13]);
     const input = trajectories.reduce((sum, t) => sum + estimateTokens(countdown.renderPrompt(puzzle, t)), 0);
     expect(r.usage).toMatchObject({ inputTokens: input, outputTokens: 0, calls: 1, costUsd: 0, model: 'embedded/countdown-reward', estimated: true });
   });
 
-  it('names the bad field of a malformed request', async () => {
-    const fieldOf = async (req: ScoreRequest__Output): Promise<string> => {
+  it('scores a batch that mixes problems, each item against its own', async () => {
+    const mixed = [...items('4 6', [['6 + 4 = 10 (left: 10)']], '10'), ...items('4 6', [['6 + 4 = 10 (left: 10)']])];
+    expect((await reward.score(mixed, signal)).rewards).toEqual([{ stepRewards: [1], outcome: 1 }, { stepRewards: [1], outcome: 0 }]);
+  });
+
+  it('names the bad field of a problem it cannot serve', () => {
+    const fieldOf = (p: Problem__Output): string => {
       try {
-        await reward.score(req, signal);
+        reward.check(p);
       } catch (err) {
         if (err instanceof InvalidArgumentError) return err.field;
         throw err;
       }
       throw new Error('expected an InvalidArgumentError');
     };
-    expect(await fieldOf(request('4 x 10', [[]]))).toBe('problem.question');
-    expect(await fieldOf({ ...request('4 10', []), problem: null })).toBe('problem');
-    expect(await fieldOf({ ...request('4 10', []), problem: { task: 'math', id: '', question: '1', params: {} } })).toBe('problem.task');
+    expect(fieldOf(problem('4 x 10'))).toBe('problem.question');
+    expect(fieldOf({ task: 'math', id: '', question: '1', params: {} })).toBe('problem.task');
+    expect(() => reward.check(problem('4 9 10 13'))).not.toThrow();
   });
 });
 

@@ -1,5 +1,5 @@
 // The embedded countdown reward backend: exact rule-based process and outcome rewards (embedded-score.ts).
-import type { ScoreRequest__Output, ScoreResponse } from '@arbor/contracts';
+import type { Problem__Output } from '@arbor/contracts';
 import { CancelledError, InvalidArgumentError } from '@arbor/kit/errors';
 import { countdown, estimateTokens } from '@arbor/tasks';
 import type { RewardBackend } from '../backend.js';
@@ -7,20 +7,32 @@ import { scoreTrajectory } from './embedded-score.js';
 
 export const EMBEDDED_REWARD_MODEL = 'embedded/countdown-reward';
 
+function puzzleOf(problem: Problem__Output): countdown.CountdownPuzzle {
+  if (problem.task !== countdown.TASK_NAME) {
+    throw new InvalidArgumentError('problem.task', `the embedded reward serves "${countdown.TASK_NAME}" only, got "${problem.task}"`);
+  }
+  return countdown.parseProblem(problem);
+}
+
 export function createEmbeddedReward(): RewardBackend {
   return {
     name: 'embedded',
-    async score(request: ScoreRequest__Output, signal: AbortSignal): Promise<ScoreResponse> {
+    check(problem) {
+      puzzleOf(problem);
+    },
+    async score(items, signal) {
       if (signal.aborted) throw new CancelledError('score cancelled');
       const started = performance.now();
-      if (request.problem === null) throw new InvalidArgumentError('problem', 'is required');
-      if (request.problem.task !== countdown.TASK_NAME) {
-        throw new InvalidArgumentError('problem.task', `the embedded reward serves "${countdown.TASK_NAME}" only, got "${request.problem.task}"`);
-      }
-      const puzzle = countdown.parseProblem(request.problem);
+      // A batch may mix problems; consecutive items usually share one, so the last parse is reused.
+      let lastProblem: Problem__Output | undefined;
+      let puzzle: countdown.CountdownPuzzle | undefined;
       let inputTokens = 0;
-      const rewards = request.trajectories.map((trajectory) => {
-        const steps = trajectory.steps.map((s) => s.text);
+      const rewards = items.map((item) => {
+        if (item.problem !== lastProblem || puzzle === undefined) {
+          puzzle = puzzleOf(item.problem);
+          lastProblem = item.problem;
+        }
+        const steps = item.trajectory.steps.map((s) => s.text);
         inputTokens += estimateTokens(countdown.renderPrompt(puzzle, steps));
         return scoreTrajectory(puzzle, steps);
       });

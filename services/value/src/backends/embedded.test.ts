@@ -1,25 +1,25 @@
-import type { EvaluateRequest__Output, EvaluateResponse } from '@arbor/contracts';
+import type { Problem__Output } from '@arbor/contracts';
 import { InvalidArgumentError } from '@arbor/kit/errors';
 import { countdown, estimateTokens } from '@arbor/tasks';
 import { describe, expect, it } from 'vitest';
 import { scanForGroundTruth } from '@arbor/tasks/honesty';
+import type { ValueItem } from '../backend.js';
 import { createEmbeddedValue } from './embedded.js';
 
 const signal = new AbortController().signal;
 const value = createEmbeddedValue();
 
-function request(question: string, states: string[][], target = ''): EvaluateRequest__Output {
-  return {
-    problem: { task: 'countdown', id: 'p', question, params: target === '' ? {} : { target } },
-    states: states.map((steps) => ({ steps: steps.map((text) => ({ text, logprob: 0, tokens: 0 })) })),
-    callId: 'c',
-  };
+function problem(question: string, target = ''): Problem__Output {
+  return { task: 'countdown', id: 'p', question, params: target === '' ? {} : { target } };
 }
 
-const valuesOf = (r: EvaluateResponse): number[] => (r.values ?? []).map(Number);
+function items(question: string, states: string[][], target = ''): ValueItem[] {
+  const p = problem(question, target);
+  return states.map((steps) => ({ problem: p, state: { steps: steps.map((text) => ({ text, logprob: 0, tokens: 0 })) } }));
+}
 
 async function values(question: string, states: string[][], target = ''): Promise<number[]> {
-  return valuesOf(await value.evaluate(request(question, states, target), signal));
+  return (await value.evaluate(items(question, states, target), signal)).values;
 }
 
 describe('embedded value: exact where cheap', () => {
@@ -88,7 +88,7 @@ describe('embedded value: heuristic', () => {
 
   it('reports estimated usage', async () => {
     const states = [['13 - 9 = 4 (left: 4 4 10)'], []];
-    const r = await value.evaluate(request('4 9 10 13', states), signal);
+    const r = await value.evaluate(items('4 9 10 13', states), signal);
     const puzzle = countdown.makePuzzle([4, 9, 10, 13]);
     const input = states.reduce((sum, s) => sum + estimateTokens(countdown.renderPrompt(puzzle, s)), 0);
     expect(r.usage).toMatchObject({ inputTokens: input, calls: 1, costUsd: 0, model: 'embedded/countdown-value', estimated: true });
@@ -96,12 +96,17 @@ describe('embedded value: heuristic', () => {
     expect(r.usage?.outputTokens).toBeGreaterThanOrEqual(2);
     expect(r.usage?.outputTokens).toBeLessThanOrEqual(6);
   });
+
+  it('scores a batch that mixes problems, each item against its own', async () => {
+    const mixed = [...items('4 6', [['6 * 4 = 24 (left: 24)']]), ...items('4 6', [['6 + 4 = 10 (left: 10)']], '10'), ...items('4 7', [[]])];
+    expect((await value.evaluate(mixed, signal)).values).toEqual([1, 1, 0]);
+  });
 });
 
-describe('embedded value: request validation', () => {
-  async function fieldOf(req: EvaluateRequest__Output): Promise<string> {
+describe('embedded value: problem check', () => {
+  function fieldOf(p: Problem__Output): string {
     try {
-      await value.evaluate(req, signal);
+      value.check(p);
     } catch (err) {
       if (err instanceof InvalidArgumentError) return err.field;
       throw err;
@@ -109,11 +114,11 @@ describe('embedded value: request validation', () => {
     throw new Error('expected an InvalidArgumentError');
   }
 
-  it('names the bad field', async () => {
-    expect(await fieldOf(request('4 x 10', [[]]))).toBe('problem.question');
-    expect(await fieldOf(request('4 10', [[]], 'x'))).toBe('problem.params.target');
-    expect(await fieldOf({ ...request('4 10', []), problem: null })).toBe('problem');
-    expect(await fieldOf({ ...request('4 10', []), problem: { task: 'math', id: '', question: '1', params: {} } })).toBe('problem.task');
+  it('names the bad field', () => {
+    expect(fieldOf(problem('4 x 10'))).toBe('problem.question');
+    expect(fieldOf(problem('4 10', 'x'))).toBe('problem.params.target');
+    expect(fieldOf({ task: 'math', id: '', question: '1', params: {} })).toBe('problem.task');
+    expect(() => value.check(problem('4 9 10 13'))).not.toThrow();
   });
 });
 

@@ -1,27 +1,39 @@
 // The embedded countdown value backend: a documented heuristic (embedded-heuristic.ts), no model server.
-import type { EvaluateRequest__Output, EvaluateResponse } from '@arbor/contracts';
+import type { Problem__Output, Usage } from '@arbor/contracts';
 import { CancelledError, InvalidArgumentError } from '@arbor/kit/errors';
 import { countdown, estimateTokens } from '@arbor/tasks';
-import type { ValueBackend } from '../backend.js';
+import type { ValueBackend, ValueItem } from '../backend.js';
 import { estimateValue } from './embedded-heuristic.js';
 
 export const EMBEDDED_VALUE_MODEL = 'embedded/countdown-value';
 
+function puzzleOf(problem: Problem__Output): countdown.CountdownPuzzle {
+  if (problem.task !== countdown.TASK_NAME) {
+    throw new InvalidArgumentError('problem.task', `the embedded value serves "${countdown.TASK_NAME}" only, got "${problem.task}"`);
+  }
+  return countdown.parseProblem(problem);
+}
+
 export function createEmbeddedValue(): ValueBackend {
   return {
     name: 'embedded',
-    async evaluate(request: EvaluateRequest__Output, signal: AbortSignal): Promise<EvaluateResponse> {
+    check(problem) {
+      puzzleOf(problem);
+    },
+    async evaluate(items: readonly ValueItem[], signal: AbortSignal): Promise<{ values: number[]; usage: Usage }> {
       if (signal.aborted) throw new CancelledError('evaluate cancelled');
       const started = performance.now();
-      if (request.problem === null) throw new InvalidArgumentError('problem', 'is required');
-      if (request.problem.task !== countdown.TASK_NAME) {
-        throw new InvalidArgumentError('problem.task', `the embedded value serves "${countdown.TASK_NAME}" only, got "${request.problem.task}"`);
-      }
-      const puzzle = countdown.parseProblem(request.problem);
+      // A batch may mix problems; consecutive items usually share one, so the last parse is reused.
+      let lastProblem: Problem__Output | undefined;
+      let puzzle: countdown.CountdownPuzzle | undefined;
       let inputTokens = 0;
       let outputTokens = 0;
-      const values = request.states.map((trajectory) => {
-        const steps = trajectory.steps.map((s) => s.text);
+      const values = items.map((item) => {
+        if (item.problem !== lastProblem || puzzle === undefined) {
+          puzzle = puzzleOf(item.problem);
+          lastProblem = item.problem;
+        }
+        const steps = item.state.steps.map((s) => s.text);
         const value = estimateValue(puzzle, steps);
         // Billed like an LLM judge in the Tree-of-Thoughts style: the state as prompt, one verdict word out.
         inputTokens += estimateTokens(countdown.renderPrompt(puzzle, steps));

@@ -3,11 +3,18 @@ import { sleep } from '@arbor/kit';
 import type { ValueBackend } from '../backend.js';
 import type { ValueConfig } from '../config.js';
 import { createEmbeddedValue } from './embedded.js';
+import { createHttpValue } from './http.js';
+import { valueServerSettings } from './model-server.js';
+import { createJudgeValue } from './openai-judge.js';
 
 export function createValueBackend(config: ValueConfig): ValueBackend {
   switch (config.ARBOR_VALUE_BACKEND) {
     case 'embedded':
       return withLatency(createEmbeddedValue(), config.ARBOR_VALUE_EMBEDDED_LATENCY_MS);
+    case 'openai-judge':
+      return createJudgeValue(valueServerSettings(config));
+    case 'http':
+      return createHttpValue(valueServerSettings(config));
   }
 }
 
@@ -19,9 +26,10 @@ function withLatency(backend: ValueBackend, latencyMs: number): ValueBackend {
   if (latencyMs <= 0) return backend;
   return {
     name: backend.name,
-    async evaluate(request, signal) {
+    check: (problem) => backend.check(problem),
+    async evaluate(items, signal) {
       await sleep(latencyMs, signal);
-      return backend.evaluate(request, signal);
+      return backend.evaluate(items, signal);
     },
   };
 }

@@ -15,6 +15,10 @@ export interface SearchStats {
    */
   'generatedSteps'?: (number);
   'retries'?: (number);
+  /**
+   * Steps the policy generated but dropped as invalid (ProposeResponse.invalid_candidates, summed).
+   */
+  'invalidSteps'?: (number);
 }
 
 export interface SearchStats__Output {
@@ -31,4 +35,8 @@ export interface SearchStats__Output {
    */
   'generatedSteps': (number);
   'retries': (number);
+  /**
+   * Steps the policy generated but dropped as invalid (ProposeResponse.invalid_candidates, summed).
+   */
+  'invalidSteps': (number);
 }

@@ -1,0 +1,140 @@
+import { createModelHttpClient } from '@arbor/kit/model-http';
+import { FailedPreconditionError } from '@arbor/kit/errors';
+import { errorReply, judgeReply, startFakeModelServer, type FakeModelServer, type FakeReply } from '@arbor/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createJudge } from './judge.js';
+
+const signal = new AbortController().signal;
+let server: FakeModelServer | undefined;
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+function judgeOn(fake: FakeModelServer, api: 'completions' | 'chat', chatConcurrency?: number) {
+  const http = createModelHttpClient({ baseUrl: fake.baseUrl, timeoutMs: 5_000, maxAttempts: 2, label: 'judge model server' });
+  return createJudge({ http, model: 'judge-7b', api, ...(chatConcurrency !== undefined && { chatConcurrency }) });
+}
+
+/** A top list whose P(yes) is `p`, spelled as an OpenAI-compatible server sends it. */
+const topFor = (p: number) => ({ ' Yes': Math.log(p), ' No': Math.log(1 - p), ' Maybe': Math.log(0.001) });
+
+describe('judge over completions', () => {
+  it('asks every prompt in one request and maps choices back by index', async () => {
+    server = await startFakeModelServer({
+      '/v1/completions': (req) => {
+        const reply = judgeReply({ api: 'completions', top: (req.body.prompt as string[]).map((_, i) => topFor([0.8, 0.3, 0.55][i] ?? 0.5)) });
+        // Servers may answer a prompt list out of order; `index` says which prompt each choice belongs to.
+        if (reply.kind === 'json') (reply.body as { choices: unknown[] }).choices.reverse();
+        return reply;
+      },
+    });
+    const judge = judgeOn(server, 'completions');
+    const result = await judge.ask(['first?', 'second?', 'third?'], signal);
+    expect(result.probabilities.map((p) => Number(p.toFixed(6)))).toEqual([0.8, 0.3, 0.55]);
+    expect(result.undecided).toBe(0);
+    expect(result.usage).toEqual({ inputTokens: 60, outputTokens: 3, estimated: false });
+    expect(result.model).toBe('fake-judge');
+    const requests = server.requestsTo('/v1/completions');
+    expect(requests).toHaveLength(1);
+    expect(requests[0]?.body).toEqual({
+      model: 'judge-7b',
+      prompt: ['first?\nAnswer:', 'second?\nAnswer:', 'third?\nAnswer:'],
+      max_tokens: 1,
+      logprobs: 20,
+      temperature: 0,
+    });
+  });
+
+  it('reads P(yes) = 0.8 from ln 0.8 against ln 0.2', async () => {
+    server = await startFakeModelServer({ '/v1/completions': () => judgeReply({ api: 'completions', top: [{ ' Yes': Math.log(0.8), ' No': Math.log(0.2) }] }) });
+    const [p] = (await judgeOn(server, 'completions').ask(['q'], signal)).probabilities;
+    expect(p).toBeCloseTo(0.8, 12);
+  });
+
+  it('counts prompts answered with neither verdict', async () => {
+    server = await startFakeModelServer({ '/v1/completions': () => judgeReply({ api: 'completions', top: [{ ' The': -0.1 }, topFor(0.9)] }) });
+    const judge = judgeOn(server, 'completions');
+    const result = await judge.ask(['a', 'b'], signal);
+    expect(result.probabilities[0]).toBe(0.5);
+    expect(result.undecided).toBe(1);
+    expect(judge.stats).toEqual({ prompts: 2, undecided: 1 });
+  });
+
+  it('fails clearly on missing choices or missing logprobs', async () => {
+    server = await startFakeModelServer({ '/v1/completions': () => judgeReply({ api: 'completions', top: [topFor(0.5)] }) });
+    await expect(judgeOn(server, 'completions').ask(['a', 'b'], signal)).rejects.toThrow(/returned 1 choices for 2 prompts/);
+    const noLogprobs: FakeReply = {
+      kind: 'json',
+      body: { model: 'm', choices: [{ index: 0, text: ' Yes', logprobs: null, finish_reason: 'length' }] },
+    };
+    server.route('/v1/completions', () => noLogprobs);
+    await expect(judgeOn(server, 'completions').ask(['a'], signal)).rejects.toBeInstanceOf(FailedPreconditionError);
+  });
+
+  it('estimates usage when the server sends none', async () => {
+    server = await startFakeModelServer({
+      '/v1/completions': () => {
+        const reply = judgeReply({ api: 'completions', top: [topFor(0.5)] });
+        if (reply.kind === 'json') delete (reply.body as { usage?: unknown }).usage;
+        return reply;
+      },
+    });
+    const result = await judgeOn(server, 'completions').ask(['x'.repeat(40)], signal);
+    expect(result.usage).toEqual({ inputTokens: Math.ceil((40 + '\nAnswer:'.length) / 4), outputTokens: 1, estimated: true });
+  });
+
+  it('asks nothing for no prompts', async () => {
+    server = await startFakeModelServer({});
+    expect((await judgeOn(server, 'completions').ask([], signal)).probabilities).toEqual([]);
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe('judge over chat', () => {
+  it('sends one request per prompt, a few at a time, and keeps prompt order', async () => {
+    let inFlight = 0;
+    let most = 0;
+    server = await startFakeModelServer({
+      '/v1/chat/completions': async (req) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise((r) => setTimeout(r, 10));
+        inFlight--;
+        const content = req.body.messages[0].content as string;
+        return judgeReply({ api: 'chat', top: [topFor(Number(content.slice(1)) / 100)] });
+      },
+    });
+    const prompts = Array.from({ length: 7 }, (_, i) => `p${10 + 10 * i}`);
+    const result = await judgeOn(server, 'chat', 3).ask(prompts, signal);
+    expect(result.probabilities.map((p) => Number(p.toFixed(6)))).toEqual([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]);
+    expect(most).toBe(3);
+    expect(result.usage).toEqual({ inputTokens: 7 * 20, outputTokens: 7, estimated: false });
+    const requests = server.requestsTo('/v1/chat/completions');
+    expect(requests).toHaveLength(7);
+    expect(requests[0]?.body).toEqual({
+      model: 'judge-7b',
+      messages: [{ role: 'user', content: 'p10' }],
+      max_tokens: 1,
+      logprobs: true,
+      top_logprobs: 20,
+      temperature: 0,
+    });
+  });
+
+  it('reads P(yes) = 0.8 from a chat reply', async () => {
+    server = await startFakeModelServer({ '/v1/chat/completions': () => judgeReply({ api: 'chat', top: [{ Yes: Math.log(0.8), No: Math.log(0.2) }] }) });
+    const [p] = (await judgeOn(server, 'chat').ask(['q'], signal)).probabilities;
+    expect(p).toBeCloseTo(0.8, 12);
+  });
+
+  it('fails the batch with the first failure and stops asking', async () => {
+    server = await startFakeModelServer({ '/v1/chat/completions': () => judgeReply({ api: 'chat', top: [topFor(0.5)] }) });
+    server.enqueue('/v1/chat/completions', errorReply(400, 'model "judge-7b" does not exist'));
+    const failure = judgeOn(server, 'chat', 1).ask(['a', 'b', 'c', 'd'], signal);
+    await expect(failure).rejects.toBeInstanceOf(FailedPreconditionError);
+    await expect(failure).rejects.toThrow(/does not exist/);
+    expect(server.requestsTo('/v1/chat/completions')).toHaveLength(1);
+  });
+});

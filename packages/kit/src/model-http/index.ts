@@ -1,0 +1,11 @@
+// HTTP client and reply schemas for OpenAI-compatible model servers (vLLM, SGLang, llama.cpp, Ollama, OpenAI).
+export { createModelHttpClient, type ModelHttpClient, type ModelHttpOptions, type RetryInfo } from './client.js';
+export {
+  completionsReplySchema,
+  chatCompletionsReplySchema,
+  poolingReplySchema,
+  type CompletionsReply,
+  type ChatCompletionsReply,
+  type PoolingReply,
+} from './schemas.js';
+export { RETRYABLE_STATUSES, MAX_SERVER_WAIT_MS } from './retry.js';

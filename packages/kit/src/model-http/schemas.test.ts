@@ -1,0 +1,102 @@
+// The reply schemas accept what real servers send (extra fields and all) and refuse what we could not read.
+import { describe, expect, it } from 'vitest';
+import { chatCompletionsReplySchema, completionsReplySchema, poolingReplySchema } from './schemas.js';
+
+describe('completionsReplySchema', () => {
+  it('accepts a vLLM reply with logprobs and stop_reason', () => {
+    const reply = completionsReplySchema.parse({
+      id: 'cmpl-9',
+      object: 'text_completion',
+      created: 1_700_000_000,
+      model: 'Qwen/Qwen2.5-Math-7B-Instruct',
+      choices: [
+        {
+          index: 0,
+          text: ' 6 * 7 = 42',
+          logprobs: {
+            text_offset: [0, 2],
+            token_logprobs: [null, -0.25],
+            tokens: [' 6', ' *'],
+            top_logprobs: [null, { ' *': -0.25, ' x': -1.6 }],
+          },
+          finish_reason: 'stop',
+          stop_reason: '\n\n',
+          prompt_logprobs: null,
+        },
+        { index: 1, text: '', logprobs: null, finish_reason: 'length', stop_reason: 151643 },
+      ],
+      usage: { prompt_tokens: 12, total_tokens: 20, completion_tokens: 8, prompt_tokens_details: null },
+    });
+    expect(reply.choices[0]?.logprobs?.token_logprobs).toEqual([null, -0.25]);
+    expect(reply.choices[1]?.stop_reason).toBe(151643);
+    expect(reply.usage).toEqual({ prompt_tokens: 12, total_tokens: 20, completion_tokens: 8 });
+  });
+
+  it('accepts the bare minimum (llama.cpp, Ollama) and a null usage', () => {
+    expect(completionsReplySchema.parse({ choices: [{ index: 0, text: 'x' }] }).choices).toHaveLength(1);
+    expect(completionsReplySchema.parse({ choices: [], usage: null }).usage).toBeNull();
+  });
+
+  it('refuses a reply without choices, a choice without text, or a usage without prompt_tokens', () => {
+    expect(completionsReplySchema.safeParse({ id: 'x' }).success).toBe(false);
+    expect(completionsReplySchema.safeParse({ choices: [{ index: 0 }] }).success).toBe(false);
+    expect(completionsReplySchema.safeParse({ choices: [{ index: 0, text: null }] }).success).toBe(false);
+    expect(completionsReplySchema.safeParse({ choices: [], usage: { completion_tokens: 1 } }).success).toBe(false);
+  });
+});
+
+describe('chatCompletionsReplySchema', () => {
+  it('accepts an OpenAI reply with token logprobs', () => {
+    const reply = chatCompletionsReplySchema.parse({
+      id: 'chatcmpl-1',
+      object: 'chat.completion',
+      model: 'gpt-4o-mini',
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: 'Yes', refusal: null, annotations: [] },
+          logprobs: {
+            content: [{ token: 'Yes', logprob: -0.01, bytes: [89, 101, 115], top_logprobs: [{ token: 'Yes', logprob: -0.01, bytes: null }] }],
+            refusal: null,
+          },
+          finish_reason: 'stop',
+        },
+      ],
+      usage: { prompt_tokens: 30, completion_tokens: 1, total_tokens: 31, completion_tokens_details: {} },
+      service_tier: 'default',
+    });
+    expect(reply.choices[0]?.message.content).toBe('Yes');
+    expect(reply.choices[0]?.logprobs?.content?.[0]?.top_logprobs?.[0]).toEqual({ token: 'Yes', logprob: -0.01 });
+  });
+
+  it('accepts null content and logprobs, refuses a missing message', () => {
+    expect(chatCompletionsReplySchema.parse({ choices: [{ index: 0, message: { content: null }, logprobs: null }] }).choices).toHaveLength(1);
+    expect(chatCompletionsReplySchema.parse({ choices: [{ index: 0, message: { content: 'a' }, logprobs: { content: null } }] }).choices).toHaveLength(1);
+    expect(chatCompletionsReplySchema.safeParse({ choices: [{ index: 0 }] }).success).toBe(false);
+    expect(chatCompletionsReplySchema.safeParse({ choices: [{ index: 0, message: { content: 'a' }, logprobs: { content: [{ token: 'a' }] } }] }).success).toBe(false);
+  });
+});
+
+describe('poolingReplySchema', () => {
+  it('accepts a token-level reward (one vector per token) and a sequence-level vector', () => {
+    const reply = poolingReplySchema.parse({
+      id: 'pool-1',
+      object: 'list',
+      created: 1,
+      model: 'Qwen/Qwen2.5-Math-PRM-7B',
+      data: [
+        { index: 0, object: 'pooling', data: [[0.1, 0.9], [0.7, 0.3]] },
+        { index: 1, object: 'pooling', data: [0.2, 0.8] },
+      ],
+      usage: { prompt_tokens: 40, total_tokens: 40, completion_tokens: 0, prompt_tokens_details: null },
+    });
+    expect(reply.data[0]?.data).toEqual([[0.1, 0.9], [0.7, 0.3]]);
+    expect(reply.data[1]?.data).toEqual([0.2, 0.8]);
+  });
+
+  it('refuses data that is not numbers', () => {
+    expect(poolingReplySchema.safeParse({ data: [{ index: 0, data: ['a'] }] }).success).toBe(false);
+    expect(poolingReplySchema.safeParse({ data: [{ index: 0 }] }).success).toBe(false);
+    expect(poolingReplySchema.safeParse({ data: {} }).success).toBe(false);
+  });
+});

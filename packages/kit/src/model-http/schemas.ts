@@ -1,0 +1,90 @@
+// The replies of OpenAI-compatible servers (vLLM, SGLang, llama.cpp, Ollama, OpenAI) that Arbor reads:
+// strict on the fields we use, lenient on the rest (unknown fields are dropped, not refused), since each
+// server adds its own.
+import { z } from 'zod';
+
+const usage = z
+  .object({
+    prompt_tokens: z.number(),
+    completion_tokens: z.number().optional(),
+    total_tokens: z.number().optional(),
+  })
+  .nullable()
+  .optional();
+
+/** Why generation stopped: "stop", "length", ...; null while unknown. */
+const finishReason = z.string().nullable().optional();
+/** vLLM: the stop string or token id that ended the text, null at EOS or length. */
+const stopReason = z.union([z.string(), z.number()]).nullable().optional();
+
+const completionLogprobs = z.object({
+  tokens: z.array(z.string()).optional(),
+  // null for a token the server could not score (the first prompt token when echoing).
+  token_logprobs: z.array(z.number().nullable()).optional(),
+  top_logprobs: z.array(z.record(z.string(), z.number()).nullable()).nullable().optional(),
+  text_offset: z.array(z.number()).optional(),
+});
+
+/** POST /completions. */
+export const completionsReplySchema = z.object({
+  id: z.string().optional(),
+  object: z.string().optional(),
+  model: z.string().optional(),
+  choices: z.array(
+    z.object({
+      index: z.number(),
+      text: z.string(),
+      logprobs: completionLogprobs.nullable().optional(),
+      finish_reason: finishReason,
+      stop_reason: stopReason,
+    }),
+  ),
+  usage,
+});
+
+const tokenLogprob = z.object({ token: z.string(), logprob: z.number() });
+
+/** POST /chat/completions. */
+export const chatCompletionsReplySchema = z.object({
+  id: z.string().optional(),
+  object: z.string().optional(),
+  model: z.string().optional(),
+  choices: z.array(
+    z.object({
+      index: z.number(),
+      message: z.object({ role: z.string().optional(), content: z.string().nullable() }),
+      logprobs: z
+        .object({ content: z.array(tokenLogprob.extend({ top_logprobs: z.array(tokenLogprob).optional() })).nullable() })
+        .nullable()
+        .optional(),
+      finish_reason: finishReason,
+      stop_reason: stopReason,
+    }),
+  ),
+  usage,
+});
+
+/**
+ * vLLM's POST /pooling (at the server root, not under /v1): one entry per input; `data` is a vector, or
+ * one vector per token for token-level poolers such as process reward models.
+ */
+export const poolingReplySchema = z.object({
+  id: z.string().optional(),
+  object: z.string().optional(),
+  model: z.string().optional(),
+  data: z.array(
+    z.object({
+      index: z.number(),
+      object: z.string().optional(),
+      data: z.union([z.array(z.array(z.number())), z.array(z.number())]),
+    }),
+  ),
+  usage: z
+    .object({ prompt_tokens: z.number(), total_tokens: z.number().optional(), completion_tokens: z.number().optional() })
+    .nullable()
+    .optional(),
+});
+
+export type CompletionsReply = z.infer<typeof completionsReplySchema>;
+export type ChatCompletionsReply = z.infer<typeof chatCompletionsReplySchema>;
+export type PoolingReply = z.infer<typeof poolingReplySchema>;

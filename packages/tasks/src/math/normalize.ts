@@ -1,0 +1,137 @@
+// Canonical spelling of a final answer, so that "0.5", "1/2" and "\dfrac12" compare (and vote) as one answer.
+import type Fraction from 'fraction.js';
+import { braceMatches, readArgument, readControlSequence } from './latex.js';
+import { formatNumber, parseNumber } from './number.js';
+
+/** Longer answers are compared as plain text (whitespace-free, lowercase); no real final answer is this long. */
+export const MAX_NORMALIZED_LENGTH = 2000;
+/** Deeper brace nesting is left as written, so junk cannot exhaust the stack. */
+const MAX_GROUP_DEPTH = 32;
+
+// Macros whose argument is prose (units, labels): kept as words so that trailing units can be dropped.
+const TEXT_MACROS = new Set(['text', 'textrm', 'textbf', 'textit', 'textnormal', 'textup', 'mathrm', 'mathbf', 'mathit', 'mbox', 'operatorname']);
+const FRAC_MACROS = new Set(['frac', 'dfrac', 'tfrac', 'cfrac']);
+const BOX_MACROS = new Set(['boxed', 'fbox']);
+// Sizing and style commands that change how an answer looks, never what it is.
+const DROPPED_WORDS = new Set(['left', 'right', 'big', 'Big', 'bigl', 'bigr', 'Bigl', 'Bigr', 'displaystyle', 'textstyle', 'degree']);
+const SPACE_WORDS = new Set(['quad', 'qquad']);
+// Control symbols: thin and medium spaces become spaces; \! (negative space), math-mode delimiters \( \) \[ \],
+// and escaped \$ and \% vanish.
+const SPACE_SYMBOLS = new Set([',', ';', ':', '>', ' ']);
+const DROPPED_SYMBOLS = new Set(['!', '(', ')', '[', ']', '$', '%']);
+
+const DEGREES_RE = /\^\s*(?:\{\s*\\circ\s*\}|\\circ(?![a-zA-Z]))|\u00b0/g;
+// Single letters that are units often enough to drop after a number ("5 m"); x, y, n, e, i ... are not among them.
+const ONE_LETTER_UNITS = new Set(['m', 'g', 'l', 's', 'h']);
+
+/**
+ * The canonical form of an answer, for equality tests and majority vote. Never throws.
+ *
+ * - LaTeX is cleaned first: `$`, `\(`/`\)`, `\left`/`\right`, `\!` and thin spaces, `\boxed{}` wrappers, `^\circ`
+ *   and `°`, `\$`/`$`, `\%`/`%`, and `\text{...}` (kept as words). `\dfrac`, `\tfrac` become `\frac`, and macro
+ *   arguments are braced (`\frac12` → `\frac{1}{2}`, `\sqrt2` → `\sqrt{2}`).
+ * - Percent signs are dropped and the number kept: "50%" is "50", not "1/2", because "what percent ...?"
+ *   questions are answered and referenced with the bare number. So "50%" and "0.5" are different answers.
+ * - Trailing unit words after a space are dropped ("18 dollars", "5 square feet", "10 cm^2"), as is a leading
+ *   `x =` and a trailing period.
+ * - A single number (integer, decimal, `p/q`, `\frac{p}{q}`, mixed `1 1/2`, with thousands separators) becomes its
+ *   exact value in lowest terms: "1,000" → "1000", "-0" → "0", "007" → "7", "0.50" → "1/2", "-\frac{1}{2}" →
+ *   "-1/2". `3\frac{1}{2}` is not read as a mixed number (in LaTeX it could be a product) and stays text.
+ * - Anything else (`x^2+1`, `(1,2)`, `5\sqrt{2}`) becomes the cleaned text without whitespace, lowercase, with
+ *   single-character exponents and subscripts unbraced (`x^{2}` → `x^2`).
+ */
+export function normalizeAnswer(answer: string): string {
+  if (answer.length > MAX_NORMALIZED_LENGTH) return answer.replace(/\s+/g, '').toLowerCase();
+  let s = answer
+    .replace(/[\u2212\u2013]/g, '-') // minus sign and en dash, as PDFs and LLMs write them
+    .replace(/\{,\}/g, ',') // 1{,}000: the LaTeX way to write a thousands separator without extra space
+    .replace(DEGREES_RE, '');
+  s = rewrite(s, 0)
+    .replace(/[$%~]/g, ' ')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/\s*\.+$/, '')
+    .replace(/^[a-z]\s*=\s*(?=[^=]*$)/, '');
+  s = dropUnits(s);
+  const value = numericValue(s);
+  if (value !== null) return formatNumber(value);
+  return s.replace(/\s+/g, '').replace(/([_^])\{([^{}\\])\}/g, '$1$2');
+}
+
+/** Whether two answers have the same canonical form. */
+export function answersEquivalent(a: string, b: string): boolean {
+  return normalizeAnswer(a) === normalizeAnswer(b);
+}
+
+// Spaces are read first, where they carry meaning (mixed numbers, "1 000"), then dropped as noise ("- 5").
+function numericValue(s: string): Fraction | null {
+  return parseNumber(s) ?? parseNumber(s.replace(/\s+/g, ''));
+}
+
+function dropUnits(s: string): string {
+  const tokens = s.split(' ');
+  for (let k = tokens.length - 1; k >= 1 && isUnit(tokens[k] as string); k--) {
+    const head = tokens.slice(0, k).join(' ');
+    if (numericValue(head) !== null) return head;
+  }
+  return s;
+}
+
+function isUnit(token: string): boolean {
+  return (
+    /^[a-z][a-z'./]*[a-z.](?:\^[23])?$/.test(token) || /^[a-z]\^[23]$/.test(token) || /^\^[23]$/.test(token) || ONE_LETTER_UNITS.has(token)
+  );
+}
+
+/** Rewrites the macros of `text` (see normalizeAnswer); everything else is copied. */
+function rewrite(text: string, depth: number): string {
+  if (depth > MAX_GROUP_DEPTH) return text;
+  const match = braceMatches(text);
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i] as string;
+    const close = match[i] ?? -1;
+    if (c === '{' && close >= 0) {
+      out += `{${rewrite(text.slice(i + 1, close), depth + 1)}}`;
+      i = close + 1;
+    } else if (c === '\\') {
+      const [piece, next] = rewriteMacro(text, i, match, depth);
+      out += piece;
+      i = next;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+/** The replacement for the control sequence at `at`, and the index after everything it consumed. */
+function rewriteMacro(text: string, at: number, match: Int32Array, depth: number): [string, number] {
+  const { name, end } = readControlSequence(text, at);
+  const inner = (content: string): string => rewrite(content, depth + 1).trim();
+  if (TEXT_MACROS.has(name) || BOX_MACROS.has(name)) {
+    const arg = readArgument(text, end, match);
+    if (arg === null) return ['', end];
+    return [BOX_MACROS.has(name) ? inner(arg.content) : ` ${inner(arg.content)} `, arg.end];
+  }
+  if (FRAC_MACROS.has(name)) {
+    const num = readArgument(text, end, match);
+    const den = num === null ? null : readArgument(text, num.end, match);
+    if (num === null || den === null) return ['\\frac', end];
+    return [`\\frac{${inner(num.content)}}{${inner(den.content)}}`, den.end];
+  }
+  if (name === 'sqrt') {
+    const index = /^\s*\[([^\]]*)\]/.exec(text.slice(end));
+    const argAt = index === null ? end : end + index[0].length;
+    const arg = readArgument(text, argAt, match);
+    if (arg === null) return ['\\sqrt', end];
+    const root = index === null ? '' : `[${inner(index[1] ?? '')}]`;
+    return [`\\sqrt${root}{${inner(arg.content)}}`, arg.end];
+  }
+  if (DROPPED_WORDS.has(name) || DROPPED_SYMBOLS.has(name)) return ['', end];
+  if (SPACE_WORDS.has(name) || SPACE_SYMBOLS.has(name)) return [' ', end];
+  return [text.slice(at, end), end];
+}

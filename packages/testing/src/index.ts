@@ -1,0 +1,3 @@
+// Public API of @arbor/testing: test support only, never imported by shipped code.
+export { startFakeModelServer, errorReply, type FakeModelServer, type FakeReply, type FakeRequest, type FakeRoute } from './fake-model-server.js';
+export { chatReply, completionsReply, judgeReply, poolingReply, pseudoTokens, type FakeChoice, type FakeUsage } from './reply-shapes.js';

@@ -1,0 +1,146 @@
+// Builders for the exact reply bodies of OpenAI-compatible servers (/v1/completions, /v1/chat/completions) and
+// vLLM's POST /pooling, so tests of the real backends see what vLLM, SGLang, Ollama and OpenAI send.
+import type { FakeReply } from './fake-model-server.js';
+
+export interface FakeChoice {
+  text: string;
+  /** Log-probability of the whole text, spread evenly over its tokens; null means the server sent no logprobs. */
+  logprob?: number | null;
+  /** 'stop' (a stop string or end of sequence) or 'length'. */
+  finishReason?: 'stop' | 'length';
+  /** vLLM: the stop string that fired, null for end of sequence. */
+  stopReason?: string | number | null;
+}
+
+export interface FakeUsage {
+  prompt: number;
+  completion: number;
+}
+
+/** Splits text into pseudo-tokens (a word with its leading space, or a run of whitespace), as BPE roughly does. */
+export function pseudoTokens(text: string): string[] {
+  return text.match(/\s*\S+|\s+/g) ?? [];
+}
+
+function tokenLogprobs(choice: FakeChoice): { tokens: string[]; logprobs: number[] } | null {
+  if (choice.logprob === null) return null;
+  const tokens = pseudoTokens(choice.text);
+  const each = tokens.length === 0 ? 0 : (choice.logprob ?? -0.1 * tokens.length) / tokens.length;
+  return { tokens, logprobs: tokens.map(() => each) };
+}
+
+function usageBody(usage: FakeUsage | null | undefined, choices: FakeChoice[]) {
+  if (usage === null) return undefined;
+  const completion = usage?.completion ?? choices.reduce((sum, c) => sum + pseudoTokens(c.text).length, 0);
+  const prompt = usage?.prompt ?? 10;
+  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+}
+
+/** A /v1/completions reply (object "text_completion"); `usage: null` leaves usage out, as some servers do. */
+export function completionsReply(options: { model?: string; choices: FakeChoice[]; usage?: FakeUsage | null }): FakeReply {
+  const usage = usageBody(options.usage, options.choices);
+  return {
+    kind: 'json',
+    body: {
+      id: 'cmpl-fake',
+      object: 'text_completion',
+      created: 1_760_000_000,
+      model: options.model ?? 'fake-model',
+      choices: options.choices.map((choice, index) => {
+        const lp = tokenLogprobs(choice);
+        let offset = 0;
+        return {
+          index,
+          text: choice.text,
+          logprobs: lp && {
+            tokens: lp.tokens,
+            token_logprobs: lp.logprobs,
+            top_logprobs: lp.tokens.map((token, i) => ({ [token]: lp.logprobs[i] })),
+            text_offset: lp.tokens.map((token) => {
+              const at = offset;
+              offset += token.length;
+              return at;
+            }),
+          },
+          finish_reason: choice.finishReason ?? 'stop',
+          stop_reason: choice.stopReason === undefined ? '\n\n' : choice.stopReason,
+        };
+      }),
+      ...(usage && { usage }),
+    },
+  };
+}
+
+/** A /v1/chat/completions reply (object "chat.completion") with logprobs.content per token. */
+export function chatReply(options: { model?: string; choices: FakeChoice[]; usage?: FakeUsage | null }): FakeReply {
+  const usage = usageBody(options.usage, options.choices);
+  return {
+    kind: 'json',
+    body: {
+      id: 'chatcmpl-fake',
+      object: 'chat.completion',
+      created: 1_760_000_000,
+      model: options.model ?? 'fake-model',
+      choices: options.choices.map((choice, index) => {
+        const lp = tokenLogprobs(choice);
+        return {
+          index,
+          message: { role: 'assistant', content: choice.text },
+          logprobs: lp && {
+            content: lp.tokens.map((token, i) => ({ token, logprob: lp.logprobs[i], bytes: null, top_logprobs: [{ token, logprob: lp.logprobs[i] }] })),
+          },
+          finish_reason: choice.finishReason ?? 'stop',
+          stop_reason: choice.stopReason === undefined ? null : choice.stopReason,
+        };
+      }),
+      ...(usage && { usage }),
+    },
+  };
+}
+
+/**
+ * A one-token judge reply whose top logprobs hold the given candidates (e.g. {" Yes": -0.2, " No": -1.8}),
+ * in the completions shape (`api: 'completions'`) or the chat shape.
+ */
+export function judgeReply(options: { api: 'completions' | 'chat'; top: Record<string, number>[]; model?: string }): FakeReply {
+  const choices = options.top.map((top, index) => {
+    const [token, logprob] = Object.entries(top).sort((a, b) => b[1] - a[1])[0] ?? [' Yes', 0];
+    if (options.api === 'completions') {
+      return { index, text: token, logprobs: { tokens: [token], token_logprobs: [logprob], top_logprobs: [top], text_offset: [0] }, finish_reason: 'length', stop_reason: null };
+    }
+    return {
+      index,
+      message: { role: 'assistant', content: token },
+      logprobs: { content: [{ token, logprob, bytes: null, top_logprobs: Object.entries(top).map(([t, lp]) => ({ token: t, logprob: lp, bytes: null })) }] },
+      finish_reason: 'length',
+      stop_reason: null,
+    };
+  });
+  return {
+    kind: 'json',
+    body: {
+      id: 'judge-fake',
+      object: options.api === 'completions' ? 'text_completion' : 'chat.completion',
+      created: 1_760_000_000,
+      model: options.model ?? 'fake-judge',
+      choices,
+      usage: { prompt_tokens: 20 * choices.length, completion_tokens: choices.length, total_tokens: 21 * choices.length },
+    },
+  };
+}
+
+/** A vLLM /pooling reply: one `data` row per input, each holding one [p_neg, p_pos] (or any) row per step. */
+export function poolingReply(options: { model?: string; rows: number[][][]; promptTokens?: number }): FakeReply {
+  const promptTokens = options.promptTokens ?? 50 * options.rows.length;
+  return {
+    kind: 'json',
+    body: {
+      id: 'pool-fake',
+      object: 'list',
+      created: 1_760_000_000,
+      model: options.model ?? 'fake-prm',
+      data: options.rows.map((data, index) => ({ index, object: 'pooling', data })),
+      usage: { prompt_tokens: promptTokens, total_tokens: promptTokens, completion_tokens: 0 },
+    },
+  };
+}

@@ -1,0 +1,79 @@
+// `arbor solve --task math` as a user runs it: a spawned CLI whose in-process stack is configured by the
+// ARBOR_POLICY_* / ARBOR_REWARD_* variables, talking real HTTP to a fake model server in this test process.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeModelServer, type FakeModelServer } from '@arbor/testing';
+import { proposeScripted, QUESTION, REFERENCE, RIGHT, scoreScripted } from './scripted-math-model.js';
+
+const BIN = fileURLToPath(new URL('../bin/arbor.js', import.meta.url));
+
+/** Runs the CLI without blocking this process, which must keep answering the fake server's HTTP. */
+function arbor(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+let fake: FakeModelServer;
+let modelEnv: Record<string, string>;
+beforeAll(async () => {
+  fake = await startFakeModelServer({ '/v1/completions': proposeScripted, '/pooling': scoreScripted });
+  modelEnv = {
+    ARBOR_POLICY_BACKEND: 'openai',
+    ARBOR_POLICY_BASE_URL: fake.baseUrl,
+    ARBOR_POLICY_MODEL: 'fake/math-policy',
+    ARBOR_REWARD_BACKEND: 'vllm-prm',
+    ARBOR_REWARD_BASE_URL: fake.url,
+    ARBOR_REWARD_MODEL: 'fake/prm',
+  };
+});
+afterAll(async () => {
+  await fake?.close();
+});
+
+const BEAM = ['--algo', 'beam', '--param', 'beam_width=2', '--param', 'expansions_per_beam=2', '--param', 'use_value=false'];
+
+describe('arbor solve --task math on real backends', () => {
+  it('solves a question with the backends the environment names', async () => {
+    const { code, stdout, stderr } = await arbor(['solve', '--task', 'math', '--question', QUESTION, '--reference', REFERENCE, ...BEAM, '--json'], modelEnv);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out).toMatchObject({ question: QUESTION, reference: REFERENCE, answer: '43', solved: true, verifiable: true });
+    expect(out.steps).toEqual(RIGHT);
+    expect(out.stats.input_tokens).toBeGreaterThan(0);
+  });
+
+  it('takes the same settings from an ARBOR_CONFIG_FILE, and prints a readable report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'arbor-math-'));
+    const config = join(dir, 'arbor.json');
+    writeFileSync(config, JSON.stringify(modelEnv));
+    const { code, stdout } = await arbor(['solve', '--task', 'math', '--question', QUESTION, ...BEAM], { ARBOR_CONFIG_FILE: config });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^question A baker fills 6 trays/);
+    expect(stdout).toContain('step 4   The answer is \\boxed{43}.');
+    // Without --reference the answer cannot be checked, and the report says so instead of "not solved".
+    expect(stdout).toMatch(/answer {3}43 {2}unverified \(no reference answer\)/);
+  });
+
+  it('stops at start with a message naming a missing setting', async () => {
+    const { code, stdout, stderr } = await arbor(['solve', '--task', 'math', '--question', QUESTION], { ARBOR_POLICY_BACKEND: 'openai', ARBOR_POLICY_MODEL: 'm' });
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^arbor: .*ARBOR_POLICY_BASE_URL/);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,30 @@
+// From generated steps to the response's candidates: judged by the task, empty ones dropped, rejected ones counted,
+// and repeats merged, since the search wants distinct children.
+import type { Candidate } from '@arbor/contracts';
+import { estimateTokens } from '@arbor/tasks';
+import type { Generation } from './generations.js';
+import type { Judged } from './judged.js';
+
+export interface CandidateSet {
+  candidates: Candidate[];
+  invalidCandidates: number;
+}
+
+export function collectCandidates(generations: readonly Generation[], judge: (generation: Generation) => Judged): CandidateSet {
+  const candidates: Candidate[] = [];
+  const seen = new Set<string>();
+  let invalidCandidates = 0;
+  for (const generation of generations) {
+    const judged = judge(generation);
+    if (judged.kind === 'invalid') invalidCandidates++;
+    if (judged.kind !== 'step' || seen.has(judged.text)) continue;
+    seen.add(judged.text);
+    candidates.push({
+      // The first of equal steps is kept with its own logprob: each is one sample of the same step.
+      step: { text: judged.text, logprob: generation.logprob, tokens: generation.tokens ?? estimateTokens(generation.text) },
+      terminal: judged.terminal,
+      answer: judged.answer,
+    });
+  }
+  return { candidates, invalidCandidates };
+}

@@ -1,0 +1,45 @@
+// What the openai policy backend needs to know, lifted out of the service config so tests can build it directly.
+import type { PolicyApi, PolicyConfig } from '../../config.js';
+
+export interface OpenAiPolicySettings {
+  /** e.g. http://127.0.0.1:8000/v1 */
+  baseUrl: string;
+  model: string;
+  /** Sent as a bearer token when set. */
+  apiKey?: string;
+  api: PolicyApi;
+  /** With api 'chat': continue a final assistant message holding the steps so far (vLLM, SGLang). */
+  chatContinue: boolean;
+  /** Defaults for the sampling fields a request leaves zero. */
+  temperature: number;
+  topP: number;
+  maxTokens: number;
+  /** Ask the server for token logprobs. */
+  logprobs: boolean;
+  /** Most candidates one HTTP request asks for (`n`). */
+  maxN: number;
+  timeoutMs: number;
+  maxAttempts: number;
+  /** Replaces the built-in instruction of every task when non-empty. */
+  systemPrompt: string;
+}
+
+/** Settings from a validated config (readPolicyConfig has already checked that BASE_URL and MODEL are set). */
+export function openAiSettingsFromConfig(config: PolicyConfig): OpenAiPolicySettings {
+  const apiKey = config.apiKey();
+  return {
+    baseUrl: config.ARBOR_POLICY_BASE_URL,
+    model: config.ARBOR_POLICY_MODEL.trim(),
+    ...(apiKey && { apiKey }),
+    api: config.ARBOR_POLICY_API,
+    chatContinue: config.ARBOR_POLICY_CHAT_CONTINUE,
+    temperature: config.ARBOR_POLICY_TEMPERATURE,
+    topP: config.ARBOR_POLICY_TOP_P,
+    maxTokens: config.ARBOR_POLICY_MAX_TOKENS,
+    logprobs: config.ARBOR_POLICY_LOGPROBS,
+    maxN: config.ARBOR_POLICY_MAX_N,
+    timeoutMs: config.ARBOR_POLICY_TIMEOUT_MS,
+    maxAttempts: config.ARBOR_POLICY_MAX_ATTEMPTS,
+    systemPrompt: config.ARBOR_POLICY_SYSTEM_PROMPT.trim(),
+  };
+}

@@ -1,0 +1,59 @@
+import type { Problem__Output } from '@arbor/contracts';
+import { STEP_QUESTION } from '@arbor/judge';
+import { judgeReply, startFakeModelServer, type FakeModelServer } from '@arbor/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RewardItem } from '../backend.js';
+import { prmFormat } from './prm-format.js';
+import { createJudgeReward } from './openai-judge.js';
+
+const signal = new AbortController().signal;
+let server: FakeModelServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const math: Problem__Output = { task: 'math', id: 'm', question: 'What is 6 times 7?', params: { reference: '42' } };
+
+function item(problem: Problem__Output, steps: string[]): RewardItem {
+  return { problem, trajectory: { steps: steps.map((text) => ({ text, logprob: 0, tokens: 0 })) } };
+}
+
+function judgeOn(fake: FakeModelServer, api: 'completions' | 'chat') {
+  return createJudgeReward({ baseUrl: fake.baseUrl, model: 'judge', api, timeoutMs: 5_000, maxAttempts: 1, prm: prmFormat('qwen2.5-math-prm') });
+}
+
+/** P(yes) is 0.1 times the number of steps the prompt shows, so each reward says which prompt it came from. */
+const topFor = (prompt: string) => {
+  const shown = (prompt.split('Solution so far:\n')[1] ?? '').split('\n\n').filter((s) => s.trim() !== '' && !s.includes(STEP_QUESTION)).length;
+  const p = shown / 10;
+  return { ' Yes': Math.log(p), ' No': Math.log(1 - p) };
+};
+
+describe('openai-judge reward', () => {
+  it('asks about every step of every trajectory in one completions request', async () => {
+    server = await startFakeModelServer({
+      '/v1/completions': (req) => judgeReply({ api: 'completions', top: (req.body.prompt as string[]).map(topFor) }),
+    });
+    const result = await judgeOn(server, 'completions').score(
+      [item(math, ['6 * 7 = 42', 'The answer is \\boxed{42}.']), item(math, ['6 * 7 = 40 + 2', 'so', 'hmm'])],
+      signal,
+    );
+    expect(server.requestsTo('/v1/completions')).toHaveLength(1);
+    const prompts = server.requestsTo('/v1/completions')[0]?.body.prompt as string[];
+    expect(prompts).toHaveLength(5);
+    expect(prompts[1]).toContain('6 * 7 = 42\n\nThe answer is \\boxed{42}.');
+    expect(prompts.every((p) => p.includes(STEP_QUESTION))).toBe(true);
+    const rounded = result.rewards.map((r) => ({ ...r, stepRewards: r.stepRewards?.map((x) => Number(Number(x).toFixed(9))), ...(r.outcome !== undefined && { outcome: Number(Number(r.outcome).toFixed(9)) }) }));
+    expect(rounded).toEqual([{ stepRewards: [0.1, 0.2], outcome: 0.2 }, { stepRewards: [0.1, 0.2, 0.3] }]);
+  });
+
+  it('asks one chat request per step', async () => {
+    server = await startFakeModelServer({
+      '/v1/chat/completions': (req) => judgeReply({ api: 'chat', top: [topFor(req.body.messages[0].content as string)] }),
+    });
+    const result = await judgeOn(server, 'chat').score([item(math, ['a', 'b', 'c'])], signal);
+    expect(server.requestsTo('/v1/chat/completions')).toHaveLength(3);
+    expect(result.rewards[0]?.stepRewards?.map((x) => Number(Number(x).toFixed(9)))).toEqual([0.1, 0.2, 0.3]);
+  });
+});

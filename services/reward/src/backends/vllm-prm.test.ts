@@ -1,0 +1,121 @@
+import type { Problem__Output } from '@arbor/contracts';
+import { InvalidArgumentError, UnavailableError } from '@arbor/kit/errors';
+import { poolingReply, startFakeModelServer, type FakeModelServer } from '@arbor/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RewardItem } from '../backend.js';
+import type { PrmPreset } from '../config.js';
+import { prmFormat } from './prm-format.js';
+import { createVllmPrmReward, poolingRoot } from './vllm-prm.js';
+
+const signal = new AbortController().signal;
+let server: FakeModelServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const math: Problem__Output = { task: 'math', id: 'm', question: 'What is 6 times 7?', params: { reference: '42' } };
+const SOLVED = ['6 * 7 = 42', 'The answer is \\boxed{42}.'];
+
+function item(problem: Problem__Output, steps: string[]): RewardItem {
+  return { problem, trajectory: { steps: steps.map((text) => ({ text, logprob: 0, tokens: 0 })) } };
+}
+
+function prmOn(fake: FakeModelServer, preset: PrmPreset = 'qwen2.5-math-prm', overrides: { stepTag?: string; positiveIndex?: number } = {}) {
+  return createVllmPrmReward({ baseUrl: fake.baseUrl, model: 'prm-7b', api: 'completions', timeoutMs: 5_000, maxAttempts: 1, prm: prmFormat(preset, overrides) });
+}
+
+describe('vllm-prm with Qwen2.5-Math-PRM', () => {
+  it('posts one chat-templated text per trajectory to /pooling at the server root', async () => {
+    server = await startFakeModelServer({ '/pooling': () => poolingReply({ rows: [[[0.1, 0.9], [0.3, 0.7]], [[0.6, 0.4]]], promptTokens: 321 }) });
+    const result = await prmOn(server).score([item(math, SOLVED), item(math, ['6 * 7 = 48'])], signal);
+    const [req] = server.requestsTo('/pooling');
+    expect(server.requestsTo('/pooling')).toHaveLength(1);
+    expect(req?.body).toEqual({
+      model: 'prm-7b',
+      input: [
+        '<|im_start|>system\nPlease reason step by step, and put your final answer within \\boxed{}.<|im_end|>\n' +
+          '<|im_start|>user\nWhat is 6 times 7?<|im_end|>\n' +
+          '<|im_start|>assistant\n6 * 7 = 42<extra_0>The answer is \\boxed{42}.<extra_0><|im_end|><|endoftext|>',
+        '<|im_start|>system\nPlease reason step by step, and put your final answer within \\boxed{}.<|im_end|>\n' +
+          '<|im_start|>user\nWhat is 6 times 7?<|im_end|>\n' +
+          '<|im_start|>assistant\n6 * 7 = 48<extra_0><|im_end|><|endoftext|>',
+      ],
+      encoding_format: 'float',
+    });
+    // Rows are already probabilities: the step reward is column 1; a finished trajectory's outcome is its last step's.
+    expect(result.rewards).toEqual([{ stepRewards: [0.9, 0.7], outcome: 0.7 }, { stepRewards: [0.4] }]);
+    expect(result.usage).toMatchObject({ inputTokens: 321, outputTokens: 0, calls: 1, model: 'fake-prm', estimated: false });
+  });
+
+  it('applies a softmax to rows that are not probabilities', async () => {
+    server = await startFakeModelServer({ '/pooling': () => poolingReply({ rows: [[[0, Math.log(3)], [2, 2]]] }) });
+    const [r] = (await prmOn(server).score([item(math, ['a', 'b'])], signal)).rewards;
+    expect(r?.stepRewards?.[0]).toBeCloseTo(0.75, 12);
+    expect(r?.stepRewards?.[1]).toBeCloseTo(0.5, 12);
+  });
+
+  it('fails when the rows do not match the steps', async () => {
+    server = await startFakeModelServer({ '/pooling': () => poolingReply({ rows: [[[0.1, 0.9], [0.2, 0.8], [0.3, 0.7]]] }) });
+    const scoring = prmOn(server).score([item(math, ['a', 'b', 'c', 'd'])], signal);
+    await expect(scoring).rejects.toBeInstanceOf(UnavailableError);
+    await expect(scoring).rejects.toThrow(/returned 3 step scores for 4 steps/);
+  });
+
+  it('sends nothing for trajectories without steps', async () => {
+    server = await startFakeModelServer({ '/pooling': () => poolingReply({ rows: [[[0.2, 0.8]]] }) });
+    const result = await prmOn(server).score([item(math, []), item(math, ['a']), item(math, [])], signal);
+    expect(result.rewards).toEqual([{ stepRewards: [] }, { stepRewards: [0.8] }, { stepRewards: [] }]);
+    expect(server.requestsTo('/pooling')[0]?.body.input).toHaveLength(1);
+    const empty = await prmOn(server).score([item(math, [])], signal);
+    expect(empty.rewards).toEqual([{ stepRewards: [] }]);
+    expect(server.requestsTo('/pooling')).toHaveLength(1);
+  });
+
+  it('estimates usage when the server sends none', async () => {
+    server = await startFakeModelServer({
+      '/pooling': () => {
+        const reply = poolingReply({ rows: [[[0.2, 0.8]]] });
+        if (reply.kind === 'json') delete (reply.body as { usage?: unknown }).usage;
+        return reply;
+      },
+    });
+    const { usage } = await prmOn(server).score([item(math, ['a'])], signal);
+    expect(usage.estimated).toBe(true);
+    expect(usage.inputTokens).toBeGreaterThan(10);
+  });
+
+  it('serves countdown and math problems, nothing else', () => {
+    const prm = createVllmPrmReward({ baseUrl: 'http://127.0.0.1:1/v1', model: 'm', api: 'completions', timeoutMs: 1000, maxAttempts: 1, prm: prmFormat('qwen2.5-math-prm') });
+    expect(() => prm.check(math)).not.toThrow();
+    expect(() => prm.check({ task: 'countdown', id: '', question: '4 6', params: {} })).not.toThrow();
+    expect(() => prm.check({ task: 'chess', id: '', question: 'e4', params: {} })).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('vllm-prm with Math-Shepherd', () => {
+  it('ends every step with ки and reads the + score at column 0 after a softmax', async () => {
+    server = await startFakeModelServer({ '/pooling': () => poolingReply({ rows: [[[Math.log(4), 0], [-1, -1]]] }) });
+    const result = await prmOn(server, 'math-shepherd').score([item(math, SOLVED)], signal);
+    expect(server.requestsTo('/pooling')[0]?.body.input).toEqual(['What is 6 times 7? 6 * 7 = 42 ки\nThe answer is \\boxed{42}. ки']);
+    expect(result.rewards[0]?.stepRewards?.[0]).toBeCloseTo(0.8, 12);
+    expect(result.rewards[0]?.stepRewards?.[1]).toBeCloseTo(0.5, 12);
+    expect(result.rewards[0]?.outcome).toBeCloseTo(0.5, 12);
+  });
+
+  it('takes the step tag and positive index overrides', async () => {
+    server = await startFakeModelServer({ '/pooling': () => poolingReply({ rows: [[[0.3, 0.7]]] }) });
+    const result = await prmOn(server, 'math-shepherd', { stepTag: '<step>', positiveIndex: 1 }).score([item(math, ['a'])], signal);
+    expect(server.requestsTo('/pooling')[0]?.body.input).toEqual(['What is 6 times 7? a <step>']);
+    expect(result.rewards).toEqual([{ stepRewards: [0.7] }]);
+  });
+});
+
+describe('poolingRoot', () => {
+  it('strips a trailing /v1 and slashes', () => {
+    expect(poolingRoot('http://h:8000/v1')).toBe('http://h:8000');
+    expect(poolingRoot('http://h:8000/v1/')).toBe('http://h:8000');
+    expect(poolingRoot('http://h:8000')).toBe('http://h:8000');
+    expect(poolingRoot('http://h:8000/prm/v1')).toBe('http://h:8000/prm');
+  });
+});

@@ -1,0 +1,60 @@
+// Shares one backend call's usage out over the items of its batch, in proportion to each item's estimated
+// tokens, and sums a request's shares back into the usage of its response.
+import type { Problem__Output, Trajectory__Output, Usage } from '@arbor/contracts';
+import { splitUsage } from '@arbor/kit';
+import { estimateTokens } from '@arbor/tasks';
+
+export interface ItemShare {
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  model: string;
+  estimated: boolean;
+  /** Compute time of the whole batch the item was in: the caller waited for all of it. */
+  computeMs: number;
+  /** Identifies that batch, so a request spread over several batches counts each one's time once. */
+  batch: object;
+}
+
+/** What an item weighs in its batch: the estimated tokens of its question and steps (at least 1). */
+export function itemWeight(problem: Problem__Output, trajectory: Trajectory__Output): number {
+  return Math.max(1, trajectory.steps.reduce((sum, step) => sum + estimateTokens(step.text), estimateTokens(problem.question)));
+}
+
+/**
+ * Each item's share of a batch's usage. Token counts split exactly (largest remainder); when the backend
+ * reported no compute time, the time the call took stands in.
+ */
+export function shareBatchUsage(usage: Usage, weights: readonly number[], elapsedMs: number): ItemShare[] {
+  const tokens = splitUsage(usage, weights);
+  const totalWeight = weights.reduce((a, b) => a + b, 0);
+  const cost = Number(usage.costUsd ?? 0);
+  const computeMs = Number(usage.computeMs ?? 0) || elapsedMs;
+  const batch = {};
+  return tokens.map((t, i) => ({
+    inputTokens: t.inputTokens,
+    outputTokens: t.outputTokens,
+    costUsd: totalWeight > 0 ? (cost * (weights[i] ?? 0)) / totalWeight : 0,
+    model: usage.model ?? '',
+    estimated: usage.estimated ?? false,
+    computeMs,
+    batch,
+  }));
+}
+
+/** One response's usage from its items' shares: one call as the caller sees it, whatever batches served it. */
+export function sumShares(shares: readonly ItemShare[]): Usage {
+  const batches = new Set<object>();
+  const usage = { inputTokens: 0, outputTokens: 0, calls: 1, costUsd: 0, computeMs: 0, model: shares[0]?.model ?? '', estimated: false };
+  for (const share of shares) {
+    usage.inputTokens += share.inputTokens;
+    usage.outputTokens += share.outputTokens;
+    usage.costUsd += share.costUsd;
+    usage.estimated ||= share.estimated;
+    if (!batches.has(share.batch)) {
+      batches.add(share.batch);
+      usage.computeMs += share.computeMs;
+    }
+  }
+  return usage;
+}

@@ -25,7 +25,7 @@ function expectPositive(value: unknown, what: string) {
 }
 
 describe.skipIf(!natsServerInstalled && !process.env.NATS_URL)('arbor bench --quick', () => {
-  it('runs B1 to B4, writes their JSON with finite positive ratios, and B2 and B3 find their runs agree', () => {
+  it('runs B1 to B5, writes their JSON with finite positive ratios, and B2 and B3 find their runs agree', () => {
     const out = mkdtempSync(join(tmpdir(), 'arbor-bench-'));
     const result = spawnSync(process.execPath, [BIN, 'bench', 'all', '--quick', '--out', out], {
       encoding: 'utf8',
@@ -34,7 +34,7 @@ describe.skipIf(!natsServerInstalled && !process.env.NATS_URL)('arbor bench --qu
     });
     expect(result.stderr).not.toMatch(/FAILED|unexpected error/);
     expect(result.status).toBe(0);
-    for (const name of ['b1', 'b2', 'b3', 'b4']) expect(existsSync(join(out, `${name}.json`)), name).toBe(true);
+    for (const name of ['b1', 'b2', 'b3', 'b4', 'b5']) expect(existsSync(join(out, `${name}.json`)), name).toBe(true);
 
     const b1 = JSON.parse(readFileSync(join(out, 'b1.json'), 'utf8'));
     expect(b1.benchmark).toBe('B1');
@@ -150,6 +150,27 @@ describe.skipIf(!natsServerInstalled && !process.env.NATS_URL)('arbor bench --qu
       expectPositive(run.cpuMsPerExpansion, `${label} cpu`);
       expectPositive(run.maxRssKb, `${label} rss`);
     }
+
+    const b5 = JSON.parse(readFileSync(join(out, 'b5.json'), 'utf8'));
+    expect(b5.benchmark).toBe('B5');
+    expect(b5.quick).toBe(true);
+    // A caller that got another caller's result would have failed the run.
+    expect(b5.failure).toBeUndefined();
+    const { maxItems, evaluations } = b5.parameters;
+    expect(b5.runs.map((r: { service: string; batched: boolean }) => `${r.service}/${r.batched}`)).toEqual(['value/false', 'value/true', 'reward/false', 'reward/true']);
+    for (const run of b5.runs) {
+      const label = `b5 ${run.service} batched=${run.batched}`;
+      expect(run.evaluations, label).toBe(evaluations);
+      expectPositive(run.evaluationsPerSec, `${label} evaluations/s`);
+      if (run.batched) {
+        // Batches never exceed the batcher's limit, so there are at least evaluations / maxItems of them.
+        expect(run.deviceCalls, label).toBeGreaterThanOrEqual(Math.ceil(evaluations / maxItems));
+        expect(run.meanBatchSize, label).toBeLessThanOrEqual(maxItems);
+      } else {
+        expect(run.deviceCalls, label).toBe(evaluations);
+      }
+    }
+    for (const service of ['value', 'reward']) expectPositive(b5.ratios[service].value, `b5 ${service} ratio`);
   }, 180_000);
 
   it('rejects an unknown benchmark name with exit code 2', () => {

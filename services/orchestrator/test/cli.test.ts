@@ -125,7 +125,7 @@ describe('arbor solve', () => {
   it('refuses math on the embedded policy with a message naming the setting to change', () => {
     const { code, stderr } = arbor(['solve', '--task', 'math', '--question', 'What is 2 + 2?']);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/problem\.task.*embedded.*countdown/);
+    expect(stderr).toMatch(/problem\.task: the embedded policy serves "countdown" only, got "math"; for other tasks set ARBOR_POLICY_BACKEND=openai/);
     expect(stderr.trim().split('\n')).toHaveLength(1);
   });
 

@@ -1,4 +1,4 @@
-// `arbor bench [b1|b2|b3|b4|b6|search|all] [--quick] [--out DIR] [--puzzles N]`: runs the benchmarks of
+// `arbor bench [b1|b2|b3|b4|b5|b6|search|all] [--quick] [--out DIR] [--puzzles N]`: runs the benchmarks of
 // BENCHMARKS.md that exist so far, prints a table per benchmark and writes <out>/<name>.json for comparison
 // with later runs.
 import { createLogger } from '@arbor/kit';
@@ -9,12 +9,13 @@ import { b1Table, runB1 } from './b1-transport.js';
 import { b2Table, runB2 } from './b2-overhead.js';
 import { b3Table, runB3 } from './b3-efficiency.js';
 import { b4Table, runB4 } from './b4-parallel-mcts.js';
+import { b5Table, runB5 } from './b5-batching.js';
 import { writeB6Plot } from './b6-plot.js';
 import { b6Table, runB6 } from './b6-search.js';
 import { openBenchNats, type BenchNats } from './nats-env.js';
 import { describeMachine, writeResult } from './report.js';
 
-const BENCHMARKS = ['b1', 'b2', 'b3', 'b4', 'b6'] as const;
+const BENCHMARKS = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6'] as const;
 type BenchName = (typeof BENCHMARKS)[number];
 
 /** Names the issues use for a benchmark (`arbor bench search` is B6). */
@@ -26,7 +27,7 @@ const ALIASES: Readonly<Record<string, BenchName>> = { search: 'b6' };
  */
 const QUICK_ONLY_IN_ALL: ReadonlySet<BenchName> = new Set(['b6']);
 
-/** B3 and B4 run in-process only, so running just them needs no NATS server. */
+/** B3 to B6 run in-process only, so running just them needs no NATS server. */
 const NEEDS_NATS: ReadonlySet<BenchName> = new Set(['b1', 'b2']);
 
 const BENCH_FLAGS = {
@@ -101,6 +102,11 @@ export async function benchCommand(args: string[], io: CliIO): Promise<number> {
         io.stdout.write(`${b4Table(result)}\n`);
         io.stdout.write(`wrote ${await writeResult(out, 'b4', result)}\n`);
         reportFailure('B4', result.failure);
+      } else if (name === 'b5') {
+        const result = await runB5({ quick, progress });
+        io.stdout.write(`${b5Table(result)}\n`);
+        io.stdout.write(`wrote ${await writeResult(out, 'b5', result)}\n`);
+        reportFailure('B5', result.failure);
       } else {
         const result = await runB6({ quick, logger, progress, ...(puzzles !== undefined && { puzzles }) });
         io.stdout.write(`${b6Table(result)}\n`);
@@ -115,7 +121,7 @@ export async function benchCommand(args: string[], io: CliIO): Promise<number> {
   return failed ? 1 : 0;
 }
 
-export const BENCH_HELP = `Usage: arbor bench [b1|b2|b3|b4|b6|search|all] [--quick] [--out DIR] [--puzzles N]
+export const BENCH_HELP = `Usage: arbor bench [b1|b2|b3|b4|b5|b6|search|all] [--quick] [--out DIR] [--puzzles N]
 
 Runs the benchmarks of BENCHMARKS.md (default: all), each against its baseline in the same run, prints a
 table of ratios and absolute numbers, and writes DIR/<name>.json (default DIR: ${BENCH_DEFAULT_OUT}/).
@@ -125,13 +131,15 @@ table of ratios and absolute numbers, and writes DIR/<name>.json (default DIR: $
   b3        critical-path efficiency: beam 16 wide, depth 10 and best-of-64 with 50 ms policy and 20 ms reward
             latencies, fixed and log-normal, vs one call in flight and vs the critical path of the latencies
   b4        parallel MCTS: 512 simulations, P = 1, 4, 16, 64 in flight, 50 ms calls, hardest countdown puzzles
+  b5        batching: value and reward evaluations costing 20 ms + 2 ms per item on a one-batch-at-a-time
+            device, behind the services' micro-batcher (<= 8 items, <= 2 ms) vs one call per item
   b6        search efficiency (alias: search): solve rate against 16..4096 generated steps for every algorithm
             and best-of-N on the 50 hardest countdown puzzles, slip rates 0 and 0.1; also writes
             DIR/b6-solve-rate.svg. About 5 minutes, so \`all\` runs it only with --quick
 
 Options:
   --quick       a short smoke run (seconds; for CI): fewer calls, B2 at t = 0, 10 ms only, B3 on smaller
-                trees, B4 with 64 simulations on 2 puzzles at P = 1, 4, B6 on 5 puzzles at 16, 64, 256 steps,
+                trees, B4 with 64 simulations on 2 puzzles at P = 1, 4, B5 with 64 evaluations, B6 on 5 puzzles at 16, 64, 256 steps,
                 slip 0
   --out DIR     where to write the JSON results
   --puzzles N   B6 only: the N hardest puzzles (1-100) instead of 50 (5 with --quick)

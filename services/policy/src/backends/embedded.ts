@@ -78,7 +78,7 @@ interface PolicyRequest {
 function readRequest(request: ProposeRequest__Output): PolicyRequest {
   if (request.problem === null) throw new InvalidArgumentError('problem', 'is required');
   if (request.problem.task !== countdown.TASK_NAME) {
-    throw new InvalidArgumentError('problem.task', `the embedded policy serves "${countdown.TASK_NAME}" only, got "${request.problem.task}"`);
+    throw new InvalidArgumentError('problem.task', `the embedded policy serves "${countdown.TASK_NAME}" only, got "${request.problem.task}"; for other tasks set ARBOR_POLICY_BACKEND=openai`);
   }
   const puzzle = countdown.parseProblem(request.problem);
   const k = request.numCandidates;

@@ -9,7 +9,7 @@ export const EMBEDDED_REWARD_MODEL = 'embedded/countdown-reward';
 
 function puzzleOf(problem: Problem__Output): countdown.CountdownPuzzle {
   if (problem.task !== countdown.TASK_NAME) {
-    throw new InvalidArgumentError('problem.task', `the embedded reward serves "${countdown.TASK_NAME}" only, got "${problem.task}"`);
+    throw new InvalidArgumentError('problem.task', `the embedded reward serves "${countdown.TASK_NAME}" only, got "${problem.task}"; for other tasks set ARBOR_REWARD_BACKEND=vllm-prm, openai-judge or math-verify`);
   }
   return countdown.parseProblem(problem);
 }

@@ -9,7 +9,7 @@ export const EMBEDDED_VALUE_MODEL = 'embedded/countdown-value';
 
 function puzzleOf(problem: Problem__Output): countdown.CountdownPuzzle {
   if (problem.task !== countdown.TASK_NAME) {
-    throw new InvalidArgumentError('problem.task', `the embedded value serves "${countdown.TASK_NAME}" only, got "${problem.task}"`);
+    throw new InvalidArgumentError('problem.task', `the embedded value serves "${countdown.TASK_NAME}" only, got "${problem.task}"; for other tasks set ARBOR_VALUE_BACKEND=openai-judge or http, or search without the value service (--param use_value=false)`);
   }
   return countdown.parseProblem(problem);
 }

@@ -3,3 +3,4 @@ export { checkJudgeProblem, JUDGE_TASKS, problemStatement, STEP_QUESTION, stepPr
 export { verdictOf, yesProbability, yesVerdict, type TopLogprob, type YesVerdict } from './yes-probability.js';
 export { chatJudgeBody, completionsJudgeBody, JUDGE_APIS, TOP_LOGPROBS, type JudgeApi } from './requests.js';
 export { createJudge, DEFAULT_CHAT_CONCURRENCY, type Judge, type JudgeOptions, type JudgeResult, type JudgeUsage } from './judge.js';
+export { judgeCallUsage } from './call-usage.js';

@@ -1,16 +1,10 @@
 import { createModelHttpClient } from '@arbor/kit/model-http';
 import { FailedPreconditionError } from '@arbor/kit/errors';
-import { errorReply, judgeReply, startFakeModelServer, type FakeModelServer, type FakeReply } from '@arbor/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { errorReply, judgeReply, startFakeModelServerForTest, type FakeModelServer, type FakeReply } from '@arbor/testing';
+import { describe, expect, it } from 'vitest';
 import { createJudge } from './judge.js';
 
 const signal = new AbortController().signal;
-let server: FakeModelServer | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 function judgeOn(fake: FakeModelServer, api: 'completions' | 'chat', chatConcurrency?: number) {
   const http = createModelHttpClient({ baseUrl: fake.baseUrl, timeoutMs: 5_000, maxAttempts: 2, label: 'judge model server' });
@@ -22,7 +16,7 @@ const topFor = (p: number) => ({ ' Yes': Math.log(p), ' No': Math.log(1 - p), ' 
 
 describe('judge over completions', () => {
   it('asks every prompt in one request and maps choices back by index', async () => {
-    server = await startFakeModelServer({
+    const server = await startFakeModelServerForTest({
       '/v1/completions': (req) => {
         const reply = judgeReply({ api: 'completions', top: (req.body.prompt as string[]).map((_, i) => topFor([0.8, 0.3, 0.55][i] ?? 0.5)) });
         // Servers may answer a prompt list out of order; `index` says which prompt each choice belongs to.
@@ -48,13 +42,13 @@ describe('judge over completions', () => {
   });
 
   it('reads P(yes) = 0.8 from ln 0.8 against ln 0.2', async () => {
-    server = await startFakeModelServer({ '/v1/completions': () => judgeReply({ api: 'completions', top: [{ ' Yes': Math.log(0.8), ' No': Math.log(0.2) }] }) });
+    const server = await startFakeModelServerForTest({ '/v1/completions': () => judgeReply({ api: 'completions', top: [{ ' Yes': Math.log(0.8), ' No': Math.log(0.2) }] }) });
     const [p] = (await judgeOn(server, 'completions').ask(['q'], signal)).probabilities;
     expect(p).toBeCloseTo(0.8, 12);
   });
 
   it('counts prompts answered with neither verdict', async () => {
-    server = await startFakeModelServer({ '/v1/completions': () => judgeReply({ api: 'completions', top: [{ ' The': -0.1 }, topFor(0.9)] }) });
+    const server = await startFakeModelServerForTest({ '/v1/completions': () => judgeReply({ api: 'completions', top: [{ ' The': -0.1 }, topFor(0.9)] }) });
     const judge = judgeOn(server, 'completions');
     const result = await judge.ask(['a', 'b'], signal);
     expect(result.probabilities[0]).toBe(0.5);
@@ -63,7 +57,7 @@ describe('judge over completions', () => {
   });
 
   it('fails clearly on missing choices or missing logprobs', async () => {
-    server = await startFakeModelServer({ '/v1/completions': () => judgeReply({ api: 'completions', top: [topFor(0.5)] }) });
+    const server = await startFakeModelServerForTest({ '/v1/completions': () => judgeReply({ api: 'completions', top: [topFor(0.5)] }) });
     await expect(judgeOn(server, 'completions').ask(['a', 'b'], signal)).rejects.toThrow(/returned 1 choices for 2 prompts/);
     const noLogprobs: FakeReply = {
       kind: 'json',
@@ -74,7 +68,7 @@ describe('judge over completions', () => {
   });
 
   it('estimates usage when the server sends none', async () => {
-    server = await startFakeModelServer({
+    const server = await startFakeModelServerForTest({
       '/v1/completions': () => {
         const reply = judgeReply({ api: 'completions', top: [topFor(0.5)] });
         if (reply.kind === 'json') delete (reply.body as { usage?: unknown }).usage;
@@ -86,7 +80,7 @@ describe('judge over completions', () => {
   });
 
   it('asks nothing for no prompts', async () => {
-    server = await startFakeModelServer({});
+    const server = await startFakeModelServerForTest({});
     expect((await judgeOn(server, 'completions').ask([], signal)).probabilities).toEqual([]);
     expect(server.requests).toHaveLength(0);
   });
@@ -96,7 +90,7 @@ describe('judge over chat', () => {
   it('sends one request per prompt, a few at a time, and keeps prompt order', async () => {
     let inFlight = 0;
     let most = 0;
-    server = await startFakeModelServer({
+    const server = await startFakeModelServerForTest({
       '/v1/chat/completions': async (req) => {
         inFlight++;
         most = Math.max(most, inFlight);
@@ -124,13 +118,13 @@ describe('judge over chat', () => {
   });
 
   it('reads P(yes) = 0.8 from a chat reply', async () => {
-    server = await startFakeModelServer({ '/v1/chat/completions': () => judgeReply({ api: 'chat', top: [{ Yes: Math.log(0.8), No: Math.log(0.2) }] }) });
+    const server = await startFakeModelServerForTest({ '/v1/chat/completions': () => judgeReply({ api: 'chat', top: [{ Yes: Math.log(0.8), No: Math.log(0.2) }] }) });
     const [p] = (await judgeOn(server, 'chat').ask(['q'], signal)).probabilities;
     expect(p).toBeCloseTo(0.8, 12);
   });
 
   it('fails the batch with the first failure and stops asking', async () => {
-    server = await startFakeModelServer({ '/v1/chat/completions': () => judgeReply({ api: 'chat', top: [topFor(0.5)] }) });
+    const server = await startFakeModelServerForTest({ '/v1/chat/completions': () => judgeReply({ api: 'chat', top: [topFor(0.5)] }) });
     server.enqueue('/v1/chat/completions', errorReply(400, 'model "judge-7b" does not exist'));
     const failure = judgeOn(server, 'chat', 1).ask(['a', 'b', 'c', 'd'], signal);
     await expect(failure).rejects.toBeInstanceOf(FailedPreconditionError);

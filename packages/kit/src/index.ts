@@ -19,6 +19,7 @@ export { abortError } from './abort.js';
 export { setSignalDeadline, signalDeadline } from './signal-deadline.js';
 export { MicroBatcher, type MicroBatcherOptions } from './micro-batcher.js';
 export { splitUsage, type TokenCounts } from './usage-split.js';
+export { shareBatchUsage, sumShares, type ItemShare } from './batch-usage.js';
 export {
   arborTracer,
   traceLogFields,

@@ -1,3 +1,4 @@
 // Public API of @arbor/testing: test support only, never imported by shipped code.
 export { startFakeModelServer, errorReply, type FakeModelServer, type FakeReply, type FakeRequest, type FakeRoute } from './fake-model-server.js';
+export { startFakeModelServerForTest, useFakeModelServer } from './fake-server-hooks.js';
 export { chatReply, completionsReply, judgeReply, poolingReply, pseudoTokens, type FakeChoice, type FakeUsage } from './reply-shapes.js';

@@ -99,6 +99,7 @@ describe('arbor solve', () => {
     [['solve'], /^arbor: give exactly one of --numbers/],
     [['solve', '--file', '/nonexistent/puzzles.txt'], /^arbor: --file: cannot read/],
     [['frobnicate'], /^arbor: unknown command "frobnicate"/],
+    [['demo', '--task', 'math'], /^arbor: --task: arbor demo solves its own countdown puzzles; use arbor solve/],
     [['solve', '--task', 'math'], /^arbor: give exactly one of --question "TEXT", --file problems.jsonl or --samples/],
     [['solve', '--task', 'math', '--question', 'What is 2 + 2?', '--numbers', '1 2'], /^arbor: --numbers does not apply to --task math/],
     [['solve', '--numbers', '4 9 10 13', '--question', 'What is 2 + 2?'], /^arbor: --question does not apply to --task countdown/],

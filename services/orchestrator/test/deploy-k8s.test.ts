@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { createPolicyBackend, readPolicyConfig } from '@arbor/policy';
+import { createRewardBackend, readRewardConfig } from '@arbor/reward';
+import { createValueBackend, readValueConfig } from '@arbor/value';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
@@ -481,6 +484,10 @@ describe('deploy/k8s overlays', () => {
   });
 
   describe('embedded', () => {
+    it('gives every model service a configuration its own reader accepts and a backend it can build', () => {
+      expectStartableModelServices(objectsOf('embedded'));
+    });
+
     it('runs every model service on its embedded backend and nothing on a GPU', () => {
       const objects = objectsOf('embedded');
       for (const service of MODEL_SERVICES) {
@@ -506,6 +513,10 @@ describe('deploy/k8s overlays', () => {
       }
     });
 
+    it('gives every model service a configuration its own reader accepts and a backend it can build', () => {
+      expectStartableModelServices(objectsOf('vllm'));
+    });
+
     it('gives each vLLM server exactly one GPU', () => {
       const servers = objectsOf('vllm').filter(isWorkload).filter((w) => labelsOf(w)['app.kubernetes.io/component'] === 'model-server');
       expect(servers.map((w) => w.metadata.name).sort()).toEqual(['vllm-policy', 'vllm-reward']);
@@ -518,6 +529,23 @@ describe('deploy/k8s overlays', () => {
     });
   });
 });
+
+/**
+ * Reads each model service's rendered environment with the service's own config reader and builds its backend,
+ * as the pod would at start: a misspelt setting or a missing one fails here instead of in a crash-looping pod.
+ */
+function expectStartableModelServices(objects: K8sObject[]): void {
+  const build = {
+    policy: (env: Record<string, string>) => createPolicyBackend(readPolicyConfig(env)).name,
+    value: (env: Record<string, string>) => createValueBackend(readValueConfig(env)).name,
+    reward: (env: Record<string, string>) => createRewardBackend(readRewardConfig(env)).name,
+  };
+  for (const service of MODEL_SERVICES) {
+    const env = environment(objects, arborContainer(objects, service).container);
+    const backend = env[`ARBOR_${service.toUpperCase()}_BACKEND`] ?? 'embedded';
+    expect(build[service](env), service).toBe(backend);
+  }
+}
 
 // ---- the image ----
 

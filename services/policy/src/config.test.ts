@@ -48,8 +48,8 @@ describe('policy config for the openai backend', () => {
       ARBOR_POLICY_MAX_TOKENS: '512',
       ARBOR_POLICY_LOGPROBS: 'false',
       ARBOR_POLICY_MAX_N: '1',
-      ARBOR_POLICY_TIMEOUT_MS: '1500',
-      ARBOR_POLICY_MAX_ATTEMPTS: '5',
+      ARBOR_POLICY_HTTP_TIMEOUT_MS: '1500',
+      ARBOR_POLICY_HTTP_MAX_ATTEMPTS: '5',
       ARBOR_POLICY_SYSTEM_PROMPT: 'Be brief.',
       ARBOR_POLICY_API_KEY_ENV: 'MY_KEY',
       MY_KEY: 'sk-test',
@@ -109,8 +109,8 @@ describe('policy config for the openai backend', () => {
     ['ARBOR_POLICY_LOGPROBS', 'sometimes'],
     ['ARBOR_POLICY_MAX_N', '0'],
     ['ARBOR_POLICY_MAX_N', '65'],
-    ['ARBOR_POLICY_TIMEOUT_MS', '-1'],
-    ['ARBOR_POLICY_MAX_ATTEMPTS', '0'],
+    ['ARBOR_POLICY_HTTP_TIMEOUT_MS', '-1'],
+    ['ARBOR_POLICY_HTTP_MAX_ATTEMPTS', '0'],
   ])('refuses %s=%s, naming it', (name, value) => {
     expect(configError({ ...OPENAI, [name]: value })).toContain(name);
   });

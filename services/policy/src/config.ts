@@ -55,9 +55,9 @@ export const policyConfigShape = {
   /** Most candidates asked of one HTTP request; more go out as parallel requests. 1 for servers ignoring `n`. */
   ARBOR_POLICY_MAX_N: env.integer(64, 1, 64),
   /** Per HTTP attempt. */
-  ARBOR_POLICY_TIMEOUT_MS: env.integer(60_000, 1, 3_600_000),
+  ARBOR_POLICY_HTTP_TIMEOUT_MS: env.integer(60_000, 1, 3_600_000),
   /** HTTP attempts per request, the first included; 429 and 5xx are retried. */
-  ARBOR_POLICY_MAX_ATTEMPTS: env.integer(3, 1, 20),
+  ARBOR_POLICY_HTTP_MAX_ATTEMPTS: env.integer(3, 1, 20),
   /** Replaces the built-in instruction (the system message in chat, the first line of a completions prompt). */
   ARBOR_POLICY_SYSTEM_PROMPT: env.string(''),
 };

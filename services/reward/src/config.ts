@@ -56,9 +56,9 @@ export const rewardConfigShape = {
   /** openai-judge: `completions` (all prompts of a batch in one request) or `chat` (one request per prompt). */
   ARBOR_REWARD_API: env.oneOf(JUDGE_APIS, 'completions'),
   /** Per HTTP attempt. */
-  ARBOR_REWARD_TIMEOUT_MS: env.integer(30_000, 1, 3_600_000),
+  ARBOR_REWARD_HTTP_TIMEOUT_MS: env.integer(30_000, 1, 3_600_000),
   /** HTTP attempts per request, the first included; 429 and 5xx are retried. */
-  ARBOR_REWARD_MAX_ATTEMPTS: env.integer(3, 1, 20),
+  ARBOR_REWARD_HTTP_MAX_ATTEMPTS: env.integer(3, 1, 20),
   /** vllm-prm: the reward model's input format, step tag and positive label. */
   ARBOR_REWARD_PRM_PRESET: env.oneOf(PRM_PRESETS, 'qwen2.5-math-prm'),
   /** vllm-prm: overrides the preset's step tag (the token the server pools at after every step). */

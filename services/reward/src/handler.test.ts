@@ -1,8 +1,8 @@
 import type { Problem__Output, ScoreRequest__Output } from '@arbor/contracts';
 import { readServicePrices } from '@arbor/kit';
 import { ArborError, InvalidArgumentError } from '@arbor/kit/errors';
-import { poolingReply, startFakeModelServer, type FakeModelServer } from '@arbor/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { poolingReply, startFakeModelServerForTest } from '@arbor/testing';
+import { describe, expect, it } from 'vitest';
 import type { RewardBackend } from './backend.js';
 import { createEmbeddedReward } from './backends/embedded.js';
 import { prmFormat } from './backends/prm-format.js';
@@ -11,11 +11,6 @@ import { ScoreHandler } from './handler.js';
 
 const signal = new AbortController().signal;
 const noPrices = readServicePrices('reward', {});
-let server: FakeModelServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 function request(problem: Problem__Output | null, trajectories: string[][]): ScoreRequest__Output {
   return { problem, trajectories: trajectories.map((steps) => ({ steps: steps.map((text) => ({ text, logprob: 0, tokens: 0 })) })), callId: 'c' };
@@ -38,7 +33,7 @@ function fakePrmRows(text: string): number[][] {
 
 describe('ScoreHandler micro-batching over vllm-prm', () => {
   it('serves 20 concurrent callers with ceil(20/8) /pooling requests, each getting its own rewards', async () => {
-    server = await startFakeModelServer({ '/pooling': (req) => poolingReply({ rows: (req.body.input as string[]).map(fakePrmRows), promptTokens: 10 * req.body.input.length }) });
+    const server = await startFakeModelServerForTest({ '/pooling': (req) => poolingReply({ rows: (req.body.input as string[]).map(fakePrmRows), promptTokens: 10 * req.body.input.length }) });
     const backend = createVllmPrmReward({ baseUrl: server.baseUrl, model: 'prm', api: 'completions', timeoutMs: 5_000, maxAttempts: 1, prm: prmFormat('qwen2.5-math-prm') });
     const handler = new ScoreHandler(backend, noPrices, { maxItems: 8, maxWaitMs: 20 });
     const callers = Array.from({ length: 20 }, (_, n) => n + 1);
@@ -55,7 +50,7 @@ describe('ScoreHandler micro-batching over vllm-prm', () => {
   });
 
   it('fails a caller with a task the backend cannot serve, and only that caller', async () => {
-    server = await startFakeModelServer({ '/pooling': (req) => poolingReply({ rows: (req.body.input as string[]).map(fakePrmRows) }) });
+    const server = await startFakeModelServerForTest({ '/pooling': (req) => poolingReply({ rows: (req.body.input as string[]).map(fakePrmRows) }) });
     const backend = createVllmPrmReward({ baseUrl: server.baseUrl, model: 'prm', api: 'completions', timeoutMs: 5_000, maxAttempts: 1, prm: prmFormat('qwen2.5-math-prm') });
     const handler = new ScoreHandler(backend, noPrices, { maxItems: 8, maxWaitMs: 20 });
     const outcomes = await Promise.allSettled(

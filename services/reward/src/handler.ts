@@ -1,11 +1,11 @@
 // The Score operation shared by every transport (gRPC, NATS, in-process): envelope checks, then the trajectories
 // go to the backend, micro-batched with other callers' trajectories when batching is on.
 import type { ScoreRequest__Output, ScoreResponse, StepRewards, Usage } from '@arbor/contracts';
-import { MicroBatcher, readServicePrices, type ServicePrices } from '@arbor/kit';
+import { MicroBatcher, readServicePrices, shareBatchUsage, sumShares, type ItemShare, type ServicePrices } from '@arbor/kit';
 import { ArborError, InvalidArgumentError } from '@arbor/kit/errors';
 import type { RewardBackend, RewardItem } from './backend.js';
 import type { Batching } from './config.js';
-import { itemWeight, shareBatchUsage, sumShares, type ItemShare } from './usage-shares.js';
+import { itemWeight } from './item-weight.js';
 
 export const MAX_TRAJECTORIES = 1024;
 
@@ -75,7 +75,7 @@ export class ScoreHandler {
         throw new ArborError('internal', `reward backend returned ${r.stepRewards?.length ?? 0} step rewards for ${steps} steps`);
       }
     });
-    const weights = items.map((item) => itemWeight(item.problem, item.trajectory));
+    const weights = items.map(itemWeight);
     const shares = shareBatchUsage(usage, weights, performance.now() - started);
     return shares.map((share, i) => ({ ...share, rewards: rewards[i] as StepRewards }));
   }

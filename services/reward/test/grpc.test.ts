@@ -19,7 +19,7 @@ beforeAll(async () => {
     ARBOR_REWARD_BACKEND: 'vllm-prm',
     ARBOR_REWARD_BASE_URL: fake.baseUrl,
     ARBOR_REWARD_MODEL: 'Qwen/Qwen2.5-Math-PRM-7B',
-    ARBOR_REWARD_MAX_ATTEMPTS: '2',
+    ARBOR_REWARD_HTTP_MAX_ATTEMPTS: '2',
     ARBOR_REWARD_VERIFY_OUTCOME: 'true',
   });
   const handler = new ScoreHandler(createRewardBackend(config), readServicePrices('reward', {}), rewardBatching(config));

@@ -44,9 +44,9 @@ export const valueConfigShape = {
   /** openai-judge: `completions` (all prompts of a batch in one request) or `chat` (one request per prompt). */
   ARBOR_VALUE_API: env.oneOf(JUDGE_APIS, 'completions'),
   /** Per HTTP attempt. */
-  ARBOR_VALUE_TIMEOUT_MS: env.integer(30_000, 1, 3_600_000),
+  ARBOR_VALUE_HTTP_TIMEOUT_MS: env.integer(30_000, 1, 3_600_000),
   /** HTTP attempts per request, the first included; 429 and 5xx are retried. */
-  ARBOR_VALUE_MAX_ATTEMPTS: env.integer(3, 1, 20),
+  ARBOR_VALUE_HTTP_MAX_ATTEMPTS: env.integer(3, 1, 20),
 };
 
 type ParsedValueConfig = ReturnType<typeof readConfig<typeof valueConfigShape>>;

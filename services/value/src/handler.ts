@@ -1,11 +1,11 @@
 // The Evaluate operation shared by every transport (gRPC, NATS, in-process): envelope checks, then the states
 // go to the backend, micro-batched with other callers' states when batching is on.
 import type { EvaluateRequest__Output, EvaluateResponse, Usage } from '@arbor/contracts';
-import { MicroBatcher, readServicePrices, type ServicePrices } from '@arbor/kit';
+import { MicroBatcher, readServicePrices, shareBatchUsage, sumShares, type ItemShare, type ServicePrices } from '@arbor/kit';
 import { ArborError, InvalidArgumentError } from '@arbor/kit/errors';
 import type { ValueBackend, ValueItem } from './backend.js';
 import type { Batching } from './config.js';
-import { itemWeight, shareBatchUsage, sumShares, type ItemShare } from './usage-shares.js';
+import { itemWeight } from './item-weight.js';
 
 export const MAX_STATES = 1024;
 
@@ -69,7 +69,7 @@ export class EvaluateHandler {
       // A backend that loses or invents rows would silently misalign every caller's results.
       throw new ArborError('internal', `value backend returned ${values.length} values for ${items.length} states`);
     }
-    const weights = items.map((item) => itemWeight(item.problem, item.state));
+    const weights = items.map(itemWeight);
     const shares = shareBatchUsage(usage, weights, performance.now() - started);
     return shares.map((share, i) => ({ ...share, value: values[i] as number }));
   }

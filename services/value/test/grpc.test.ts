@@ -13,7 +13,7 @@ let client: grpc.Client & { Evaluate: Function };
 
 beforeAll(async () => {
   fake = await startFakeModelServer({ '/value': (req) => ({ kind: 'json', body: { values: (req.body.items as unknown[]).map(() => 0.75) } }) });
-  const config = readValueConfig({ ARBOR_VALUE_BACKEND: 'http', ARBOR_VALUE_BASE_URL: `${fake.url}/value`, ARBOR_VALUE_MAX_ATTEMPTS: '2' });
+  const config = readValueConfig({ ARBOR_VALUE_BACKEND: 'http', ARBOR_VALUE_BASE_URL: `${fake.url}/value`, ARBOR_VALUE_HTTP_MAX_ATTEMPTS: '2' });
   const handler = new EvaluateHandler(createValueBackend(config), readServicePrices('value', {}), valueBatching(config));
   server = await startValueServer({ address: '127.0.0.1:0', handler, logger: createLogger('test', { level: 'silent' }) });
   client = new (arborV1().ValueService)(server.address, grpc.credentials.createInsecure()) as never;

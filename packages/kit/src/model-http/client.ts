@@ -33,8 +33,8 @@ export interface RetryInfo {
 export interface ModelHttpOptions {
   /** e.g. "http://127.0.0.1:8000/v1"; paths are appended ("/completions"). */
   baseUrl: string;
-  /** Sent as "Authorization: Bearer <key>" when non-empty. */
-  apiKey?: string;
+  /** Sent as "Authorization: Bearer <key>" when non-empty; undefined or empty sends none. */
+  apiKey?: string | undefined;
   /** Per attempt. */
   timeoutMs: number;
   /** Total attempts, first included (≥ 1). */

@@ -1,6 +1,7 @@
 // `arbor demo` (what `npm start` runs): the embedded stack on the hardest generated Game-of-24 puzzles.
 import { countdown } from '@arbor/tasks';
 import { integerFlag, parseFlags } from './args.js';
+import { UsageError } from './usage-error.js';
 import type { CliIO } from './io.js';
 import { summaryTable } from './report.js';
 import { countdownEntry } from './problems/countdown.js';
@@ -11,6 +12,9 @@ const DEMO_FLAGS = {
   count: { type: 'string' },
 } as const;
 
+/** Solve flags that choose the problems: the demo has its own, so these would be silently ignored. */
+const PROBLEM_FLAGS = ['task', 'numbers', 'target', 'file', 'question', 'reference', 'samples', 'step-delimiter'] as const;
+
 export const DEMO_DEFAULT_COUNT = 100;
 
 export async function demoCommand(args: string[], io: CliIO): Promise<number> {
@@ -18,6 +22,9 @@ export async function demoCommand(args: string[], io: CliIO): Promise<number> {
   if (values.help) {
     io.stdout.write(DEMO_HELP);
     return 0;
+  }
+  for (const flag of PROBLEM_FLAGS) {
+    if (values[flag] !== undefined) throw new UsageError(`--${flag}: arbor demo solves its own countdown puzzles; use arbor solve for your problems`);
   }
   const available = countdown.bundledHardestPuzzles();
   const count = integerFlag('count', values.count, 1, available.length) ?? Math.min(DEMO_DEFAULT_COUNT, available.length);

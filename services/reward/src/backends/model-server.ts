@@ -28,8 +28,8 @@ export function rewardServerSettings(config: RewardConfig): RewardServerSettings
     model: config.ARBOR_REWARD_MODEL.trim(),
     ...(apiKey && { apiKey }),
     api: config.ARBOR_REWARD_API,
-    timeoutMs: config.ARBOR_REWARD_TIMEOUT_MS,
-    maxAttempts: config.ARBOR_REWARD_MAX_ATTEMPTS,
+    timeoutMs: config.ARBOR_REWARD_HTTP_TIMEOUT_MS,
+    maxAttempts: config.ARBOR_REWARD_HTTP_MAX_ATTEMPTS,
     prm: prmFormat(config.ARBOR_REWARD_PRM_PRESET, {
       ...(config.ARBOR_REWARD_PRM_STEP_TAG !== '' && { stepTag: config.ARBOR_REWARD_PRM_STEP_TAG }),
       ...(positiveIndex !== undefined && { positiveIndex }),
@@ -43,11 +43,6 @@ export function rewardServerLabel(url: string): string {
 }
 
 export function rewardHttpClient(settings: RewardServerSettings, baseUrl: string): ModelHttpClient {
-  return createModelHttpClient({
-    baseUrl,
-    ...(settings.apiKey && { apiKey: settings.apiKey }),
-    timeoutMs: settings.timeoutMs,
-    maxAttempts: settings.maxAttempts,
-    label: rewardServerLabel(baseUrl),
-  });
+  const { apiKey, timeoutMs, maxAttempts } = settings;
+  return createModelHttpClient({ baseUrl, apiKey, timeoutMs, maxAttempts, label: rewardServerLabel(baseUrl) });
 }

@@ -1,17 +1,12 @@
 import type { Problem__Output } from '@arbor/contracts';
 import { STEP_QUESTION } from '@arbor/judge';
-import { judgeReply, startFakeModelServer, type FakeModelServer } from '@arbor/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { judgeReply, startFakeModelServerForTest, type FakeModelServer } from '@arbor/testing';
+import { describe, expect, it } from 'vitest';
 import type { RewardItem } from '../backend.js';
 import { prmFormat } from './prm-format.js';
 import { createJudgeReward } from './openai-judge.js';
 
 const signal = new AbortController().signal;
-let server: FakeModelServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 const math: Problem__Output = { task: 'math', id: 'm', question: 'What is 6 times 7?', params: { reference: '42' } };
 
@@ -32,7 +27,7 @@ const topFor = (prompt: string) => {
 
 describe('openai-judge reward', () => {
   it('asks about every step of every trajectory in one completions request', async () => {
-    server = await startFakeModelServer({
+    const server = await startFakeModelServerForTest({
       '/v1/completions': (req) => judgeReply({ api: 'completions', top: (req.body.prompt as string[]).map(topFor) }),
     });
     const result = await judgeOn(server, 'completions').score(
@@ -49,7 +44,7 @@ describe('openai-judge reward', () => {
   });
 
   it('asks one chat request per step', async () => {
-    server = await startFakeModelServer({
+    const server = await startFakeModelServerForTest({
       '/v1/chat/completions': (req) => judgeReply({ api: 'chat', top: [topFor(req.body.messages[0].content as string)] }),
     });
     const result = await judgeOn(server, 'chat').score([item(math, ['a', 'b', 'c'])], signal);

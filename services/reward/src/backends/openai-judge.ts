@@ -2,7 +2,7 @@
 // correct given the steps before it; the step reward is its probability of answering yes, and the outcome of a
 // finished trajectory is its last step's reward.
 import type { StepRewards, Usage } from '@arbor/contracts';
-import { checkJudgeProblem, createJudge, stepPrompts, type Judge } from '@arbor/judge';
+import { checkJudgeProblem, createJudge, judgeCallUsage, stepPrompts, type Judge } from '@arbor/judge';
 import type { RewardBackend } from '../backend.js';
 import { isFinished } from './finished.js';
 import { rewardHttpClient, type RewardServerSettings } from './model-server.js';
@@ -28,15 +28,7 @@ export function createJudgeReward(settings: RewardServerSettings): RewardBackend
         at += own.length;
         return stepRewards.length > 0 && isFinished(item.problem, own) ? { stepRewards, outcome: stepRewards.at(-1) as number } : { stepRewards };
       });
-      const usage: Usage = {
-        inputTokens: answer.usage.inputTokens,
-        outputTokens: answer.usage.outputTokens,
-        calls: 1,
-        costUsd: 0,
-        computeMs: performance.now() - started,
-        model: answer.model,
-        estimated: answer.usage.estimated,
-      };
+      const usage: Usage = judgeCallUsage(answer, performance.now() - started);
       return { rewards, usage };
     },
   };

@@ -1,18 +1,13 @@
 import type { Problem__Output } from '@arbor/contracts';
 import { InvalidArgumentError, UnavailableError } from '@arbor/kit/errors';
-import { poolingReply, startFakeModelServer, type FakeModelServer } from '@arbor/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { poolingReply, startFakeModelServerForTest, type FakeModelServer } from '@arbor/testing';
+import { describe, expect, it } from 'vitest';
 import type { RewardItem } from '../backend.js';
 import type { PrmPreset } from '../config.js';
 import { prmFormat } from './prm-format.js';
 import { createVllmPrmReward, poolingRoot } from './vllm-prm.js';
 
 const signal = new AbortController().signal;
-let server: FakeModelServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 const math: Problem__Output = { task: 'math', id: 'm', question: 'What is 6 times 7?', params: { reference: '42' } };
 const SOLVED = ['6 * 7 = 42', 'The answer is \\boxed{42}.'];
@@ -27,7 +22,7 @@ function prmOn(fake: FakeModelServer, preset: PrmPreset = 'qwen2.5-math-prm', ov
 
 describe('vllm-prm with Qwen2.5-Math-PRM', () => {
   it('posts one chat-templated text per trajectory to /pooling at the server root', async () => {
-    server = await startFakeModelServer({ '/pooling': () => poolingReply({ rows: [[[0.1, 0.9], [0.3, 0.7]], [[0.6, 0.4]]], promptTokens: 321 }) });
+    const server = await startFakeModelServerForTest({ '/pooling': () => poolingReply({ rows: [[[0.1, 0.9], [0.3, 0.7]], [[0.6, 0.4]]], promptTokens: 321 }) });
     const result = await prmOn(server).score([item(math, SOLVED), item(math, ['6 * 7 = 48'])], signal);
     const [req] = server.requestsTo('/pooling');
     expect(server.requestsTo('/pooling')).toHaveLength(1);
@@ -49,21 +44,21 @@ describe('vllm-prm with Qwen2.5-Math-PRM', () => {
   });
 
   it('applies a softmax to rows that are not probabilities', async () => {
-    server = await startFakeModelServer({ '/pooling': () => poolingReply({ rows: [[[0, Math.log(3)], [2, 2]]] }) });
+    const server = await startFakeModelServerForTest({ '/pooling': () => poolingReply({ rows: [[[0, Math.log(3)], [2, 2]]] }) });
     const [r] = (await prmOn(server).score([item(math, ['a', 'b'])], signal)).rewards;
     expect(r?.stepRewards?.[0]).toBeCloseTo(0.75, 12);
     expect(r?.stepRewards?.[1]).toBeCloseTo(0.5, 12);
   });
 
   it('fails when the rows do not match the steps', async () => {
-    server = await startFakeModelServer({ '/pooling': () => poolingReply({ rows: [[[0.1, 0.9], [0.2, 0.8], [0.3, 0.7]]] }) });
+    const server = await startFakeModelServerForTest({ '/pooling': () => poolingReply({ rows: [[[0.1, 0.9], [0.2, 0.8], [0.3, 0.7]]] }) });
     const scoring = prmOn(server).score([item(math, ['a', 'b', 'c', 'd'])], signal);
     await expect(scoring).rejects.toBeInstanceOf(UnavailableError);
     await expect(scoring).rejects.toThrow(/returned 3 step scores for 4 steps/);
   });
 
   it('sends nothing for trajectories without steps', async () => {
-    server = await startFakeModelServer({ '/pooling': () => poolingReply({ rows: [[[0.2, 0.8]]] }) });
+    const server = await startFakeModelServerForTest({ '/pooling': () => poolingReply({ rows: [[[0.2, 0.8]]] }) });
     const result = await prmOn(server).score([item(math, []), item(math, ['a']), item(math, [])], signal);
     expect(result.rewards).toEqual([{ stepRewards: [] }, { stepRewards: [0.8] }, { stepRewards: [] }]);
     expect(server.requestsTo('/pooling')[0]?.body.input).toHaveLength(1);
@@ -73,7 +68,7 @@ describe('vllm-prm with Qwen2.5-Math-PRM', () => {
   });
 
   it('estimates usage when the server sends none', async () => {
-    server = await startFakeModelServer({
+    const server = await startFakeModelServerForTest({
       '/pooling': () => {
         const reply = poolingReply({ rows: [[[0.2, 0.8]]] });
         if (reply.kind === 'json') delete (reply.body as { usage?: unknown }).usage;
@@ -95,7 +90,7 @@ describe('vllm-prm with Qwen2.5-Math-PRM', () => {
 
 describe('vllm-prm with Math-Shepherd', () => {
   it('ends every step with ки and reads the + score at column 0 after a softmax', async () => {
-    server = await startFakeModelServer({ '/pooling': () => poolingReply({ rows: [[[Math.log(4), 0], [-1, -1]]] }) });
+    const server = await startFakeModelServerForTest({ '/pooling': () => poolingReply({ rows: [[[Math.log(4), 0], [-1, -1]]] }) });
     const result = await prmOn(server, 'math-shepherd').score([item(math, SOLVED)], signal);
     expect(server.requestsTo('/pooling')[0]?.body.input).toEqual(['What is 6 times 7? 6 * 7 = 42 ки\nThe answer is \\boxed{42}. ки']);
     expect(result.rewards[0]?.stepRewards?.[0]).toBeCloseTo(0.8, 12);
@@ -104,7 +99,7 @@ describe('vllm-prm with Math-Shepherd', () => {
   });
 
   it('takes the step tag and positive index overrides', async () => {
-    server = await startFakeModelServer({ '/pooling': () => poolingReply({ rows: [[[0.3, 0.7]]] }) });
+    const server = await startFakeModelServerForTest({ '/pooling': () => poolingReply({ rows: [[[0.3, 0.7]]] }) });
     const result = await prmOn(server, 'math-shepherd', { stepTag: '<step>', positiveIndex: 1 }).score([item(math, ['a'])], signal);
     expect(server.requestsTo('/pooling')[0]?.body.input).toEqual(['What is 6 times 7? a <step>']);
     expect(result.rewards).toEqual([{ stepRewards: [0.7] }]);

@@ -1,16 +1,11 @@
 import type { Problem__Output } from '@arbor/contracts';
 import { UnavailableError } from '@arbor/kit/errors';
-import { startFakeModelServer, type FakeModelServer, type FakeReply } from '@arbor/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeModelServerForTest, type FakeModelServer, type FakeReply } from '@arbor/testing';
+import { describe, expect, it } from 'vitest';
 import type { ValueItem } from '../backend.js';
 import { createHttpValue } from './http.js';
 
 const signal = new AbortController().signal;
-let server: FakeModelServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 const math: Problem__Output = { task: 'math', id: 'm', question: 'What is 6 times 7?', params: { reference: '42' } };
 const countdown: Problem__Output = { task: 'countdown', id: 'c', question: '4 6', params: { target: '24' } };
@@ -27,7 +22,7 @@ function backendOn(fake: FakeModelServer, model = 'value-head-1', path = '/heads
 
 describe('http value contract', () => {
   it('posts the items to the endpoint and reads one value per item', async () => {
-    server = await startFakeModelServer({ '/heads/value': () => json({ values: [0.25, 1], usage: { prompt_tokens: 77 } }) });
+    const server = await startFakeModelServerForTest({ '/heads/value': () => json({ values: [0.25, 1], usage: { prompt_tokens: 77 } }) });
     const result = await backendOn(server).evaluate([item(math, ['6 * 7 = 42', 'The answer is 42.']), item(countdown, [])], signal);
     expect(result.values).toEqual([0.25, 1]);
     expect(result.usage).toMatchObject({ inputTokens: 77, outputTokens: 0, calls: 1, model: 'value-head-1', estimated: false });
@@ -43,7 +38,7 @@ describe('http value contract', () => {
   });
 
   it('leaves out an unset model and estimates usage the server did not send', async () => {
-    server = await startFakeModelServer({ '/value': () => json({ values: [0.5] }) });
+    const server = await startFakeModelServerForTest({ '/value': () => json({ values: [0.5] }) });
     const result = await backendOn(server, '', '/value').evaluate([item(math, [])], signal);
     expect(server.requestsTo('/value')[0]?.body).not.toHaveProperty('model');
     expect(result.usage.estimated).toBe(true);
@@ -51,7 +46,7 @@ describe('http value contract', () => {
   });
 
   it('fails clearly on a value outside [0, 1] or the wrong number of values', async () => {
-    server = await startFakeModelServer({ '/heads/value': () => json({ values: [0.5, 1.7] }) });
+    const server = await startFakeModelServerForTest({ '/heads/value': () => json({ values: [0.5, 1.7] }) });
     const backend = backendOn(server);
     const two = [item(math, []), item(math, ['a'])];
     await expect(backend.evaluate(two, signal)).rejects.toThrow(UnavailableError);

@@ -7,7 +7,7 @@
 //   reply    {"values": [0.73, ...],                     (one per item, in item order, each in [0, 1])
 //             "usage": {"prompt_tokens": 1234}}          (optional; estimated from the text when absent)
 // Items may come from different problems. A reply of the wrong length or with a value outside [0, 1] fails the
-// batch with UNAVAILABLE, as a server error does; 429 and 5xx are retried (ARBOR_VALUE_MAX_ATTEMPTS).
+// batch with UNAVAILABLE, as a server error does; 429 and 5xx are retried (ARBOR_VALUE_HTTP_MAX_ATTEMPTS).
 import type { Usage } from '@arbor/contracts';
 import { z } from '@arbor/kit';
 import { UnavailableError } from '@arbor/kit/errors';

@@ -24,8 +24,8 @@ export function valueServerSettings(config: ValueConfig): ValueServerSettings {
     model: config.ARBOR_VALUE_MODEL.trim(),
     ...(apiKey && { apiKey }),
     api: config.ARBOR_VALUE_API,
-    timeoutMs: config.ARBOR_VALUE_TIMEOUT_MS,
-    maxAttempts: config.ARBOR_VALUE_MAX_ATTEMPTS,
+    timeoutMs: config.ARBOR_VALUE_HTTP_TIMEOUT_MS,
+    maxAttempts: config.ARBOR_VALUE_HTTP_MAX_ATTEMPTS,
   };
 }
 
@@ -35,11 +35,6 @@ export function valueServerLabel(url: string): string {
 }
 
 export function valueHttpClient(settings: ValueServerSettings, baseUrl: string): ModelHttpClient {
-  return createModelHttpClient({
-    baseUrl,
-    ...(settings.apiKey && { apiKey: settings.apiKey }),
-    timeoutMs: settings.timeoutMs,
-    maxAttempts: settings.maxAttempts,
-    label: valueServerLabel(settings.url),
-  });
+  const { apiKey, timeoutMs, maxAttempts } = settings;
+  return createModelHttpClient({ baseUrl, apiKey, timeoutMs, maxAttempts, label: valueServerLabel(settings.url) });
 }

@@ -1,17 +1,12 @@
 import type { Problem__Output } from '@arbor/contracts';
 import { InvalidArgumentError } from '@arbor/kit/errors';
 import { VALUE_QUESTION } from '@arbor/judge';
-import { judgeReply, startFakeModelServer, type FakeModelServer } from '@arbor/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { judgeReply, startFakeModelServerForTest, type FakeModelServer } from '@arbor/testing';
+import { describe, expect, it } from 'vitest';
 import type { ValueItem } from '../backend.js';
 import { createJudgeValue } from './openai-judge.js';
 
 const signal = new AbortController().signal;
-let server: FakeModelServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 const math: Problem__Output = { task: 'math', id: 'm', question: 'What is 6 times 7?', params: { reference: '42' } };
 const countdown: Problem__Output = { task: 'countdown', id: 'c', question: '4 6', params: {} };
@@ -26,7 +21,7 @@ function backendOn(fake: FakeModelServer, api: 'completions' | 'chat') {
 
 describe('openai-judge value', () => {
   it('asks a batch of mixed problems in one completions request and returns P(yes) per state', async () => {
-    server = await startFakeModelServer({
+    const server = await startFakeModelServerForTest({
       '/v1/completions': () => judgeReply({ api: 'completions', top: [{ ' Yes': Math.log(0.8), ' No': Math.log(0.2) }, { ' Yes': Math.log(0.25), ' No': Math.log(0.75) }] }),
     });
     const result = await backendOn(server, 'completions').evaluate([item(math, ['6 * 7 = 42']), item(countdown, [])], signal);
@@ -43,7 +38,7 @@ describe('openai-judge value', () => {
   });
 
   it('asks one chat request per state', async () => {
-    server = await startFakeModelServer({ '/v1/chat/completions': () => judgeReply({ api: 'chat', top: [{ Yes: Math.log(0.6), No: Math.log(0.4) }] }) });
+    const server = await startFakeModelServerForTest({ '/v1/chat/completions': () => judgeReply({ api: 'chat', top: [{ Yes: Math.log(0.6), No: Math.log(0.4) }] }) });
     const result = await backendOn(server, 'chat').evaluate([item(math, []), item(math, ['a']), item(math, ['a', 'b'])], signal);
     expect(result.values.map((v) => Number(v.toFixed(9)))).toEqual([0.6, 0.6, 0.6]);
     expect(server.requestsTo('/v1/chat/completions')).toHaveLength(3);

@@ -1,7 +1,7 @@
 // The openai-judge value backend: an LLM on an OpenAI-compatible server is asked whether each partial solution
 // will reach the correct final answer; the value is its probability of answering yes.
 import type { Usage } from '@arbor/contracts';
-import { checkJudgeProblem, createJudge, valuePrompt, type Judge } from '@arbor/judge';
+import { checkJudgeProblem, createJudge, judgeCallUsage, valuePrompt, type Judge } from '@arbor/judge';
 import type { ValueBackend } from '../backend.js';
 import { valueHttpClient, type ValueServerSettings } from './model-server.js';
 
@@ -17,15 +17,7 @@ export function createJudgeValue(settings: ValueServerSettings): ValueBackend & 
       const started = performance.now();
       const prompts = items.map((item) => valuePrompt(item.problem, item.state.steps.map((s) => s.text)));
       const answer = await judge.ask(prompts, signal);
-      const usage: Usage = {
-        inputTokens: answer.usage.inputTokens,
-        outputTokens: answer.usage.outputTokens,
-        calls: 1,
-        costUsd: 0,
-        computeMs: performance.now() - started,
-        model: answer.model,
-        estimated: answer.usage.estimated,
-      };
+      const usage: Usage = judgeCallUsage(answer, performance.now() - started);
       return { values: answer.probabilities, usage };
     },
   };

@@ -14,11 +14,6 @@ export function policyServerLabel(baseUrl: string): string {
 }
 
 export function createPolicyModelClient(settings: OpenAiPolicySettings): ModelHttpClient {
-  return createModelHttpClient({
-    baseUrl: settings.baseUrl,
-    ...(settings.apiKey && { apiKey: settings.apiKey }),
-    timeoutMs: settings.timeoutMs,
-    maxAttempts: settings.maxAttempts,
-    label: policyServerLabel(settings.baseUrl),
-  });
+  const { baseUrl, apiKey, timeoutMs, maxAttempts } = settings;
+  return createModelHttpClient({ baseUrl, apiKey, timeoutMs, maxAttempts, label: policyServerLabel(baseUrl) });
 }

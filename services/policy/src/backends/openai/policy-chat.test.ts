@@ -1,19 +1,11 @@
-import { chatReply, startFakeModelServer, type FakeModelServer } from '@arbor/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { chatReply, useFakeModelServer } from '@arbor/testing';
+import { describe, expect, it } from 'vitest';
 import { mathInstruction } from './math-prompt.js';
 import { createOpenAiPolicy } from './policy.js';
 import { mathRequest, signal, testSettings, texts } from './test-support.js';
 
 const PATH = '/v1/chat/completions';
-let server: FakeModelServer;
-
-beforeAll(async () => {
-  server = await startFakeModelServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.requests.length = 0;
-});
+const server = useFakeModelServer();
 
 const STEPS = ['Let the number be x.', 'Then 2x = 10.'];
 

@@ -1,20 +1,12 @@
-import { completionsReply, pseudoTokens, startFakeModelServer, type FakeModelServer } from '@arbor/testing';
+import { completionsReply, pseudoTokens, useFakeModelServer } from '@arbor/testing';
 import { estimateTokens } from '@arbor/tasks';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mathInstruction } from './math-prompt.js';
 import { createOpenAiPolicy } from './policy.js';
 import { mathRequest, signal, testSettings, texts } from './test-support.js';
 
 const PATH = '/v1/completions';
-let server: FakeModelServer;
-
-beforeAll(async () => {
-  server = await startFakeModelServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.requests.length = 0;
-});
+const server = useFakeModelServer();
 
 describe('openai policy over /completions (math)', () => {
   it('sends the prompt, n, stop at the delimiter, the configured sampling and the seed', async () => {

@@ -1,20 +1,12 @@
-import { chatReply, completionsReply, startFakeModelServer, type FakeModelServer } from '@arbor/testing';
+import { chatReply, completionsReply, useFakeModelServer } from '@arbor/testing';
 import { countdown } from '@arbor/tasks';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { countdownInstruction } from './countdown-prompt.js';
 import { createOpenAiPolicy } from './policy.js';
 import { countdownRequest, signal, testSettings, texts } from './test-support.js';
 
 const PATH = '/v1/completions';
-let server: FakeModelServer;
-
-beforeAll(async () => {
-  server = await startFakeModelServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.requests.length = 0;
-});
+const server = useFakeModelServer();
 
 const FIRST = '13 - 9 = 4 (left: 4 4 10)';
 const SECOND = '10 - 4 = 6 (left: 4 6)';

@@ -1,18 +1,12 @@
 import { setSignalDeadline } from '@arbor/kit';
-import { completionsReply, errorReply, startFakeModelServer, type FakeModelServer } from '@arbor/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { completionsReply, errorReply, useFakeModelServer } from '@arbor/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createOpenAiPolicy } from './policy.js';
 import { countdownRequest, mathRequest, rejection, signal, testSettings, texts } from './test-support.js';
 
 const PATH = '/v1/completions';
-let server: FakeModelServer;
-
-beforeAll(async () => {
-  server = await startFakeModelServer();
-});
-afterAll(() => server.close());
+const server = useFakeModelServer();
 beforeEach(() => {
-  server.requests.length = 0;
   server.route(PATH, () => completionsReply({ choices: [{ text: 'A step.' }] }));
 });
 

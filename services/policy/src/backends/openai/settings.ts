@@ -38,8 +38,8 @@ export function openAiSettingsFromConfig(config: PolicyConfig): OpenAiPolicySett
     maxTokens: config.ARBOR_POLICY_MAX_TOKENS,
     logprobs: config.ARBOR_POLICY_LOGPROBS,
     maxN: config.ARBOR_POLICY_MAX_N,
-    timeoutMs: config.ARBOR_POLICY_TIMEOUT_MS,
-    maxAttempts: config.ARBOR_POLICY_MAX_ATTEMPTS,
+    timeoutMs: config.ARBOR_POLICY_HTTP_TIMEOUT_MS,
+    maxAttempts: config.ARBOR_POLICY_HTTP_MAX_ATTEMPTS,
     systemPrompt: config.ARBOR_POLICY_SYSTEM_PROMPT.trim(),
   };
 }

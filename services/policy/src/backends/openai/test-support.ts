@@ -1,25 +1,17 @@
 // Shared by the openai backend's tests: settings pointing at a fake server, and Propose requests per task.
 import type { ProposeRequest__Output, ProposeResponse, Sampling__Output } from '@arbor/contracts';
-import type { OpenAiPolicySettings } from './settings.js';
+import { readPolicyConfig } from '../../config.js';
+import { openAiSettingsFromConfig, type OpenAiPolicySettings } from './settings.js';
 
 export const signal = new AbortController().signal;
 
+/**
+ * The backend's settings at the service defaults (spelled out once, in config.test.ts), aimed at `baseUrl`, with
+ * a short HTTP timeout so a test that goes wrong fails in seconds rather than the default minute.
+ */
 export function testSettings(baseUrl: string, overrides: Partial<OpenAiPolicySettings> = {}): OpenAiPolicySettings {
-  return {
-    baseUrl,
-    model: 'test-model',
-    api: 'completions',
-    chatContinue: false,
-    temperature: 0.7,
-    topP: 1,
-    maxTokens: 256,
-    logprobs: true,
-    maxN: 64,
-    timeoutMs: 5_000,
-    maxAttempts: 3,
-    systemPrompt: '',
-    ...overrides,
-  };
+  const config = readPolicyConfig({ ARBOR_POLICY_BACKEND: 'openai', ARBOR_POLICY_BASE_URL: baseUrl, ARBOR_POLICY_MODEL: 'test-model' });
+  return { ...openAiSettingsFromConfig(config), timeoutMs: 5_000, ...overrides };
 }
 
 function request(

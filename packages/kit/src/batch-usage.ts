@@ -1,8 +1,7 @@
-// Shares one backend call's usage out over the items of its batch, in proportion to each item's estimated
-// tokens, and sums a request's shares back into the usage of its response.
-import type { Problem__Output, Trajectory__Output, Usage } from '@arbor/contracts';
-import { splitUsage } from '@arbor/kit';
-import { estimateTokens } from '@arbor/tasks';
+// Shares one batched backend call's usage out over the items of its batch, in proportion to each item's weight,
+// and sums a request's shares back into the usage of its response, whatever batches its items went into.
+import type { Usage } from '@arbor/contracts';
+import { splitUsage } from './usage-split.js';
 
 export interface ItemShare {
   inputTokens: number;
@@ -16,14 +15,10 @@ export interface ItemShare {
   batch: object;
 }
 
-/** What an item weighs in its batch: the estimated tokens of its question and steps (at least 1). */
-export function itemWeight(problem: Problem__Output, trajectory: Trajectory__Output): number {
-  return Math.max(1, trajectory.steps.reduce((sum, step) => sum + estimateTokens(step.text), estimateTokens(problem.question)));
-}
-
 /**
- * Each item's share of a batch's usage. Token counts split exactly (largest remainder); when the backend
- * reported no compute time, the time the call took stands in.
+ * Each item's share of a batch's usage, one per weight (the caller's measure of an item, e.g. its estimated
+ * tokens). Token counts split exactly (largest remainder); when the backend reported no compute time, the time
+ * the call took stands in.
  */
 export function shareBatchUsage(usage: Usage, weights: readonly number[], elapsedMs: number): ItemShare[] {
   const tokens = splitUsage(usage, weights);

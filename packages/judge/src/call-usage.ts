@@ -1,0 +1,18 @@
+// A judge call's usage in the shape a value or reward backend reports for one backend call.
+import type { JudgeResult } from './judge.js';
+
+/**
+ * The usage of the call that got `result`, which took `computeMs`: one call, its tokens as the server counted
+ * them (or estimated), unpriced, since the service prices every response itself.
+ */
+export function judgeCallUsage(result: JudgeResult, computeMs: number) {
+  return {
+    inputTokens: result.usage.inputTokens,
+    outputTokens: result.usage.outputTokens,
+    calls: 1,
+    costUsd: 0,
+    computeMs,
+    model: result.model,
+    estimated: result.usage.estimated,
+  };
+}

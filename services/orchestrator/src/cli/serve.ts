@@ -1,5 +1,5 @@
 // `arbor serve`: runs one or more services in this process, each on its own gRPC address.
-import { ConfigError, createLogger, readServicePrices, onShutdownSignals, readConfig, type RunningGrpcServer, type StopHook } from '@arbor/kit';
+import { ConfigError, createLogger, env as setting, readServicePrices, onShutdownSignals, readConfig, type RunningGrpcServer, type StopHook } from '@arbor/kit';
 import { createPolicyBackend, ProposeHandler, readPolicyConfig, servePolicyOnNats, startPolicyServer } from '@arbor/policy';
 import { buildEvaluateHandler, readValueConfig, serveValueOnNats, startValueServer } from '@arbor/value';
 import { buildScoreHandler, readRewardConfig, serveRewardOnNats, startRewardServer } from '@arbor/reward';
@@ -68,11 +68,17 @@ function environmentFor(names: ServiceName[], values: Record<string, string | bo
   return env;
 }
 
+/** Settings of `arbor serve` itself, beside each service's own. */
+export const serveConfigShape = {
+  /** How long a stopping process lets calls in flight finish before it closes connections. */
+  ARBOR_SHUTDOWN_GRACE_MS: setting.integer(10_000, 0, 600_000),
+};
+
 export async function startServices(names: ServiceName[], env: CliIO['env'], logLevel: string): Promise<ServingStack> {
   const servers: RunningGrpcServer[] = [];
   const cleanups: StopHook[] = [];
   const unique = [...new Set(names)];
-  const graceMs = Number(env.ARBOR_SHUTDOWN_GRACE_MS ?? 10_000);
+  const { ARBOR_SHUTDOWN_GRACE_MS: graceMs } = readConfig(serveConfigShape, env);
   try {
     for (const name of unique) {
       const logger = createLogger(name === 'all' ? 'orchestrator' : name, { level: logLevel });

@@ -193,7 +193,9 @@ Problems:
   --samples               math: the project's sample problems (with references)
   --step-delimiter S      math: what separates reasoning steps (default a blank line, "\\n\\n")
   --file PATH             countdown: one puzzle per line, # starts a comment;
-                          math: one JSON object per line, {"question": "...", "reference": "42"}
+                          math: one JSON object per line, {"question": "...", "reference": "42"};
+                          GSM8K ("answer": "... #### 42") and MATH ("problem", "solution" with \\boxed{})
+                          lines work as they are
 
 Search:
   --algo NAME             ${ALGORITHM_NAMES.join(', ')} (default ${DEFAULT_ALGORITHM})

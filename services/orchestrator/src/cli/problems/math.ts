@@ -71,16 +71,39 @@ async function readMathFile(path: string, delimiter: string | undefined): Promis
       throw new UsageError(`${where}: expected one JSON object per line, e.g. {"question": "...", "reference": "42"}`);
     }
     const record = parsed as Record<string, unknown>;
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || typeof record.question !== 'string') {
+    // GSM8K and MATH files work as they are: their question is "question" or "problem".
+    const question = record.question ?? record.problem;
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || typeof question !== 'string') {
       throw new UsageError(`${where}: expected an object with a "question" string`);
     }
-    const reference = record.reference ?? record.answer;
-    if (reference !== undefined && typeof reference !== 'string' && typeof reference !== 'number') {
-      throw new UsageError(`${where}: "reference" must be a string or a number`);
-    }
+    const reference = referenceOf(record, where);
     const id = typeof record.id === 'string' || typeof record.id === 'number' ? String(record.id) : `problem-${entries.length + 1}`;
-    entries.push(mathEntry({ id, question: record.question, ...(reference !== undefined && { reference: String(reference) }) }, delimiter, where));
+    entries.push(mathEntry({ id, question, ...(reference !== undefined && { reference }) }, delimiter, where));
   });
   if (entries.length === 0) throw new UsageError(`--file: "${path}" holds no problems`);
   return entries;
+}
+
+/**
+ * The expected answer of a file line: "reference" as given, else the final answer inside a worked solution —
+ * GSM8K's "answer" ends with "#### 72", MATH's "solution" holds \boxed{...} — never the whole solution text.
+ */
+function referenceOf(record: Record<string, unknown>, where: string): string | undefined {
+  const given = record.reference;
+  if (given !== undefined) {
+    if (typeof given !== 'string' && typeof given !== 'number') throw new UsageError(`${where}: "reference" must be a string or a number`);
+    return String(given);
+  }
+  for (const field of ['answer', 'solution'] as const) {
+    const value = record[field];
+    if (value === undefined) continue;
+    if (typeof value === 'number') return String(value);
+    if (typeof value !== 'string') throw new UsageError(`${where}: "${field}" must be a string or a number`);
+    // A bare answer ("72", "\frac{1}{2}") is its own reference; a worked solution must state its final answer.
+    if (!/\n|####|\\boxed|\\fbox|answer is/i.test(value)) return value.trim();
+    const final = math.extractAnswer(value);
+    if (final === undefined) throw new UsageError(`${where}: found no final answer in "${field}" (expected "#### 72", \\boxed{...} or "The answer is ...")`);
+    return final;
+  }
+  return undefined;
 }

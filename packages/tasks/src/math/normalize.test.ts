@@ -37,6 +37,12 @@ describe('normalizeAnswer', () => {
     ['\\frac{4}{2}', '2'],
     ['1 1/2', '3/2'],
     ['-2 1/4', '-9/4'],
+    ['2 1/2', '5/2'],
+    ['12 345', '12345'],
+    ['1 000 000', '1000000'],
+    ['\\frac{1\\,000}{3}', '1000/3'],
+    // A space before a bare fraction starts a mixed number, never a thousands group: 12 + 345/678.
+    ['12 345/678', '2827/226'],
     ['$\\frac{1}{2}$', '1/2'],
     ['\\(\\frac{1}{2}\\)', '1/2'],
     ['\\boxed{42}', '42'],
@@ -52,8 +58,17 @@ describe('normalizeAnswer', () => {
     ['10\\text{ cm}^2', '10'],
     ['10 cm^2', '10'],
     ['60 km/h', '60'],
+    ['15 dollars per hour', '15'],
+    ['5 sq ft', '5'],
+    ['3 cubic meters', '3'],
+    ['5 m\u00b2', '5'],
     ['5 m', '5'],
     ['2.5 hours', '5/2'],
+    ['2 1/2 hours', '5/2'],
+    ['5 thousand', '5000'],
+    ['5 Million.', '5000000'],
+    ['1.5 million dollars', '1500000'],
+    ['5 dozen', '60'],
     ['50%', '50'],
     ['50\\%', '50'],
     ['12.5%', '25/2'],
@@ -86,6 +101,22 @@ describe('normalizeAnswer', () => {
     ['1/0', '1/0'],
     ['1e3', '1e3'],
     ['5 x', '5x'],
+    ['2 pi', '2pi'],
+    ['1/2 pi', '1/2pi'],
+    ['5 xy', '5xy'],
+    ['5 squared', '5squared'],
+    ['6 apples', '6'],
+    ['6 red apples', '6'],
+    ['5 squared apples', '5squaredapples'],
+    ['3 times', '3times'],
+    ['dozen', 'dozen'],
+    // Two numbers stay two: one space between digits survives, so the key is no single number's.
+    ['1 2', '1 2'],
+    ['-1 2', '-1 2'],
+    ['1  \\quad 2', '1 2'],
+    ['1 1/1', '1 1/1'],
+    ['2 3/2', '2 3/2'],
+    ['1 000/3', '1 000/3'],
     ['y = 2x + 1', '2x+1'],
     ['a=1, b=2', 'a=1,b=2'],
     ['(-\\infty, 0]', '(-\\infty,0]'],
@@ -107,6 +138,7 @@ describe('normalizeAnswer', () => {
     expect(normalizeAnswer(digits)).toBe(digits);
     const long = `${'x + '.repeat(MAX_NORMALIZED_LENGTH)}1`;
     expect(normalizeAnswer(long)).toBe(long.replace(/\s+/g, ''));
+    expect(normalizeAnswer(`${'1 2 '.repeat(MAX_NORMALIZED_LENGTH)}X`)).toBe(`${'1 2 '.repeat(MAX_NORMALIZED_LENGTH).trim()}x`);
   });
 
   it('never throws, even on malformed LaTeX and deep nesting', () => {
@@ -116,7 +148,7 @@ describe('normalizeAnswer', () => {
   });
 
   it('is idempotent on its own output', () => {
-    for (const answer of ['0.5', '-\\frac{1}{2}', '1,000', '18 dollars', 'x^{2} + 1', '\\dfrac{\\sqrt3}{2}', '(1, 2)', '5\\sqrt2']) {
+    for (const answer of ['0.5', '-\\frac{1}{2}', '1,000', '18 dollars', 'x^{2} + 1', '\\dfrac{\\sqrt3}{2}', '(1, 2)', '5\\sqrt2', '1 2', '5 million', '2 pi']) {
       const key = normalizeAnswer(answer);
       expect(normalizeAnswer(key)).toBe(key);
     }

@@ -2,8 +2,9 @@
 import type Fraction from 'fraction.js';
 import { braceMatches, readArgument, readControlSequence } from './latex.js';
 import { formatNumber, parseNumber } from './number.js';
+import { dropCountedNoun, dropUnit, splitScale } from './units.js';
 
-/** Longer answers are compared as plain text (whitespace-free, lowercase); no real final answer is this long. */
+/** Longer answers are compared as plain text (lowercase, whitespace only between digits); no real answer is this long. */
 export const MAX_NORMALIZED_LENGTH = 2000;
 /** Deeper brace nesting is left as written, so junk cannot exhaust the stack. */
 const MAX_GROUP_DEPTH = 32;
@@ -21,8 +22,6 @@ const SPACE_SYMBOLS = new Set([',', ';', ':', '>', ' ']);
 const DROPPED_SYMBOLS = new Set(['!', '(', ')', '[', ']', '$', '%']);
 
 const DEGREES_RE = /\^\s*(?:\{\s*\\circ\s*\}|\\circ(?![a-zA-Z]))|\u00b0/g;
-// Single letters that are units often enough to drop after a number ("5 m"); x, y, n, e, i ... are not among them.
-const ONE_LETTER_UNITS = new Set(['m', 'g', 'l', 's', 'h']);
 
 /**
  * The canonical form of an answer, for equality tests and majority vote. Never throws.
@@ -32,16 +31,20 @@ const ONE_LETTER_UNITS = new Set(['m', 'g', 'l', 's', 'h']);
  *   arguments are braced (`\frac12` → `\frac{1}{2}`, `\sqrt2` → `\sqrt{2}`).
  * - Percent signs are dropped and the number kept: "50%" is "50", not "1/2", because "what percent ...?"
  *   questions are answered and referenced with the bare number. So "50%" and "0.5" are different answers.
- * - Trailing unit words after a space are dropped ("18 dollars", "5 square feet", "10 cm^2"), as is a leading
- *   `x =` and a trailing period.
+ * - A trailing unit from the list in units.ts is dropped after a number ("18 dollars", "5 square feet",
+ *   "10 cm^2", "60 km/h"), as are the plain words naming what a number counts ("6 red apples" → "6"; words of
+  three letters or more, see units.ts), a leading `x =` and a trailing period. Other words stay: "2 pi" is not
+  "2", "5 squared" not "5".
  * - A single number (integer, decimal, `p/q`, `\frac{p}{q}`, mixed `1 1/2`, with thousands separators) becomes its
  *   exact value in lowest terms: "1,000" → "1000", "-0" → "0", "007" → "7", "0.50" → "1/2", "-\frac{1}{2}" →
- *   "-1/2". `3\frac{1}{2}` is not read as a mixed number (in LaTeX it could be a product) and stays text.
- * - Anything else (`x^2+1`, `(1,2)`, `5\sqrt{2}`) becomes the cleaned text without whitespace, lowercase, with
- *   single-character exponents and subscripts unbraced (`x^{2}` → `x^2`).
+ *   "-1/2"; so does one followed by a scale word ("5 million" → "5000000", "2 dozen" → "24").
+ *   `3\frac{1}{2}` is not read as a mixed number (in LaTeX it could be a product) and stays text.
+ * - Anything else (`x^2+1`, `(1,2)`, `5\sqrt{2}`) becomes the cleaned text, lowercase, with single-character
+ *   exponents and subscripts unbraced (`x^{2}` → `x^2`), and without whitespace except one space between two
+ *   digits, so that "1 2" stays two numbers rather than becoming "12".
  */
 export function normalizeAnswer(answer: string): string {
-  if (answer.length > MAX_NORMALIZED_LENGTH) return answer.replace(/\s+/g, '').toLowerCase();
+  if (answer.length > MAX_NORMALIZED_LENGTH) return compactSpaces(answer).toLowerCase();
   let s = answer
     .replace(/[\u2212\u2013]/g, '-') // minus sign and en dash, as PDFs and LLMs write them
     .replace(/\{,\}/g, ',') // 1{,}000: the LaTeX way to write a thousands separator without extra space
@@ -53,10 +56,11 @@ export function normalizeAnswer(answer: string): string {
     .trim()
     .replace(/\s*\.+$/, '')
     .replace(/^[a-z]\s*=\s*(?=[^=]*$)/, '');
-  s = dropUnits(s);
+  s = dropUnit(s, (head) => numericValue(head) !== null);
+  s = dropCountedNoun(s, (head) => numericValue(head) !== null);
   const value = numericValue(s);
   if (value !== null) return formatNumber(value);
-  return s.replace(/\s+/g, '').replace(/([_^])\{([^{}\\])\}/g, '$1$2');
+  return compactSpaces(s).replace(/([_^])\{([^{}\\])\}/g, '$1$2');
 }
 
 /** Whether two answers have the same canonical form. */
@@ -64,24 +68,26 @@ export function answersEquivalent(a: string, b: string): boolean {
   return normalizeAnswer(a) === normalizeAnswer(b);
 }
 
-// Spaces are read first, where they carry meaning (mixed numbers, "1 000"), then dropped as noise ("- 5").
+// The value of `s` (cleaned, lowercase) when it is one number, possibly scaled ("5 million"), else null.
 function numericValue(s: string): Fraction | null {
-  return parseNumber(s) ?? parseNumber(s.replace(/\s+/g, ''));
+  const value = parseNumber(compactSpaces(s));
+  if (value !== null) return value;
+  const scaled = splitScale(s);
+  const head = scaled === null ? null : parseNumber(compactSpaces(scaled[0]));
+  return head === null || scaled === null ? null : head.mul(scaled[1]);
 }
 
-function dropUnits(s: string): string {
-  const tokens = s.split(' ');
-  for (let k = tokens.length - 1; k >= 1 && isUnit(tokens[k] as string); k--) {
-    const head = tokens.slice(0, k).join(' ');
-    if (numericValue(head) !== null) return head;
-  }
-  return s;
+/**
+ * `s` without whitespace, except a single space where it separates two digits. Removing that one too would join
+ * two numbers into one ("1 2" → "12"); keeping it lets parseNumber read it as a thousands separator ("1 000") or
+ * a mixed number ("2 1/2"), or else keeps the text apart from every single number.
+ */
+function compactSpaces(s: string): string {
+  return s.replace(/\s+/g, (run: string, at: number) => (isDigit(s[at - 1]) && isDigit(s[at + run.length]) ? ' ' : ''));
 }
 
-function isUnit(token: string): boolean {
-  return (
-    /^[a-z][a-z'./]*[a-z.](?:\^[23])?$/.test(token) || /^[a-z]\^[23]$/.test(token) || /^\^[23]$/.test(token) || ONE_LETTER_UNITS.has(token)
-  );
+function isDigit(c: string | undefined): boolean {
+  return c !== undefined && c >= '0' && c <= '9';
 }
 
 /** Rewrites the macros of `text` (see normalizeAnswer); everything else is copied. */

@@ -4,23 +4,29 @@ import Fraction from 'fraction.js';
 /** Longer literals are treated as text: the cap bounds BigInt work on junk and no real answer comes close. */
 export const MAX_NUMBER_DIGITS = 100;
 
-// A decimal literal: digits with optional thousands separators (commas, or single spaces), optional fraction part.
-const DECIMAL = String.raw`(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?:\.\d*)?|\.\d+`;
-const SIGNED = String.raw`[+-]?(?:${DECIMAL})`;
+// A decimal literal: digits with optional comma thousands separators, optional fraction part.
+const DECIMAL = String.raw`(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+`;
+// The same, also with single spaces between groups of exactly three digits ("12 345", "1 000 000"). Only for a
+// whole literal or a \frac argument: before a bare "/" a space starts a mixed number instead (see MIXED_RE).
+const SPACED = String.raw`(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?:\.\d*)?|\.\d+`;
+const SIGNED_SPACED = String.raw`[+-]?(?:${SPACED})`;
 const NUMBER_RES: readonly RegExp[] = [
-  // 7, -0.5, 1,000.25
-  new RegExp(String.raw`^([+-]?)(${DECIMAL})$`),
-  // 3/4, -1.5/2
+  // 7, -0.5, 1,000.25, 1 000
+  new RegExp(String.raw`^([+-]?)(${SPACED})$`),
+  // 3/4, -1.5/2, 1,000/3 (not "1 000/3": see MIXED_RE)
   new RegExp(String.raw`^([+-]?)(${DECIMAL})/(${DECIMAL})$`),
-  // \frac{3}{4}, -\frac{1}{2}, \frac{-1}{2}; arguments arrive braced (normalisation rewrites \frac12 first)
-  new RegExp(String.raw`^([+-]?)\\frac\{(${SIGNED})\}\{(${SIGNED})\}$`),
+  // \frac{3}{4}, -\frac{1}{2}, \frac{-1}{2}, \frac{1 000}{3}; arguments arrive braced (normalisation rewrites
+  // \frac12 first), and inside braces a space cannot start a mixed number
+  new RegExp(String.raw`^([+-]?)\\frac\{(${SIGNED_SPACED})\}\{(${SIGNED_SPACED})\}$`),
 ];
-// 1 1/2: a mixed number, read only with a proper fraction so "12 345/678" stays a thousands-separated numerator.
+// 2 1/2: a mixed number, read only with a proper fraction p/q (0 < p < q), so "1 1/1" and "2 3/2" are not numbers.
+// A space before a bare fraction always means this: "12 345/678" is 12 + 345/678 (2827/226), never 12345/678.
 const MIXED_RE = /^([+-]?)(\d+) ([1-9]\d*)\/(\d+)$/;
 
 /**
  * The exact value of `text` when it is one number in one of the forms above (no spaces except as thousands
- * separators or in a mixed number), else null. Zero denominators and over-long literals give null too.
+ * separators or in a mixed number), else null. Zero denominators, improper "mixed" numbers and over-long literals
+ * give null too.
  */
 export function parseNumber(text: string): Fraction | null {
   const mixed = MIXED_RE.exec(text);

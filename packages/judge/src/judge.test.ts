@@ -1,8 +1,8 @@
-import { createModelHttpClient } from '@arbor/kit/model-http';
+import { completionsReplySchema, createModelHttpClient, type ModelHttpClient } from '@arbor/kit/model-http';
 import { FailedPreconditionError } from '@arbor/kit/errors';
-import { errorReply, judgeReply, startFakeModelServerForTest, type FakeModelServer, type FakeReply } from '@arbor/testing';
+import { errorReply, judgeReply, startFakeModelServerForTest, type FakeModelServer, type FakeReply, type FakeRequest } from '@arbor/testing';
 import { describe, expect, it } from 'vitest';
-import { createJudge } from './judge.js';
+import { COMPLETIONS_CHUNK_CONCURRENCY, COMPLETIONS_CHUNK_PROMPTS, createJudge } from './judge.js';
 
 const signal = new AbortController().signal;
 
@@ -13,6 +13,9 @@ function judgeOn(fake: FakeModelServer, api: 'completions' | 'chat', chatConcurr
 
 /** A top list whose P(yes) is `p`, spelled as an OpenAI-compatible server sends it. */
 const topFor = (p: number) => ({ ' Yes': Math.log(p), ' No': Math.log(1 - p), ' Maybe': Math.log(0.001) });
+
+/** The same JSON reply, sent `delayMs` later. */
+const later = (reply: FakeReply, delayMs: number): FakeReply => (reply.kind === 'json' ? { ...reply, delayMs } : reply);
 
 describe('judge over completions', () => {
   it('asks every prompt in one request and maps choices back by index', async () => {
@@ -77,6 +80,100 @@ describe('judge over completions', () => {
     });
     const result = await judgeOn(server, 'completions').ask(['x'.repeat(40)], signal);
     expect(result.usage).toEqual({ inputTokens: Math.ceil((40 + '\nAnswer:'.length) / 4), outputTokens: 1, estimated: true });
+  });
+
+  it('splits a large batch into requests of at most 64 prompts, 4 at a time, and reassembles it in order', async () => {
+    expect([COMPLETIONS_CHUNK_PROMPTS, COMPLETIONS_CHUNK_CONCURRENCY]).toEqual([64, 4]);
+    let inFlight = 0;
+    let most = 0;
+    const server = await startFakeModelServerForTest({
+      '/v1/completions': async (req) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise((r) => setTimeout(r, 10));
+        inFlight--;
+        // Each prompt is "p<percent>", so a prompt answered out of place shows.
+        const prompts = req.body.prompt as string[];
+        return judgeReply({ api: 'completions', top: prompts.map((p) => topFor(Number(/^p(\d+)/.exec(p)?.[1]) / 1000)) });
+      },
+    });
+    const prompts = Array.from({ length: 6 * 64 + 2 }, (_, i) => `p${i + 1}`);
+    const result = await judgeOn(server, 'completions').ask(prompts, signal);
+    expect(result.probabilities.map((p) => Number(p.toFixed(6)))).toEqual(prompts.map((p) => Number(p.slice(1)) / 1000));
+    // Requests in flight together arrive in any order: put them in prompt order, then each must be one slice.
+    const first = (r: FakeRequest) => Number(/^p(\d+)/.exec((r.body.prompt as string[])[0] ?? '')?.[1]);
+    const requests = server.requestsTo('/v1/completions').sort((a, b) => first(a) - first(b));
+    expect(requests.map((r) => (r.body.prompt as string[]).length)).toEqual([64, 64, 64, 64, 64, 64, 2]);
+    expect(requests.flatMap((r) => r.body.prompt as string[])).toEqual(prompts.map((p) => `${p}\nAnswer:`));
+    expect(most).toBe(4);
+    // Usage summed over the requests: judgeReply counts 20 prompt tokens and one completion token per prompt.
+    expect(result.usage).toEqual({ inputTokens: 20 * prompts.length, outputTokens: prompts.length, estimated: false });
+  });
+
+  it('fails a chunked batch with the first failure and sends no further chunk', async () => {
+    // The refusal comes once all 4 first chunks have arrived, and before any of them is answered.
+    const server = await startFakeModelServerForTest({
+      '/v1/completions': (req) => later(judgeReply({ api: 'completions', top: (req.body.prompt as string[]).map(() => topFor(0.5)) }), 200),
+    });
+    server.enqueue('/v1/completions', later(errorReply(400, "This model's maximum context length is 4096 tokens"), 50));
+    const judge = createJudge({
+      http: createModelHttpClient({ baseUrl: server.baseUrl, timeoutMs: 5_000, maxAttempts: 1, label: 'judge model server' }),
+      model: 'judge-7b',
+      api: 'completions',
+    });
+    const failure = judge.ask(Array.from({ length: 10 * 64 }, (_, i) => `q${i}`), signal);
+    await expect(failure).rejects.toBeInstanceOf(FailedPreconditionError);
+    // The first 4 went out together; the failure stopped the other 6.
+    expect(server.requestsTo('/v1/completions')).toHaveLength(4);
+  });
+
+  it("reads llama.cpp's chat-shaped completions logprobs", async () => {
+    // llama.cpp's /v1/completions with "logprobs": 20 answers in the chat shape, ids and bytes included.
+    const llamaCpp: FakeReply = {
+      kind: 'json',
+      body: {
+        id: 'cmpl-llama',
+        object: 'text_completion',
+        model: 'judge-q8_0.gguf',
+        choices: [
+          {
+            index: 0,
+            text: ' Yes',
+            logprobs: {
+              content: [
+                {
+                  id: 7414,
+                  token: ' Yes',
+                  bytes: [32, 89, 101, 115],
+                  logprob: Math.log(0.7),
+                  top_logprobs: [
+                    { id: 7414, token: ' Yes', bytes: [32, 89, 101, 115], logprob: Math.log(0.7) },
+                    { id: 2360, token: ' No', bytes: [32, 78, 111], logprob: Math.log(0.3) },
+                  ],
+                },
+              ],
+            },
+            finish_reason: 'length',
+          },
+        ],
+        usage: { prompt_tokens: 31, completion_tokens: 1, total_tokens: 32 },
+      },
+    };
+    const server = await startFakeModelServerForTest({ '/v1/completions': () => llamaCpp });
+    const result = await judgeOn(server, 'completions').ask(['q'], signal);
+    expect(result.probabilities[0]).toBeCloseTo(0.7, 12);
+    expect(result.undecided).toBe(0);
+    expect(result.model).toBe('judge-q8_0.gguf');
+  });
+
+  it('names its server by origin and path only', async () => {
+    // A stand-in client: the base URL carries a key in its userinfo and query, and the reply lacks a choice.
+    const http: ModelHttpClient = {
+      baseUrl: 'https://user:sk-SECRET@judge.example/v1?api-key=sk-SECRET',
+      postJson: async (_path, _body, schema) => schema.parse(completionsReplySchema.parse({ choices: [] })),
+    };
+    const failure = createJudge({ http, model: 'm', api: 'completions' }).ask(['a'], signal);
+    await expect(failure).rejects.toThrow(/^judge model server at https:\/\/judge\.example\/v1 returned 0 choices for 1 prompts$/);
   });
 
   it('asks nothing for no prompts', async () => {

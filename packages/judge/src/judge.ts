@@ -1,14 +1,22 @@
 // An LLM judge: asks a batch of yes/no prompts of an OpenAI-compatible server and reads P(yes) for each from
-// the top logprobs of its one-token answer. Completions take the whole batch in one request; chat takes one
-// request per prompt, a few at a time.
-import { setSignalDeadline, signalDeadline } from '@arbor/kit';
+// the top logprobs of its one-token answer. Completions take up to 64 prompts per request, a few requests at a
+// time; chat takes one request per prompt, a few at a time.
 import { estimateTokens } from '@arbor/tasks';
-import { chatCompletionsReplySchema, completionsReplySchema, type ModelHttpClient } from '@arbor/kit/model-http';
+import { chatCompletionsReplySchema, completionsReplySchema, serverLabel, type ModelHttpClient } from '@arbor/kit/model-http';
+import { runLimited } from './pool.js';
 import { chatJudgeBody, chatTop, completionsJudgeBody, completionsPromptText, completionsTops, type JudgeApi } from './requests.js';
 import { yesVerdict, type TopLogprob } from './yes-probability.js';
 
 /** Chat requests in flight at once per batch: enough to fill a server's batch, few enough not to flood it. */
 export const DEFAULT_CHAT_CONCURRENCY = 8;
+/**
+ * Most prompts in one /completions request. A reward batch asks one prompt per step of every trajectory, so 32
+ * trajectories can make thousands: in one request they would share one timeout (and one 400 or one retry), and
+ * some servers cap the prompt list. 64 keeps a request within what a server batches in a pass or two.
+ */
+export const COMPLETIONS_CHUNK_PROMPTS = 64;
+/** /completions requests in flight at once per batch: the server batches each one itself, a few keep it busy. */
+export const COMPLETIONS_CHUNK_CONCURRENCY = 4;
 
 export interface JudgeOptions {
   http: ModelHttpClient;
@@ -51,68 +59,40 @@ interface Answered {
 
 export function createJudge(options: JudgeOptions): Judge {
   const { http, model, api } = options;
-  const label = `judge model server (${http.baseUrl})`;
+  // Origin and path only: a key in the base URL must not reach callers and logs.
+  const label = serverLabel('judge model server', http.baseUrl);
   const concurrency = Math.max(1, options.chatConcurrency ?? DEFAULT_CHAT_CONCURRENCY);
   const stats = { prompts: 0, undecided: 0 };
 
   async function viaCompletions(prompts: readonly string[], signal: AbortSignal): Promise<Answered> {
-    const reply = await http.postJson('/completions', completionsJudgeBody(model, prompts), completionsReplySchema, signal);
-    const tops = completionsTops(reply, prompts.length, label);
-    const usage = reply.usage
-      ? { inputTokens: reply.usage.prompt_tokens, outputTokens: reply.usage.completion_tokens ?? prompts.length, estimated: false }
-      : estimatedUsage(prompts.map(completionsPromptText));
-    return { tops, usage, model: reply.model || model };
+    const tops: TopLogprob[][] = new Array(prompts.length);
+    const usage: JudgeUsage = { inputTokens: 0, outputTokens: 0, estimated: false };
+    let answeredBy = '';
+    const chunks = Math.ceil(prompts.length / COMPLETIONS_CHUNK_PROMPTS);
+    await runLimited(chunks, COMPLETIONS_CHUNK_CONCURRENCY, signal, async (c, chunkSignal) => {
+      const from = c * COMPLETIONS_CHUNK_PROMPTS;
+      const chunk = prompts.slice(from, from + COMPLETIONS_CHUNK_PROMPTS);
+      const reply = await http.postJson('/completions', completionsJudgeBody(model, chunk), completionsReplySchema, chunkSignal);
+      completionsTops(reply, chunk.length, label).forEach((top, j) => (tops[from + j] = top));
+      answeredBy ||= reply.model ?? '';
+      const counted = reply.usage && { inputTokens: reply.usage.prompt_tokens, outputTokens: reply.usage.completion_tokens ?? chunk.length, estimated: false };
+      add(usage, counted || estimatedUsage(chunk.map(completionsPromptText)));
+    });
+    return { tops, usage, model: answeredBy || model };
   }
 
   async function viaChat(prompts: readonly string[], signal: AbortSignal): Promise<Answered> {
     const tops: TopLogprob[][] = new Array(prompts.length);
     const usage: JudgeUsage = { inputTokens: 0, outputTokens: 0, estimated: false };
     let answeredBy = '';
-    // The first failure stops the rest: the batch fails as a whole, so further requests would be wasted.
-    const batch = new AbortController();
-    // Keep the call's deadline visible to the HTTP client, which will not start a retry that cannot finish.
-    const deadline = signalDeadline(signal);
-    if (deadline !== undefined) setSignalDeadline(batch.signal, deadline);
-    const stop = () => batch.abort(signal.reason);
-    if (signal.aborted) stop();
-    else signal.addEventListener('abort', stop, { once: true });
-    let next = 0;
-    const worker = async () => {
-      while (next < prompts.length) {
-        const i = next++;
-        const prompt = prompts[i] as string;
-        const reply = await http.postJson('/chat/completions', chatJudgeBody(model, prompt), chatCompletionsReplySchema, batch.signal);
-        tops[i] = chatTop(reply, label);
-        answeredBy ||= reply.model ?? '';
-        if (reply.usage) {
-          usage.inputTokens += reply.usage.prompt_tokens;
-          usage.outputTokens += reply.usage.completion_tokens ?? 1;
-        } else {
-          const guess = estimatedUsage([prompt]);
-          usage.inputTokens += guess.inputTokens;
-          usage.outputTokens += guess.outputTokens;
-          usage.estimated = true;
-        }
-      }
-    };
-    // Report the failure that stopped the batch, not the cancellations it caused in the other workers.
-    let firstError: unknown;
-    let failed = false;
-    try {
-      const workers = Array.from({ length: Math.min(concurrency, prompts.length) }, () =>
-        worker().catch((err: unknown) => {
-          if (!failed) {
-            failed = true;
-            firstError = err;
-          }
-          batch.abort(err);
-        }),
-      );
-      await Promise.all(workers);
-      if (failed) throw firstError;
-    } finally {
-      signal.removeEventListener('abort', stop);
-    }
+    await runLimited(prompts.length, concurrency, signal, async (i, batchSignal) => {
+      const prompt = prompts[i] as string;
+      const reply = await http.postJson('/chat/completions', chatJudgeBody(model, prompt), chatCompletionsReplySchema, batchSignal);
+      tops[i] = chatTop(reply, label);
+      answeredBy ||= reply.model ?? '';
+      const counted = reply.usage && { inputTokens: reply.usage.prompt_tokens, outputTokens: reply.usage.completion_tokens ?? 1, estimated: false };
+      add(usage, counted || estimatedUsage([prompt]));
+    });
     return { tops, usage, model: answeredBy || model };
   }
 
@@ -134,6 +114,12 @@ export function createJudge(options: JudgeOptions): Judge {
       return { probabilities, usage: answered.usage, model: answered.model, undecided };
     },
   };
+}
+
+function add(total: JudgeUsage, part: JudgeUsage): void {
+  total.inputTokens += part.inputTokens;
+  total.outputTokens += part.outputTokens;
+  total.estimated ||= part.estimated;
 }
 
 /** For a server that sent no usage: the prompts' estimated tokens, and the one verdict token of each. */

@@ -15,7 +15,7 @@ export function completionsPromptText(prompt: string): string {
   return `${prompt}\nAnswer:`;
 }
 
-/** One request for every prompt: servers batch a prompt list on their side. */
+/** One request for a list of prompts (a chunk of a batch): servers batch a prompt list on their side. */
 export function completionsJudgeBody(model: string, prompts: readonly string[]) {
   return { model, prompt: prompts.map(completionsPromptText), max_tokens: 1, logprobs: TOP_LOGPROBS, temperature: 0 };
 }

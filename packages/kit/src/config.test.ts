@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, env, readConfig } from './config.js';
+import { ConfigError, env, readConfig, unquoted } from './config.js';
 
 /** Writes `content` (JSON unless a string) to a fresh file and returns its path. */
 function configFile(content: unknown): string {
@@ -156,6 +156,36 @@ describe('env.url', () => {
   it.each(['localhost:8000', '127.0.0.1:8000/v1', 'ftp://host/v1', 'http://', 'not a url'])('refuses %s', (value) => {
     expect(configError(() => readConfig(urls, { ARBOR_TEST_URL: value }))).toBe(
       `invalid configuration: ARBOR_TEST_URL: expected an http(s) URL (got "${value}")`,
+    );
+  });
+  it('refuses a URL with credentials without quoting it, and names the setting for the key', () => {
+    const keyed = { ARBOR_X_BASE_URL: env.url('', { keySetting: 'ARBOR_X_API_KEY_ENV' }) };
+    for (const value of ['https://user:sk-SECRET@api.example/v1', 'http://sk-SECRET@127.0.0.1:8000/v1', 'http://:sk-SECRET@h/v1']) {
+      expect(configError(() => readConfig(keyed, { ARBOR_X_BASE_URL: value }))).toBe(
+        'invalid configuration: ARBOR_X_BASE_URL: must not hold credentials; put the key in the variable ARBOR_X_API_KEY_ENV names',
+      );
+    }
+    expect(configError(() => readConfig(urls, { ARBOR_TEST_URL: 'http://u:p@h/v1' }))).toBe('invalid configuration: ARBOR_TEST_URL: must not hold credentials');
+    // From a config file, the file is still named, the value still not quoted.
+    const path = configFile({ ARBOR_X_BASE_URL: 'https://user:sk-SECRET@api.example/v1' });
+    const fromFile = configError(() => readConfig(keyed, { ARBOR_CONFIG_FILE: path }));
+    expect(fromFile).toBe(
+      `invalid configuration: ARBOR_X_BASE_URL: must not hold credentials; put the key in the variable ARBOR_X_API_KEY_ENV names (from ${path})`,
+    );
+  });
+});
+
+describe('settings never quoted', () => {
+  it('takes env.variableName as given (the service checks it), empty when unset', () => {
+    const names = { ARBOR_TEST_API_KEY_ENV: env.variableName() };
+    expect(readConfig(names, {})).toEqual({ ARBOR_TEST_API_KEY_ENV: '' });
+    expect(readConfig(names, { ARBOR_TEST_API_KEY_ENV: 'sk-proj-SECRET' })).toEqual({ ARBOR_TEST_API_KEY_ENV: 'sk-proj-SECRET' });
+  });
+
+  it('leaves the value of an unquoted setting out of the error', () => {
+    const shape = { ARBOR_TEST_KEY_ENV: unquoted(env.integer(1)) };
+    expect(configError(() => readConfig(shape, { ARBOR_TEST_KEY_ENV: 'sk-proj-SECRET' }))).toBe(
+      'invalid configuration: ARBOR_TEST_KEY_ENV: expected an integer',
     );
   });
 });

@@ -86,17 +86,46 @@ export function readConfig<S extends z.ZodRawShape>(shape: S, source: EnvSource 
       const key = String(issue.path[0] ?? '');
       const got = picked[key];
       const where = fromFile.has(key) ? `, from ${filePath}` : '';
-      return `${key}: ${issue.message}${got === undefined ? '' : ` (got "${got}"${where})`}`;
+      const quote = got !== undefined && !unquotedSettings.has(shape[key] as z.ZodType) && !isUnquotedIssue(issue);
+      return `${key}: ${issue.message}${quote ? ` (got "${got}"${where})` : where ? ` (from ${filePath})` : ''}`;
     });
     throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
   }
   return result.data;
 }
 
+/**
+ * Settings whose value a config error never quotes, because it may be a secret: a name-of-a-variable setting
+ * may hold the key itself, pasted into the wrong setting. (Issue-level: see NOT_QUOTED.)
+ */
+const unquotedSettings = new WeakSet<z.ZodType>();
+
+/** Marks a setting's value as never quoted in a config error (for settings that may hold a secret by mistake). */
+export function unquoted<T extends z.ZodType>(schema: T): T {
+  unquotedSettings.add(schema);
+  return schema;
+}
+
+/** Refinement params of an issue whose message must go out without the value, e.g. a URL holding a password. */
+const NOT_QUOTED = { notQuoted: true } as const;
+
+function isUnquotedIssue(issue: z.core.$ZodIssue): boolean {
+  return issue.code === 'custom' && (issue.params as { notQuoted?: unknown } | undefined)?.notQuoted === true;
+}
+
 function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
     return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+function holdsCredentials(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.username !== '' || url.password !== '';
   } catch {
     return false;
   }
@@ -141,8 +170,26 @@ export const env = {
       .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
       .transform((value) => value === 'true' || value === '1' || value === 'yes')
       .default(fallback as never),
-  /** An http(s) URL; empty (the default) means unset, for a setting only some backends need. */
-  url: (fallback = '') => z.string().refine((value) => value === '' || isHttpUrl(value), 'expected an http(s) URL').default(fallback),
+  /**
+   * An http(s) URL; empty (the default) means unset, for a setting only some backends need. A URL with
+   * user:password is refused, without quoting it: URLs reach labels, logs and spans, a key belongs in the
+   * variable `keySetting` names (e.g. ARBOR_POLICY_API_KEY_ENV).
+   */
+  url: (fallback = '', options: { keySetting?: string } = {}) =>
+    z
+      .string()
+      .refine((value) => value === '' || isHttpUrl(value), 'expected an http(s) URL')
+      .refine((value) => value === '' || !holdsCredentials(value), {
+        message: `must not hold credentials${options.keySetting ? `; put the key in the variable ${options.keySetting} names` : ''}`,
+        params: NOT_QUOTED,
+      })
+      .default(fallback),
+  /**
+   * The name of an environment variable (e.g. the one holding an API key); empty means none. Never quoted in a
+   * config error: what is there may be the key itself, pasted into the wrong setting. The service checks the
+   * form where it uses the name.
+   */
+  variableName: () => unquoted(z.string().default('')),
   /** A number in [min, max], or undefined when unset: for settings whose absence means "the server's default". */
   optionalNumber: (min = -Infinity, max = Infinity) =>
     z.coerce

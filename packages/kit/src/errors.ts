@@ -88,3 +88,15 @@ export const RETRYABLE_KINDS: ReadonlySet<ErrorKind> = new Set(['unavailable', '
 export function isArborError(err: unknown): err is ArborError {
   return err instanceof ArborError;
 }
+
+/**
+ * Error kinds that may be one request's fault (a server refusing a prompt over its context length, a reply row
+ * missing for one input): a shared batch that fails so is worth re-running caller by caller (MicroBatcher's
+ * isolate). Never an outage (unavailable, deadline_exceeded): re-running would multiply the requests to a server
+ * that is already failing them.
+ */
+export const REQUEST_FAULT_KINDS: ReadonlySet<ErrorKind> = new Set(['failed_precondition', 'invalid_argument']);
+
+export function isRequestFault(err: unknown): boolean {
+  return isArborError(err) && REQUEST_FAULT_KINDS.has(err.kind);
+}

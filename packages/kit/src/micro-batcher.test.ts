@@ -1,6 +1,6 @@
 // MicroBatcher: who rides in which batch, who gets which result, and what aborts and failures do to the others.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ArborError, CancelledError, DeadlineExceededError, UnavailableError } from './errors.js';
+import { ArborError, CancelledError, DeadlineExceededError, FailedPreconditionError, UnavailableError } from './errors.js';
 import { MicroBatcher, type MicroBatcherOptions } from './micro-batcher.js';
 import { setSignalDeadline, signalDeadline } from './signal-deadline.js';
 import { sleep } from './sleep.js';
@@ -302,5 +302,127 @@ describe('MicroBatcher', () => {
     expect(() => new MicroBatcher({ run, maxItems: 0, maxWaitMs: 0 })).toThrow(/maxItems must be an integer ≥ 1/);
     expect(() => new MicroBatcher({ run, maxItems: 1, maxWaitMs: -1 })).toThrow(/maxWaitMs must be ≥ 0/);
     expect(() => new MicroBatcher({ run, maxItems: 1, maxWaitMs: 0, maxConcurrentBatches: 0 })).toThrow(/maxConcurrentBatches/);
+  });
+});
+
+describe('MicroBatcher with isolate', () => {
+  /** Isolates what one caller can cause, as the value and reward handlers do. */
+  const isolate = (err: unknown) => err instanceof ArborError && (err.kind === 'failed_precondition' || err.kind === 'invalid_argument');
+  /** A server that refuses a whole request holding a negative item, as vLLM refuses a batch with one over-long prompt. */
+  const refusing = () => {
+    const calls: number[][] = [];
+    let running = 0;
+    let peak = 0;
+    const run = async (items: number[]) => {
+      calls.push(items);
+      running++;
+      peak = Math.max(peak, running);
+      await sleep(5);
+      running--;
+      if (items.some((i) => i < 0)) throw new FailedPreconditionError('judge model server rejected the request (HTTP 400)');
+      return items.map(score);
+    };
+    return { calls, run, peak: () => peak };
+  };
+
+  it('re-runs each caller of a shared batch that failed alone, so only the offending caller fails', async () => {
+    const { calls, run } = refusing();
+    const b = batcher({ run, isolate, maxItems: 8, maxWaitMs: 0 });
+    const outcomes = await Promise.all([b.submit([1, 2], never()), b.submit([3, -4], never()), b.submit([5], never())].map((p) => p.catch((e: unknown) => e)));
+    expect(outcomes[0]).toEqual([score(1), score(2)]);
+    expect(outcomes[1]).toBeInstanceOf(FailedPreconditionError);
+    expect(outcomes[2]).toEqual([score(5)]);
+    expect(calls).toEqual([[1, 2, 3, -4, 5], [1, 2], [3, -4], [5]]);
+    expect(b.stats).toEqual({ batches: 4, items: 10 });
+  });
+
+  it('fails every caller at once for an error isolate does not take', async () => {
+    const { calls, run } = backend();
+    const b = batcher({ run, isolate, maxItems: 8, maxWaitMs: 0 });
+    const pending = [b.submit([1], never()), b.submit([2], never())].map((p) => p.catch((e: unknown) => e));
+    await settled();
+    const down = new UnavailableError('judge model server is unreachable');
+    calls[0]!.fail(down);
+    expect(await Promise.all(pending)).toEqual([down, down]);
+    await settled();
+    expect(calls).toHaveLength(1);
+  });
+
+  it('does not re-run a batch that held one caller only', async () => {
+    const { calls, run } = refusing();
+    const b = batcher({ run, isolate, maxItems: 2, maxWaitMs: 0 });
+    const err = await b.submit([1, -2, 3], never()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FailedPreconditionError);
+    // [1, -2] failed; [3] may have gone out alongside it, but nothing ran twice.
+    expect(calls.flat().filter((i) => i === -2)).toHaveLength(1);
+  });
+
+  it('re-runs no more batches at once than maxConcurrentBatches', async () => {
+    const { calls, run, peak } = refusing();
+    const b = batcher({ run, isolate, maxItems: 4, maxWaitMs: 0, maxConcurrentBatches: 1 });
+    const outcomes = await Promise.all([b.submit([1], never()), b.submit([-2], never()), b.submit([3], never())].map((p) => p.catch((e: unknown) => e)));
+    expect(outcomes.map((o) => (o instanceof Error ? o.name : o))).toEqual([[score(1)], 'FailedPreconditionError', [score(3)]]);
+    expect(calls).toEqual([[1, -2, 3], [1], [-2], [3]]);
+    expect(peak()).toBe(1);
+  });
+
+  it("gives each re-run its own caller's deadline, and re-runs no caller that left", async () => {
+    const { calls, run } = backend();
+    const b = batcher({ run, isolate, maxItems: 4, maxWaitMs: 0 });
+    const staying = new AbortController();
+    const leaving = new AbortController();
+    setSignalDeadline(staying.signal, 1_000_000);
+    setSignalDeadline(leaving.signal, 2_000_000);
+    const stays = b.submit([1], staying.signal);
+    const goes = b.submit([2], leaving.signal).catch((e: unknown) => e);
+    const third = b.submit([3], never()).catch((e: unknown) => e);
+    await settled();
+    calls[0]!.fail(new FailedPreconditionError('refused'));
+    await settled();
+    expect(calls.map((c) => c.items)).toEqual([[1, 2, 3], [1], [2], [3]]);
+    expect(signalDeadline(calls[1]!.signal)).toBe(1_000_000);
+    expect(signalDeadline(calls[2]!.signal)).toBe(2_000_000);
+    leaving.abort();
+    expect(await goes).toBeInstanceOf(CancelledError);
+    // Its re-run lost its only caller.
+    expect(calls[2]!.signal.aborted).toBe(true);
+    calls[1]!.finish();
+    calls[3]!.fail(new FailedPreconditionError('refused again'));
+    expect(await stays).toEqual([score(1)]);
+    expect(await third).toMatchObject({ message: 'refused again' });
+  });
+
+  it('drops the re-run of a caller that leaves while it waits for a free slot', async () => {
+    const { calls, run } = backend();
+    const b = batcher({ run, isolate, maxItems: 4, maxWaitMs: 0, maxConcurrentBatches: 1 });
+    const leaving = new AbortController();
+    const first = b.submit([1], never());
+    const goes = b.submit([2], leaving.signal).catch((e: unknown) => e);
+    await settled();
+    calls[0]!.fail(new FailedPreconditionError('refused'));
+    await settled();
+    // [1] re-runs; [2] waits for the slot, and its caller leaves meanwhile.
+    expect(calls.map((c) => c.items)).toEqual([[1, 2], [1]]);
+    leaving.abort();
+    expect(await goes).toBeInstanceOf(CancelledError);
+    calls[1]!.finish();
+    expect(await first).toEqual([score(1)]);
+    await settled();
+    expect(calls).toHaveLength(2);
+  });
+
+  it('fails the batch as without isolate when the predicate throws', async () => {
+    const { calls, run } = refusing();
+    const b = batcher({
+      run,
+      isolate: () => {
+        throw new Error('bug');
+      },
+      maxItems: 4,
+      maxWaitMs: 0,
+    });
+    const outcomes = await Promise.all([b.submit([1], never()), b.submit([-2], never())].map((p) => p.catch((e: unknown) => e)));
+    expect(outcomes.every((o) => o instanceof FailedPreconditionError)).toBe(true);
+    expect(calls).toHaveLength(1);
   });
 });

@@ -16,6 +16,13 @@ export interface MicroBatcherOptions<I, R> {
   maxConcurrentBatches?: number;
   /** Runs one batch; must return exactly one result per item, in order. */
   run(items: I[], signal: AbortSignal): Promise<R[]>;
+  /**
+   * True for a batch failure that may be one caller's fault (a server refusing one over-long prompt refuses the
+   * whole request). When a batch holding items of more than one caller fails so, each caller's items run again
+   * on their own, so only the offending caller fails. Leave it false for outages (unavailable, deadline): they
+   * are nobody's fault, and re-running would multiply the requests to a server that is already struggling.
+   */
+  isolate?: (error: unknown) => boolean;
 }
 
 /** One caller's submit(). */
@@ -54,13 +61,15 @@ interface Batch {
 const TIMER_SLACK_MS = 1;
 
 export class MicroBatcher<I, R> {
-  /** Numbers for tests/metrics: batches run, items run. */
+  /** Numbers for tests/metrics: batches run, items run (re-runs of isolate included). */
   readonly stats = { batches: 0, items: 0 };
 
   private readonly maxItems: number;
   private readonly maxWaitMs: number;
   private readonly maxConcurrent: number;
   private readonly queue: Slot<I, R>[] = [];
+  /** One caller's items from a failed shared batch, each to run again alone; sent before the queue, as they waited already. */
+  private readonly reruns: Slot<I, R>[][] = [];
   private running = 0;
   /** Clears the one pending flush timer, if any. */
   private clearTimer: (() => void) | undefined;
@@ -100,8 +109,12 @@ export class MicroBatcher<I, R> {
     });
   }
 
-  /** Sends every batch that is ready (full, or its oldest item has waited maxWaitMs) while there is room, then arms the timer. */
+  /**
+   * Sends reruns, then every batch that is ready (full, or its oldest item has waited maxWaitMs), while there is
+   * room; then arms the timer.
+   */
   private pump(): void {
+    while (this.running < this.maxConcurrent && this.reruns.length > 0) this.dispatch(this.reruns.shift()!, true);
     while (this.running < this.maxConcurrent && this.queue.length > 0 && (this.queue.length >= this.maxItems || this.queue[0]!.due)) {
       this.dispatch(this.queue.splice(0, this.maxItems));
     }
@@ -137,14 +150,15 @@ export class MicroBatcher<I, R> {
     }
   }
 
-  private dispatch(slots: Slot<I, R>[]): void {
+  /** Runs `slots` as one backend call: a batch from the queue, or a rerun (one caller's slots, counted out of the queue already). */
+  private dispatch(slots: Slot<I, R>[], rerun = false): void {
     this.running++;
     this.stats.batches++;
     this.stats.items += slots.length;
     const batch: Batch = { controller: new AbortController(), waiting: 0, done: false };
     const submissions = new Set<Submission<R>>();
     for (const slot of slots) {
-      slot.submission.queued--;
+      if (!rerun) slot.submission.queued--;
       submissions.add(slot.submission);
     }
     let deadline = -Infinity;
@@ -177,10 +191,27 @@ export class MicroBatcher<I, R> {
       },
       (err: unknown) => {
         this.finish(batch, submissions);
-        for (const submission of submissions) this.settle(submission, { error: err });
+        if (submissions.size > 1 && this.isolates(err)) {
+          // Whose item the server refused is unknown: every caller still waiting tries again alone, and the
+          // one at fault fails on its own request. A caller that left is not re-run (settle dropped it).
+          for (const submission of submissions) {
+            if (!submission.settled) this.reruns.push(slots.filter((slot) => slot.submission === submission));
+          }
+        } else {
+          for (const submission of submissions) this.settle(submission, { error: err });
+        }
         this.pump();
       },
     );
+  }
+
+  private isolates(err: unknown): boolean {
+    try {
+      return this.options.isolate?.(err) === true;
+    } catch {
+      // A broken predicate must not leave callers waiting: fail the batch as without one.
+      return false;
+    }
   }
 
   private finish(batch: Batch, submissions: Set<Submission<R>>): void {
@@ -200,6 +231,9 @@ export class MicroBatcher<I, R> {
       }
       submission.queued = 0;
       this.schedule();
+    }
+    for (let i = this.reruns.length - 1; i >= 0; i--) {
+      if (this.reruns[i]![0]!.submission === submission) this.reruns.splice(i, 1);
     }
     for (const batch of submission.batches) {
       // The backend keeps working for as long as anyone still wants a batch's results.

@@ -97,6 +97,12 @@ describe('policy config for the openai backend', () => {
     expect(pasted).not.toContain('sk-abc-123');
   });
 
+  it('refuses a base URL with credentials, without quoting them', () => {
+    expect(configError({ ...OPENAI, ARBOR_POLICY_BASE_URL: 'https://me:sk-SECRET@api.example/v1' })).toBe(
+      'invalid configuration: ARBOR_POLICY_BASE_URL: must not hold credentials; put the key in the variable ARBOR_POLICY_API_KEY_ENV names',
+    );
+  });
+
   it.each([
     ['ARBOR_POLICY_BASE_URL', 'localhost:8000'],
     ['ARBOR_POLICY_BASE_URL', 'ftp://models/v1'],

@@ -33,11 +33,11 @@ export const policyConfigShape = {
 
   // The openai backend: any OpenAI-compatible server (vLLM, SGLang, llama.cpp, Ollama, OpenAI).
   /** Base URL of the server's OpenAI API, e.g. http://127.0.0.1:8000/v1; required for the openai backend. */
-  ARBOR_POLICY_BASE_URL: env.url(),
+  ARBOR_POLICY_BASE_URL: env.url('', { keySetting: 'ARBOR_POLICY_API_KEY_ENV' }),
   /** Model name the server knows, sent in every request; required for the openai backend. */
   ARBOR_POLICY_MODEL: env.string(''),
   /** Name of the variable holding the API key (e.g. OPENAI_API_KEY); empty sends no key. Never the key itself. */
-  ARBOR_POLICY_API_KEY_ENV: env.string(''),
+  ARBOR_POLICY_API_KEY_ENV: env.variableName(),
   /** `completions` (a raw prompt the model continues) or `chat` (messages through the chat template). */
   ARBOR_POLICY_API: env.oneOf(POLICY_APIS, 'completions'),
   /**

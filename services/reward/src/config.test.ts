@@ -1,7 +1,7 @@
 import { ConfigError } from '@arbor/kit';
 import { describe, expect, it } from 'vitest';
 import { createRewardBackend } from './backends/index.js';
-import { rewardServerSettings } from './backends/model-server.js';
+import { rewardServerLabel, rewardServerSettings } from './backends/model-server.js';
 import { readRewardConfig, rewardBatching } from './config.js';
 
 const configError = (env: Record<string, string>): string => {
@@ -48,6 +48,26 @@ describe('reward config', () => {
     expect(readRewardConfig({ ...prm, ARBOR_REWARD_API_KEY_ENV: 'PRM_KEY', PRM_KEY: 'sk-2' }).apiKey()).toBe('sk-2');
     const message = configError({ ...prm, ARBOR_REWARD_API_KEY_ENV: 'PRM_KEY' });
     expect(message).toBe('ARBOR_REWARD_API_KEY_ENV: names PRM_KEY, which is unset or empty');
+  });
+
+  it('refuses a key pasted where its variable name belongs, without quoting it', () => {
+    expect(configError({ ...prm, ARBOR_REWARD_API_KEY_ENV: 'sk-proj-SECRET' })).toBe(
+      'ARBOR_REWARD_API_KEY_ENV: expected the name of the variable holding the API key (letters, digits, _), not the key',
+    );
+    const both = configError({ ...prm, ARBOR_REWARD_API_KEY_ENV: 'sk-proj-SECRET', ARBOR_REWARD_HTTP_MAX_ATTEMPTS: 'many' });
+    expect(both).toContain('ARBOR_REWARD_HTTP_MAX_ATTEMPTS');
+    expect(both).not.toContain('SECRET');
+  });
+
+  it('refuses a base URL with credentials, without quoting them', () => {
+    expect(configError({ ...prm, ARBOR_REWARD_BASE_URL: 'http://prm:sk-SECRET@127.0.0.1:8000/v1' })).toBe(
+      'invalid configuration: ARBOR_REWARD_BASE_URL: must not hold credentials; put the key in the variable ARBOR_REWARD_API_KEY_ENV names',
+    );
+  });
+
+  it('names the server by origin and path only, never userinfo or a query string', () => {
+    expect(rewardServerLabel('https://prm:sk-SECRET@models.example/v1?api-key=sk-SECRET')).toBe('reward model server at https://models.example/v1');
+    expect(rewardServerLabel('http://127.0.0.1:8000/')).toBe('reward model server at http://127.0.0.1:8000');
   });
 
   it('picks the PRM preset and its overrides', () => {

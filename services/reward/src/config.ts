@@ -48,12 +48,12 @@ export const rewardConfigShape = {
 
   // The model-server backends: vllm-prm (a process reward model on vLLM's /pooling) and openai-judge.
   /** The server's OpenAI API base, e.g. http://127.0.0.1:8000/v1 (vllm-prm posts to /pooling at its root). */
-  ARBOR_REWARD_BASE_URL: env.url(),
+  ARBOR_REWARD_BASE_URL: env.url('', { keySetting: 'ARBOR_REWARD_API_KEY_ENV' }),
   /** Model name sent in every request; required for vllm-prm and openai-judge. */
   ARBOR_REWARD_MODEL: env.string(''),
   /** Name of the variable holding the API key (e.g. OPENAI_API_KEY); empty sends no key. Never the key itself. */
-  ARBOR_REWARD_API_KEY_ENV: env.string(''),
-  /** openai-judge: `completions` (all prompts of a batch in one request) or `chat` (one request per prompt). */
+  ARBOR_REWARD_API_KEY_ENV: env.variableName(),
+  /** openai-judge: `completions` (up to 64 prompts per request) or `chat` (one request per prompt). */
   ARBOR_REWARD_API: env.oneOf(JUDGE_APIS, 'completions'),
   /** Per HTTP attempt. */
   ARBOR_REWARD_HTTP_TIMEOUT_MS: env.integer(30_000, 1, 3_600_000),
@@ -104,7 +104,8 @@ function crossSettingProblems(config: ParsedRewardConfig, source: EnvSource): st
   const keyVariable = config.ARBOR_REWARD_API_KEY_ENV;
   if (keyVariable !== '') {
     if (!ENV_NAME.test(keyVariable)) {
-      problems.push(`ARBOR_REWARD_API_KEY_ENV: "${keyVariable}" is not an environment variable name (it names the variable holding the key, not the key)`);
+      // Not quoted back: what is there may be the key itself, pasted into the wrong setting.
+      problems.push('ARBOR_REWARD_API_KEY_ENV: expected the name of the variable holding the API key (letters, digits, _), not the key');
     } else if (!source[keyVariable]) {
       problems.push(`ARBOR_REWARD_API_KEY_ENV: names ${keyVariable}, which is unset or empty`);
     }

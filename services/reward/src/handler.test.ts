@@ -1,10 +1,11 @@
 import type { Problem__Output, ScoreRequest__Output } from '@arbor/contracts';
 import { readServicePrices } from '@arbor/kit';
-import { ArborError, InvalidArgumentError } from '@arbor/kit/errors';
-import { poolingReply, startFakeModelServerForTest } from '@arbor/testing';
+import { ArborError, FailedPreconditionError, InvalidArgumentError } from '@arbor/kit/errors';
+import { errorReply, judgeReply, poolingReply, startFakeModelServerForTest } from '@arbor/testing';
 import { describe, expect, it } from 'vitest';
 import type { RewardBackend } from './backend.js';
 import { createEmbeddedReward } from './backends/embedded.js';
+import { createJudgeReward } from './backends/openai-judge.js';
 import { prmFormat } from './backends/prm-format.js';
 import { createVllmPrmReward } from './backends/vllm-prm.js';
 import { ScoreHandler } from './handler.js';
@@ -61,6 +62,54 @@ describe('ScoreHandler micro-batching over vllm-prm', () => {
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
     expect((outcomes[2] as PromiseRejectedResult).reason).toBeInstanceOf(InvalidArgumentError);
     expect(server.requestsTo('/pooling').flatMap((r) => r.body.input as string[])).toHaveLength(5);
+  });
+});
+
+describe('ScoreHandler: one caller at fault in a shared batch', () => {
+  it('over openai-judge: only the caller whose step the server refuses fails', async () => {
+    // vLLM refuses the whole request when one prompt is over the context length.
+    const server = await startFakeModelServerForTest({
+      '/v1/completions': (req) => {
+        const prompts = req.body.prompt as string[];
+        if (prompts.some((p) => p.includes('POISON'))) return errorReply(400, "This model's maximum context length is 4096 tokens");
+        return judgeReply({ api: 'completions', top: prompts.map(() => ({ ' Yes': Math.log(0.6), ' No': Math.log(0.4) })) });
+      },
+    });
+    const backend = createJudgeReward({ baseUrl: server.baseUrl, model: 'judge', api: 'completions', timeoutMs: 5_000, maxAttempts: 3, prm: prmFormat('qwen2.5-math-prm') });
+    const handler = new ScoreHandler(backend, noPrices, { maxItems: 8, maxWaitMs: 20 });
+    const [clean, poisoned] = await Promise.allSettled([
+      handler.score(request(mathProblem(6), [['6 * 7 = 42']]), signal),
+      handler.score(request(mathProblem(2), [['2 * 7 = 14', `POISON ${'x'.repeat(3000)}`]]), signal),
+    ]);
+    if (clean.status !== 'fulfilled') throw clean.reason;
+    expect(clean.value.rewards?.[0]?.stepRewards?.map((r) => Number(Number(r).toFixed(9)))).toEqual([0.6]);
+    const err = (poisoned as PromiseRejectedResult).reason as ArborError;
+    expect(err).toBeInstanceOf(FailedPreconditionError);
+    expect(err.kind).toBe('failed_precondition');
+    // The shared batch (1 + 2 step prompts), then each caller alone.
+    expect(server.requestsTo('/v1/completions').map((r) => (r.body.prompt as string[]).length)).toEqual([3, 1, 2]);
+  });
+
+  it('over vllm-prm: only the caller whose trajectory the model reads as another number of steps fails', async () => {
+    // The model sees one step too many in any input holding "ки" (a word-like tag the qwen preset leaves alone).
+    const server = await startFakeModelServerForTest({
+      '/pooling': (req) => poolingReply({ rows: (req.body.input as string[]).map((text) => [...fakePrmRows(text), ...(text.includes('ки') ? [[0.5, 0.5]] : [])]) }),
+    });
+    const backend = createVllmPrmReward({ baseUrl: server.baseUrl, model: 'prm', api: 'completions', timeoutMs: 5_000, maxAttempts: 3, prm: prmFormat('qwen2.5-math-prm') });
+    const handler = new ScoreHandler(backend, noPrices, { maxItems: 8, maxWaitMs: 20 });
+    const outcomes = await Promise.allSettled([
+      handler.score(request(mathProblem(5), [['step one']]), signal),
+      handler.score(request(mathProblem(9), [['step one ки']]), signal),
+      handler.score(request(mathProblem(7), [['step one', 'step two']]), signal),
+    ]);
+    const [five, nine, seven] = outcomes;
+    if (five?.status !== 'fulfilled' || seven?.status !== 'fulfilled' || nine?.status !== 'rejected') throw new Error(`outcomes ${outcomes.map((o) => o.status).join(', ')}`);
+    expect(Number(five.value.rewards?.[0]?.stepRewards?.[0])).toBeCloseTo(0.05, 12);
+    expect(Number(seven.value.rewards?.[0]?.stepRewards?.[1])).toBeCloseTo(0.071, 12);
+    const err = nine.reason as ArborError;
+    expect(err).toBeInstanceOf(FailedPreconditionError);
+    expect(err.message).toBe(`reward model server at ${server.url} returned 2 step scores for 1 steps`);
+    expect(server.requestsTo('/pooling').map((r) => (r.body.input as string[]).length)).toEqual([3, 1, 1, 1]);
   });
 });
 

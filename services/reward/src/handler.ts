@@ -2,7 +2,7 @@
 // go to the backend, micro-batched with other callers' trajectories when batching is on.
 import type { ScoreRequest__Output, ScoreResponse, StepRewards, Usage } from '@arbor/contracts';
 import { MicroBatcher, readServicePrices, shareBatchUsage, sumShares, type ItemShare, type ServicePrices } from '@arbor/kit';
-import { ArborError, InvalidArgumentError } from '@arbor/kit/errors';
+import { ArborError, InvalidArgumentError, isRequestFault } from '@arbor/kit/errors';
 import type { RewardBackend, RewardItem } from './backend.js';
 import type { Batching } from './config.js';
 import { itemWeight } from './item-weight.js';
@@ -35,6 +35,9 @@ export class ScoreHandler {
             maxItems: batching.maxItems,
             maxWaitMs: batching.maxWaitMs,
             run: (items, signal) => this.#run(items, signal),
+            // A server refusing a shared request (one caller's over-long step, one trajectory's rows gone
+            // wrong) re-runs it caller by caller, so only the caller at fault fails. Outages fail everyone.
+            isolate: isRequestFault,
           })
         : undefined;
   }

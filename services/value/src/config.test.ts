@@ -1,5 +1,6 @@
 import { ConfigError } from '@arbor/kit';
 import { describe, expect, it } from 'vitest';
+import { valueServerLabel } from './backends/model-server.js';
 import { readValueConfig, valueBatching } from './config.js';
 
 const configError = (env: Record<string, string>): string => {
@@ -45,5 +46,27 @@ describe('value config', () => {
     expect(message).toContain('JUDGE_KEY');
     // The key never shows in the config object itself.
     expect(JSON.stringify(readValueConfig({ ...judge, ARBOR_VALUE_API_KEY_ENV: 'JUDGE_KEY', JUDGE_KEY: 'sk-1' }))).not.toContain('sk-1');
+  });
+
+  it('refuses a key pasted where its variable name belongs, without quoting it', () => {
+    const judge = { ARBOR_VALUE_BACKEND: 'openai-judge', ARBOR_VALUE_BASE_URL: 'http://127.0.0.1:8000/v1', ARBOR_VALUE_MODEL: 'm' };
+    expect(configError({ ...judge, ARBOR_VALUE_API_KEY_ENV: 'sk-proj-SECRET' })).toBe(
+      'ARBOR_VALUE_API_KEY_ENV: expected the name of the variable holding the API key (letters, digits, _), not the key',
+    );
+    // Nor when another setting fails the first pass, where readConfig quotes bad values.
+    const both = configError({ ...judge, ARBOR_VALUE_API_KEY_ENV: 'sk-proj-SECRET', ARBOR_VALUE_HTTP_TIMEOUT_MS: 'soon' });
+    expect(both).toContain('ARBOR_VALUE_HTTP_TIMEOUT_MS');
+    expect(both).not.toContain('SECRET');
+  });
+
+  it('names the server by origin and path only, never userinfo or a query string', () => {
+    expect(valueServerLabel('https://v:sk-SECRET@heads.example/value?api-key=sk-SECRET')).toBe('value model server at https://heads.example/value');
+  });
+
+  it('refuses a base URL with credentials, without quoting them', () => {
+    const message = configError({ ARBOR_VALUE_BACKEND: 'http', ARBOR_VALUE_BASE_URL: 'https://user:sk-SECRET@heads.example/value' });
+    expect(message).toBe(
+      'invalid configuration: ARBOR_VALUE_BASE_URL: must not hold credentials; put the key in the variable ARBOR_VALUE_API_KEY_ENV names',
+    );
   });
 });

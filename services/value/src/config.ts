@@ -36,12 +36,12 @@ export const valueConfigShape = {
 
   // The model-server backends: openai-judge (an OpenAI-compatible server asked a yes/no question) and http.
   /** openai-judge: the server's OpenAI API, e.g. http://127.0.0.1:8000/v1. http: the full URL of the value head. */
-  ARBOR_VALUE_BASE_URL: env.url(),
+  ARBOR_VALUE_BASE_URL: env.url('', { keySetting: 'ARBOR_VALUE_API_KEY_ENV' }),
   /** Model name sent in every request; required for openai-judge, optional for http. */
   ARBOR_VALUE_MODEL: env.string(''),
   /** Name of the variable holding the API key (e.g. OPENAI_API_KEY); empty sends no key. Never the key itself. */
-  ARBOR_VALUE_API_KEY_ENV: env.string(''),
-  /** openai-judge: `completions` (all prompts of a batch in one request) or `chat` (one request per prompt). */
+  ARBOR_VALUE_API_KEY_ENV: env.variableName(),
+  /** openai-judge: `completions` (up to 64 prompts per request) or `chat` (one request per prompt). */
   ARBOR_VALUE_API: env.oneOf(JUDGE_APIS, 'completions'),
   /** Per HTTP attempt. */
   ARBOR_VALUE_HTTP_TIMEOUT_MS: env.integer(30_000, 1, 3_600_000),
@@ -89,7 +89,8 @@ function crossSettingProblems(config: ParsedValueConfig, source: EnvSource): str
   const keyVariable = config.ARBOR_VALUE_API_KEY_ENV;
   if (keyVariable !== '') {
     if (!ENV_NAME.test(keyVariable)) {
-      problems.push(`ARBOR_VALUE_API_KEY_ENV: "${keyVariable}" is not an environment variable name (it names the variable holding the key, not the key)`);
+      // Not quoted back: what is there may be the key itself, pasted into the wrong setting.
+      problems.push('ARBOR_VALUE_API_KEY_ENV: expected the name of the variable holding the API key (letters, digits, _), not the key');
     } else if (!source[keyVariable]) {
       problems.push(`ARBOR_VALUE_API_KEY_ENV: names ${keyVariable}, which is unset or empty`);
     }

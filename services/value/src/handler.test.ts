@@ -1,8 +1,10 @@
 import type { EvaluateRequest__Output, Problem__Output, Usage } from '@arbor/contracts';
 import { readServicePrices } from '@arbor/kit';
-import { ArborError, InvalidArgumentError } from '@arbor/kit/errors';
+import { ArborError, FailedPreconditionError, InvalidArgumentError, UnavailableError } from '@arbor/kit/errors';
+import { errorReply, judgeReply, startFakeModelServerForTest } from '@arbor/testing';
 import { describe, expect, it } from 'vitest';
 import type { ValueBackend, ValueItem } from './backend.js';
+import { createJudgeValue } from './backends/openai-judge.js';
 import { EvaluateHandler } from './handler.js';
 
 const signal = new AbortController().signal;
@@ -104,5 +106,51 @@ describe('EvaluateHandler with batching', () => {
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(calls.flat().map((item) => item.problem.task)).toEqual(['countdown', 'countdown']);
+  });
+});
+
+describe('EvaluateHandler with batching over openai-judge', () => {
+  const math = (question: string): Problem__Output => ({ task: 'math', id: question, question, params: {} });
+  /** A judge server that refuses, with vLLM's 400, any request holding a prompt that mentions POISON. */
+  async function refusingJudge() {
+    return startFakeModelServerForTest({
+      '/v1/completions': (req) => {
+        const prompts = req.body.prompt as string[];
+        if (prompts.some((p) => p.includes('POISON'))) return errorReply(400, "This model's maximum context length is 4096 tokens");
+        return judgeReply({ api: 'completions', top: prompts.map(() => ({ ' Yes': Math.log(0.75), ' No': Math.log(0.25) })) });
+      },
+    });
+  }
+
+  it("fails only the caller whose state the server refuses, not the callers sharing its batch", async () => {
+    const server = await refusingJudge();
+    const backend = createJudgeValue({ url: server.baseUrl, model: 'judge', api: 'completions', timeoutMs: 5_000, maxAttempts: 3 });
+    const handler = new EvaluateHandler(backend, noPrices, { maxItems: 8, maxWaitMs: 20 });
+    const [clean, poisoned] = await Promise.allSettled([
+      handler.evaluate(request(math('What is 6 times 7?'), [['6 * 7 = 42']]), signal),
+      handler.evaluate(request(math('What is 2 + 2?'), [[], [`POISON ${'x'.repeat(3000)}`]]), signal),
+    ]);
+    if (clean.status !== 'fulfilled') throw clean.reason;
+    expect(clean.value.values?.map((v) => Number(Number(v).toFixed(9)))).toEqual([0.75]);
+    expect(poisoned.status).toBe('rejected');
+    const err = (poisoned as PromiseRejectedResult).reason as ArborError;
+    expect(err).toBeInstanceOf(FailedPreconditionError);
+    expect(err.kind).toBe('failed_precondition');
+    expect(err.message).toContain('maximum context length');
+    // The shared batch, then each caller alone; a 400 is never retried.
+    expect(server.requestsTo('/v1/completions').map((r) => (r.body.prompt as string[]).length)).toEqual([3, 1, 2]);
+    expect(handler.batchStats).toEqual({ batches: 3, items: 6 });
+  });
+
+  it('fails every caller of a batch at once when the server is down, without sending it again', async () => {
+    const server = await startFakeModelServerForTest({ '/v1/completions': () => errorReply(503, 'engine is restarting') });
+    const backend = createJudgeValue({ url: server.baseUrl, model: 'judge', api: 'completions', timeoutMs: 5_000, maxAttempts: 1 });
+    const handler = new EvaluateHandler(backend, noPrices, { maxItems: 8, maxWaitMs: 20 });
+    const outcomes = await Promise.allSettled([
+      handler.evaluate(request(math('What is 6 times 7?'), [[]]), signal),
+      handler.evaluate(request(math('What is 2 + 2?'), [[]]), signal),
+    ]);
+    expect(outcomes.map((o) => (o.status === 'rejected' && o.reason instanceof UnavailableError ? 'unavailable' : o.status))).toEqual(['unavailable', 'unavailable']);
+    expect(server.requestsTo('/v1/completions')).toHaveLength(1);
   });
 });

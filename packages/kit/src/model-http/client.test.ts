@@ -366,12 +366,26 @@ describe('createModelHttpClient', () => {
     expect(seen).toHaveLength(1);
   });
 
-  it('caps a server-asked wait at 60 s', async () => {
-    answer(json(429, 'later', { 'retry-after': '3600' }));
+  it('gives up at once when the server asks to wait more than 60 s', async () => {
+    answer(json(429, { error: { message: 'quota exhausted' } }, { 'retry-after': '3600' }), ok);
+    const { http, retries } = client();
+    const started = performance.now();
+    const err = await rejection(http.postJson('/completions', body, completionsReplySchema, never()));
+    expect(err).toBeInstanceOf(UnavailableError);
+    expect(err.message).toBe(
+      'policy model server is unavailable: /completions answered HTTP 429 (1 attempt; not retried: the server asked to wait 3600 s, more than the 60 s we wait): quota exhausted',
+    );
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(seen).toHaveLength(1);
+    expect(retries).toEqual([]);
+  });
+
+  it('still waits a server-asked 60 s, the limit itself', async () => {
+    answer(json(503, 'restarting', { 'retry-after': '60' }));
     const controller = new AbortController();
     const { http, retries } = client({ onRetry: (info) => (retries.push(info), controller.abort()) });
     await rejection(http.postJson('/completions', body, completionsReplySchema, controller.signal));
-    expect(retries).toEqual([{ attempt: 1, status: 429, delayMs: 60_000 }]);
+    expect(retries).toEqual([{ attempt: 1, status: 503, delayMs: 60_000 }]);
   });
 
   it("does not retry when the wait would outlast the signal's deadline", async () => {

@@ -7,6 +7,7 @@
 // and take whatever wait a server asks; it retries every 5xx and has no hook to count attempts; and it reads
 // the body after its retry loop, so a connection closed mid-body is never retried. The loop below is smaller
 // than the workarounds.
+import { SpanKind, type Span } from '@opentelemetry/api';
 import type { z } from 'zod';
 import { abortError } from '../abort.js';
 import {
@@ -18,8 +19,10 @@ import {
 } from '../errors.js';
 import { signalDeadline } from '../signal-deadline.js';
 import { sleep } from '../sleep.js';
+import { ATTR } from '../telemetry/attributes.js';
+import { arborTracer, recordSpanError } from '../telemetry/tracing.js';
 import { describeIssue, serverMessage, truncate } from './messages.js';
-import { backoffDelayMs, RETRYABLE_STATUSES, serverAskedDelayMs } from './retry.js';
+import { backoffDelayMs, MAX_SERVER_WAIT_MS, RETRYABLE_STATUSES, serverAskedDelayMs } from './retry.js';
 
 export interface RetryInfo {
   /** The attempt that just failed (1 = the first). */
@@ -58,7 +61,7 @@ type Failure =
   | { kind: 'timeout' }
   | { kind: 'connection'; error: unknown };
 
-type Outcome = { kind: 'ok'; body: string } | Failure;
+type Outcome = { kind: 'ok'; status: number; body: string } | Failure;
 
 /** The OS or socket message of a failed fetch, e.g. "connect ECONNREFUSED 127.0.0.1:8000", "other side closed". */
 function connectionProblem(error: unknown): string {
@@ -106,7 +109,7 @@ export function createModelHttpClient(options: ModelHttpOptions): ModelHttpClien
       const response = await fetch(url, { method: 'POST', headers, body: payload, signal: controller.signal });
       // Read inside the attempt: the timeout covers a slow body, and a connection dropped mid-body is retried.
       const body = await response.text();
-      if (response.ok) return { kind: 'ok', body };
+      if (response.ok) return { kind: 'ok', status: response.status, body };
       return { kind: 'status', status: response.status, body, headers: response.headers };
     } catch (error) {
       if (signal.aborted) throw abortError(signal, `${label}: request to ${path} cancelled by the caller`);
@@ -157,31 +160,70 @@ export function createModelHttpClient(options: ModelHttpOptions): ModelHttpClien
     return result.data;
   }
 
-  async function postJson<T>(path: string, body: unknown, schema: z.ZodType<T>, signal: AbortSignal): Promise<T> {
-    const url = `${baseUrl}${path.startsWith('/') ? path : `/${path}`}`;
-    const payload = JSON.stringify(body);
-    for (let n = 1; ; n++) {
-      if (signal.aborted) throw abortError(signal, `${label}: request to ${path} cancelled by the caller`);
-      const outcome = await attempt(url, payload, path, signal);
-      if (outcome.kind === 'ok') return parseReply(outcome.body, path, schema);
-      if (!isRetryable(outcome) || n >= maxAttempts) throw failureError(outcome, path, n);
+  /**
+   * One CLIENT span per postJson, retries included, with the HTTP semantic-convention attributes. Never the body:
+   * it holds the prompt. Only origin parts and the path: a query string or userinfo may hold a key.
+   */
+  function startSpan(path: string, url: URL): Span {
+    const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
+    return arborTracer().startSpan(`POST ${path}`, {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        [ATTR.httpRequestMethod]: 'POST',
+        [ATTR.serverAddress]: url.hostname.replace(/^\[|\]$/g, ''),
+        [ATTR.serverPort]: port,
+        [ATTR.urlPath]: url.pathname,
+      },
+    });
+  }
 
-      const asked = outcome.kind === 'status' ? serverAskedDelayMs(outcome.headers) : undefined;
-      const delayMs = asked ?? backoffDelayMs(n);
-      const deadline = signalDeadline(signal);
-      if (deadline !== undefined && Date.now() + delayMs >= deadline) {
-        throw failureError(outcome, path, n, `not retried: the ${delayMs} ms wait would outlast the call's deadline`);
+  async function postJson<T>(path: string, body: unknown, schema: z.ZodType<T>, signal: AbortSignal): Promise<T> {
+    const route = path.startsWith('/') ? path : `/${path}`;
+    const url = `${baseUrl}${route}`;
+    // Messages and the span name show the path without its query: a query string may hold a key.
+    const shown = route.split('?')[0] as string;
+    const span = startSpan(shown, new URL(url));
+    let attempts = 0;
+    let status: number | undefined;
+    try {
+      const payload = JSON.stringify(body);
+      for (let n = 1; ; n++) {
+        if (signal.aborted) throw abortError(signal, `${label}: request to ${shown} cancelled by the caller`);
+        attempts = n;
+        const outcome = await attempt(url, payload, shown, signal);
+        status = outcome.kind === 'ok' || outcome.kind === 'status' ? outcome.status : undefined;
+        if (outcome.kind === 'ok') return parseReply(outcome.body, shown, schema);
+        if (!isRetryable(outcome) || n >= maxAttempts) throw failureError(outcome, shown, n);
+
+        const asked = outcome.kind === 'status' ? serverAskedDelayMs(outcome.headers) : undefined;
+        if (asked !== undefined && asked > MAX_SERVER_WAIT_MS) {
+          // A server that wants us gone for longer is down for this call; say so now rather than retry into it.
+          const seconds = Math.ceil(asked / 1000);
+          throw failureError(outcome, shown, n, `not retried: the server asked to wait ${seconds} s, more than the ${MAX_SERVER_WAIT_MS / 1000} s we wait`);
+        }
+        const delayMs = asked ?? backoffDelayMs(n);
+        const deadline = signalDeadline(signal);
+        if (deadline !== undefined && Date.now() + delayMs >= deadline) {
+          throw failureError(outcome, shown, n, `not retried: the ${delayMs} ms wait would outlast the call's deadline`);
+        }
+        try {
+          options.onRetry?.(outcome.kind === 'status' ? { attempt: n, status: outcome.status, delayMs } : { attempt: n, delayMs });
+        } catch {
+          // A logging hook must not turn a retry into a failure.
+        }
+        try {
+          await sleep(delayMs, signal);
+        } catch {
+          throw abortError(signal, `${label}: request to ${shown} cancelled by the caller`);
+        }
       }
-      try {
-        options.onRetry?.(outcome.kind === 'status' ? { attempt: n, status: outcome.status, delayMs } : { attempt: n, delayMs });
-      } catch {
-        // A logging hook must not turn a retry into a failure.
-      }
-      try {
-        await sleep(delayMs, signal);
-      } catch {
-        throw abortError(signal, `${label}: request to ${path} cancelled by the caller`);
-      }
+    } catch (err) {
+      recordSpanError(span, err);
+      throw err;
+    } finally {
+      if (status !== undefined) span.setAttribute(ATTR.httpResponseStatusCode, status);
+      if (attempts > 1) span.setAttribute(ATTR.httpRequestResendCount, attempts - 1);
+      span.end();
     }
   }
 

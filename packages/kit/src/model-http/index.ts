@@ -9,3 +9,4 @@ export {
   type PoolingReply,
 } from './schemas.js';
 export { RETRYABLE_STATUSES, MAX_SERVER_WAIT_MS } from './retry.js';
+export { describeServer, serverLabel } from './server-label.js';

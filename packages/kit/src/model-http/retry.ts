@@ -9,7 +9,10 @@ export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 409, 429, 5
 
 export const BACKOFF_BASE_MS = 250;
 export const BACKOFF_CAP_MS = 8_000;
-/** Longest a server may make us wait: past it the server is effectively down for this call. */
+/**
+ * Longest a server may make us wait: a server that asks for more is effectively down for this call, which
+ * fails at once (waiting a capped 60 s instead would only retry into the same refusal).
+ */
 export const MAX_SERVER_WAIT_MS = 60_000;
 
 /**
@@ -23,17 +26,17 @@ export function backoffDelayMs(retry: number, random: () => number = Math.random
 }
 
 /**
- * The wait a reply asks for, capped at MAX_SERVER_WAIT_MS: `retry-after-ms` (OpenAI's) first, then
- * `Retry-After` as seconds or as an HTTP date. Undefined when neither is present and valid.
+ * The wait a reply asks for, as asked (the caller compares it with MAX_SERVER_WAIT_MS): `retry-after-ms`
+ * (OpenAI's) first, then `Retry-After` as seconds or as an HTTP date. Undefined when neither is present and valid.
  */
 export function serverAskedDelayMs(headers: Headers, now: number = Date.now()): number | undefined {
   const millis = headers.get('retry-after-ms')?.trim();
-  if (millis && /^\d+(\.\d+)?$/.test(millis)) return Math.min(Number(millis), MAX_SERVER_WAIT_MS);
+  if (millis && /^\d+(\.\d+)?$/.test(millis)) return Number(millis);
   const after = headers.get('retry-after')?.trim();
   if (!after) return undefined;
-  if (/^\d+(\.\d+)?$/.test(after)) return Math.min(Number(after) * 1000, MAX_SERVER_WAIT_MS);
+  if (/^\d+(\.\d+)?$/.test(after)) return Number(after) * 1000;
   // An HTTP date names its month; Date.parse alone would also take "-3" as a year.
   const date = /[a-z]/i.test(after) ? Date.parse(after) : Number.NaN;
   if (Number.isNaN(date)) return undefined;
-  return Math.min(Math.max(0, date - now), MAX_SERVER_WAIT_MS);
+  return Math.max(0, date - now);
 }

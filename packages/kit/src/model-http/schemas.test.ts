@@ -32,6 +32,47 @@ describe('completionsReplySchema', () => {
     expect(reply.usage).toEqual({ prompt_tokens: 12, total_tokens: 20, completion_tokens: 8 });
   });
 
+  it("reads llama.cpp's chat-shaped logprobs into the classic shape", () => {
+    // As llama.cpp's server answers /v1/completions with "logprobs": 2.
+    const reply = completionsReplySchema.parse({
+      id: 'cmpl-llama',
+      object: 'text_completion',
+      model: 'qwen2.5-math-1.5b-instruct-q8_0.gguf',
+      choices: [
+        {
+          index: 0,
+          text: ' 6 * 7',
+          logprobs: {
+            content: [
+              { id: 220, token: ' 6', bytes: [32, 54], logprob: -0.25, top_logprobs: [{ id: 220, token: ' 6', bytes: [32, 54], logprob: -0.25 }, { id: 221, token: ' 7', bytes: [32, 55], logprob: -1.6 }] },
+              { id: 353, token: ' *', bytes: [32, 42], logprob: -0.5, top_logprobs: [{ id: 353, token: ' *', logprob: -0.5 }, { id: 9, token: ' *', logprob: -3 }, { id: 10, token: '__proto__', logprob: -4 }] },
+              { id: 22, token: ' 7', logprob: -0.125 },
+            ],
+          },
+          finish_reason: 'stop',
+        },
+      ],
+      usage: { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 },
+    });
+    const logprobs = reply.choices[0]?.logprobs;
+    expect(logprobs).toEqual({
+      tokens: [' 6', ' *', ' 7'],
+      token_logprobs: [-0.25, -0.5, -0.125],
+      top_logprobs: [{ ' 6': -0.25, ' 7': -1.6 }, { ' *': -0.5, ['__proto__']: -4 }, null],
+    });
+    expect(Object.hasOwn(logprobs?.top_logprobs?.[1] ?? {}, '__proto__')).toBe(true);
+  });
+
+  it('reads chat-shaped logprobs without top lists as tokens and logprobs only, and a null content as none', () => {
+    const content = { content: [{ token: 'a', logprob: -1 }, { token: 'b', logprob: -2, top_logprobs: null }] };
+    expect(completionsReplySchema.parse({ choices: [{ index: 0, text: 'ab', logprobs: content }] }).choices[0]?.logprobs).toEqual({
+      tokens: ['a', 'b'],
+      token_logprobs: [-1, -2],
+    });
+    expect(completionsReplySchema.parse({ choices: [{ index: 0, text: 'x', logprobs: { content: null } }] }).choices[0]?.logprobs).toEqual({});
+    expect(completionsReplySchema.safeParse({ choices: [{ index: 0, text: 'x', logprobs: { content: [{ token: 'x' }] } }] }).success).toBe(false);
+  });
+
   it('accepts the bare minimum (llama.cpp, Ollama) and a null usage', () => {
     expect(completionsReplySchema.parse({ choices: [{ index: 0, text: 'x' }] }).choices).toHaveLength(1);
     expect(completionsReplySchema.parse({ choices: [], usage: null }).usage).toBeNull();

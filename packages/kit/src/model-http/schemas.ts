@@ -17,13 +17,49 @@ const finishReason = z.string().nullable().optional();
 /** vLLM: the stop string or token id that ended the text, null at EOS or length. */
 const stopReason = z.union([z.string(), z.number()]).nullable().optional();
 
-const completionLogprobs = z.object({
+/** The classic (OpenAI legacy, vLLM, SGLang) logprobs of a /completions choice: parallel arrays per token. */
+const classicLogprobs = z.object({
   tokens: z.array(z.string()).optional(),
   // null for a token the server could not score (the first prompt token when echoing).
   token_logprobs: z.array(z.number().nullable()).optional(),
   top_logprobs: z.array(z.record(z.string(), z.number()).nullable()).nullable().optional(),
   text_offset: z.array(z.number()).optional(),
 });
+
+const tokenLogprob = z.object({ token: z.string(), logprob: z.number() });
+
+/** One entry per token, with its alternatives: chat's logprobs shape, which some servers use for /completions too. */
+const contentLogprobs = z.object({ content: z.array(tokenLogprob.extend({ top_logprobs: z.array(tokenLogprob).nullable().optional() })) });
+
+/**
+ * llama.cpp answers /v1/completions with the chat shape ({content: [{token, logprob, top_logprobs}]}); it is
+ * read into the classic one here, so every consumer reads one shape. A token's top list missing is null at its
+ * position; none at all is no top_logprobs, as a classic server that was not asked for them.
+ */
+function classicFromContent({ content }: z.infer<typeof contentLogprobs>): z.infer<typeof classicLogprobs> {
+  const anyTop = content.some((t) => t.top_logprobs);
+  return {
+    tokens: content.map((t) => t.token),
+    token_logprobs: content.map((t) => t.logprob),
+    ...(anyTop && {
+      top_logprobs: content.map((t) => {
+        if (!t.top_logprobs) return null;
+        // Two byte-level tokens may decode to one string; the likelier keeps the key. (A Map, then own
+        // properties: a token may be "__proto__" or "constructor".)
+        const top = new Map<string, number>();
+        for (const alt of t.top_logprobs) top.set(alt.token, Math.max(alt.logprob, top.get(alt.token) ?? -Infinity));
+        return Object.fromEntries(top);
+      }),
+    }),
+  };
+}
+
+// The classic form refuses a `content` list, or a malformed one would pass as an empty object (all its fields
+// are optional) and the logprobs would silently go missing. A null content is no logprobs, in either shape.
+const completionLogprobs = z.union([
+  contentLogprobs.transform(classicFromContent),
+  classicLogprobs.extend({ content: z.null().optional() }).transform(({ content: _, ...classic }) => classic),
+]);
 
 /** POST /completions. */
 export const completionsReplySchema = z.object({
@@ -41,8 +77,6 @@ export const completionsReplySchema = z.object({
   ),
   usage,
 });
-
-const tokenLogprob = z.object({ token: z.string(), logprob: z.number() });
 
 /** POST /chat/completions. */
 export const chatCompletionsReplySchema = z.object({

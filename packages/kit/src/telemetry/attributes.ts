@@ -47,6 +47,14 @@ export const ATTR = {
   rpcMethod: 'rpc.method',
   rpcGrpcStatusCode: 'rpc.grpc.status_code',
   errorType: 'error.type',
+
+  // A model backend's HTTP request to its server (one span per request, retries included).
+  httpRequestMethod: 'http.request.method',
+  httpResponseStatusCode: 'http.response.status_code',
+  httpRequestResendCount: 'http.request.resend_count',
+  serverAddress: 'server.address',
+  serverPort: 'server.port',
+  urlPath: 'url.path',
 } as const;
 
 /**

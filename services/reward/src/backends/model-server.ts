@@ -1,6 +1,6 @@
 // What the reward backends that call a model server need, lifted out of the service config so tests can build
 // them directly, and the HTTP client made from it.
-import { createModelHttpClient, type ModelHttpClient } from '@arbor/kit/model-http';
+import { createModelHttpClient, serverLabel, type ModelHttpClient } from '@arbor/kit/model-http';
 import type { JudgeApi } from '@arbor/judge';
 import type { RewardConfig } from '../config.js';
 import { prmFormat, type PrmFormat } from './prm-format.js';
@@ -37,9 +37,12 @@ export function rewardServerSettings(config: RewardConfig): RewardServerSettings
   };
 }
 
-/** Names the server in every error a caller sees, so an UNAVAILABLE says which dependency failed. */
+/**
+ * Names the server in every error a caller sees, so an UNAVAILABLE says which dependency failed. Origin and path
+ * only: a key in the URL's userinfo or query must not reach callers and logs.
+ */
 export function rewardServerLabel(url: string): string {
-  return `reward model server at ${url}`;
+  return serverLabel('reward model server', url);
 }
 
 export function rewardHttpClient(settings: RewardServerSettings, baseUrl: string): ModelHttpClient {

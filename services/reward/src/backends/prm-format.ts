@@ -1,6 +1,6 @@
 // How a process reward model on vLLM's /pooling reads a trajectory (input text with a step tag after every step)
 // and what its rows mean (which column is "this step is correct"), per model family.
-import { UnavailableError } from '@arbor/kit/errors';
+import { FailedPreconditionError, UnavailableError } from '@arbor/kit/errors';
 import type { PrmPreset } from '../config.js';
 
 export interface PrmFormat {
@@ -9,6 +9,8 @@ export interface PrmFormat {
   stepTag: string;
   /** Column of the positive label ("the step is correct") in each row. */
   positiveIndex: number;
+  /** True when ARBOR_REWARD_PRM_POSITIVE_INDEX set it, false when it is the preset's. */
+  positiveIndexSet: boolean;
   /** The input text for a problem statement and its steps. */
   render(statement: string, steps: readonly string[]): string;
 }
@@ -47,6 +49,7 @@ export function prmFormat(preset: PrmPreset, overrides: { stepTag?: string; posi
     preset,
     stepTag,
     positiveIndex: overrides.positiveIndex ?? base.positiveIndex,
+    positiveIndexSet: overrides.positiveIndex !== undefined,
     // Steps are trimmed, and a special-token tag inside a step's own text is dropped: it would make the server
     // score one step twice and misalign every row after it. A word-like tag (ки) is left alone: dropping it
     // would change the text, and a mismatch is reported anyway.
@@ -63,13 +66,18 @@ function isSpecialToken(tag: string): boolean {
  * reward poolers apply softmax), else a softmax over the row (raw scores). A single entry is a probability
  * already when in [0, 1], else a logit.
  */
-export function positiveProbability(row: readonly number[], positiveIndex: number, label: string): number {
+export function positiveProbability(row: readonly number[], prm: Pick<PrmFormat, 'preset' | 'positiveIndex' | 'positiveIndexSet'>, label: string): number {
+  const { positiveIndex } = prm;
   if (row.length === 1 && positiveIndex === 0) {
     const only = row[0] as number;
     return only >= 0 && only <= 1 ? only : 1 / (1 + Math.exp(-only));
   }
   if (positiveIndex >= row.length) {
-    throw new UnavailableError(`${label} returned rows of ${row.length} scores; the positive label is at index ${positiveIndex}`);
+    // The setting (the range it accepts is any model's), or the preset, does not fit the model served: a
+    // precondition, not an outage, and not worth retrying.
+    const from = prm.positiveIndexSet ? '' : ` (the ${prm.preset} preset's)`;
+    const labels = `${row.length} label${row.length === 1 ? '' : 's'}`;
+    throw new FailedPreconditionError(`ARBOR_REWARD_PRM_POSITIVE_INDEX is ${positiveIndex}${from} but the server's rows hold ${labels} (${label})`);
   }
   if (!row.every(Number.isFinite)) throw new UnavailableError(`${label} returned a row with a non-finite score`);
   const sum = row.reduce((a, b) => a + b, 0);

@@ -1,5 +1,5 @@
 import type { Problem__Output } from '@arbor/contracts';
-import { InvalidArgumentError, UnavailableError } from '@arbor/kit/errors';
+import { FailedPreconditionError, InvalidArgumentError } from '@arbor/kit/errors';
 import { poolingReply, startFakeModelServerForTest, type FakeModelServer } from '@arbor/testing';
 import { describe, expect, it } from 'vitest';
 import type { RewardItem } from '../backend.js';
@@ -50,11 +50,27 @@ describe('vllm-prm with Qwen2.5-Math-PRM', () => {
     expect(r?.stepRewards?.[1]).toBeCloseTo(0.5, 12);
   });
 
-  it('fails when the rows do not match the steps', async () => {
+  it('fails with FAILED_PRECONDITION, without retrying, when the rows do not match the steps', async () => {
     const server = await startFakeModelServerForTest({ '/pooling': () => poolingReply({ rows: [[[0.1, 0.9], [0.2, 0.8], [0.3, 0.7]]] }) });
-    const scoring = prmOn(server).score([item(math, ['a', 'b', 'c', 'd'])], signal);
-    await expect(scoring).rejects.toBeInstanceOf(UnavailableError);
-    await expect(scoring).rejects.toThrow(/returned 3 step scores for 4 steps/);
+    const prm = createVllmPrmReward({ baseUrl: server.baseUrl, model: 'prm-7b', api: 'completions', timeoutMs: 5_000, maxAttempts: 3, prm: prmFormat('qwen2.5-math-prm') });
+    const err = await prm.score([item(math, ['a', 'b', 'c', 'd'])], signal).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FailedPreconditionError);
+    expect((err as Error).message).toBe(`reward model server at ${server.url} returned 3 step scores for 4 steps`);
+    expect(server.requestsTo('/pooling')).toHaveLength(1);
+  });
+
+  it('names ARBOR_REWARD_PRM_POSITIVE_INDEX when the rows hold too few labels for it', async () => {
+    const server = await startFakeModelServerForTest({ '/pooling': () => poolingReply({ rows: [[[0.1, 0.9]]] }) });
+    const set = await prmOn(server, 'qwen2.5-math-prm', { positiveIndex: 5 }).score([item(math, ['a'])], signal).catch((e: unknown) => e);
+    expect(set).toBeInstanceOf(FailedPreconditionError);
+    expect((set as Error).message).toBe(`ARBOR_REWARD_PRM_POSITIVE_INDEX is 5 but the server's rows hold 2 labels (reward model server at ${server.url})`);
+    // One label and the preset's index 1: the preset is named, as the setting is unset.
+    server.route('/pooling', () => poolingReply({ rows: [[[0.9]]] }));
+    const preset = await prmOn(server).score([item(math, ['a'])], signal).catch((e: unknown) => e);
+    expect(preset).toBeInstanceOf(FailedPreconditionError);
+    expect((preset as Error).message).toBe(
+      `ARBOR_REWARD_PRM_POSITIVE_INDEX is 1 (the qwen2.5-math-prm preset's) but the server's rows hold 1 label (reward model server at ${server.url})`,
+    );
   });
 
   it('sends nothing for trajectories without steps', async () => {

@@ -4,7 +4,7 @@
 import type { StepRewards, Usage } from '@arbor/contracts';
 import { problemStatement } from '@arbor/judge';
 import { poolingReplySchema } from '@arbor/kit/model-http';
-import { UnavailableError } from '@arbor/kit/errors';
+import { FailedPreconditionError, UnavailableError } from '@arbor/kit/errors';
 import { estimateTokens } from '@arbor/tasks';
 import type { RewardBackend } from '../backend.js';
 import { isFinished } from './finished.js';
@@ -43,8 +43,11 @@ export function createVllmPrmReward(settings: RewardServerSettings): RewardBacke
           // A flat vector is one row: what a server returns for a single pooled position.
           const rows = data.length > 0 && typeof data[0] === 'number' ? [data as number[]] : (data as number[][]);
           const want = (steps[itemIndex] as string[]).length;
-          if (rows.length !== want) throw new UnavailableError(`${label} returned ${rows.length} step scores for ${want} steps`);
-          stepRewards[itemIndex] = rows.map((row) => positiveProbability(row, prm.positiveIndex, label));
+          // One trajectory's text made the model see more or fewer steps (a step holding a word-like tag, a step
+          // cut short by the context length): that trajectory's fault, not an outage, and a retry would repeat it.
+          // FAILED_PRECONDITION lets the handler re-run a shared batch caller by caller, so only its caller fails.
+          if (rows.length !== want) throw new FailedPreconditionError(`${label} returned ${rows.length} step scores for ${want} steps`);
+          stepRewards[itemIndex] = rows.map((row) => positiveProbability(row, prm, label));
         });
         inputTokens = reply.usage?.prompt_tokens;
         model = reply.model || model;

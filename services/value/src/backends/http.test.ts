@@ -57,6 +57,19 @@ describe('http value contract', () => {
     await expect(backend.evaluate(two, signal)).rejects.toThrow(/malformed reply.*values/);
   });
 
+  it('names the endpoint by origin and path only, never its query string', async () => {
+    const server = await startFakeModelServerForTest({ '/heads/value': () => json({ values: [0.5] }) });
+    const backend = backendOn(server, 'value-head-1', '/heads/value?api-key=sk-SECRET');
+    const two = [item(math, []), item(math, ['a'])];
+    const wrongLength = await backend.evaluate(two, signal).catch((e: unknown) => e);
+    expect((wrongLength as Error).message).toBe(`value model server at ${server.url}/heads/value returned 1 values for 2 states`);
+    server.route('/heads/value', () => ({ kind: 'json', status: 404, body: { detail: 'no such head' } }));
+    const refused = await backend.evaluate(two, signal).catch((e: unknown) => e);
+    expect((refused as Error).message).toBe(`value model server at ${server.url}/heads/value rejected the request to /value (HTTP 404): no such head`);
+    // The key still went to the server, where it belongs.
+    expect(server.requests.every((r) => r.path === '/heads/value')).toBe(true);
+  });
+
   it('checks problems against their task', () => {
     const backend = createHttpValue({ url: 'http://127.0.0.1:1/value', model: '', api: 'completions', timeoutMs: 5_000, maxAttempts: 1 });
     expect(() => backend.check(math)).not.toThrow();

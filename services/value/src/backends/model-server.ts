@@ -1,6 +1,6 @@
 // What the value backends that call a model server need, lifted out of the service config so tests can build
 // them directly, and the HTTP client made from it.
-import { createModelHttpClient, type ModelHttpClient } from '@arbor/kit/model-http';
+import { createModelHttpClient, serverLabel, type ModelHttpClient } from '@arbor/kit/model-http';
 import type { JudgeApi } from '@arbor/judge';
 import type { ValueConfig } from '../config.js';
 
@@ -29,9 +29,12 @@ export function valueServerSettings(config: ValueConfig): ValueServerSettings {
   };
 }
 
-/** Names the server in every error a caller sees, so an UNAVAILABLE says which dependency failed. */
+/**
+ * Names the server in every error a caller sees, so an UNAVAILABLE says which dependency failed. Origin and path
+ * only: a key in the URL's userinfo or query must not reach callers and logs.
+ */
 export function valueServerLabel(url: string): string {
-  return `value model server at ${url}`;
+  return serverLabel('value model server', url);
 }
 
 export function valueHttpClient(settings: ValueServerSettings, baseUrl: string): ModelHttpClient {

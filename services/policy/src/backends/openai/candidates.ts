@@ -1,5 +1,6 @@
-// From generated steps to the response's candidates: judged by the task, empty ones dropped, rejected ones counted,
-// and repeats merged, since the search wants distinct children.
+// From generated steps to the response's candidates: judged by the task, rejected and empty ones dropped and
+// counted (each was generated and paid for), and repeats merged, uncounted, since the search wants distinct
+// children and a repeat is a valid step.
 import type { Candidate } from '@arbor/contracts';
 import { estimateTokens } from '@arbor/tasks';
 import type { Generation } from './generations.js';
@@ -16,8 +17,11 @@ export function collectCandidates(generations: readonly Generation[], judge: (ge
   let invalidCandidates = 0;
   for (const generation of generations) {
     const judged = judge(generation);
-    if (judged.kind === 'invalid') invalidCandidates++;
-    if (judged.kind !== 'step' || seen.has(judged.text)) continue;
+    if (judged.kind !== 'step') {
+      invalidCandidates++;
+      continue;
+    }
+    if (seen.has(judged.text)) continue;
     seen.add(judged.text);
     candidates.push({
       // The first of equal steps is kept with its own logprob: each is one sample of the same step.

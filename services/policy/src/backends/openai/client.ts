@@ -1,16 +1,11 @@
 // The HTTP client of the openai policy backend, built from its settings.
-import { createModelHttpClient, type ModelHttpClient } from '@arbor/kit/model-http';
+import { createModelHttpClient, serverLabel, type ModelHttpClient } from '@arbor/kit/model-http';
 import type { OpenAiPolicySettings } from './settings.js';
 
 /** Names the server in every error a caller sees, so an UNAVAILABLE says which dependency failed, and where. */
 export function policyServerLabel(baseUrl: string): string {
   // Origin and path only: credentials or a key in the URL must not reach callers and logs.
-  try {
-    const url = new URL(baseUrl);
-    return `policy model server at ${`${url.origin}${url.pathname}`.replace(/\/+$/, '')}`;
-  } catch {
-    return 'policy model server';
-  }
+  return serverLabel('policy model server', baseUrl);
 }
 
 export function createPolicyModelClient(settings: OpenAiPolicySettings): ModelHttpClient {

@@ -3,9 +3,12 @@ import type { Generation } from './generations.js';
 
 export type Judged =
   | { kind: 'step'; text: string; terminal: boolean; answer: string }
-  /** The task's checker rejected the step: dropped, and counted in invalid_candidates. */
+  /** The task's checker rejected the step, or it was cut off: dropped, and counted in invalid_candidates. */
   | { kind: 'invalid' }
-  /** Nothing but whitespace: dropped, not counted (the model wrote no step to reject). */
+  /**
+   * Nothing but whitespace: dropped, and counted in invalid_candidates too, since it was generated and paid
+   * for. A chat template that trims the continued message makes every step empty; the count shows it.
+   */
   | { kind: 'empty' };
 
 /**

@@ -14,6 +14,10 @@ export function judgeMathStep(generation: Generation, stops: readonly string[], 
   if (text === '') return { kind: 'empty' };
   const answer = math.extractAnswer(text);
   if (answer !== undefined) return { kind: 'step', text, terminal: true, answer };
+  // Cut off at max_tokens: half a step, which the next prompt would continue mid-sentence. Dropped, and counted
+  // in invalid_candidates, so a max_tokens too small for the task's steps shows. (A final answer already written
+  // is kept above: the text past it does not change it.)
+  if (generation.finishReason === 'length') return { kind: 'invalid' };
   // A solution that ends without a readable answer is still finished: the verifier will judge it wrong.
   if (endOfSequenceFinishes && endedAtSequenceEnd(generation, stops)) return { kind: 'step', text, terminal: true, answer: '' };
   return { kind: 'step', text, terminal: false, answer: '' };

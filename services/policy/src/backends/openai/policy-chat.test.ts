@@ -97,7 +97,7 @@ describe('openai policy over /chat/completions (math)', () => {
     expect(plain.candidates?.[0]).toMatchObject({ terminal: false, answer: '' });
   });
 
-  it('treats a null message content as an empty step', async () => {
+  it('treats a null message content as an empty step, counted as invalid', async () => {
     server.route(PATH, () => {
       const reply = chatReply({ choices: [{ text: 'A.' }, { text: 'B.' }] });
       if (reply.kind === 'json') (reply.body as { choices: { message: { content: string | null } }[] }).choices[0]!.message.content = null;
@@ -105,5 +105,14 @@ describe('openai policy over /chat/completions (math)', () => {
     });
     const r = await createOpenAiPolicy(testSettings(server.baseUrl, { api: 'chat' })).propose(mathRequest('q', [], 2), signal);
     expect(texts(r)).toEqual(['B.']);
+    expect(r.invalidCandidates).toBe(1);
+  });
+
+  it('counts the empty steps of a template that trims the continued message', async () => {
+    // Such a template ends the prompt without the blank line, so the model's first tokens are the stop string.
+    server.route(PATH, () => chatReply({ choices: [{ text: '' }, { text: '' }, { text: '' }], usage: { prompt: 80, completion: 3 } }));
+    const r = await createOpenAiPolicy(testSettings(server.baseUrl, { api: 'chat', chatContinue: true })).propose(mathRequest('q', STEPS, 3), signal);
+    expect(r.candidates).toEqual([]);
+    expect(r.invalidCandidates).toBe(3);
   });
 });

@@ -56,7 +56,6 @@ describe('openai policy over /completions (math)', () => {
         choices: [
           { text: ' Add the numbers: 2 + 3 = 5.', logprob: -1.5 },
           { text: 'So the answer is \\boxed{5}.', logprob: -0.5 },
-          { text: 'The sum of two and three is', finishReason: 'length', stopReason: null, logprob: -2 },
           { text: 'We are done.', stopReason: null, logprob: -3 },
           { text: 'The final answer is 5', finishReason: 'length', stopReason: null, logprob: -1 },
           { text: 'No logprobs here.', logprob: null },
@@ -65,23 +64,69 @@ describe('openai policy over /completions (math)', () => {
       }),
     );
     const policy = createOpenAiPolicy(testSettings(server.baseUrl));
-    const r = await policy.propose(mathRequest('What is 2 + 3?', [], 6), signal);
+    const r = await policy.propose(mathRequest('What is 2 + 3?', [], 5), signal);
     expect(r.invalidCandidates).toBe(0);
     expect(r.candidates?.map((c) => ({ text: c.step?.text, terminal: c.terminal, answer: c.answer }))).toEqual([
       { text: 'Add the numbers: 2 + 3 = 5.', terminal: false, answer: '' },
       { text: 'So the answer is \\boxed{5}.', terminal: true, answer: '5' },
-      // Cut at max_tokens: not finished, whatever stop_reason says.
-      { text: 'The sum of two and three is', terminal: false, answer: '' },
       // finish_reason stop with stop_reason null: the model ended its solution (EOS) without an answer.
       { text: 'We are done.', terminal: true, answer: '' },
+      // Cut at max_tokens after its final answer: kept, the answer is there.
       { text: 'The final answer is 5', terminal: true, answer: '5' },
       { text: 'No logprobs here.', terminal: false, answer: '' },
     ]);
     const steps = (r.candidates ?? []).map((c) => c.step);
-    expect(steps.map((s) => Number(s?.logprob))).toEqual([-1.5, -0.5, -2, -3, -1, 0].map((x) => expect.closeTo(x, 9)));
+    expect(steps.map((s) => Number(s?.logprob))).toEqual([-1.5, -0.5, -3, -1, 0].map((x) => expect.closeTo(x, 9)));
     expect(steps[0]?.tokens).toBe(pseudoTokens(' Add the numbers: 2 + 3 = 5.').length);
-    expect(steps[5]?.tokens).toBe(estimateTokens('No logprobs here.'));
+    expect(steps[4]?.tokens).toBe(estimateTokens('No logprobs here.'));
     expect(r.usage).toMatchObject({ inputTokens: 57, outputTokens: 33, calls: 1, costUsd: 0, model: 'fake-model', estimated: false });
+  });
+
+  it('drops a step cut off at max_tokens without a final answer, and counts it as invalid', async () => {
+    server.route(PATH, () =>
+      completionsReply({
+        choices: [
+          { text: 'The sum of two and three is', finishReason: 'length', stopReason: null, logprob: -2 },
+          { text: 'Add them: 2 + 3 = 5.', logprob: -1 },
+          { text: 'Then we carry the', finishReason: 'length', stopReason: '\n\n', logprob: -2 },
+        ],
+      }),
+    );
+    const r = await createOpenAiPolicy(testSettings(server.baseUrl)).propose(mathRequest('What is 2 + 3?', [], 3), signal);
+    expect(texts(r)).toEqual(['Add them: 2 + 3 = 5.']);
+    expect(r.invalidCandidates).toBe(2);
+  });
+
+  it("reads llama.cpp's chat-shaped logprobs: the step's logprob and token count", async () => {
+    // llama.cpp's /v1/completions answers logprobs in the chat shape, {content: [{token, logprob, top_logprobs}]}.
+    server.route(PATH, () => ({
+      kind: 'json',
+      body: {
+        id: 'cmpl-llama',
+        object: 'text_completion',
+        model: 'qwen2.5-math-7b-instruct-q4_k_m.gguf',
+        choices: [
+          {
+            index: 0,
+            text: ' Add: 2 + 3 = 5.',
+            logprobs: {
+              content: [
+                { id: 2691, token: ' Add', bytes: [32, 65, 100, 100], logprob: -0.5, top_logprobs: [{ id: 2691, token: ' Add', logprob: -0.5 }] },
+                { id: 25, token: ':', logprob: -0.25, top_logprobs: [{ id: 25, token: ':', logprob: -0.25 }] },
+                { id: 220, token: ' 2 + 3 = 5.', logprob: -0.125, top_logprobs: [] },
+              ],
+            },
+            finish_reason: 'stop',
+          },
+        ],
+        usage: { prompt_tokens: 40, completion_tokens: 3, total_tokens: 43 },
+      },
+    }));
+    const r = await createOpenAiPolicy(testSettings(server.baseUrl)).propose(mathRequest('What is 2 + 3?', [], 1), signal);
+    expect(texts(r)).toEqual(['Add: 2 + 3 = 5.']);
+    expect(Number(r.candidates?.[0]?.step?.logprob)).toBeCloseTo(-0.875, 12);
+    expect(r.candidates?.[0]?.step?.tokens).toBe(3);
+    expect(r.usage).toMatchObject({ inputTokens: 40, outputTokens: 3, model: 'qwen2.5-math-7b-instruct-q4_k_m.gguf', estimated: false });
   });
 
   it('does not take a stop string kept in the text for the end of the solution', async () => {
@@ -90,7 +135,7 @@ describe('openai policy over /completions (math)', () => {
     expect(r.candidates?.[0]).toMatchObject({ step: { text: 'Multiply both sides by 2.' }, terminal: false });
   });
 
-  it('drops empty steps and merges repeated ones, keeping the first', async () => {
+  it('drops empty steps, counting them as invalid, and merges repeated ones, keeping the first, uncounted', async () => {
     server.route(PATH, () =>
       completionsReply({
         choices: [
@@ -105,7 +150,8 @@ describe('openai policy over /completions (math)', () => {
     const r = await createOpenAiPolicy(testSettings(server.baseUrl)).propose(mathRequest('q', [], 5), signal);
     expect(texts(r)).toEqual(['Let x be the price.', 'Let y be the cost.']);
     expect(Number(r.candidates?.[0]?.step?.logprob)).toBeCloseTo(-1, 9);
-    expect(r.invalidCandidates).toBe(0);
+    // The two empty ones; the repeat is a valid step.
+    expect(r.invalidCandidates).toBe(2);
   });
 
   it('estimates usage when the server sends none, and says so', async () => {

@@ -66,7 +66,8 @@ describe('openai policy on countdown', () => {
     );
     const r = await createOpenAiPolicy(testSettings(server.baseUrl)).propose(countdownRequest('4 9 10 13', [], 6), signal);
     expect(texts(r)).toEqual([FIRST, '10 * 4 = 40 (left: 9 13 40)']);
-    expect(r.invalidCandidates).toBe(2);
+    // Two rejected, one empty; the respelled first step is merged, uncounted.
+    expect(r.invalidCandidates).toBe(3);
     expect(r.candidates?.every((c) => !c.terminal && c.answer === '')).toBe(true);
   });
 

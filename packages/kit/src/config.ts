@@ -59,6 +59,12 @@ function readConfigFile(path: string): Record<string, string> {
   return values;
 }
 
+/** The settings of the file ARBOR_CONFIG_FILE names, as strings ({} when it is unset); throws ConfigError like readConfig. */
+export function readConfigFileSettings(source: EnvSource = process.env): Record<string, string> {
+  const filePath = source.ARBOR_CONFIG_FILE;
+  return filePath ? readConfigFile(filePath) : {};
+}
+
 /**
  * Parses `source` (usually process.env) against a schema whose keys are variable names. When
  * ARBOR_CONFIG_FILE names a JSON file, settings missing from `source` are taken from it; keys of the file

@@ -69,6 +69,15 @@ describe('arbor solve --task math on real backends', () => {
     expect(stdout).toMatch(/answer {3}43 {2}unverified \(no reference answer\)/);
   });
 
+  it('refuses a config file with a misspelt setting, suggesting the right one', async () => {
+    const config = join(mkdtempSync(join(tmpdir(), 'arbor-math-')), 'arbor.json');
+    writeFileSync(config, JSON.stringify({ ...modelEnv, ARBOR_POLICY_TEMPRATURE: 0.2, NATS_URL: 'nats://127.0.0.1:4222' }));
+    const { code, stdout, stderr } = await arbor(['solve', '--task', 'math', '--question', QUESTION], { ARBOR_CONFIG_FILE: config });
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`arbor: ARBOR_CONFIG_FILE: "${config}": ARBOR_POLICY_TEMPRATURE is not an Arbor setting (did you mean ARBOR_POLICY_TEMPERATURE?)\n`);
+  });
+
   it('stops at start with a message naming a missing setting', async () => {
     const { code, stdout, stderr } = await arbor(['solve', '--task', 'math', '--question', QUESTION], { ARBOR_POLICY_BACKEND: 'openai', ARBOR_POLICY_MODEL: 'm' });
     expect(code).toBe(2);

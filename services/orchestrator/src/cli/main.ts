@@ -3,6 +3,7 @@ import { ConfigError } from '@arbor/kit';
 import { ArborError, InvalidArgumentError } from '@arbor/kit/errors';
 import { benchCommand, BENCH_HELP } from '../bench/command.js';
 import { demoCommand, DEMO_HELP } from './demo.js';
+import { checkConfigFileNames } from './config-file.js';
 import type { CliIO } from './io.js';
 import { serveCommand, SERVE_HELP } from './serve.js';
 import { solveCommand, SOLVE_HELP } from './solve.js';
@@ -12,10 +13,10 @@ import { UsageError } from './usage-error.js';
 const HELP = `Usage: arbor <command> [options]
 
 Commands:
-  solve     solve countdown / Game-of-24 puzzles by tree search
+  solve     solve countdown / Game-of-24 puzzles or math word problems by tree search
   demo      solve the hardest generated puzzles and print a results table (npm start)
   serve     run services: policy, value, reward, orchestrator, or all
-  bench     run the benchmarks (b1, b2) against their baselines and write JSON results (npm run bench)
+  bench     run the benchmarks (b1 to b6) against their baselines and write JSON results (npm run bench)
   up        run a local multi-process stack (NATS, model replicas, orchestrator) until Ctrl-C
   help      show help for a command: arbor help solve
 
@@ -45,6 +46,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return 2;
   }
   try {
+    checkConfigFileNames(io.env);
     return await run(rest, io);
   } catch (err) {
     return reportFailure(err, io);

@@ -19,7 +19,9 @@ import {
 import { readOrchestratorConfig } from '../src/config.js';
 import { buildStack, type Stack } from '../src/stack.js';
 import { startServices, type ServingStack } from '../src/cli/serve.js';
+import { startFakeModelServer, type FakeModelServer } from '@arbor/testing';
 import { countdownRequest, search, silent, startGrpcStack, type GrpcStack } from './helpers.js';
+import { proposeScripted, QUESTION, REFERENCE, RIGHT, scoreScripted, WRONG } from './scripted-math-model.js';
 import { natsOrchestrator, testNamespace, waitForResponders, type NatsOrchestrator } from './nats-helpers.js';
 import { checkSearchTrace, expectNoText, fromReadable, totalsOfResult, type SpanRecord } from './trace-helpers.js';
 
@@ -148,6 +150,56 @@ describe('a search over NATS', () => {
     const producer = spans.find((s) => s.kind === 'producer');
     expect(producer?.attributes).toMatchObject({ [ATTR.messagingSystem]: 'nats', [ATTR.messagingOperationType]: 'send' });
     expect(String(producer?.attributes[ATTR.messagingDestination])).toMatch(/\.arbor\.v1\.(policy\.propose|value\.evaluate|reward\.score)$/);
+  });
+});
+
+describe('a math search on the real backends, in process', () => {
+  let fake: FakeModelServer;
+  let stack: Stack;
+  beforeAll(async () => {
+    fake = await startFakeModelServer({ '/v1/completions': proposeScripted, '/pooling': scoreScripted });
+    stack = buildStack(
+      readOrchestratorConfig({}),
+      {
+        ARBOR_POLICY_BACKEND: 'openai',
+        ARBOR_POLICY_BASE_URL: fake.baseUrl,
+        ARBOR_POLICY_MODEL: 'fake/math-policy',
+        ARBOR_REWARD_BACKEND: 'vllm-prm',
+        ARBOR_REWARD_BASE_URL: fake.baseUrl,
+        ARBOR_REWARD_MODEL: 'fake/prm',
+      },
+      silent,
+    );
+  });
+  afterAll(async () => {
+    await stack?.transports.close();
+    await fake?.close();
+  });
+
+  it('puts one span per model-server request under the call that made it, with no problem or step text', async () => {
+    spanExporter.reset();
+    const result = await stack.runner.search(
+      decode({
+        problem: { task: 'math', id: 'rolls', question: QUESTION, params: { reference: REFERENCE } },
+        beam: { beamWidth: 2, expansionsPerBeam: 2, useValue: false },
+        seed: '5',
+      }),
+    );
+    expect(result.solved).toBe(true);
+    const spans = (await finishedSpans()).filter((s) => s.traceId === result.traceId);
+    const http = spans.filter((s) => s.kind === 'client' && s.name.startsWith('POST '));
+    expect(http.filter((s) => s.name === 'POST /completions')).toHaveLength(fake.requestsTo('/v1/completions').length);
+    expect(http.filter((s) => s.name === 'POST /pooling')).toHaveLength(fake.requestsTo('/pooling').length);
+    const byId = new Map(spans.map((s) => [s.spanId, s]));
+    for (const span of http) {
+      expect(span.attributes['http.response.status_code']).toBe(200);
+      expect(span.attributes['server.address']).toBe('127.0.0.1');
+      // Under the model call's span (policy or reward), itself under the search.
+      const call = byId.get(span.parentSpanId);
+      expect(call?.kind, span.name).toBe('client');
+      expect(byId.get(call?.parentSpanId ?? '')?.name).toBe('search');
+    }
+    expectNoText(spans, [QUESTION, ...RIGHT, ...WRONG]);
   });
 });
 

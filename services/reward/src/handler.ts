@@ -57,15 +57,29 @@ export class ScoreHandler {
     // Before queueing: a problem the backend cannot serve must fail this caller only, not a shared batch.
     this.backend.check(problem);
     const items = request.trajectories.map((trajectory): RewardItem => ({ problem, trajectory }));
-    const results = this.#batcher ? await this.#batcher.submit(items, signal) : await this.#run(items, signal);
-    const usage: Usage = sumShares(results);
+    let response: ScoreResponse & { usage: Usage };
+    if (this.#batcher) {
+      const results = await this.#batcher.submit(items, signal);
+      response = { rewards: results.map((r) => r.rewards), usage: sumShares(results) };
+    } else {
+      // Unbatched, the backend's call is this request's alone: its usage needs no sharing out.
+      const { rewards, usage, elapsedMs } = await this.#call(items, signal);
+      response = { rewards, usage: { ...usage, calls: 1, costUsd: Number(usage.costUsd ?? 0), computeMs: Number(usage.computeMs ?? 0) || elapsedMs } };
+    }
     // The service, not the backend, prices a response: one table for every backend, embedded ones included.
-    this.prices.apply(this.backend.name, usage);
-    return { rewards: results.map((r) => r.rewards), usage };
+    this.prices.apply(this.backend.name, response.usage);
+    return response;
   }
 
   /** One backend call for a batch, its usage shared out over the items. */
   async #run(items: readonly RewardItem[], signal: AbortSignal): Promise<ItemResult[]> {
+    const { rewards, usage, elapsedMs } = await this.#call(items, signal);
+    const shares = shareBatchUsage(usage, items.map(itemWeight), elapsedMs);
+    return shares.map((share, i) => ({ ...share, rewards: rewards[i] as StepRewards }));
+  }
+
+  /** One backend call, its reply checked against the items it was for. */
+  async #call(items: readonly RewardItem[], signal: AbortSignal): Promise<{ rewards: StepRewards[]; usage: Usage; elapsedMs: number }> {
     const started = performance.now();
     const { rewards, usage } = await this.backend.score(items, signal);
     if (rewards.length !== items.length) {
@@ -78,8 +92,6 @@ export class ScoreHandler {
         throw new ArborError('internal', `reward backend returned ${r.stepRewards?.length ?? 0} step rewards for ${steps} steps`);
       }
     });
-    const weights = items.map(itemWeight);
-    const shares = shareBatchUsage(usage, weights, performance.now() - started);
-    return shares.map((share, i) => ({ ...share, rewards: rewards[i] as StepRewards }));
+    return { rewards, usage, elapsedMs: performance.now() - started };
   }
 }

@@ -57,23 +57,35 @@ export class EvaluateHandler {
     // Before queueing: a problem the backend cannot serve must fail this caller only, not a shared batch.
     this.backend.check(problem);
     const items = request.states.map((state): ValueItem => ({ problem, state }));
-    const results = this.#batcher ? await this.#batcher.submit(items, signal) : await this.#run(items, signal);
-    const usage: Usage = sumShares(results);
+    let response: EvaluateResponse & { usage: Usage };
+    if (this.#batcher) {
+      const results = await this.#batcher.submit(items, signal);
+      response = { values: results.map((r) => r.value), usage: sumShares(results) };
+    } else {
+      // Unbatched, the backend's call is this request's alone: its usage needs no sharing out.
+      const { values, usage, elapsedMs } = await this.#call(items, signal);
+      response = { values, usage: { ...usage, calls: 1, costUsd: Number(usage.costUsd ?? 0), computeMs: Number(usage.computeMs ?? 0) || elapsedMs } };
+    }
     // The service, not the backend, prices a response: one table for every backend, embedded ones included.
-    this.prices.apply(this.backend.name, usage);
-    return { values: results.map((r) => r.value), usage };
+    this.prices.apply(this.backend.name, response.usage);
+    return response;
   }
 
   /** One backend call for a batch, its usage shared out over the items. */
   async #run(items: readonly ValueItem[], signal: AbortSignal): Promise<ItemResult[]> {
+    const { values, usage, elapsedMs } = await this.#call(items, signal);
+    const shares = shareBatchUsage(usage, items.map(itemWeight), elapsedMs);
+    return shares.map((share, i) => ({ ...share, value: values[i] as number }));
+  }
+
+  /** One backend call, its reply checked against the items it was for. */
+  async #call(items: readonly ValueItem[], signal: AbortSignal): Promise<{ values: number[]; usage: Usage; elapsedMs: number }> {
     const started = performance.now();
     const { values, usage } = await this.backend.evaluate(items, signal);
     if (values.length !== items.length) {
       // A backend that loses or invents rows would silently misalign every caller's results.
       throw new ArborError('internal', `value backend returned ${values.length} values for ${items.length} states`);
     }
-    const weights = items.map(itemWeight);
-    const shares = shareBatchUsage(usage, weights, performance.now() - started);
-    return shares.map((share, i) => ({ ...share, value: values[i] as number }));
+    return { values, usage, elapsedMs: performance.now() - started };
   }
 }

@@ -41,3 +41,4 @@ export type {
   StepRewards,
   Usage,
 } from './model.js';
+export { vote, type Ballot, type VoteResult } from './vote.js';

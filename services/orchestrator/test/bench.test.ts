@@ -166,6 +166,9 @@ describe.skipIf(!natsServerInstalled && !process.env.NATS_URL)('arbor bench --qu
         // Batches never exceed the batcher's limit, so there are at least evaluations / maxItems of them.
         expect(run.deviceCalls, label).toBeGreaterThanOrEqual(Math.ceil(evaluations / maxItems));
         expect(run.meanBatchSize, label).toBeLessThanOrEqual(maxItems);
+        // 64 callers submit at once, so batches fill: batching that silently stayed off would show 1 here.
+        expect(run.meanBatchSize, label).toBeGreaterThan(1);
+        expect(run.deviceCalls, label).toBeLessThan(evaluations / 2);
       } else {
         expect(run.deviceCalls, label).toBe(evaluations);
       }

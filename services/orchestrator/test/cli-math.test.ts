@@ -76,6 +76,11 @@ describe('arbor solve --task math on real backends', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toBe(`arbor: ARBOR_CONFIG_FILE: "${config}": ARBOR_POLICY_TEMPRATURE is not an Arbor setting (did you mean ARBOR_POLICY_TEMPERATURE?)\n`);
+    // A setting the file cannot carry is refused too, rather than ignored.
+    writeFileSync(config, JSON.stringify({ ...modelEnv, LOG_LEVEL: 'debug' }));
+    const envOnly = await arbor(['solve', '--task', 'math', '--question', QUESTION], { ARBOR_CONFIG_FILE: config });
+    expect(envOnly.code).toBe(2);
+    expect(envOnly.stderr).toBe(`arbor: ARBOR_CONFIG_FILE: "${config}": LOG_LEVEL is read from the environment only; set it there\n`);
   });
 
   it('stops at start with a message naming a missing setting', async () => {

@@ -36,5 +36,9 @@ describe('math problem files', () => {
   it('refuses a line without a question, naming the line', async () => {
     const file = fileWith(['{"reference": "3"}']);
     await expect(mathEntries({ file })).rejects.toThrow(`${file}:1: expected an object with a "question" string`);
+    for (const line of ['null', '[1, 2]', '"text"', '42']) {
+      const other = fileWith([line]);
+      await expect(mathEntries({ file: other }), line).rejects.toThrow(`${other}:1: expected an object with a "question" string`);
+    }
   });
 });

@@ -13,4 +13,3 @@ export {
 export { SAMPLE_PROBLEMS, sampleProblem, type SampleProblem } from './samples.js';
 export { finalAnswer, joinSteps, splitSteps } from './steps.js';
 export { mathTask } from './task.js';
-export { majorityVote, type Vote } from './vote.js';

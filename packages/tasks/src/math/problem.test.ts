@@ -45,7 +45,7 @@ describe('parseProblem', () => {
     [problem(''), 'problem.question', 'problem.question: is empty; expected the text of a word problem'],
     [problem(' \n\t '), 'problem.question', 'problem.question: is empty; expected the text of a word problem'],
     [problem('x'.repeat(MAX_QUESTION_LENGTH + 1)), 'problem.question', 'problem.question: has 8001 characters; the limit is 8000'],
-    [problem('q', { reference: '$ $' }), 'problem.params.reference', 'problem.params.reference: "$ $" contains no answer'],
+    [problem('q', { reference: '$ $' }), 'problem.params.reference', 'problem.params.reference: contains no answer (it normalises to nothing)'],
     [problem('q', { reference: '1'.repeat(1001) }), 'problem.params.reference', 'problem.params.reference: has 1001 characters; the limit is 1000'],
     [problem('q', { delimiter: '' }), 'problem.params.delimiter', 'problem.params.delimiter: must be non-empty'],
     [problem('q', { delimiter: '-'.repeat(65) }), 'problem.params.delimiter', 'problem.params.delimiter: has 65 characters; the limit is 64'],

@@ -58,7 +58,8 @@ function parseReference(raw: string | undefined): string | undefined {
   }
   // A reference that normalises to nothing (e.g. "$ $") could never match an answer; better to say so now.
   if (normalizeAnswer(reference) === '') {
-    throw new InvalidArgumentError(field, `"${reference}" contains no answer`);
+    // The reference itself is not quoted: errors are logged, and answers never go on a log line.
+    throw new InvalidArgumentError(field, 'contains no answer (it normalises to nothing)');
   }
   return reference;
 }

@@ -1,4 +1,4 @@
-// Checks the names in ARBOR_CONFIG_FILE against every setting the `arbor` processes read. Each service reads
+// Checks the names in ARBOR_CONFIG_FILE against every setting the `arbor` processes read from it. Each service reads
 // only its own names from the shared file, so on its own it cannot tell a typo ("ARBOR_POLICY_TEMPRATURE") from
 // another service's setting; the CLI knows them all, and refuses the file before anything starts.
 import { ConfigError, PRICED_SERVICES, priceVariables, readConfigFileSettings, type EnvSource } from '@arbor/kit';
@@ -34,16 +34,19 @@ function distance(a: string, b: string): number {
 }
 
 /**
- * Throws a ConfigError naming the first ARBOR_* setting of the file that no Arbor process reads. Other names
- * (NATS_URL, OTEL_*, LOG_LEVEL) pass: they belong to libraries and tools with their own checks.
+ * Throws a ConfigError naming the first setting of the file that no Arbor process reads from it: a misspelt
+ * ARBOR_* name, or one only the environment sets (LOG_LEVEL, OTEL_*: the logger and the OpenTelemetry SDK start
+ * before any config is read), which the file would otherwise ignore without a word.
  */
 export function checkConfigFileNames(env: EnvSource): void {
   const settings = readConfigFileSettings(env);
   const known = knownSettings();
+  const where = `ARBOR_CONFIG_FILE: "${env.ARBOR_CONFIG_FILE}"`;
   for (const name of Object.keys(settings)) {
-    if (!name.startsWith('ARBOR_') || known.has(name)) continue;
+    if (known.has(name)) continue;
+    if (!name.startsWith('ARBOR_')) throw new ConfigError(`${where}: ${name} is read from the environment only; set it there`);
     const closest = [...known].map((k) => [k, distance(name, k)] as const).sort((x, y) => x[1] - y[1])[0];
     const hint = closest && closest[1] <= 3 ? ` (did you mean ${closest[0]}?)` : '';
-    throw new ConfigError(`ARBOR_CONFIG_FILE: "${env.ARBOR_CONFIG_FILE}": ${name} is not an Arbor setting${hint}`);
+    throw new ConfigError(`${where}: ${name} is not an Arbor setting${hint}`);
   }
 }

@@ -31,7 +31,7 @@ describe('http value contract', () => {
     expect(req?.body).toEqual({
       model: 'value-head-1',
       items: [
-        { task: 'math', question: 'What is 6 times 7?', params: { reference: '42' }, steps: ['6 * 7 = 42', 'The answer is 42.'] },
+        { task: 'math', question: 'What is 6 times 7?', params: {}, steps: ['6 * 7 = 42', 'The answer is 42.'] },
         { task: 'countdown', question: '4 6', params: { target: '24' }, steps: [] },
       ],
     });

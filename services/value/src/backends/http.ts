@@ -27,7 +27,8 @@ export function valueRequestBody(model: string, items: readonly ValueItem[]) {
     items: items.map(({ problem, state }) => ({
       task: problem.task,
       question: problem.question,
-      params: problem.params,
+      // Without the reference answer: a value head must estimate, not look the answer up.
+      params: withoutReference(problem.params),
       steps: state.steps.map((s) => s.text),
     })),
   };
@@ -78,4 +79,9 @@ export function createHttpValue(settings: ValueServerSettings): ValueBackend {
       return { values: reply.values, usage };
     },
   };
+}
+
+function withoutReference(params: Record<string, string>): Record<string, string> {
+  const { reference: _reference, ...rest } = params;
+  return rest;
 }

@@ -70,12 +70,13 @@ async function readMathFile(path: string, delimiter: string | undefined): Promis
     } catch {
       throw new UsageError(`${where}: expected one JSON object per line, e.g. {"question": "...", "reference": "42"}`);
     }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new UsageError(`${where}: expected an object with a "question" string`);
+    }
     const record = parsed as Record<string, unknown>;
     // GSM8K and MATH files work as they are: their question is "question" or "problem".
     const question = record.question ?? record.problem;
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || typeof question !== 'string') {
-      throw new UsageError(`${where}: expected an object with a "question" string`);
-    }
+    if (typeof question !== 'string') throw new UsageError(`${where}: expected an object with a "question" string`);
     const reference = referenceOf(record, where);
     const id = typeof record.id === 'string' || typeof record.id === 'number' ? String(record.id) : `problem-${entries.length + 1}`;
     entries.push(mathEntry({ id, question, ...(reference !== undefined && { reference }) }, delimiter, where));

@@ -7,4 +7,9 @@ describe('judgeCallUsage', () => {
     const result = { probabilities: [0.5], usage: { inputTokens: 120, outputTokens: 2, estimated: true }, model: 'judge-7b', undecided: 0 };
     expect(judgeCallUsage(result, 42)).toEqual({ inputTokens: 120, outputTokens: 2, calls: 1, costUsd: 0, computeMs: 42, model: 'judge-7b', estimated: true });
   });
+
+  it('reports no call for no prompts, which the judge answers without a request', () => {
+    const result = { probabilities: [], usage: { inputTokens: 0, outputTokens: 0, estimated: false }, model: 'judge-7b', undecided: 0 };
+    expect(judgeCallUsage(result, 0.5)).toEqual({ inputTokens: 0, outputTokens: 0, calls: 0, costUsd: 0, computeMs: 0.5, model: 'judge-7b', estimated: false });
+  });
 });

@@ -2,14 +2,15 @@
 import type { JudgeResult } from './judge.js';
 
 /**
- * The usage of the call that got `result`, which took `computeMs`: one call, its tokens as the server counted
- * them (or estimated), unpriced, since the service prices every response itself.
+ * The usage of the call that got `result`, which took `computeMs`: one call (none for no prompts, which the judge
+ * answers without a request), its tokens as the server counted them (or estimated), unpriced, since the service
+ * prices every response itself.
  */
 export function judgeCallUsage(result: JudgeResult, computeMs: number) {
   return {
     inputTokens: result.usage.inputTokens,
     outputTokens: result.usage.outputTokens,
-    calls: 1,
+    calls: result.probabilities.length > 0 ? 1 : 0,
     costUsd: 0,
     computeMs,
     model: result.model,

@@ -38,6 +38,20 @@ export class FailedPreconditionError extends ArborError {
   }
 }
 
+/**
+ * A failed precondition that one item of a batched request can cause: a model server refusing the request over
+ * what one prompt holds (HTTP 400, 413, 422: over the context length, too large, unparseable), or a reply that
+ * went wrong for one input only. Callers see the same FAILED_PRECONDITION; the class exists so a shared batch
+ * that fails so is re-run caller by caller (isRequestFault), which plain FailedPreconditionError is not: a wrong
+ * model name or a server without logprobs fails every caller alike, and re-running would only multiply it.
+ */
+export class ItemRejectedError extends FailedPreconditionError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ItemRejectedError';
+  }
+}
+
 /** A size or count limit was hit (message size, tree caps, calls in flight). */
 export class ResourceExhaustedError extends ArborError {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -90,13 +104,12 @@ export function isArborError(err: unknown): err is ArborError {
 }
 
 /**
- * Error kinds that may be one request's fault (a server refusing a prompt over its context length, a reply row
- * missing for one input): a shared batch that fails so is worth re-running caller by caller (MicroBatcher's
- * isolate). Never an outage (unavailable, deadline_exceeded): re-running would multiply the requests to a server
- * that is already failing them.
+ * True for a failure that may be one request's fault, so that a shared batch failing so is worth re-running
+ * caller by caller (MicroBatcher's isolate): an item a model server refused (ItemRejectedError) or a field of a
+ * request that is wrong (invalid_argument). Not any other failed precondition (a wrong model name, a server
+ * that sends no logprobs, a setting that does not fit the model): it hits every caller alike. Never an outage
+ * (unavailable, deadline_exceeded): re-running would multiply the requests to a server already failing them.
  */
-export const REQUEST_FAULT_KINDS: ReadonlySet<ErrorKind> = new Set(['failed_precondition', 'invalid_argument']);
-
 export function isRequestFault(err: unknown): boolean {
-  return isArborError(err) && REQUEST_FAULT_KINDS.has(err.kind);
+  return err instanceof ItemRejectedError || (isArborError(err) && err.kind === 'invalid_argument');
 }

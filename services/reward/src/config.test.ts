@@ -39,6 +39,7 @@ describe('reward config', () => {
     );
     expect(configError({ ...prm, ARBOR_REWARD_PRM_PRESET: 'llama' })).toContain('ARBOR_REWARD_PRM_PRESET');
     expect(configError({ ...prm, ARBOR_REWARD_PRM_POSITIVE_INDEX: '1.5' })).toContain('ARBOR_REWARD_PRM_POSITIVE_INDEX');
+    expect(configError({ ...prm, ARBOR_REWARD_PRM_POSITIVE_INDEX: '2' })).toContain('ARBOR_REWARD_PRM_POSITIVE_INDEX: expected a number between 0 and 1');
     expect(configError({ ARBOR_REWARD_VERIFY_OUTCOME: 'maybe' })).toContain('ARBOR_REWARD_VERIFY_OUTCOME');
     // math-verify needs no model server.
     expect(readRewardConfig({ ARBOR_REWARD_BACKEND: 'math-verify' }).ARBOR_REWARD_BACKEND).toBe('math-verify');

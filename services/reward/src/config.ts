@@ -5,7 +5,7 @@ import { JUDGE_APIS } from '@arbor/judge';
 export const REWARD_BACKENDS = ['embedded', 'vllm-prm', 'openai-judge', 'math-verify'] as const;
 export type RewardBackendName = (typeof REWARD_BACKENDS)[number];
 
-/** Process reward models whose input format and labels the vllm-prm backend knows (prm-presets.ts). */
+/** Process reward models whose input format and labels the vllm-prm backend knows (backends/prm-format.ts). */
 export const PRM_PRESETS = ['qwen2.5-math-prm', 'math-shepherd'] as const;
 export type PrmPreset = (typeof PRM_PRESETS)[number];
 
@@ -64,7 +64,7 @@ export const rewardConfigShape = {
   /** vllm-prm: overrides the preset's step tag (the token the server pools at after every step). */
   ARBOR_REWARD_PRM_STEP_TAG: env.string(''),
   /** vllm-prm: overrides the preset's index of the "step is correct" label in each returned row. */
-  ARBOR_REWARD_PRM_POSITIVE_INDEX: env.optionalNumber(0, 1023),
+  ARBOR_REWARD_PRM_POSITIVE_INDEX: env.optionalNumber(0, 1),
 };
 
 type ParsedRewardConfig = ReturnType<typeof readConfig<typeof rewardConfigShape>>;

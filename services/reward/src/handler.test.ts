@@ -1,6 +1,6 @@
 import type { Problem__Output, ScoreRequest__Output } from '@arbor/contracts';
 import { readServicePrices } from '@arbor/kit';
-import { ArborError, FailedPreconditionError, InvalidArgumentError } from '@arbor/kit/errors';
+import { ArborError, FailedPreconditionError, InvalidArgumentError, ItemRejectedError } from '@arbor/kit/errors';
 import { errorReply, judgeReply, poolingReply, startFakeModelServerForTest } from '@arbor/testing';
 import { describe, expect, it } from 'vitest';
 import type { RewardBackend } from './backend.js';
@@ -110,6 +110,115 @@ describe('ScoreHandler: one caller at fault in a shared batch', () => {
     expect(err).toBeInstanceOf(FailedPreconditionError);
     expect(err.message).toBe(`reward model server at ${server.url} returned 2 step scores for 1 steps`);
     expect(server.requestsTo('/pooling').map((r) => (r.body.input as string[]).length)).toEqual([3, 1, 1, 1]);
+  });
+});
+
+describe('ScoreHandler: a fault of every caller alike in a shared batch', () => {
+  const prmFor = (server: { baseUrl: string }, preset: 'qwen2.5-math-prm' | 'math-shepherd' = 'qwen2.5-math-prm', positiveIndex?: number) =>
+    createVllmPrmReward({
+      baseUrl: server.baseUrl,
+      model: 'prm',
+      api: 'completions',
+      timeoutMs: 5_000,
+      maxAttempts: 3,
+      prm: prmFormat(preset, positiveIndex === undefined ? {} : { positiveIndex }),
+    });
+  const threeCallers = (handler: ScoreHandler) =>
+    Promise.allSettled([5, 9, 7].map((n) => handler.score(request(mathProblem(n), [['step one', 'step two']]), signal)));
+  /** Every caller failed with FAILED_PRECONDITION and this message, none as one item's fault. */
+  function expectAllFailed(outcomes: PromiseSettledResult<unknown>[], message: string): void {
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    for (const o of outcomes as PromiseRejectedResult[]) {
+      expect(o.reason).toBeInstanceOf(FailedPreconditionError);
+      expect(o.reason).not.toBeInstanceOf(ItemRejectedError);
+      expect((o.reason as ArborError).kind).toBe('failed_precondition');
+      expect((o.reason as Error).message).toBe(message);
+    }
+  }
+
+  it('over vllm-prm, a 404 for a model the server does not serve: one request, every caller fails', async () => {
+    const server = await startFakeModelServerForTest({ '/pooling': () => errorReply(404, 'The model `prm` does not exist.') });
+    const handler = new ScoreHandler(prmFor(server), noPrices, { maxItems: 8, maxWaitMs: 20 });
+    expectAllFailed(await threeCallers(handler), `reward model server at ${server.url} rejected the request to /pooling (HTTP 404): The model \`prm\` does not exist.`);
+    expect(server.requestsTo('/pooling')).toHaveLength(1);
+    expect(handler.batchStats).toEqual({ batches: 1, items: 3 });
+  });
+
+  it('over vllm-prm, a positive index the rows do not hold: one request, every caller fails', async () => {
+    const server = await startFakeModelServerForTest({ '/pooling': (req) => poolingReply({ rows: (req.body.input as string[]).map(fakePrmRows) }) });
+    const handler = new ScoreHandler(prmFor(server, 'qwen2.5-math-prm', 2), noPrices, { maxItems: 8, maxWaitMs: 20 });
+    expectAllFailed(await threeCallers(handler), `ARBOR_REWARD_PRM_POSITIVE_INDEX is 2 but the server's rows hold 2 labels (reward model server at ${server.url})`);
+    expect(server.requestsTo('/pooling')).toHaveLength(1);
+  });
+
+  it('over vllm-prm, Math-Shepherd rows as wide as the vocabulary: one request, every caller fails', async () => {
+    const server = await startFakeModelServerForTest({
+      '/pooling': (req) => poolingReply({ rows: (req.body.input as string[]).map((text) => text.split('ки').slice(1).map(() => [0.1, 0.2, 0.3, 0.4])) }),
+    });
+    const handler = new ScoreHandler(prmFor(server, 'math-shepherd'), noPrices, { maxItems: 8, maxWaitMs: 20 });
+    // The exact command is asserted in vllm-prm.test.ts.
+    const fix = prmFormat('math-shepherd').serveHint;
+    expectAllFailed(await threeCallers(handler), `reward model server at ${server.url} returned rows of 4 scores; the math-shepherd preset reads rows of 2 (one per label): ${fix}`);
+    expect(server.requestsTo('/pooling')).toHaveLength(1);
+  });
+
+  it('over openai-judge, a server that sends no logprobs: one request, every caller fails', async () => {
+    const server = await startFakeModelServerForTest({
+      '/v1/completions': (req) => {
+        const reply = judgeReply({ api: 'completions', top: (req.body.prompt as string[]).map(() => ({ ' Yes': -0.1 })) });
+        if (reply.kind === 'json') for (const c of (reply.body as { choices: { logprobs: unknown }[] }).choices) c.logprobs = null;
+        return reply;
+      },
+    });
+    const backend = createJudgeReward({ baseUrl: server.baseUrl, model: 'judge', api: 'completions', timeoutMs: 5_000, maxAttempts: 3, prm: prmFormat('qwen2.5-math-prm') });
+    const handler = new ScoreHandler(backend, noPrices, { maxItems: 8, maxWaitMs: 20 });
+    expectAllFailed(
+      await threeCallers(handler),
+      `judge model server at ${server.url}/v1 sent no logprobs; the judge needs a server that returns top logprobs`,
+    );
+    expect(server.requestsTo('/v1/completions')).toHaveLength(1);
+  });
+
+  it.each([400, 413, 422])('over vllm-prm, HTTP %i for one caller\'s input still fails only that caller', async (status) => {
+    const server = await startFakeModelServerForTest({
+      '/pooling': (req) => {
+        const inputs = req.body.input as string[];
+        if (inputs.some((t) => t.includes('POISON'))) return errorReply(status, 'the input is refused');
+        return poolingReply({ rows: inputs.map(fakePrmRows) });
+      },
+    });
+    const handler = new ScoreHandler(prmFor(server), noPrices, { maxItems: 8, maxWaitMs: 20 });
+    const outcomes = await Promise.allSettled([
+      handler.score(request(mathProblem(5), [['step one']]), signal),
+      handler.score(request(mathProblem(9), [['POISON']]), signal),
+      handler.score(request(mathProblem(7), [['step one']]), signal),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const err = (outcomes[1] as PromiseRejectedResult).reason as ArborError;
+    expect(err).toBeInstanceOf(ItemRejectedError);
+    expect(err.kind).toBe('failed_precondition');
+    expect(err.message).toBe(`reward model server at ${server.url} rejected the request to /pooling (HTTP ${status}): the input is refused`);
+    // The shared batch, then each caller alone; none of these statuses is retried.
+    expect(server.requestsTo('/pooling').map((r) => (r.body.input as string[]).length)).toEqual([3, 1, 1, 1]);
+  });
+});
+
+describe('ScoreHandler usage when nothing was sent', () => {
+  it.each([
+    ['unbatched', { maxItems: 1, maxWaitMs: 0 }],
+    ['batched', { maxItems: 8, maxWaitMs: 20 }],
+  ] as const)('reports no call for a request of empty trajectories over vllm-prm (%s)', async (_, batching) => {
+    const server = await startFakeModelServerForTest({ '/pooling': (req) => poolingReply({ rows: (req.body.input as string[]).map(fakePrmRows), promptTokens: 40 }) });
+    const backend = createVllmPrmReward({ baseUrl: server.baseUrl, model: 'prm', api: 'completions', timeoutMs: 5_000, maxAttempts: 1, prm: prmFormat('qwen2.5-math-prm') });
+    const handler = new ScoreHandler(backend, noPrices, batching);
+    const empty = await handler.score(request(mathProblem(3), [[], []]), signal);
+    expect(empty.rewards).toEqual([{ stepRewards: [] }, { stepRewards: [] }]);
+    expect(empty.usage).toMatchObject({ inputTokens: 0, outputTokens: 0, calls: 0, costUsd: 0, model: 'prm', estimated: false });
+    expect(server.requestsTo('/pooling')).toHaveLength(0);
+    // A request with steps still counts its one call.
+    const scored = await handler.score(request(mathProblem(3), [['step one']]), signal);
+    expect(scored.usage).toMatchObject({ inputTokens: 40, calls: 1 });
+    expect(server.requestsTo('/pooling')).toHaveLength(1);
   });
 });
 

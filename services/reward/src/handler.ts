@@ -14,6 +14,8 @@ export const NO_BATCHING: Batching = { maxItems: 1, maxWaitMs: 0 };
 
 interface ItemResult extends ItemShare {
   rewards: StepRewards;
+  /** False when the backend call that scored it sent no request (vllm-prm with only empty trajectories). */
+  called: boolean;
 }
 
 export class ScoreHandler {
@@ -60,11 +62,13 @@ export class ScoreHandler {
     let response: ScoreResponse & { usage: Usage };
     if (this.#batcher) {
       const results = await this.#batcher.submit(items, signal);
-      response = { rewards: results.map((r) => r.rewards), usage: sumShares(results) };
+      // One call as the caller sees it, or none when no batch it was in sent a request.
+      response = { rewards: results.map((r) => r.rewards), usage: { ...sumShares(results), calls: results.some((r) => r.called) ? 1 : 0 } };
     } else {
-      // Unbatched, the backend's call is this request's alone: its usage needs no sharing out.
+      // Unbatched, the backend's call is this request's alone: its usage needs no sharing out. It is one call, or
+      // none when the backend sent no request.
       const { rewards, usage, elapsedMs } = await this.#call(items, signal);
-      response = { rewards, usage: { ...usage, calls: 1, costUsd: Number(usage.costUsd ?? 0), computeMs: Number(usage.computeMs ?? 0) || elapsedMs } };
+      response = { rewards, usage: { ...usage, calls: usage.calls === 0 ? 0 : 1, costUsd: Number(usage.costUsd ?? 0), computeMs: Number(usage.computeMs ?? 0) || elapsedMs } };
     }
     // The service, not the backend, prices a response: one table for every backend, embedded ones included.
     this.prices.apply(this.backend.name, response.usage);
@@ -75,7 +79,8 @@ export class ScoreHandler {
   async #run(items: readonly RewardItem[], signal: AbortSignal): Promise<ItemResult[]> {
     const { rewards, usage, elapsedMs } = await this.#call(items, signal);
     const shares = shareBatchUsage(usage, items.map(itemWeight), elapsedMs);
-    return shares.map((share, i) => ({ ...share, rewards: rewards[i] as StepRewards }));
+    const called = usage.calls !== 0;
+    return shares.map((share, i) => ({ ...share, rewards: rewards[i] as StepRewards, called }));
   }
 
   /** One backend call, its reply checked against the items it was for. */

@@ -9,6 +9,9 @@ import {
   CancelledError,
   DeadlineExceededError,
   FailedPreconditionError,
+  InvalidArgumentError,
+  isRequestFault,
+  ItemRejectedError,
   UnauthenticatedError,
   UnavailableError,
 } from '../errors.js';
@@ -217,6 +220,36 @@ describe('createModelHttpClient', () => {
     expect(seen).toHaveLength(1);
   });
 
+  it.each([400, 413, 422])("calls HTTP %i one item's fault, which a shared batch re-runs caller by caller", async (status) => {
+    answer(json(status, { object: 'error', message: 'refused', code: status }));
+    const err = await rejection(client().http.postJson('/completions', body, completionsReplySchema, never()));
+    expect(err).toBeInstanceOf(ItemRejectedError);
+    expect(err.kind).toBe('failed_precondition');
+    expect(err.name).toBe('ItemRejectedError');
+    expect(err.message).toBe(`policy model server rejected the request to /completions (HTTP ${status}): refused`);
+    expect(isRequestFault(err)).toBe(true);
+  });
+
+  it.each([404, 405, 415])('calls HTTP %i a fault of every request alike, which a shared batch does not re-run', async (status) => {
+    // vLLM's answer to a model name it does not serve.
+    answer(json(status, { object: 'error', message: 'The model `qwen` does not exist.', code: status }));
+    const err = await rejection(client().http.postJson('/completions', body, completionsReplySchema, never()));
+    expect(err).toBeInstanceOf(FailedPreconditionError);
+    expect(err).not.toBeInstanceOf(ItemRejectedError);
+    expect(err.kind).toBe('failed_precondition');
+    expect(err.message).toBe(`policy model server rejected the request to /completions (HTTP ${status}): The model \`qwen\` does not exist.`);
+    expect(isRequestFault(err)).toBe(false);
+  });
+
+  it('leaves outages and failures of every caller out of isRequestFault, request fields in', () => {
+    expect(isRequestFault(new ItemRejectedError('one prompt too long'))).toBe(true);
+    expect(isRequestFault(new InvalidArgumentError('problem.question', 'is empty'))).toBe(true);
+    expect(isRequestFault(new FailedPreconditionError('judge model server sent no logprobs'))).toBe(false);
+    expect(isRequestFault(new UnavailableError('down'))).toBe(false);
+    expect(isRequestFault(new DeadlineExceededError('late'))).toBe(false);
+    expect(isRequestFault(new Error('anything else'))).toBe(false);
+  });
+
   it('quotes at most ~200 characters of a long error message', async () => {
     answer(json(400, { error: { message: 'x'.repeat(5_000) } }));
     const err = await rejection(client().http.postJson('/completions', body, completionsReplySchema, never()));
@@ -256,6 +289,15 @@ describe('createModelHttpClient', () => {
     const err = await rejection(client().http.postJson('/completions', body, completionsReplySchema, never()));
     expect(err).toBeInstanceOf(UnavailableError);
     expect(err.message).toMatch(/malformed reply to \/completions: choices\.0\.text: expected string/);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('calls a reply with a negative token count malformed, naming the field, without retrying', async () => {
+    answer(json(200, { ...COMPLETION, usage: { prompt_tokens: -5, completion_tokens: 2, total_tokens: -3 } }));
+    const err = await rejection(client().http.postJson('/completions', body, completionsReplySchema, never()));
+    expect(err).toBeInstanceOf(UnavailableError);
+    expect(err.kind).toBe('unavailable');
+    expect(err.message).toBe('policy model server returned a malformed reply to /completions: usage.prompt_tokens: Too small: expected number to be >=0');
     expect(seen).toHaveLength(1);
   });
 

@@ -14,6 +14,7 @@ import {
   ArborError,
   DeadlineExceededError,
   FailedPreconditionError,
+  ItemRejectedError,
   UnauthenticatedError,
   UnavailableError,
 } from '../errors.js';
@@ -70,6 +71,14 @@ function connectionProblem(error: unknown): string {
   if (error instanceof Error) return truncate(error.message);
   return truncate(String(error));
 }
+
+/**
+ * Refusals one prompt of a request can cause: 400 (vLLM's answer to a prompt over the context length), 413 (a
+ * body too large), 422 (a field the server cannot parse). A shared batch refused so is worth re-running caller by
+ * caller (ItemRejectedError). Any other 4xx (404 for a wrong model name or path, 405, 415) refuses every request
+ * alike.
+ */
+const ITEM_FAULT_STATUSES: ReadonlySet<number> = new Set([400, 413, 422]);
 
 function isRetryable(failure: Failure): boolean {
   return failure.kind !== 'status' || RETRYABLE_STATUSES.has(failure.status);
@@ -140,7 +149,8 @@ export function createModelHttpClient(options: ModelHttpOptions): ModelHttpClien
       return new UnauthenticatedError(`${label} ${why} for ${path} (HTTP ${status})${said}`);
     }
     if (status >= 400 && status < 500 && !RETRYABLE_STATUSES.has(status)) {
-      return new FailedPreconditionError(`${label} rejected the request to ${path} (HTTP ${status})${said}`);
+      const rejected = `${label} rejected the request to ${path} (HTTP ${status})${said}`;
+      return ITEM_FAULT_STATUSES.has(status) ? new ItemRejectedError(rejected) : new FailedPreconditionError(rejected);
     }
     return new UnavailableError(`${label} is unavailable: ${path} answered HTTP ${status} (${tries})${said}`);
   }

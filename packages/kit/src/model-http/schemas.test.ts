@@ -84,6 +84,19 @@ describe('completionsReplySchema', () => {
     expect(completionsReplySchema.safeParse({ choices: [{ index: 0, text: null }] }).success).toBe(false);
     expect(completionsReplySchema.safeParse({ choices: [], usage: { completion_tokens: 1 } }).success).toBe(false);
   });
+
+  it('takes token counts only as non-negative integers', () => {
+    expect(completionsReplySchema.parse({ choices: [], usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 } }).usage).toEqual({
+      prompt_tokens: 0,
+      completion_tokens: 0,
+      total_tokens: 0,
+    });
+    const issues = (usage: unknown) => completionsReplySchema.safeParse({ choices: [], usage }).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    expect(issues({ prompt_tokens: -5 })).toEqual(['usage.prompt_tokens: Too small: expected number to be >=0']);
+    expect(issues({ prompt_tokens: 1.5 })).toEqual(['usage.prompt_tokens: Invalid input: expected int, received number']);
+    expect(issues({ prompt_tokens: 5, completion_tokens: -1 })).toEqual(['usage.completion_tokens: Too small: expected number to be >=0']);
+    expect(issues({ prompt_tokens: 5, total_tokens: -1 })).toEqual(['usage.total_tokens: Too small: expected number to be >=0']);
+  });
 });
 
 describe('chatCompletionsReplySchema', () => {
@@ -133,6 +146,12 @@ describe('poolingReplySchema', () => {
     });
     expect(reply.data[0]?.data).toEqual([[0.1, 0.9], [0.7, 0.3]]);
     expect(reply.data[1]?.data).toEqual([0.2, 0.8]);
+  });
+
+  it('refuses a negative or fractional token count, as the other replies do', () => {
+    expect(poolingReplySchema.safeParse({ data: [], usage: { prompt_tokens: -5 } }).success).toBe(false);
+    expect(poolingReplySchema.safeParse({ data: [], usage: { prompt_tokens: 5, completion_tokens: 0.5 } }).success).toBe(false);
+    expect(chatCompletionsReplySchema.safeParse({ choices: [], usage: { prompt_tokens: -5 } }).success).toBe(false);
   });
 
   it('refuses data that is not numbers', () => {

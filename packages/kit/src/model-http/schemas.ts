@@ -3,11 +3,17 @@
 // server adds its own.
 import { z } from 'zod';
 
+/**
+ * A token count: a negative or fractional one is a broken server (or proxy), and summed into a Usage it would
+ * lower what a call is charged and what the budget sees spent.
+ */
+const tokenCount = z.number().int().nonnegative();
+
 const usage = z
   .object({
-    prompt_tokens: z.number(),
-    completion_tokens: z.number().optional(),
-    total_tokens: z.number().optional(),
+    prompt_tokens: tokenCount,
+    completion_tokens: tokenCount.optional(),
+    total_tokens: tokenCount.optional(),
   })
   .nullable()
   .optional();
@@ -113,10 +119,7 @@ export const poolingReplySchema = z.object({
       data: z.union([z.array(z.array(z.number())), z.array(z.number())]),
     }),
   ),
-  usage: z
-    .object({ prompt_tokens: z.number(), total_tokens: z.number().optional(), completion_tokens: z.number().optional() })
-    .nullable()
-    .optional(),
+  usage,
 });
 
 export type CompletionsReply = z.infer<typeof completionsReplySchema>;

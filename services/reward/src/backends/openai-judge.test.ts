@@ -43,6 +43,26 @@ describe('openai-judge reward', () => {
     expect(rounded).toEqual([{ stepRewards: [0.1, 0.2], outcome: 0.2 }, { stepRewards: [0.1, 0.2, 0.3] }]);
   });
 
+  it.each(['completions', 'chat'] as const)('keeps a judge sure of the last step (%s) below the outcome of a verified answer', async (api) => {
+    // " Yes" at logprob 0 and no "No" among the top tokens reads as P(yes) = 1 exactly.
+    const top = { ' Yes': 0 };
+    const server = await startFakeModelServerForTest({
+      '/v1/completions': (req) => judgeReply({ api: 'completions', top: (req.body.prompt as string[]).map(() => top) }),
+      '/v1/chat/completions': () => judgeReply({ api: 'chat', top: [top] }),
+    });
+    const result = await judgeOn(server, api).score([item(math, ['6 * 7 = 42', 'The answer is \\boxed{42}.']), item(math, ['6 * 7 = 42'])], signal);
+    // Step rewards stay the model's; only the outcome, which the search takes for proof at 1, is capped.
+    expect(result.rewards).toEqual([{ stepRewards: [1, 1], outcome: 1 - 1e-6 }, { stepRewards: [1] }]);
+  });
+
+  it('reports no call when every trajectory is empty, as nothing was sent', async () => {
+    const server = await startFakeModelServerForTest({ '/v1/completions': (req) => judgeReply({ api: 'completions', top: (req.body.prompt as string[]).map(topFor) }) });
+    const result = await judgeOn(server, 'completions').score([item(math, []), item(math, [])], signal);
+    expect(result.rewards).toEqual([{ stepRewards: [] }, { stepRewards: [] }]);
+    expect(result.usage).toMatchObject({ inputTokens: 0, outputTokens: 0, calls: 0, costUsd: 0, model: 'judge', estimated: false });
+    expect(server.requestsTo('/v1/completions')).toHaveLength(0);
+  });
+
   it('asks one chat request per step', async () => {
     const server = await startFakeModelServerForTest({
       '/v1/chat/completions': (req) => judgeReply({ api: 'chat', top: [topFor(req.body.messages[0].content as string)] }),

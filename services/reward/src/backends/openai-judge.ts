@@ -1,10 +1,11 @@
 // The openai-judge reward backend: an LLM on an OpenAI-compatible server is asked of every step whether it is
 // correct given the steps before it; the step reward is its probability of answering yes, and the outcome of a
-// finished trajectory is its last step's reward.
+// finished trajectory is its last step's reward, capped below 1 (a model's estimate never counts as verified).
 import type { StepRewards, Usage } from '@arbor/contracts';
 import { checkJudgeProblem, createJudge, judgeCallUsage, stepPrompts, type Judge } from '@arbor/judge';
 import type { RewardBackend } from '../backend.js';
 import { isFinished } from './finished.js';
+import { modelOutcome } from './model-outcome.js';
 import { rewardHttpClient, type RewardServerSettings } from './model-server.js';
 
 export function createJudgeReward(settings: RewardServerSettings): RewardBackend & { readonly judge: Judge } {
@@ -26,7 +27,8 @@ export function createJudgeReward(settings: RewardServerSettings): RewardBackend
         const own = steps[i] as string[];
         const stepRewards = answer.probabilities.slice(at, at + own.length);
         at += own.length;
-        return stepRewards.length > 0 && isFinished(item.problem, own) ? { stepRewards, outcome: stepRewards.at(-1) as number } : { stepRewards };
+        if (stepRewards.length === 0 || !isFinished(item.problem, own)) return { stepRewards };
+        return { stepRewards, outcome: modelOutcome(stepRewards.at(-1) as number) };
       });
       const usage: Usage = judgeCallUsage(answer, performance.now() - started);
       return { rewards, usage };

@@ -1,9 +1,10 @@
 import type { Problem__Output } from '@arbor/contracts';
-import { FailedPreconditionError, InvalidArgumentError } from '@arbor/kit/errors';
+import { FailedPreconditionError, InvalidArgumentError, ItemRejectedError } from '@arbor/kit/errors';
 import { poolingReply, startFakeModelServerForTest, type FakeModelServer } from '@arbor/testing';
 import { describe, expect, it } from 'vitest';
 import type { RewardItem } from '../backend.js';
 import type { PrmPreset } from '../config.js';
+import { MAX_MODEL_OUTCOME } from './model-outcome.js';
 import { prmFormat } from './prm-format.js';
 import { createVllmPrmReward, poolingRoot } from './vllm-prm.js';
 
@@ -50,11 +51,23 @@ describe('vllm-prm with Qwen2.5-Math-PRM', () => {
     expect(r?.stepRewards?.[1]).toBeCloseTo(0.5, 12);
   });
 
+  it('keeps a finished trajectory scored [0, 1] below the outcome of a verified answer', async () => {
+    // A softmax that rounds to exactly [0, 1] in float32: the model is sure, but a model is not a verifier.
+    const server = await startFakeModelServerForTest({ '/pooling': () => poolingReply({ rows: [[[0, 1], [0, 1]], [[0, 1]]] }) });
+    const result = await prmOn(server).score([item(math, SOLVED), item(math, ['6 * 7 = 42'])], signal);
+    expect(MAX_MODEL_OUTCOME).toBe(1 - 1e-6);
+    // Step rewards stay the model's; only the outcome, which the search takes for proof at 1, is capped.
+    expect(result.rewards).toEqual([{ stepRewards: [1, 1], outcome: 1 - 1e-6 }, { stepRewards: [1] }]);
+    expect(result.rewards[0]?.outcome).toBeLessThan(1);
+  });
+
   it('fails with FAILED_PRECONDITION, without retrying, when the rows do not match the steps', async () => {
     const server = await startFakeModelServerForTest({ '/pooling': () => poolingReply({ rows: [[[0.1, 0.9], [0.2, 0.8], [0.3, 0.7]]] }) });
     const prm = createVllmPrmReward({ baseUrl: server.baseUrl, model: 'prm-7b', api: 'completions', timeoutMs: 5_000, maxAttempts: 3, prm: prmFormat('qwen2.5-math-prm') });
     const err = await prm.score([item(math, ['a', 'b', 'c', 'd'])], signal).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FailedPreconditionError);
+    // One trajectory's doing: a shared batch is re-run caller by caller.
+    expect(err).toBeInstanceOf(ItemRejectedError);
     expect((err as Error).message).toBe(`reward model server at ${server.url} returned 3 step scores for 4 steps`);
     expect(server.requestsTo('/pooling')).toHaveLength(1);
   });
@@ -63,14 +76,22 @@ describe('vllm-prm with Qwen2.5-Math-PRM', () => {
     const server = await startFakeModelServerForTest({ '/pooling': () => poolingReply({ rows: [[[0.1, 0.9]]] }) });
     const set = await prmOn(server, 'qwen2.5-math-prm', { positiveIndex: 5 }).score([item(math, ['a'])], signal).catch((e: unknown) => e);
     expect(set).toBeInstanceOf(FailedPreconditionError);
+    // The setting fails every caller alike: not one item's fault.
+    expect(set).not.toBeInstanceOf(ItemRejectedError);
     expect((set as Error).message).toBe(`ARBOR_REWARD_PRM_POSITIVE_INDEX is 5 but the server's rows hold 2 labels (reward model server at ${server.url})`);
-    // One label and the preset's index 1: the preset is named, as the setting is unset.
-    server.route('/pooling', () => poolingReply({ rows: [[[0.9]]] }));
-    const preset = await prmOn(server).score([item(math, ['a'])], signal).catch((e: unknown) => e);
-    expect(preset).toBeInstanceOf(FailedPreconditionError);
-    expect((preset as Error).message).toBe(
-      `ARBOR_REWARD_PRM_POSITIVE_INDEX is 1 (the qwen2.5-math-prm preset's) but the server's rows hold 1 label (reward model server at ${server.url})`,
+  });
+
+  it.each([[[0.9]], [[0.2, 0.3, 0.5]]])('refuses rows that are not its two labels wide (%j), naming how to serve the model', async (row) => {
+    const server = await startFakeModelServerForTest({ '/pooling': () => poolingReply({ rows: [[row]] }) });
+    const prm = createVllmPrmReward({ baseUrl: server.baseUrl, model: 'prm-7b', api: 'completions', timeoutMs: 5_000, maxAttempts: 3, prm: prmFormat('qwen2.5-math-prm') });
+    const err = await prm.score([item(math, ['a'])], signal).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FailedPreconditionError);
+    expect(err).not.toBeInstanceOf(ItemRejectedError);
+    expect((err as Error).message).toBe(
+      `reward model server at ${server.url} returned rows of ${row.length} scores; the qwen2.5-math-prm preset reads rows of 2 (one per label): ` +
+        'start vLLM with `vllm serve Qwen/Qwen2.5-Math-PRM-7B --runner pooling` (older vLLM: --task reward)',
     );
+    expect(server.requestsTo('/pooling')).toHaveLength(1);
   });
 
   it('sends nothing for trajectories without steps', async () => {
@@ -78,9 +99,16 @@ describe('vllm-prm with Qwen2.5-Math-PRM', () => {
     const result = await prmOn(server).score([item(math, []), item(math, ['a']), item(math, [])], signal);
     expect(result.rewards).toEqual([{ stepRewards: [] }, { stepRewards: [0.8] }, { stepRewards: [] }]);
     expect(server.requestsTo('/pooling')[0]?.body.input).toHaveLength(1);
-    const empty = await prmOn(server).score([item(math, [])], signal);
-    expect(empty.rewards).toEqual([{ stepRewards: [] }]);
     expect(server.requestsTo('/pooling')).toHaveLength(1);
+  });
+
+  it('reports no call and no tokens when every trajectory is empty, as nothing was sent', async () => {
+    const server = await startFakeModelServerForTest({ '/pooling': () => poolingReply({ rows: [[[0.2, 0.8]]] }) });
+    const empty = await prmOn(server).score([item(math, []), item(math, [])], signal);
+    expect(empty.rewards).toEqual([{ stepRewards: [] }, { stepRewards: [] }]);
+    expect(empty.usage).toEqual({ inputTokens: 0, outputTokens: 0, calls: 0, costUsd: 0, computeMs: empty.usage.computeMs, model: 'prm-7b', estimated: false });
+    expect(typeof empty.usage.computeMs).toBe('number');
+    expect(server.requestsTo('/pooling')).toHaveLength(0);
   });
 
   it('estimates usage when the server sends none', async () => {
@@ -112,6 +140,23 @@ describe('vllm-prm with Math-Shepherd', () => {
     expect(result.rewards[0]?.stepRewards?.[0]).toBeCloseTo(0.8, 12);
     expect(result.rewards[0]?.stepRewards?.[1]).toBeCloseTo(0.5, 12);
     expect(result.rewards[0]?.outcome).toBeCloseTo(0.5, 12);
+  });
+
+  it('refuses vocabulary-wide rows from a server started without the STEP pooler config, naming the command', async () => {
+    // Without step_tag_id and returned_token_ids, vLLM returns the logits of all 32000 Mistral tokens at each step.
+    const vocabulary = (plus: number) => Array.from({ length: 32_000 }, (_, i) => (i === 0 ? plus : -3));
+    const server = await startFakeModelServerForTest({ '/pooling': () => poolingReply({ rows: [[vocabulary(4), vocabulary(2)]] }) });
+    const prm = createVllmPrmReward({ baseUrl: server.baseUrl, model: 'prm-7b', api: 'completions', timeoutMs: 5_000, maxAttempts: 3, prm: prmFormat('math-shepherd') });
+    const err = await prm.score([item(math, SOLVED)], signal).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FailedPreconditionError);
+    expect(err).not.toBeInstanceOf(ItemRejectedError);
+    expect((err as FailedPreconditionError).kind).toBe('failed_precondition');
+    expect((err as Error).message).toBe(
+      `reward model server at ${server.url} returned rows of 32000 scores; the math-shepherd preset reads rows of 2 (one per label): ` +
+        'start vLLM with `vllm serve peiyi9979/math-shepherd-mistral-7b-prm --runner pooling --pooler-config ' +
+        `'{"pooling_type": "STEP", "step_tag_id": 12902, "returned_token_ids": [648, 387]}'\` (older vLLM: --override-pooler-config, --task reward)`,
+    );
+    expect(server.requestsTo('/pooling')).toHaveLength(1);
   });
 
   it('takes the step tag and positive index overrides', async () => {

@@ -1,13 +1,15 @@
 // The vllm-prm reward backend: a process reward model served by vLLM (`--runner pooling`), one POST /pooling per
 // batch with one input text per trajectory; each returned row scores one step, and the step reward is the
-// probability of the row's positive label. The outcome of a finished trajectory is its last step's reward.
+// probability of the row's positive label. The outcome of a finished trajectory is its last step's reward, capped
+// below 1 (a model's estimate never counts as verified).
 import type { StepRewards, Usage } from '@arbor/contracts';
 import { problemStatement } from '@arbor/judge';
 import { poolingReplySchema } from '@arbor/kit/model-http';
-import { FailedPreconditionError, UnavailableError } from '@arbor/kit/errors';
+import { ItemRejectedError, UnavailableError } from '@arbor/kit/errors';
 import { estimateTokens } from '@arbor/tasks';
 import type { RewardBackend } from '../backend.js';
 import { isFinished } from './finished.js';
+import { modelOutcome } from './model-outcome.js';
 import { rewardHttpClient, rewardServerLabel, type RewardServerSettings } from './model-server.js';
 import { positiveProbability } from './prm-format.js';
 
@@ -45,8 +47,9 @@ export function createVllmPrmReward(settings: RewardServerSettings): RewardBacke
           const want = (steps[itemIndex] as string[]).length;
           // One trajectory's text made the model see more or fewer steps (a step holding a word-like tag, a step
           // cut short by the context length): that trajectory's fault, not an outage, and a retry would repeat it.
-          // FAILED_PRECONDITION lets the handler re-run a shared batch caller by caller, so only its caller fails.
-          if (rows.length !== want) throw new FailedPreconditionError(`${label} returned ${rows.length} step scores for ${want} steps`);
+          // ItemRejectedError (FAILED_PRECONDITION) lets the handler re-run a shared batch caller by caller, so only
+          // its caller fails.
+          if (rows.length !== want) throw new ItemRejectedError(`${label} returned ${rows.length} step scores for ${want} steps`);
           stepRewards[itemIndex] = rows.map((row) => positiveProbability(row, prm, label));
         });
         inputTokens = reply.usage?.prompt_tokens;
@@ -54,13 +57,15 @@ export function createVllmPrmReward(settings: RewardServerSettings): RewardBacke
       }
       const rewards = items.map((item, i): StepRewards => {
         const own = stepRewards[i] as number[];
-        return own.length > 0 && isFinished(item.problem, steps[i] as string[]) ? { stepRewards: own, outcome: own.at(-1) as number } : { stepRewards: own };
+        if (own.length === 0 || !isFinished(item.problem, steps[i] as string[])) return { stepRewards: own };
+        return { stepRewards: own, outcome: modelOutcome(own.at(-1) as number) };
       });
       const usage: Usage = {
         inputTokens: inputTokens ?? texts.reduce((sum, t) => sum + estimateTokens(t), 0),
         // A process reward model reads and scores; it generates nothing.
         outputTokens: 0,
-        calls: 1,
+        // No request when every trajectory was empty: no call, as the policy reports for a prefix already finished.
+        calls: texts.length > 0 ? 1 : 0,
         costUsd: 0,
         computeMs: performance.now() - started,
         model,

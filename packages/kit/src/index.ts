@@ -51,3 +51,4 @@ export {
   type PricedUsage,
   type PricesFile,
 } from './pricing.js';
+export { BackendCalls, NO_BATCHING, type BackendCallsOptions, type Batching } from './backend-calls.js';

@@ -42,3 +42,4 @@ export type {
   Usage,
 } from './model.js';
 export { vote, type Ballot, type VoteResult } from './vote.js';
+export { avalanche } from './seed.js';

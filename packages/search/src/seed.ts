@@ -1,7 +1,7 @@
 // Per-call seeds derived from the search seed and the node, so a tree never depends on call timing.
 
 /** murmur3's 32-bit finaliser: a bijection on uint32 with good avalanche, enough to decorrelate seeds. */
-function avalanche(h: number): number {
+export function avalanche(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -1,5 +1,5 @@
 // Value service configuration: parsed once from the environment (CLI flags are mapped onto the same names).
-import { ConfigError, env, priceSetting, pricesFileSetting, readConfig, type EnvSource } from '@arbor/kit';
+import { ConfigError, env, priceSetting, pricesFileSetting, readConfig, type Batching, type EnvSource } from '@arbor/kit';
 import { JUDGE_APIS } from '@arbor/judge';
 
 export const VALUE_BACKENDS = ['embedded', 'openai-judge', 'http'] as const;
@@ -99,12 +99,8 @@ function crossSettingProblems(config: ParsedValueConfig, source: EnvSource): str
 }
 
 /** Micro-batching of the Evaluate handler: the settings, else the backend's default. */
-export interface Batching {
-  /** Most items in one backend call; 1 turns batching off (each request is one backend call, as it comes). */
-  maxItems: number;
-  /** Longest the first item of a batch waits for more. */
-  maxWaitMs: number;
-}
+/** Micro-batching of the handler (kit's BackendCalls). */
+export type { Batching } from '@arbor/kit';
 
 /** Off for the embedded backend (it computes in microseconds); a few ms for model servers, which batch on the GPU. */
 export function valueBatching(config: ValueConfig): Batching {

@@ -2,6 +2,7 @@
 // log-normal one drawn from a hash of (seed, call id). The search's gateway numbers calls in the order the
 // algorithm issues them, whatever their timing, so two runs of one search (one call in flight or many) see
 // exactly the same latency on every call, and a rerun with the same seed sees them again.
+import { avalanche } from '@arbor/search';
 
 export type LatencyShape = { kind: 'fixed' } | { kind: 'lognormal'; sigma: number };
 
@@ -15,12 +16,7 @@ function hash32(text: string): number {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return avalanche(h);
 }
 
 /** A standard normal from two hashed uniforms (Box-Muller); u1 is kept off 0 so the log stays finite. */

@@ -19,7 +19,8 @@ ENV npm_config_update_notifier=false \
 FROM base AS manifests
 COPY packages packages
 COPY services services
-RUN find packages services -mindepth 2 -maxdepth 2 ! -name package.json -exec rm -rf {} +
+COPY apps apps
+RUN find packages services apps -mindepth 2 -maxdepth 2 ! -name package.json -exec rm -rf {} +
 
 # Every dependency, for the build. --ignore-scripts: no dependency runs code at install time. The two that
 # declare install scripts do not need them: esbuild finds its binary in its optional platform package, and
@@ -28,6 +29,7 @@ FROM base AS deps
 COPY package.json package-lock.json .npmrc ./
 COPY --from=manifests /app/packages packages
 COPY --from=manifests /app/services services
+COPY --from=manifests /app/apps apps
 RUN --mount=type=cache,target=/root/.npm,sharing=locked \
     npm ci --ignore-scripts
 
@@ -36,15 +38,17 @@ COPY tsconfig.base.json ./
 COPY protos protos
 COPY packages packages
 COPY services services
-RUN npm run build -w @arbor/orchestrator
+COPY apps apps
+RUN npm run build -w @arbor/app
 
 # Production dependencies only, then pruned of what the bundle never loads: the @arbor/* links point at
 # workspace sources that esbuild already bundled, tsx and esbuild are production dependencies only because
-# bin/arbor.js runs the TypeScript sources through tsx, and .bin holds launchers for those tools.
+# apps/arbor/bin/arbor.js runs the TypeScript sources through tsx, and .bin holds launchers for those tools.
 FROM base AS prod-deps
 COPY package.json package-lock.json .npmrc ./
 COPY --from=manifests /app/packages packages
 COPY --from=manifests /app/services services
+COPY --from=manifests /app/apps apps
 RUN --mount=type=cache,target=/root/.npm,sharing=locked \
     npm ci --omit=dev --ignore-scripts \
  && rm -rf node_modules/@arbor node_modules/tsx node_modules/esbuild node_modules/@esbuild node_modules/.bin
@@ -66,7 +70,7 @@ ENV NODE_ENV=production \
 # Owned by root and not writable by the service user: the app writes nothing to disk, and must not be able to
 # change its own code. This also lets Kubernetes mount the root filesystem read-only.
 COPY --from=prod-deps /app/node_modules node_modules
-COPY --from=build /app/services/orchestrator/dist dist
+COPY --from=build /app/apps/arbor/dist dist
 COPY protos protos
 # The base image's `node` user, given by number so that Kubernetes' runAsNonRoot can verify it is not root.
 USER 1000:1000

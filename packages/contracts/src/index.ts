@@ -2,3 +2,4 @@
 export * from './load.js';
 export * from './types.js';
 export * from './nats.js';
+export * from './handlers.js';

@@ -11,7 +11,7 @@ import type { ProtoGrpcType as SearchProto } from './generated/search.js';
 
 /**
  * Root of the proto tree: `ARBOR_PROTO_ROOT`, else the nearest `protos/` above this module. Searching upward
- * keeps it right both in the source tree and in a bundle (services/orchestrator/dist) or an image (/app).
+ * keeps it right both in the source tree and in a bundle (apps/arbor/dist) or an image (/app).
  */
 export const PROTO_ROOT = findProtoRoot();
 

@@ -1,4 +1,4 @@
-// The NATS side of the contracts (DESIGN.md): one subject and one queue group per model RPC, and the headers
+// The NATS side of the contracts: one subject and one queue group per model RPC, and the headers
 // a request and its reply carry. Payloads are the same protobuf bytes as over gRPC.
 
 export const NATS_SUBJECTS = {
@@ -42,5 +42,5 @@ export const NATS_HEADERS = {
   message: 'arbor-message',
 } as const;
 
-/** DESIGN.md: the app-level cap on one model message, below NATS's default 1 MiB max_payload. */
+/** The app-level cap on one model message, below NATS's default 1 MiB max_payload. */
 export const MAX_MODEL_MESSAGE_BYTES = 256 * 1024;

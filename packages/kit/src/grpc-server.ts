@@ -7,7 +7,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { arborPackageDefinition } from '@arbor/contracts';
 import type { Logger } from './logger.js';
 
-/** DESIGN.md: the gRPC receive limit. Larger requests get RESOURCE_EXHAUSTED from grpc-js itself. */
+/** The gRPC receive limit. Larger requests get RESOURCE_EXHAUSTED from grpc-js itself. */
 export const MAX_RECEIVE_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 const HEALTH_SERVICE = 'grpc.health.v1.Health';

@@ -12,6 +12,16 @@ export {
 } from './grpc-server.js';
 export { unaryHandler, serverStreamHandler, logCallError, type CallContext, type HandlerOptions } from './handlers.js';
 export { onShutdownSignals, type StopHook } from './shutdown.js';
+export {
+  runningService,
+  serveModelService,
+  SERVICE_NAMES,
+  type ArborService,
+  type ModelServeOptions,
+  type RunningService,
+  type ServeOptions,
+  type ServiceName,
+} from './service.js';
 export { checkHealth, listServices, type HealthStatus } from './grpc-probes.js';
 export * from './nats/index.js';
 export { sleep } from './sleep.js';

@@ -2,3 +2,4 @@
 export { startFakeModelServer, errorReply, type FakeModelServer, type FakeReply, type FakeRequest, type FakeRoute } from './fake-model-server.js';
 export { startFakeModelServerForTest, useFakeModelServer } from './fake-server-hooks.js';
 export { chatReply, completionsReply, judgeReply, poolingReply, pseudoTokens, type FakeChoice, type FakeUsage } from './reply-shapes.js';
+export { countdownRequest, silent, testNamespace } from './search-requests.js';

@@ -1,4 +1,4 @@
-// Maps a request's Budget onto the search's, applying the server's defaults and caps (DESIGN.md: deadline
+// Maps a request's Budget onto the search's, applying the server's defaults and caps (deadline
 // 120 s by default and capped; tree caps that stop a search instead of exhausting the process).
 import type { Budget__Output } from '@arbor/contracts';
 import type { Budget } from '@arbor/search';

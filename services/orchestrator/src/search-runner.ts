@@ -50,7 +50,7 @@ const SEARCH_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 const OUTAGE_KINDS: ReadonlySet<ErrorKind> = new Set(['unavailable', 'deadline_exceeded', 'internal', 'cancelled']);
 
 /**
- * Every model call carries the problem, so a problem that cannot fit in a model message (DESIGN.md: 256 KiB)
+ * Every model call carries the problem, so a problem that cannot fit in a model message (256 KiB)
  * is refused before the search starts rather than failing on its first call.
  */
 const MAX_PROBLEM_BYTES = MAX_MODEL_MESSAGE_BYTES / 2;

@@ -1,33 +1,49 @@
-// Assembles the orchestrator's model transports from configuration: in-process services built from their own
-// configs (the real handlers and backends), or gRPC clients to services running elsewhere.
-import { readServicePrices, type EnvSource, type Logger } from '@arbor/kit';
-import { createPolicyBackend, ProposeHandler, readPolicyConfig } from '@arbor/policy';
-import { buildEvaluateHandler, readValueConfig } from '@arbor/value';
-import { buildScoreHandler, readRewardConfig } from '@arbor/reward';
+// Assembles the orchestrator's model transports from configuration: handlers that run in this process (given by
+// the app that composes it), gRPC clients to services running elsewhere, or requests over NATS.
+import { ConfigError, type Logger } from '@arbor/kit';
+import type { ModelService } from '@arbor/search';
 import type { OrchestratorConfig } from './config.js';
 import { grpcPolicyTransport, grpcRewardTransport, grpcValueTransport } from './transport/grpc.js';
 import { limitInFlight, Semaphore } from './transport/in-flight.js';
-import { inprocTransports } from './transport/inproc.js';
+import { inprocTransports, type InprocHandlers } from './transport/inproc.js';
 import { NatsLink } from './transport/nats-link.js';
 import { natsPolicyTransport, natsRewardTransport, natsValueTransport } from './transport/nats.js';
 import { DEFAULT_RETRY } from './transport/retry.js';
 import type { ModelTransports } from './transport/types.js';
 import { SearchRunner } from './search-runner.js';
 
+export const MODEL_SERVICES = ['policy', 'value', 'reward'] as const satisfies readonly ModelService[];
+
+const TRANSPORT_SETTING = {
+  policy: 'ARBOR_POLICY_TRANSPORT',
+  value: 'ARBOR_VALUE_TRANSPORT',
+  reward: 'ARBOR_REWARD_TRANSPORT',
+} as const satisfies Record<ModelService, keyof OrchestratorConfig>;
+
 export interface Stack {
   transports: ModelTransports;
   runner: SearchRunner;
-  /** Set when a service is reached over NATS: the caller connects it (see serve.ts) and drains it on exit. */
+  /** Set when a service is reached over NATS: the caller connects it and drains it on exit. */
   nats?: NatsLink;
   /** Model calls in flight right now, across all searches. */
   callsInFlight: () => number;
 }
 
-export function usesNats(config: OrchestratorConfig): boolean {
-  return [config.ARBOR_POLICY_TRANSPORT, config.ARBOR_VALUE_TRANSPORT, config.ARBOR_REWARD_TRANSPORT].includes('nats');
+/** The model services this configuration expects to find in the same process. */
+export function inprocServices(config: OrchestratorConfig): ModelService[] {
+  return MODEL_SERVICES.filter((service) => config[TRANSPORT_SETTING[service]] === 'inproc');
 }
 
-export function buildTransports(config: OrchestratorConfig, env: EnvSource, link?: NatsLink): ModelTransports {
+export function usesNats(config: OrchestratorConfig): boolean {
+  return MODEL_SERVICES.some((service) => config[TRANSPORT_SETTING[service]] === 'nats');
+}
+
+export function buildTransports(config: OrchestratorConfig, handlers: InprocHandlers = {}, link?: NatsLink): ModelTransports {
+  for (const service of inprocServices(config)) {
+    if (!handlers[service]) {
+      throw new ConfigError(`${TRANSPORT_SETTING[service]}: inproc needs the ${service} service in this process; use grpc or nats to reach it`);
+    }
+  }
   const retry = { ...DEFAULT_RETRY, maxAttempts: config.ARBOR_MODEL_MAX_ATTEMPTS };
   const clients: { close(): void }[] = [];
   const natsOptions = () => {
@@ -40,12 +56,10 @@ export function buildTransports(config: OrchestratorConfig, env: EnvSource, link
     };
   };
 
-  // Each service's own config is read only when it runs in this process, so a bad ARBOR_POLICY_* setting
-  // is reported by the process that uses it.
   const inproc = inprocTransports({
-    ...(config.ARBOR_POLICY_TRANSPORT === 'inproc' && { policy: new ProposeHandler(createPolicyBackend(readPolicyConfig(env)), readServicePrices('policy', env)) }),
-    ...(config.ARBOR_VALUE_TRANSPORT === 'inproc' && { value: buildEvaluateHandler(readValueConfig(env), readServicePrices('value', env)) }),
-    ...(config.ARBOR_REWARD_TRANSPORT === 'inproc' && { reward: buildScoreHandler(readRewardConfig(env), readServicePrices('reward', env)) }),
+    ...(config.ARBOR_POLICY_TRANSPORT === 'inproc' && { policy: handlers.policy }),
+    ...(config.ARBOR_VALUE_TRANSPORT === 'inproc' && { value: handlers.value }),
+    ...(config.ARBOR_REWARD_TRANSPORT === 'inproc' && { reward: handlers.reward }),
   });
 
   const viaGrpc = <T extends { transport: unknown; client: { close(): void } }>(made: T): T['transport'] => {
@@ -75,10 +89,14 @@ export function buildTransports(config: OrchestratorConfig, env: EnvSource, link
   };
 }
 
-export function buildStack(config: OrchestratorConfig, env: EnvSource, logger: Logger): Stack {
+/**
+ * The search runner and its transports, before anything listens. `handlers` are the model services that run in
+ * this process; every service configured as `inproc` must have one.
+ */
+export function buildStack(config: OrchestratorConfig, logger: Logger, handlers: InprocHandlers = {}): Stack {
   const nats = usesNats(config) ? new NatsLink() : undefined;
   const semaphore = new Semaphore(config.ARBOR_MAX_CALLS_IN_FLIGHT);
-  const transports = limitInFlight(buildTransports(config, env, nats), semaphore);
+  const transports = limitInFlight(buildTransports(config, handlers, nats), semaphore);
   const runner = new SearchRunner({
     transports,
     logger,

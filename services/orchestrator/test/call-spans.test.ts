@@ -10,8 +10,8 @@ import { UnavailableError } from '@arbor/kit/errors';
 import { startTelemetry } from '@arbor/kit/telemetry';
 import { SearchRunner } from '../src/search-runner.js';
 import type { CallOptions, ModelTransports } from '../src/transport/types.js';
-import { countdownRequest, silent } from './helpers.js';
-import { fromReadable, type SpanRecord } from './trace-helpers.js';
+import { countdownRequest, silent } from '@arbor/testing';
+import { fromReadable, type SpanRecord } from '@arbor/testing/trace-spans';
 
 const exporter = new InMemorySpanExporter();
 let telemetry: TelemetryHandle;

@@ -8,8 +8,7 @@ import { ArborError, DeadlineExceededError, InvalidArgumentError } from '@arbor/
 import { NatsLink } from '../src/transport/nats-link.js';
 import { natsUnary } from '../src/transport/nats.js';
 import { DEFAULT_RETRY } from '../src/transport/retry.js';
-import { silent } from './helpers.js';
-import { testNamespace } from './nats-helpers.js';
+import { silent, testNamespace } from '@arbor/testing';
 
 const method = arborV1().PolicyService.service.Propose;
 let nats: LocalNats;

@@ -1,5 +1,5 @@
 // The Propose operation shared by every transport (gRPC, NATS, in-process): envelope checks, then the backend.
-import type { ProposeRequest__Output, ProposeResponse } from '@arbor/contracts';
+import type { PolicyHandler, ProposeRequest__Output, ProposeResponse } from '@arbor/contracts';
 import { readServicePrices, type ServicePrices } from '@arbor/kit';
 import { InvalidArgumentError } from '@arbor/kit/errors';
 import type { PolicyBackend } from './backend.js';
@@ -8,7 +8,7 @@ import type { PolicyBackend } from './backend.js';
 export const MAX_CANDIDATES = 64;
 export const MAX_PREFIX_STEPS = 256;
 
-export class ProposeHandler {
+export class ProposeHandler implements PolicyHandler {
   /**
    * @param prices what this service charges per response; by default from the environment (ARBOR_PRICES_FILE,
    *   ARBOR_POLICY_PRICE_*), read once here, since the handler is built once at start.

@@ -1,3 +1,5 @@
+// The policy service: createPolicyService is what the arbor app composes; the rest is for tests and benchmarks.
+export { createPolicyService, type PolicyService } from './service.js';
 export type { PolicyBackend } from './backend.js';
 export { ProposeHandler, MAX_CANDIDATES } from './handler.js';
 export { readPolicyConfig, policyConfigShape, POLICY_BACKENDS, POLICY_APIS, type PolicyConfig, type PolicyApi } from './config.js';

@@ -1,6 +1,6 @@
 // The Score operation shared by every transport (gRPC, NATS, in-process): envelope checks, then the trajectories
 // go to the backend, micro-batched with other callers' trajectories when batching is on (BackendCalls).
-import type { ScoreRequest__Output, ScoreResponse, StepRewards, Usage } from '@arbor/contracts';
+import type { RewardHandler, ScoreRequest__Output, ScoreResponse, StepRewards, Usage } from '@arbor/contracts';
 import { BackendCalls, NO_BATCHING, readServicePrices, type Batching, type ServicePrices } from '@arbor/kit';
 import { ArborError, InvalidArgumentError } from '@arbor/kit/errors';
 import type { RewardBackend, RewardItem } from './backend.js';
@@ -10,7 +10,7 @@ export const MAX_TRAJECTORIES = 1024;
 
 export { NO_BATCHING };
 
-export class ScoreHandler {
+export class ScoreHandler implements RewardHandler {
   readonly #calls: BackendCalls<RewardItem, StepRewards>;
 
   /**

@@ -1,3 +1,5 @@
+// The reward service: createRewardService is what the arbor app composes; the rest is for tests and benchmarks.
+export { createRewardService, type RewardService } from './service.js';
 export type { RewardBackend, RewardItem } from './backend.js';
 export { ScoreHandler, MAX_TRAJECTORIES, NO_BATCHING } from './handler.js';
 export {
@@ -12,6 +14,5 @@ export {
   type RewardConfig,
 } from './config.js';
 export { createRewardBackend } from './backends/index.js';
-export { buildScoreHandler } from './build.js';
 export { startRewardServer, REWARD_SERVICE_NAME } from './server.js';
 export { serveRewardOnNats } from './nats.js';

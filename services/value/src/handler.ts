@@ -1,6 +1,6 @@
 // The Evaluate operation shared by every transport (gRPC, NATS, in-process): envelope checks, then the states
 // go to the backend, micro-batched with other callers' states when batching is on (BackendCalls).
-import type { EvaluateRequest__Output, EvaluateResponse, Usage } from '@arbor/contracts';
+import type { ValueHandler, EvaluateRequest__Output, EvaluateResponse, Usage } from '@arbor/contracts';
 import { BackendCalls, NO_BATCHING, readServicePrices, type Batching, type ServicePrices } from '@arbor/kit';
 import { ArborError, InvalidArgumentError } from '@arbor/kit/errors';
 import type { ValueBackend, ValueItem } from './backend.js';
@@ -10,7 +10,7 @@ export const MAX_STATES = 1024;
 
 export { NO_BATCHING };
 
-export class EvaluateHandler {
+export class EvaluateHandler implements ValueHandler {
   readonly #calls: BackendCalls<ValueItem, number>;
 
   /**

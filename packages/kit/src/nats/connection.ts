@@ -1,4 +1,4 @@
-// NATS connections as model traffic needs them (DESIGN.md): named, waiting on the first connect, reconnecting
+// NATS connections as model traffic needs them: named, waiting on the first connect, reconnecting
 // forever, with connection state turned into a plain "connected?" callback for health checks.
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '../logger.js';

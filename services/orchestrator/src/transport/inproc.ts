@@ -1,10 +1,8 @@
-// In-process transport: calls the model services' real handlers, with every message encoded and decoded
-// through the same protobuf codec as the wire, so inproc and grpc see identical data.
+// In-process transport: calls model handlers that live in this process (given by whoever composes the stack),
+// with every message encoded and decoded through the same protobuf codec as the wire, so inproc and grpc see
+// identical data.
 import type { MethodDefinition } from '@grpc/proto-loader';
-import { arborV1 } from '@arbor/contracts';
-import type { ProposeHandler } from '@arbor/policy';
-import type { EvaluateHandler } from '@arbor/value';
-import type { ScoreHandler } from '@arbor/reward';
+import { arborV1, type PolicyHandler, type RewardHandler, type ValueHandler } from '@arbor/contracts';
 import type { CallOptions, ModelTransports, UnaryTransport } from './types.js';
 
 function roundTrip<Req, ReqOut, Res, ResOut>(
@@ -18,10 +16,11 @@ function roundTrip<Req, ReqOut, Res, ResOut>(
   };
 }
 
+/** The model services that run in this process, by their contracts. */
 export interface InprocHandlers {
-  policy?: ProposeHandler;
-  value?: EvaluateHandler;
-  reward?: ScoreHandler;
+  policy?: PolicyHandler;
+  value?: ValueHandler;
+  reward?: RewardHandler;
 }
 
 /** Builds the in-process transport of each service that has a handler. */

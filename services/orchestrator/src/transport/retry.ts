@@ -3,7 +3,7 @@ import { sleep } from '@arbor/kit';
 import { DeadlineExceededError, isArborError, RETRYABLE_KINDS } from '@arbor/kit/errors';
 
 export interface RetryPolicy {
-  /** Attempts in all, including the first (DESIGN.md: at most 3 per model call). */
+  /** Attempts in all, including the first (at most 3 per model call by default). */
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;

@@ -1,0 +1,70 @@
+// The `arbor` command: dispatches to serve / solve / demo / bench, and turns every failure into one clear line.
+import { ConfigError } from '@arbor/kit';
+import { ArborError, InvalidArgumentError } from '@arbor/kit/errors';
+import { benchCommand, BENCH_HELP } from '../bench/command.js';
+import { demoCommand, DEMO_HELP } from './demo.js';
+import { checkConfigFileNames } from './config-file.js';
+import type { CliIO } from './io.js';
+import { serveCommand, SERVE_HELP } from './serve.js';
+import { solveCommand, SOLVE_HELP } from './solve.js';
+import { upCommand, UP_HELP } from '../up/command.js';
+import { UsageError } from './usage-error.js';
+
+const HELP = `Usage: arbor <command> [options]
+
+Commands:
+  solve     solve countdown / Game-of-24 puzzles or math word problems by tree search
+  demo      solve the hardest generated puzzles and print a results table (npm start)
+  serve     run services: policy, value, reward, orchestrator, or all
+  bench     run the benchmarks (b1 to b6) against their baselines and write JSON results (npm run bench)
+  up        run a local multi-process stack (NATS, model replicas, orchestrator) until Ctrl-C
+  help      show help for a command: arbor help solve
+
+Run arbor <command> --help for its options.
+`;
+
+const COMMANDS: Record<string, (args: string[], io: CliIO) => Promise<number>> = {
+  solve: solveCommand,
+  demo: demoCommand,
+  serve: serveCommand,
+  up: upCommand,
+  bench: benchCommand,
+};
+
+const HELPS: Record<string, string> = { solve: SOLVE_HELP, demo: DEMO_HELP, serve: SERVE_HELP, up: UP_HELP, bench: BENCH_HELP };
+
+/** Exit codes: 0 done, 1 failed at run time (a service unavailable, ...), 2 bad usage or input. */
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    io.stdout.write(HELPS[rest[0] ?? ''] ?? HELP);
+    return 0;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    io.stderr.write(`arbor: unknown command "${command}"; run arbor help\n`);
+    return 2;
+  }
+  try {
+    checkConfigFileNames(io.env);
+    return await run(rest, io);
+  } catch (err) {
+    return reportFailure(err, io);
+  }
+}
+
+function reportFailure(err: unknown, io: CliIO): number {
+  if (err instanceof UsageError || err instanceof ConfigError || err instanceof InvalidArgumentError) {
+    io.stderr.write(`arbor: ${err.message}\n`);
+    return 2;
+  }
+  if (err instanceof ArborError) {
+    const server = (err as { server?: string }).server;
+    io.stderr.write(`arbor: ${server ? `server ${server}: ` : ''}${err.kind}: ${err.message}\n`);
+    return 1;
+  }
+  // Unexpected: still one line for the user; the stack only when asked for.
+  io.stderr.write(`arbor: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);
+  if (io.env.ARBOR_DEBUG && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
+  return 1;
+}

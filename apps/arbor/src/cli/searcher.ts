@@ -1,0 +1,43 @@
+// Where `arbor solve` sends its searches: the embedded stack in this process, or a running orchestrator.
+import * as grpc from '@grpc/grpc-js';
+import { arborV1, type SearchRequest, type SearchResult__Output } from '@arbor/contracts';
+import { createLogger, fromServiceError, type EnvSource } from '@arbor/kit';
+import { composeOrchestrator } from '../compose/services.js';
+
+export interface Searcher {
+  search(request: SearchRequest): Promise<SearchResult__Output>;
+  close(): Promise<void>;
+}
+
+/** The whole stack in this process, calling the services' real handlers through the protobuf codec. */
+export function localSearcher(env: EnvSource): Searcher {
+  const logger = createLogger('arbor', { level: env.LOG_LEVEL ?? 'warn' });
+  const orchestrator = composeOrchestrator(env, logger);
+  const method = arborV1().SearchService.service.Search;
+  return {
+    async search(request) {
+      const decoded = method.requestDeserialize(method.requestSerialize(request));
+      const result = await orchestrator.runner.search(decoded);
+      return method.responseDeserialize(method.responseSerialize(result));
+    },
+    close: () => orchestrator.close(),
+  };
+}
+
+/** A running orchestrator reached over gRPC. */
+export function remoteSearcher(address: string, callTimeoutMs: number): Searcher {
+  const client = new (arborV1().SearchService)(address, grpc.credentials.createInsecure());
+  return {
+    search(request) {
+      return new Promise((resolve, reject) => {
+        client.Search(request, { deadline: Date.now() + callTimeoutMs }, (err, result) => {
+          if (err) reject(Object.assign(fromServiceError(err), { server: address }));
+          else resolve(result as SearchResult__Output);
+        });
+      });
+    },
+    async close() {
+      client.close();
+    },
+  };
+}

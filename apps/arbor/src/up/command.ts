@@ -1,0 +1,242 @@
+// `arbor up`: a local multi-process stack — NATS, model replicas and the orchestrator, each its own process,
+// supervised (restarts, prefixed logs) and stopped together.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { MODEL_SERVICES } from '@arbor/orchestrator';
+import type { ModelService } from '@arbor/search';
+import { choiceFlag, numberFlag, parseFlags } from '../cli/args.js';
+import type { CliIO } from '../cli/io.js';
+import { renderTable } from '../cli/table.js';
+import { ensureNats, natsServers, type StackNats } from './nats.js';
+import { LEVEL_VALUES, LOG_LEVELS, Replica, untilServing, type LogLevel } from './replica.js';
+import { UsageError } from '../cli/usage-error.js';
+
+const MAX_REPLICAS = 16;
+const DEFAULT_LISTEN = '127.0.0.1:50051';
+const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
+/** How long replicas get to drain after Ctrl-C before they are killed. */
+const SHUTDOWN_GRACE_MS = 10_000;
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+const UP_FLAGS = {
+  'nats-url': { type: 'string' },
+  replicas: { type: 'string', multiple: true },
+  listen: { type: 'string' },
+  'slip-rate': { type: 'string' },
+  'log-level': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export interface UpPlan {
+  natsUrl: string;
+  replicas: Record<ModelService, number>;
+  listen: string;
+  slipRate?: number;
+  logLevel: LogLevel;
+}
+
+/** Reads `policy=1,value=1,reward=3` (the flag may also be repeated); services not named keep one replica. */
+export function parseReplicas(raw: readonly string[] = []): Record<ModelService, number> {
+  const counts: Record<ModelService, number> = { policy: 1, value: 1, reward: 1 };
+  for (const item of raw.flatMap((r) => r.split(','))) {
+    const match = /^\s*([^=\s]+)\s*=\s*(\S+)\s*$/.exec(item);
+    if (!match) throw new UsageError(`--replicas: expected SERVICE=COUNT, e.g. reward=3, got "${item.trim()}"`);
+    const [, service, count] = match as unknown as [string, string, string];
+    if (!(MODEL_SERVICES as readonly string[]).includes(service)) {
+      throw new UsageError(`--replicas: unknown service "${service}"; expected ${MODEL_SERVICES.join(', ')}`);
+    }
+    const value = Number(count);
+    if (!/^\d+$/.test(count) || value < 1 || value > MAX_REPLICAS) {
+      throw new UsageError(`--replicas: ${service} needs 1 to ${MAX_REPLICAS} replicas, got "${count}"`);
+    }
+    counts[service as ModelService] = value;
+  }
+  return counts;
+}
+
+export function readUpPlan(values: Record<string, string | string[] | boolean | undefined>, env: CliIO['env']): UpPlan {
+  const str = (name: string) => values[name] as string | undefined;
+  const natsFromFlag = str('nats-url');
+  const natsUrl = natsFromFlag ?? env.NATS_URL ?? DEFAULT_NATS_URL;
+  const { bad } = natsServers(natsUrl);
+  if (bad !== undefined) throw new UsageError(`${natsFromFlag !== undefined ? '--nats-url' : 'NATS_URL'}: not a NATS URL: "${bad}"`);
+
+  const listen = str('listen') ?? DEFAULT_LISTEN;
+  if (!/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:.]+\]:\d{1,5}$/.test(listen) || Number(listen.slice(listen.lastIndexOf(':') + 1)) > 65_535) {
+    throw new UsageError(`--listen: expected HOST:PORT, got "${listen}"`);
+  }
+
+  const levelFromFlag = str('log-level');
+  const rawLevel = levelFromFlag ?? env.LOG_LEVEL ?? 'info';
+  const logLevel = choiceFlag(levelFromFlag !== undefined ? 'log-level' : 'LOG_LEVEL', rawLevel, LOG_LEVELS)!;
+  const slipRate = numberFlag('slip-rate', str('slip-rate'), 0, 1);
+  return {
+    natsUrl,
+    replicas: parseReplicas(values.replicas as string[] | undefined),
+    listen,
+    ...(slipRate !== undefined && { slipRate }),
+    logLevel,
+  };
+}
+
+/**
+ * From the sources, bin/arbor.js sits two levels up; bundled into dist/arbor.mjs this module is no longer
+ * beside it, and the running script is then the CLI itself.
+ */
+function arborEntry(): string {
+  const bin = fileURLToPath(new URL('../../bin/arbor.js', import.meta.url));
+  return existsSync(bin) || !process.argv[1] ? bin : process.argv[1];
+}
+
+/** A client cannot dial a wildcard address; the ready line suggests the loopback one instead. */
+function dialable(address: string): string {
+  return address.replace(/^0\.0\.0\.0:/, '127.0.0.1:').replace(/^\[::\]:/, '[::1]:');
+}
+
+export async function upCommand(args: string[], io: CliIO): Promise<number> {
+  const { values } = parseFlags(args, UP_FLAGS);
+  if (values.help) {
+    io.stdout.write(UP_HELP);
+    return 0;
+  }
+  return runStack(readUpPlan(values, io.env), io);
+}
+
+async function runStack(plan: UpPlan, io: CliIO): Promise<number> {
+  const shown = LEVEL_VALUES[plan.logLevel];
+  // Children log at info or finer whatever was asked: their "listening" lines are how readiness is seen. The
+  // level asked for is applied here, to what reaches the terminal.
+  const childLevel: LogLevel = shown < LEVEL_VALUES.info ? plan.logLevel : 'info';
+  const names = [
+    'orchestrator',
+    ...MODEL_SERVICES.flatMap((service) => Array.from({ length: plan.replicas[service] }, (_, i) => `${service}-${i + 1}`)),
+  ];
+  const width = Math.max(...names.map((n) => n.length));
+  const writeLine = (name: string, line: string) => io.stderr.write(`${name.padEnd(width)} | ${line}\n`);
+  const notice = (level: number, message: string) => {
+    if (level >= shown) writeLine('up', message);
+  };
+
+  let requestStop: () => void = () => undefined;
+  const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
+  let stopping = false;
+  let forced = false;
+  let failure: Error | undefined;
+  let nats: StackNats | undefined;
+  const replicas: Replica[] = [];
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      forced = true;
+      notice(LEVEL_VALUES.warn, `${signal} again: killing every replica now`);
+      for (const replica of replicas) replica.killNow();
+      return;
+    }
+    stopping = true;
+    notice(LEVEL_VALUES.info, `${signal}: stopping the stack`);
+    requestStop();
+  };
+  // Whatever ends this process (process.exit elsewhere, an uncaught exception), no replica may outlive it.
+  const onExit = () => {
+    for (const replica of replicas) replica.killNow();
+    void nats?.started?.stop();
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  process.on('exit', onExit);
+
+  try {
+    nats = await ensureNats(plan.natsUrl, io.env);
+    if (nats.started) notice(LEVEL_VALUES.info, `nothing answered at ${plan.natsUrl}; started nats-server at ${nats.url}`);
+    if (!stopping) {
+      const entry = arborEntry();
+      const env = { ...io.env, LOG_LEVEL: childLevel };
+      const common = ['--nats-url', nats.url, '--log-level', childLevel];
+      for (const name of names) {
+        const service = name === 'orchestrator' ? name : name.slice(0, name.lastIndexOf('-'));
+        const isOrchestrator = service === 'orchestrator';
+        const args = isOrchestrator
+          ? ['serve', 'orchestrator', '--listen', plan.listen, '--transport', 'nats', ...common]
+          : [
+              'serve',
+              service,
+              '--listen',
+              '127.0.0.1:0',
+              ...common,
+              ...(service === 'policy' && plan.slipRate !== undefined ? ['--slip-rate', String(plan.slipRate)] : []),
+            ];
+        replicas.push(
+          new Replica({
+            name,
+            entry,
+            args,
+            env,
+            // A model replica is useful once it takes requests from NATS, which is how the orchestrator calls it.
+            ...(isOrchestrator ? { untilReady: untilServing } : { readyMessages: ['serving on NATS'] }),
+            output: (line, level) => {
+              if (level === undefined || level >= shown) writeLine(name, line);
+            },
+            notice,
+            onGiveUp: (err) => {
+              failure ??= err;
+              requestStop();
+            },
+          }),
+        );
+      }
+      const started = Promise.all(replicas.map((r) => r.start()));
+      // A replica that fails to start stops the stack; its rejection after a Ctrl-C is expected and ignored.
+      started.catch(() => undefined);
+      const first = await Promise.race([started.then(() => 'ready' as const), stopRequested.then(() => 'stop' as const)]).catch(
+        (err: unknown) => {
+          failure ??= err instanceof Error ? err : new Error(String(err));
+          return 'failed' as const;
+        },
+      );
+      if (first === 'ready') {
+        io.stdout.write(`${statusTable(replicas, nats)}\n\n`);
+        const orchestrator = dialable(replicas[0]!.address!);
+        io.stdout.write(`Arbor is up: arbor solve --numbers "4 9 10 13" --server ${orchestrator}\n`);
+        await stopRequested;
+      }
+    }
+  } finally {
+    stopping = true;
+    await stopAll(replicas, nats);
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+    process.off('exit', onExit);
+  }
+  if (failure) throw failure;
+  return forced ? 1 : 0;
+}
+
+function statusTable(replicas: Replica[], nats: StackNats): string {
+  const rows = replicas.map((r) => [r.name, String(r.pid ?? ''), r.address ?? '']);
+  const natsNote = nats.started ? 'started by arbor up; stops with it' : 'already running; left alone';
+  return `${renderTable(['replica', 'pid', 'gRPC address'], rows)}\n\nNATS: ${nats.url} (${natsNote})`;
+}
+
+/** The orchestrator first, so searches still in flight can reach the models while it drains; NATS last. */
+async function stopAll(replicas: Replica[], nats: StackNats | undefined): Promise<void> {
+  const deadline = Date.now() + SHUTDOWN_GRACE_MS;
+  const [orchestrator, ...models] = replicas;
+  await orchestrator?.stop(deadline);
+  // However long the orchestrator took, the models still get a moment to drain their NATS connections.
+  await Promise.all(models.map((m) => m.stop(Math.max(deadline, Date.now() + 2_000))));
+  await nats?.started?.stop();
+}
+
+export const UP_HELP = `Usage: arbor up [options]
+
+Runs a local Arbor stack as separate processes: a policy, value and reward service per replica and an
+orchestrator that reaches them over NATS. Starts nats-server when nothing answers at the NATS URL. Prints a
+table of the replicas once every one is ready; child logs go to stderr, prefixed with the replica name.
+A replica that exits is restarted (at most 3 times a minute). Ctrl-C stops everything.
+
+Options:
+  --nats-url URL            NATS server (default NATS_URL, else ${DEFAULT_NATS_URL})
+  --replicas S=N,...        replicas per model service, 1..${MAX_REPLICAS} each (default 1), e.g. reward=3;
+                            may be repeated: --replicas policy=2 --replicas reward=3
+  --listen HOST:PORT        orchestrator address (default ${DEFAULT_LISTEN})
+  --slip-rate R             embedded policy's arithmetic slip rate, 0..1 (default 0)
+  --log-level LEVEL         which child log lines to show: ${LOG_LEVELS.join('|')} (default LOG_LEVEL, else info)
+`;

@@ -1,0 +1,59 @@
+// Helpers for tests over a real nats-server: model services serving on NATS in a namespace of the test's own,
+// and an orchestrator stack whose transports are NATS.
+import { natsRoute, type NatsOperation } from '@arbor/contracts';
+import { connectNats, sleep, type NatsConnection } from '@arbor/kit';
+import { buildStack, readOrchestratorConfig, type Stack } from '@arbor/orchestrator';
+import { silent } from '@arbor/testing';
+
+export { testNamespace } from '@arbor/testing';
+
+/** Waits until every operation's subject has a responder in `namespace` (any reply counts, even an error). */
+export async function waitForResponders(url: string, namespace: string, operations: NatsOperation[] = ['propose', 'evaluate', 'score']): Promise<void> {
+  const nc = await connectNats({ url, name: 'test-probe', logger: silent });
+  try {
+    for (const operation of operations) {
+      const { subject } = natsRoute(operation, namespace);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await nc.request(subject, new Uint8Array(0), { timeout: 500 });
+          break;
+        } catch (err) {
+          if (attempt > 100) throw err;
+          await sleep(50);
+        }
+      }
+    }
+  } finally {
+    await nc.close();
+  }
+}
+
+export interface NatsOrchestrator {
+  stack: Stack;
+  nc: NatsConnection;
+  stop(): Promise<void>;
+}
+
+/** An orchestrator stack in this process that reaches every model service over NATS. */
+export async function natsOrchestrator(url: string, namespace: string, env: Record<string, string> = {}): Promise<NatsOrchestrator> {
+  const config = readOrchestratorConfig({
+    ARBOR_POLICY_TRANSPORT: 'nats',
+    ARBOR_VALUE_TRANSPORT: 'nats',
+    ARBOR_REWARD_TRANSPORT: 'nats',
+    NATS_URL: url,
+    ARBOR_NATS_NAMESPACE: namespace,
+    ...env,
+  });
+  const stack = buildStack(config, silent);
+  const nc = await connectNats({ url, name: 'test-orchestrator', logger: silent });
+  stack.nats!.set(nc);
+  return {
+    stack,
+    nc,
+    async stop() {
+      stack.runner.cancelAll();
+      await stack.transports.close();
+      await nc.drain();
+    },
+  };
+}

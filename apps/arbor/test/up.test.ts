@@ -1,0 +1,143 @@
+// `arbor up` as a user runs it: real processes (nats-server, five replicas), loopback only, bounded in time.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { freePort, natsAnswers, startNatsServer } from '@arbor/kit';
+import { UnavailableError } from '@arbor/kit/errors';
+import { ensureNats, findNatsServer } from '../src/up/nats.js';
+import { parseReplicas } from '../src/up/command.js';
+
+const BIN = fileURLToPath(new URL('../bin/arbor.js', import.meta.url));
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw err;
+  }
+}
+
+/** Resolves with the first match of `pattern` in the text `read` returns, polling until `timeoutMs`. */
+async function waitFor(read: () => string, pattern: RegExp, timeoutMs: number, child: ChildProcess): Promise<RegExpExecArray> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const match = pattern.exec(read());
+    if (match) return match;
+    if (child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no ${pattern} (exit code ${child.exitCode}) in:\n${read()}`);
+}
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'warn' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function twoFreePorts(): Promise<[number, number]> {
+  const first = await freePort();
+  let second = await freePort();
+  while (second === first) second = await freePort();
+  return [first, second];
+}
+
+// Spawned processes on a 2-core machine: each test gets the full minute, well above what it needs (~15 s).
+describe('arbor up', { timeout: 60_000 }, () => {
+  it('starts its own NATS and every replica, serves a search, restarts a killed replica, and stops cleanly', async () => {
+    const [listenPort, natsPort] = await twoFreePorts();
+    const listen = `127.0.0.1:${listenPort}`;
+    const natsUrl = `nats://127.0.0.1:${natsPort}`;
+    expect(await natsAnswers(natsUrl, 300)).toBe(false);
+
+    const up = spawn(process.execPath, [BIN, 'up', '--listen', listen, '--replicas', 'reward=2', '--nats-url', natsUrl], {
+      env: { ...process.env, LOG_LEVEL: 'info' },
+    });
+    let stdout = '';
+    let stderr = '';
+    up.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    up.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => up.on('exit', (code) => resolve(code)));
+    const pids = new Set<number>();
+    try {
+      await waitFor(() => stdout, /^Arbor is up: arbor solve --numbers "4 9 10 13" --server (\S+)$/m, 45_000, up);
+      expect(stdout).toContain(`--server ${listen}\n`);
+      const rows = new Map(
+        [...stdout.matchAll(/^(orchestrator|(?:policy|value|reward)-\d+)\s+(\d+)\s+(127\.0\.0\.1:\d+)$/gm)].map((m) => [m[1]!, m]),
+      );
+      expect([...rows.keys()].sort()).toEqual(['orchestrator', 'policy-1', 'reward-1', 'reward-2', 'value-1']);
+      expect(rows.get('orchestrator')![3]).toBe(listen);
+      for (const row of rows.values()) pids.add(Number(row[2]));
+      for (const pid of pids) expect(isAlive(pid)).toBe(true);
+      expect(stdout).toContain(`NATS: ${natsUrl} (started by arbor up`);
+      expect(await natsAnswers(natsUrl)).toBe(true);
+      // Child logs reach stderr prefixed with the replica they come from.
+      expect(stderr).toMatch(/^reward-2\s+\| \{.*"msg":"serving on NATS"/m);
+
+      const solved = await run(['solve', '--numbers', '4 9 10 13', '--server', listen, '--json']);
+      expect(solved.stderr).toBe('');
+      expect(solved.code).toBe(0);
+      expect(JSON.parse(solved.stdout)).toMatchObject({ solved: true, stop_reason: 'solved' });
+
+      // A replica that dies is noticed, reported and replaced.
+      process.kill(Number(rows.get('reward-1')![2]), 'SIGKILL');
+      const restarted = await waitFor(() => stderr, /^up\s+\| reward-1 restarted: pid (\d+)/m, 30_000, up);
+      pids.add(Number(restarted[1]));
+      expect(stderr).toMatch(/reward-1 exited unexpectedly \(killed by SIGKILL\); restarting in 1 s/);
+      const again = await run(['solve', '--numbers', '1 5 5 5', '--server', listen, '--json']);
+      expect(again.code).toBe(0);
+      expect(JSON.parse(again.stdout).stop_reason).toMatch(/^[a-z_]+$/);
+
+      const stopStarted = Date.now();
+      up.kill('SIGINT');
+      expect(await exited).toBe(0);
+      expect(Date.now() - stopStarted).toBeLessThan(15_000);
+      for (const pid of pids) expect(isAlive(pid), `pid ${pid} outlived arbor up`).toBe(false);
+      expect(await natsAnswers(natsUrl, 500)).toBe(false);
+    } finally {
+      // Whatever failed above, leave nothing running.
+      if (up.exitCode === null) up.kill('SIGKILL');
+      for (const pid of pids) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    }
+  });
+
+  it.each([['reward=0'], ['bogus=2'], ['reward'], ['policy=17']])('refuses --replicas %s with one line and exit code 2', (value) => {
+    const result = spawnSync(process.execPath, [BIN, 'up', '--replicas', value], { encoding: 'utf8', timeout: 30_000 });
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^arbor: --replicas: /);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('reads --replicas as a list or as repeated flags, one replica each by default', () => {
+    expect(parseReplicas()).toEqual({ policy: 1, value: 1, reward: 1 });
+    expect(parseReplicas(['policy=2,value=1,reward=3'])).toEqual({ policy: 2, value: 1, reward: 3 });
+    expect(parseReplicas(['reward=3', 'policy=16'])).toEqual({ policy: 16, value: 1, reward: 3 });
+  });
+});
+
+describe('NATS for arbor up', { timeout: 60_000 }, () => {
+  it('uses a server that already answers and starts none', async () => {
+    const nats = await startNatsServer({ binary: findNatsServer(process.env) ?? 'nats-server' });
+    try {
+      const found = await ensureNats(nats.url, process.env);
+      expect(found).toEqual({ url: nats.url });
+    } finally {
+      await nats.stop();
+    }
+  });
+
+  it('says how to install nats-server when nothing answers and it is missing', async () => {
+    const url = `nats://127.0.0.1:${await freePort()}`;
+    const failure = ensureNats(url, { PATH: '/nonexistent' }, []);
+    await expect(failure).rejects.toBeInstanceOf(UnavailableError);
+    await expect(failure).rejects.toThrow(/^no NATS server answers at nats:\/\/127\.0\.0\.1:\d+ and nats-server is not installed; install it \(apt-get install nats-server\)/);
+  });
+});

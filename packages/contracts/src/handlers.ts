@@ -1,0 +1,16 @@
+// The model services' RPCs as plain TypeScript interfaces: what a policy, value or reward service does, whatever
+// carries the call (gRPC, NATS, or a function call within one process). The services implement them; the
+// orchestrator's in-process transport calls any object that does, so neither needs the other's code.
+import type { EvaluateRequest__Output, EvaluateResponse, ProposeRequest__Output, ProposeResponse, ScoreRequest__Output, ScoreResponse } from './types.js';
+
+export interface PolicyHandler {
+  propose(request: ProposeRequest__Output, signal: AbortSignal): Promise<ProposeResponse>;
+}
+
+export interface ValueHandler {
+  evaluate(request: EvaluateRequest__Output, signal: AbortSignal): Promise<EvaluateResponse>;
+}
+
+export interface RewardHandler {
+  score(request: ScoreRequest__Output, signal: AbortSignal): Promise<ScoreResponse>;
+}

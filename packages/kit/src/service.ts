@@ -1,0 +1,63 @@
+// The shape every Arbor service takes for the `arbor` app to compose: a factory reads the service's own settings
+// and builds it; serve() puts it on the network (gRPC, and NATS when configured) until stop().
+import type { RunningGrpcServer } from './grpc-server.js';
+import type { Logger } from './logger.js';
+import { attachNats } from './nats/attach.js';
+import type { NatsConnection } from './nats/connection.js';
+import type { NatsResponder } from './nats/responder.js';
+import type { StopHook } from './shutdown.js';
+
+export const SERVICE_NAMES = ['policy', 'value', 'reward', 'orchestrator'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+export interface ServeOptions {
+  logger: Logger;
+  /** How long a stopping service lets calls in flight finish before it closes connections. */
+  graceMs: number;
+}
+
+export interface RunningService {
+  readonly name: ServiceName;
+  /** Its gRPC server: the address it bound, its health. */
+  readonly grpc: RunningGrpcServer;
+  /** Health NOT_SERVING, gRPC drained within the grace period, then whatever else it started, in order. */
+  stop(): Promise<void>;
+}
+
+export interface ArborService {
+  readonly name: ServiceName;
+  serve(options: ServeOptions): Promise<RunningService>;
+}
+
+/** A started gRPC server and what must stop after it, as one RunningService. */
+export function runningService(name: ServiceName, grpc: RunningGrpcServer, graceMs: number, after: StopHook[] = []): RunningService {
+  return {
+    name,
+    grpc,
+    async stop() {
+      await grpc.shutdown(graceMs);
+      for (const hook of after) await hook();
+    },
+  };
+}
+
+export interface ModelServeOptions extends ServeOptions {
+  name: Exclude<ServiceName, 'orchestrator'>;
+  startGrpc: () => Promise<RunningGrpcServer>;
+  /** NATS server(s); empty serves on gRPC only. */
+  natsUrl: string;
+  /** Starts answering on the service's NATS subject, once connected. */
+  serveOnNats: (nc: NatsConnection) => NatsResponder;
+}
+
+/**
+ * Serves a model service (policy, value, reward) on gRPC and, when a NATS URL is set, on its NATS subject too.
+ * Start-up never waits for NATS: the service answers on NATS from the moment it connects.
+ */
+export async function serveModelService(options: ModelServeOptions): Promise<RunningService> {
+  const { name, logger, graceMs } = options;
+  const grpc = await options.startGrpc();
+  if (!options.natsUrl) return runningService(name, grpc, graceMs);
+  const nats = attachNats({ url: options.natsUrl, name: `arbor-${name}`, logger, onConnected: options.serveOnNats });
+  return runningService(name, grpc, graceMs, [() => nats.stop(graceMs)]);
+}

@@ -1,0 +1,56 @@
+// The orchestrator as the arbor app composes it: the search runner over its model transports, and serve(), which
+// answers the SearchService on gRPC. Model services that run in the same process are handed in by their contracts
+// (InprocHandlers); the orchestrator never builds one itself.
+import { attachNats, ConfigError, runningService, type ArborService, type Logger, type StopHook } from '@arbor/kit';
+import type { OrchestratorConfig } from './config.js';
+import { startSearchServer } from './server.js';
+import { buildStack, type Stack } from './stack.js';
+import type { InprocHandlers } from './transport/inproc.js';
+
+export interface Orchestrator extends ArborService, Stack {
+  readonly name: 'orchestrator';
+  readonly config: OrchestratorConfig;
+  /** Cancels searches still running and closes the model clients; for a stack that was never served. */
+  close(): Promise<void>;
+}
+
+export interface OrchestratorOptions {
+  logger: Logger;
+  /** The model services running in this process; each one configured as `inproc` must be here. */
+  handlers?: InprocHandlers;
+}
+
+export function createOrchestrator(config: OrchestratorConfig, options: OrchestratorOptions): Orchestrator {
+  const stack = buildStack(config, options.logger, options.handlers);
+  const close = async () => {
+    stack.runner.cancelAll();
+    await stack.transports.close();
+  };
+  return {
+    ...stack,
+    name: 'orchestrator',
+    config,
+    close,
+    async serve({ logger, graceMs }) {
+      if (stack.nats && !config.NATS_URL) throw new ConfigError('NATS_URL: required when a model service is reached over NATS');
+      const server = await startSearchServer({ address: config.ARBOR_ORCHESTRATOR_LISTEN, runner: stack.runner, logger });
+      // After the gRPC server has drained: cancel what still runs, stop NATS, close the clients.
+      const after: StopHook[] = [() => stack.runner.cancelAll()];
+      const link = stack.nats;
+      if (link) {
+        // Not SERVING until NATS answers: without it no search can make a model call.
+        server.setServing(false);
+        const nats = attachNats({
+          url: config.NATS_URL,
+          name: 'arbor-orchestrator',
+          logger,
+          onConnected: (nc) => link.set(nc),
+          onConnectedChange: (connected) => server.setServing(connected),
+        });
+        after.push(() => nats.stop(graceMs));
+      }
+      after.push(() => stack.transports.close());
+      return runningService('orchestrator', server, graceMs, after);
+    },
+  };
+}

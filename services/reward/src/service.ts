@@ -1,0 +1,36 @@
+// The reward service as the arbor app composes it: built from its own settings (backend, batching, prices), its
+// handler is what a search in the same process calls, and serve() answers Score on gRPC (and on NATS when
+// NATS_URL is set).
+import { readServicePrices, serveModelService, type ArborService, type EnvSource } from '@arbor/kit';
+import { createRewardBackend } from './backends/index.js';
+import { readRewardConfig, rewardBatching, type RewardConfig } from './config.js';
+import { ScoreHandler } from './handler.js';
+import { serveRewardOnNats } from './nats.js';
+import { startRewardServer } from './server.js';
+
+export interface RewardService extends ArborService {
+  readonly name: 'reward';
+  readonly config: RewardConfig;
+  readonly handler: ScoreHandler;
+}
+
+/** Reads ARBOR_REWARD_* (and the price settings) from `env`; a bad setting throws a ConfigError naming it. */
+export function createRewardService(env: EnvSource): RewardService {
+  const config = readRewardConfig(env);
+  const handler = new ScoreHandler(createRewardBackend(config), readServicePrices('reward', env), rewardBatching(config));
+  return {
+    name: 'reward',
+    config,
+    handler,
+    serve: ({ logger, graceMs }) =>
+      serveModelService({
+        name: 'reward',
+        logger,
+        graceMs,
+        startGrpc: () => startRewardServer({ address: config.ARBOR_REWARD_LISTEN, handler, logger }),
+        natsUrl: config.NATS_URL,
+        serveOnNats: (nc) =>
+          serveRewardOnNats({ nc, handler, logger, maxInFlight: config.ARBOR_REWARD_MAX_IN_FLIGHT, namespace: config.ARBOR_NATS_NAMESPACE }),
+      }),
+  };
+}

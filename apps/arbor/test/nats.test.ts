@@ -125,6 +125,40 @@ describe('search over NATS', () => {
   });
 });
 
+describe('searches bound by their deadline', () => {
+  let models: ServingStack;
+  let orchestrator: NatsOrchestrator;
+  beforeAll(async () => {
+    const namespace = testNamespace();
+    const settings: Record<string, string> = {};
+    for (const service of ['POLICY', 'VALUE', 'REWARD']) {
+      settings[`ARBOR_${service}_EMBEDDED_LATENCY_MS`] = '40';
+      // Room for every call: this is about the clock, not about busy replicas.
+      settings[`ARBOR_${service}_MAX_IN_FLIGHT`] = '1000';
+    }
+    models = await natsModels(nats.url, namespace, ['policy', 'value', 'reward'], settings);
+    orchestrator = await natsOrchestrator(nats.url, namespace);
+  });
+  afterAll(async () => {
+    await orchestrator?.stop();
+    await models?.stop();
+  });
+
+  it('all end STOP_REASON_DEADLINE with their best answer, never model-unavailable', async () => {
+    // 1 1 1 1 cannot make 24, so no search ends early: each runs into its deadline with calls in flight.
+    const unsolvable = { task: 'countdown', question: '1 1 1 1', params: { target: '24' } };
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) =>
+        orchestrator.stack.runner.search(
+          decode({ problem: unsolvable, bestFirst: {}, budget: { deadlineMs: 200 + 10 * (i % 10) }, seed: String(i + 1) }),
+        ),
+      ),
+    );
+    const reasons = results.map((r) => (r.status === 'fulfilled' ? r.value.stopReason : `rejected: ${String(r.reason)}`));
+    expect(reasons).toEqual(Array.from({ length: 50 }, () => 'STOP_REASON_DEADLINE'));
+  });
+});
+
 describe('reward replicas in one queue group', () => {
   it('share the reward calls: each of 3 replicas gets at least 20% over 30 searches', async () => {
     const namespace = testNamespace();

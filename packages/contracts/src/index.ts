@@ -3,3 +3,4 @@ export * from './load.js';
 export * from './types.js';
 export * from './nats.js';
 export * from './handlers.js';
+export { describeMalformed, type Malformed } from './malformed.js';

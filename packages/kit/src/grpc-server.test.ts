@@ -93,6 +93,26 @@ describe('startGrpcServer', () => {
     expect(ok.candidates[0]?.step?.text).toBe('ok');
   });
 
+  it('answers request bytes that do not decode INVALID_ARGUMENT naming the field, not INTERNAL', async () => {
+    server = await startFake(async () => ({ candidates: [] }));
+    const raw = (bytes: number[]) =>
+      new Promise<grpc.ServiceError | null>((resolve) => {
+        const client = new grpc.Client(server!.address, grpc.credentials.createInsecure());
+        client.makeUnaryRequest('/arbor.v1.PolicyService/Propose', (b: Buffer) => b, (b: Buffer) => b, Buffer.from(bytes), (err) => {
+          client.close();
+          resolve(err);
+        });
+      });
+    // num_candidates (field 3) sent 2^35, which no uint32 holds.
+    expect(await raw([3 << 3, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01])).toMatchObject({
+      code: grpc.status.INVALID_ARGUMENT,
+      details: 'num_candidates: 34359738368 does not fit a uint32',
+    });
+    expect(await raw([0xff, 0xff, 0xff])).toMatchObject({ code: grpc.status.INVALID_ARGUMENT, details: expect.stringMatching(/^message: /) });
+    const ok = await propose(server.address, { numCandidates: 1 });
+    expect(ok.candidates).toEqual([]);
+  });
+
   it('refuses an oversize message with RESOURCE_EXHAUSTED and serves the next call', async () => {
     server = await startFake(async () => ({ candidates: [] }));
     const huge = 'x'.repeat(5 * 1024 * 1024);

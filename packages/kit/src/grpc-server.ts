@@ -6,6 +6,7 @@ import { HealthImplementation, protoPath as healthProtoPath, type ServingStatus 
 import { ReflectionService } from '@grpc/reflection';
 import { arborPackageDefinition } from '@arbor/contracts';
 import type { Logger } from './logger.js';
+import { tolerantDefinition } from './malformed-request.js';
 
 /** The gRPC receive limit. Larger requests get RESOURCE_EXHAUSTED from grpc-js itself. */
 export const MAX_RECEIVE_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -51,7 +52,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   const server = new grpc.Server({
     'grpc.max_receive_message_length': options.maxReceiveMessageBytes ?? MAX_RECEIVE_MESSAGE_BYTES,
   });
-  for (const service of options.services) server.addService(service.definition, service.implementation);
+  for (const service of options.services) server.addService(tolerantDefinition(service.definition), service.implementation);
 
   // Everything starts NOT_SERVING and flips only once the port is bound: a probe never sees a false SERVING.
   const names = ['', ...options.services.map((s) => s.name)];

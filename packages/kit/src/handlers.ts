@@ -5,6 +5,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { context, INVALID_SPAN_CONTEXT, SpanKind, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { toGrpcStatus, statusName } from './grpc-status.js';
 import type { Logger } from './logger.js';
+import { wellFormed } from './malformed-request.js';
 import { setSignalDeadline } from './signal-deadline.js';
 import { ATTR } from './telemetry/attributes.js';
 import { arborTracer, errorType, extractFromMetadata, recordSpanError } from './telemetry/tracing.js';
@@ -95,7 +96,7 @@ export function unaryHandler<Req, Res>(
       answered = true;
       callback(err, response);
     };
-    context.with(ctx, () => fn(call.request, callContext)).then(
+    context.with(ctx, async () => fn(wellFormed(call.request), callContext)).then(
       (response) => {
         answer(null, response);
         endServerSpan(span);
@@ -119,7 +120,7 @@ export function serverStreamHandler<Req, Res>(
   return (call) => {
     const callContext: CallContext = { signal: callSignal(call), metadata: call.metadata };
     const { span, ctx } = callSpan(options.serverSpan ?? true, pathOf(call), method, call.request, call.metadata);
-    context.with(ctx, () => fn(call.request, (message) => call.write(message), callContext)).then(
+    context.with(ctx, async () => fn(wellFormed(call.request), (message) => call.write(message), callContext)).then(
       () => {
         call.end();
         endServerSpan(span);

@@ -29,6 +29,24 @@ describe('SearchControl', () => {
     control.dispose();
   });
 
+  it('counts the deadline from startedAt when given, and arms the backstop for what is left of it', () => {
+    vi.useFakeTimers();
+    let now = 1_000;
+    const control = new SearchControl(() => now, 100, undefined, 940);
+    expect(control.elapsedMs()).toBe(60);
+    now = 1_039;
+    expect(control.deadlinePassed()).toBe(false);
+    now = 1_040;
+    expect(control.deadlinePassed()).toBe(true);
+    const fresh = new SearchControl(() => now, 100, undefined, now - 70);
+    vi.advanceTimersByTime(29);
+    expect(fresh.reason).toBeNull();
+    vi.advanceTimersByTime(1);
+    expect(fresh.reason).toBe('deadline');
+    control.dispose();
+    fresh.dispose();
+  });
+
   it('fires the backstop timer at the deadline, even for deadlines beyond setTimeout\'s range', () => {
     vi.useFakeTimers();
     const long = 2 ** 31 + 1000;

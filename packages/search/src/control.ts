@@ -20,10 +20,13 @@ export class SearchControl {
   #halted = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
-  /** @param deadlineMs 0 = no deadline. */
-  constructor(clock: () => number, deadlineMs: number, external?: AbortSignal) {
+  /**
+   * @param deadlineMs 0 = no deadline.
+   * @param startedAt the clock reading the deadline counts from; default now.
+   */
+  constructor(clock: () => number, deadlineMs: number, external?: AbortSignal, startedAt?: number) {
     this.#clock = clock;
-    this.#start = clock();
+    this.#start = startedAt ?? clock();
     this.#deadlineMs = deadlineMs;
     this.#external = external;
     if (external?.aborted) {
@@ -33,7 +36,7 @@ export class SearchControl {
     }
     // The deadline is read from the injected clock at every check; this real timer is the backstop for a
     // call that never answers, since a fake clock cannot wake a hung promise.
-    if (deadlineMs > 0 && !this.#halted) this.#armBackstop(deadlineMs);
+    if (deadlineMs > 0 && !this.#halted) this.#armBackstop(Math.max(0, deadlineMs - this.elapsedMs()));
   }
 
   /** Milliseconds since the search started, on the injected clock. */

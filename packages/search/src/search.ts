@@ -28,6 +28,11 @@ export interface SearchOptions {
   signal?: AbortSignal;
   /** Millisecond clock for the deadline and wallMs; default performance.now. */
   now?: () => number;
+  /**
+   * The clock reading the deadline counts from; default when runSearch starts. A caller that also gives the
+   * model calls an absolute deadline stamps both at one moment, so the search and its calls share one clock.
+   */
+  startedAt?: number;
   /** Groups answers for votes (e.g. numeric normalisation); default identity. */
   answerKey?: (answer: string) => string;
   /** Identifies a state for dedupeStates (all tree searches); default the step texts joined by newlines. */
@@ -78,7 +83,7 @@ export async function runSearch(options: SearchOptions): Promise<SearchOutcome> 
     throw new InvalidArgumentError('seed', 'must be an integer between 0 and 2^53 - 1');
   }
   const clock = options.now ?? (() => performance.now());
-  const control = new SearchControl(clock, options.budget.deadlineMs, options.signal);
+  const control = new SearchControl(clock, options.budget.deadlineMs, options.signal, options.startedAt);
   const tree = new SearchTree();
   const ledger = new UsageLedger();
   const meter = new BudgetMeter(options.budget, control, ledger, () => tree.size);

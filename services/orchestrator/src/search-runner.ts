@@ -44,6 +44,9 @@ interface RunningSearch {
   latestTree?: () => TreeSnapshot;
 }
 
+/** How much longer a model call may run than its search: the search's deadline always comes first. */
+const CALL_DEADLINE_SLACK_MS = 250;
+
 const SEARCH_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Error kinds that mean a model service could not answer, as opposed to refusing the request. */
@@ -117,18 +120,23 @@ export class SearchRunner {
 
     // The tree's root span; never given the problem text, which must not reach spans or logs.
     const trace = startSearchTrace({ searchId, algorithm: algorithm.kind, task: problem.task });
+    // One clock: the search's deadline and its model calls' (an absolute time other processes read) are stamped
+    // at the same moment. The calls get a little longer, so that at the deadline the search's own timer stops it
+    // (STOP_REASON_DEADLINE, best answer kept) before any call can fail on its own timeout.
     const started = performance.now();
+    const callDeadline = Date.now() + budget.deadlineMs + CALL_DEADLINE_SLACK_MS;
     try {
       const client = bindModelClient({
         transports: this.options.transports,
         problem: request.problem,
         sampling: {},
-        deadline: Date.now() + budget.deadlineMs,
+        deadline: callDeadline,
         traceContext: trace.context,
       });
       const outcome: SearchOutcome = await context.with(trace.context, () => runSearch({
         algorithm,
         budget,
+        startedAt: started,
         seed: seedFromWire(request.seed),
         client,
         signal: controller.signal,

@@ -17,8 +17,10 @@ export const policyConfigShape = {
   NATS_URL: env.string(''),
   /** Prefix of the NATS subjects and queue groups, so stacks sharing one NATS server stay apart. */
   ARBOR_NATS_NAMESPACE: env.natsNamespace(),
-  /** Calls this replica works on at once over NATS; more are answered UNAVAILABLE so the caller retries elsewhere. */
+  /** Calls this replica works on at once over NATS; more are answered busy (RESOURCE_EXHAUSTED) and the caller waits. */
   ARBOR_POLICY_MAX_IN_FLIGHT: env.integer(32, 1, 100_000),
+  /** The longest one call may run over NATS, whatever deadline its caller sent (and for a request with none). */
+  ARBOR_POLICY_MAX_CALL_MS: env.integer(300_000, 1_000, 3_600_000),
   /** Embedded backend: a fixed delay before each answer, to simulate a model server's latency. */
   ARBOR_POLICY_EMBEDDED_LATENCY_MS: env.integer(0, 0, 600_000),
   ARBOR_POLICY_BACKEND: env.oneOf(POLICY_BACKENDS, 'embedded'),

@@ -3,7 +3,7 @@ import { arborV1, natsRoute } from '@arbor/contracts';
 import { serveOnNats, type Logger, type NatsConnection, type NatsResponder } from '@arbor/kit';
 import type { ProposeHandler } from './handler.js';
 
-export function servePolicyOnNats(options: { nc: NatsConnection; handler: ProposeHandler; logger: Logger; maxInFlight: number; namespace?: string }): NatsResponder {
+export function servePolicyOnNats(options: { nc: NatsConnection; handler: ProposeHandler; logger: Logger; maxInFlight: number; maxCallMs?: number; namespace?: string }): NatsResponder {
   const { handler } = options;
   return serveOnNats({
     nc: options.nc,
@@ -13,5 +13,6 @@ export function servePolicyOnNats(options: { nc: NatsConnection; handler: Propos
     handle: (request, signal) => handler.propose(request, signal),
     logger: options.logger,
     maxInFlight: options.maxInFlight,
+    ...(options.maxCallMs !== undefined && { maxCallMs: options.maxCallMs }),
   });
 }

@@ -29,7 +29,7 @@ export function createPolicyService(env: EnvSource): PolicyService {
         startGrpc: () => startPolicyServer({ address: config.ARBOR_POLICY_LISTEN, handler, logger }),
         natsUrl: config.NATS_URL,
         serveOnNats: (nc) =>
-          servePolicyOnNats({ nc, handler, logger, maxInFlight: config.ARBOR_POLICY_MAX_IN_FLIGHT, namespace: config.ARBOR_NATS_NAMESPACE }),
+          servePolicyOnNats({ nc, handler, logger, maxInFlight: config.ARBOR_POLICY_MAX_IN_FLIGHT, maxCallMs: config.ARBOR_POLICY_MAX_CALL_MS, namespace: config.ARBOR_NATS_NAMESPACE }),
       }),
   };
 }

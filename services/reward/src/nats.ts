@@ -3,7 +3,7 @@ import { arborV1, natsRoute } from '@arbor/contracts';
 import { serveOnNats, type Logger, type NatsConnection, type NatsResponder } from '@arbor/kit';
 import type { ScoreHandler } from './handler.js';
 
-export function serveRewardOnNats(options: { nc: NatsConnection; handler: ScoreHandler; logger: Logger; maxInFlight: number; namespace?: string }): NatsResponder {
+export function serveRewardOnNats(options: { nc: NatsConnection; handler: ScoreHandler; logger: Logger; maxInFlight: number; maxCallMs?: number; namespace?: string }): NatsResponder {
   const { handler } = options;
   return serveOnNats({
     nc: options.nc,
@@ -13,5 +13,6 @@ export function serveRewardOnNats(options: { nc: NatsConnection; handler: ScoreH
     handle: (request, signal) => handler.score(request, signal),
     logger: options.logger,
     maxInFlight: options.maxInFlight,
+    ...(options.maxCallMs !== undefined && { maxCallMs: options.maxCallMs }),
   });
 }

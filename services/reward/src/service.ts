@@ -30,7 +30,7 @@ export function createRewardService(env: EnvSource): RewardService {
         startGrpc: () => startRewardServer({ address: config.ARBOR_REWARD_LISTEN, handler, logger }),
         natsUrl: config.NATS_URL,
         serveOnNats: (nc) =>
-          serveRewardOnNats({ nc, handler, logger, maxInFlight: config.ARBOR_REWARD_MAX_IN_FLIGHT, namespace: config.ARBOR_NATS_NAMESPACE }),
+          serveRewardOnNats({ nc, handler, logger, maxInFlight: config.ARBOR_REWARD_MAX_IN_FLIGHT, maxCallMs: config.ARBOR_REWARD_MAX_CALL_MS, namespace: config.ARBOR_NATS_NAMESPACE }),
       }),
   };
 }

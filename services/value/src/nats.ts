@@ -3,7 +3,7 @@ import { arborV1, natsRoute } from '@arbor/contracts';
 import { serveOnNats, type Logger, type NatsConnection, type NatsResponder } from '@arbor/kit';
 import type { EvaluateHandler } from './handler.js';
 
-export function serveValueOnNats(options: { nc: NatsConnection; handler: EvaluateHandler; logger: Logger; maxInFlight: number; namespace?: string }): NatsResponder {
+export function serveValueOnNats(options: { nc: NatsConnection; handler: EvaluateHandler; logger: Logger; maxInFlight: number; maxCallMs?: number; namespace?: string }): NatsResponder {
   const { handler } = options;
   return serveOnNats({
     nc: options.nc,
@@ -13,5 +13,6 @@ export function serveValueOnNats(options: { nc: NatsConnection; handler: Evaluat
     handle: (request, signal) => handler.evaluate(request, signal),
     logger: options.logger,
     maxInFlight: options.maxInFlight,
+    ...(options.maxCallMs !== undefined && { maxCallMs: options.maxCallMs }),
   });
 }

@@ -30,7 +30,7 @@ export function createValueService(env: EnvSource): ValueService {
         startGrpc: () => startValueServer({ address: config.ARBOR_VALUE_LISTEN, handler, logger }),
         natsUrl: config.NATS_URL,
         serveOnNats: (nc) =>
-          serveValueOnNats({ nc, handler, logger, maxInFlight: config.ARBOR_VALUE_MAX_IN_FLIGHT, namespace: config.ARBOR_NATS_NAMESPACE }),
+          serveValueOnNats({ nc, handler, logger, maxInFlight: config.ARBOR_VALUE_MAX_IN_FLIGHT, maxCallMs: config.ARBOR_VALUE_MAX_CALL_MS, namespace: config.ARBOR_NATS_NAMESPACE }),
       }),
   };
 }

@@ -8,7 +8,7 @@ import { createLogger } from '../logger.js';
 import { signalDeadline } from '../signal-deadline.js';
 import { sleep } from '../sleep.js';
 import { connectNats } from './connection.js';
-import { serveOnNats, type NatsResponder } from './responder.js';
+import { callDeadline, serveOnNats, type NatsResponder } from './responder.js';
 import { localNats, type LocalNats } from './server-process.js';
 
 const logger = createLogger('test', { level: 'silent' });
@@ -74,10 +74,14 @@ describe('serveOnNats', () => {
     await nc.flush();
     const bad = await request(subject, new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f]));
     expect(bad.headers?.get(NATS_HEADERS.status)).toBe('INVALID_ARGUMENT');
-    expect(bad.headers?.get(NATS_HEADERS.message)).toBe('payload: not a valid arbor.v1.ProposeRequest');
+    expect(bad.headers?.get(NATS_HEADERS.message)).toBe('message: malformed field 536870911');
+    // A field that does not fit its type is named.
+    const tooBig = Uint8Array.from([3 << 3, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01]); // num_candidates = 2^35
+    const named = await request(subject, tooBig);
+    expect(named.headers?.get(NATS_HEADERS.message)).toBe('num_candidates: 34359738368 does not fit a uint32');
     const good = await request(subject, method.requestSerialize({ numCandidates: 1 }));
     expect(method.responseDeserialize(Buffer.from(good.data)).candidates).toHaveLength(1);
-    expect(responder.stats).toMatchObject({ served: 1, failed: 1 });
+    expect(responder.stats).toMatchObject({ served: 1, failed: 2 });
   });
 
   it('drops a request already past its deadline without doing the work', async () => {
@@ -115,8 +119,39 @@ describe('serveOnNats', () => {
     await nc.flush();
     const deadline = Date.now() + 5_000;
     await request(subject, method.requestSerialize({ numCandidates: 1 }), { [NATS_HEADERS.deadline]: String(deadline) });
-    await request(subject, method.requestSerialize({ numCandidates: 1 }));
-    expect(seen).toEqual([deadline, undefined]);
+    expect(seen).toEqual([deadline]);
+  });
+
+  it('bounds every call by the service maximum: no header, a malformed one, or one past setTimeout range', async () => {
+    const seen: number[] = [];
+    const subject = `test.${randomUUID()}.propose`;
+    const responder = serveOnNats({
+      nc,
+      subject,
+      queue: `${subject}.q`,
+      method,
+      requestType: 'arbor.v1.ProposeRequest',
+      handle: async (r, signal) => {
+        seen.push(signalDeadline(signal)! - Date.now());
+        return echo(r);
+      },
+      logger,
+      maxInFlight: 8,
+      maxCallMs: 60_000,
+    });
+    responders.push(responder);
+    await nc.flush();
+    const payload = method.requestSerialize({ numCandidates: 1 });
+    for (const header of [undefined, 'soon', '-5', String(Date.now() + 2 ** 32), String(Number.MAX_SAFE_INTEGER)]) {
+      const msg = await request(subject, payload, header === undefined ? {} : { [NATS_HEADERS.deadline]: header });
+      // Answered, not DEADLINE_EXCEEDED at once as an overflowing timer would have it.
+      expect(msg.headers?.get(NATS_HEADERS.status), String(header)).toBe('');
+    }
+    expect(seen).toHaveLength(5);
+    for (const remaining of seen) {
+      expect(remaining).toBeGreaterThan(59_000);
+      expect(remaining).toBeLessThanOrEqual(60_000);
+    }
   });
 
   it('refuses calls over its in-flight cap with UNAVAILABLE, so the caller can go elsewhere', async () => {
@@ -158,5 +193,14 @@ describe('serveOnNats', () => {
     await sleep(50);
     await responder.stop(2_000);
     expect(method.responseDeserialize(Buffer.from((await pending).data)).candidates[0]?.step?.text).toBe('got 5');
+  });
+});
+
+describe('callDeadline', () => {
+  it('keeps a header within the maximum, caps one beyond it, and gives the maximum to a missing or bad one', () => {
+    expect(callDeadline('1500', 1_000, 10_000)).toBe(1_500);
+    expect(callDeadline('999', 1_000, 10_000)).toBe(999); // already past: the caller drops it
+    expect(callDeadline('99999999', 1_000, 10_000)).toBe(11_000);
+    for (const bad of [undefined, '', ' ', 'x', '0', '-1', 'NaN', 'Infinity']) expect(callDeadline(bad, 1_000, 10_000), String(bad)).toBe(11_000);
   });
 });

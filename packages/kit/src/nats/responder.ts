@@ -5,7 +5,7 @@
 import { headers as natsHeaders, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { context, SpanKind, trace, type Span } from '@opentelemetry/api';
 import type { MethodDefinition } from '@grpc/proto-loader';
-import { MAX_MODEL_MESSAGE_BYTES, NATS_HEADERS } from '@arbor/contracts';
+import { describeMalformed, MAX_MODEL_MESSAGE_BYTES, NATS_HEADERS } from '@arbor/contracts';
 import { DeadlineExceededError, InvalidArgumentError, ResourceExhaustedError, UnavailableError } from '../errors.js';
 import { statusName, toGrpcStatus } from '../grpc-status.js';
 import { logCallError } from '../handlers.js';
@@ -26,6 +26,24 @@ export interface NatsResponderOptions<Req, ReqOut, Res, ResOut> {
   /** Calls this replica works on at once; more are answered UNAVAILABLE so the caller retries elsewhere. */
   maxInFlight: number;
   maxMessageBytes?: number;
+  /**
+   * The longest a call may run here, whatever its `arbor-deadline` header says; a request without a usable
+   * header gets this much. Default 300 s.
+   */
+  maxCallMs?: number;
+}
+
+export const DEFAULT_MAX_CALL_MS = 300_000;
+
+/**
+ * The absolute deadline of a request: its `arbor-deadline` header (epoch ms) capped at `now + maxCallMs`, or
+ * `now + maxCallMs` when the header is missing or not a positive number. Past deadlines are kept as they are.
+ */
+export function callDeadline(header: string | undefined, now: number, maxCallMs: number): number {
+  const latest = now + maxCallMs;
+  const asked = header === undefined || header.trim() === '' ? Number.NaN : Number(header);
+  if (!Number.isFinite(asked) || asked <= 0) return latest;
+  return Math.min(asked, latest);
 }
 
 export interface NatsResponderStats {
@@ -56,14 +74,15 @@ function replyError(msg: Msg, callId: string, err: unknown): void {
 export function serveOnNats<Req, ReqOut, Res, ResOut>(options: NatsResponderOptions<Req, ReqOut, Res, ResOut>): NatsResponder {
   const { nc, method, logger } = options;
   const maxBytes = options.maxMessageBytes ?? MAX_MODEL_MESSAGE_BYTES;
+  const maxCallMs = Math.min(options.maxCallMs ?? DEFAULT_MAX_CALL_MS, 0x7fff_ffff);
   const stats: NatsResponderStats = { served: 0, failed: 0, expired: 0, refused: 0, inFlight: 0 };
   const pending = new Set<Promise<void>>();
 
   const serve = async (msg: Msg, span: Span): Promise<void> => {
     const callId = msg.headers?.get(NATS_HEADERS.callId) ?? '';
     if (callId) span.setAttribute(ATTR.callId, callId);
-    const deadline = Number(msg.headers?.get(NATS_HEADERS.deadline) || 0);
-    if (deadline > 0 && Date.now() >= deadline) {
+    const deadline = callDeadline(msg.headers?.get(NATS_HEADERS.deadline), Date.now(), maxCallMs);
+    if (Date.now() >= deadline) {
       // The caller has given up on this attempt; doing the work would only burn model time.
       stats.expired++;
       span.setAttribute(ATTR.errorType, 'expired');
@@ -79,8 +98,9 @@ export function serveOnNats<Req, ReqOut, Res, ResOut>(options: NatsResponderOpti
     }
     stats.inFlight++;
     const controller = new AbortController();
-    const timer = deadline > 0 ? setTimeout(() => controller.abort(new DeadlineExceededError('call deadline passed')), deadline - Date.now()) : undefined;
-    if (deadline > 0) setSignalDeadline(controller.signal, deadline);
+    // Within setTimeout's range: maxCallMs is validated far below 2^31 - 1 ms.
+    const timer = setTimeout(() => controller.abort(new DeadlineExceededError('call deadline passed')), deadline - Date.now());
+    setSignalDeadline(controller.signal, deadline);
     try {
       if (msg.data.length > maxBytes) {
         throw new ResourceExhaustedError(`request is ${msg.data.length} bytes; the cap is ${maxBytes}`);
@@ -89,7 +109,8 @@ export function serveOnNats<Req, ReqOut, Res, ResOut>(options: NatsResponderOpti
       try {
         request = method.requestDeserialize(Buffer.from(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength));
       } catch (err) {
-        throw new InvalidArgumentError('payload', `not a valid ${options.requestType}`, { cause: err });
+        const { field, problem } = describeMalformed(options.requestType, msg.data);
+        throw new InvalidArgumentError(field, problem, { cause: err });
       }
       const response = method.responseSerialize(await options.handle(request, controller.signal));
       if (response.length > maxBytes) throw new ResourceExhaustedError(`response is ${response.length} bytes; the cap is ${maxBytes}`);

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const hasCompose = spawnSync('docker-compose', ['version'], { encoding: 'utf8' }).status === 0;
@@ -34,6 +35,25 @@ describe('docker-compose.yml', () => {
       expect(text).toMatch(new RegExp(`\\n  ${service}:\\n    <<: \\*arbor\\n    command: \\["serve", "${service}"\\]`));
     }
     expect(text).toMatch(/\n  reward:\n(?: {4}.*\n)*? {4}deploy:\n {6}replicas: 2\n/);
+  });
+
+  it('gives every Arbor service longer to stop than its drain, and the image a drain that fits docker stop', () => {
+    const file = parse(readFileSync(`${root}/docker-compose.yml`, 'utf8'), { merge: true }) as {
+      services: Record<string, { command?: string[]; stop_grace_period?: string; environment?: Record<string, string> }>;
+    };
+    const arbor = Object.entries(file.services).filter(([, service]) => service.command?.[0] === 'serve');
+    expect(arbor.map(([name]) => name).sort()).toEqual(['orchestrator', 'policy', 'reward', 'value']);
+    for (const [name, service] of arbor) {
+      const graceMs = Number(service.environment?.ARBOR_SHUTDOWN_GRACE_MS);
+      const stopMs = Number(/^(\d+)s$/.exec(service.stop_grace_period ?? '')?.[1]) * 1000;
+      expect(graceMs, name).toBeGreaterThan(0);
+      // The drain keeps within the grace; then the NATS connection is flushed and the process exits.
+      expect(stopMs, name).toBeGreaterThanOrEqual(graceMs + 5_000);
+    }
+    const dockerfile = readFileSync(`${root}/Dockerfile`, 'utf8');
+    const imageGraceMs = Number(/ARBOR_SHUTDOWN_GRACE_MS=(\d+)/.exec(dockerfile)?.[1]);
+    const dockerStopDefaultMs = 10_000;
+    expect(imageGraceMs + 2_000).toBeLessThanOrEqual(dockerStopDefaultMs);
   });
 
   it('has a collector that exports traces to Jaeger', () => {

@@ -11,6 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import { createPolicyBackend, readPolicyConfig } from '@arbor/policy';
 import { createRewardBackend, readRewardConfig } from '@arbor/reward';
 import { createValueBackend, readValueConfig } from '@arbor/value';
+import { LIVENESS_SERVICE } from '@arbor/kit';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
@@ -29,8 +30,9 @@ const ARBOR_IMAGE = /(^|\/)arbor(:|@|$)/;
 const ARBOR_SERVICES = ['orchestrator', 'policy', 'value', 'reward'] as const;
 const MODEL_SERVICES = ['policy', 'value', 'reward'] as const;
 /** The services' own defaults, used when a manifest leaves a setting out (README, configuration table). */
-const DEFAULT_TIMEOUT_MS = { POLICY: 60_000, VALUE: 30_000, REWARD: 30_000 };
 const DEFAULT_GRACE_MS = 10_000;
+/** What a stopped service may spend flushing its NATS connection after its drain. */
+const NATS_FLUSH_MS = 5_000;
 const GPU = 'nvidia.com/gpu';
 
 interface K8sObject {
@@ -407,23 +409,25 @@ describe('deploy/k8s overlays', () => {
       for (const service of MODEL_SERVICES) expect(env[`ARBOR_${service.toUpperCase()}_TRANSPORT`]).toBe('nats');
     });
 
-    it('keeps readiness on gRPC health but liveness off it for the orchestrator, which is NOT_SERVING while NATS is down', () => {
-      const { container } = arborContainer(objectsOf(overlay), 'orchestrator');
-      expect(container.readinessProbe?.grpc).toBeDefined();
-      expect(container.livenessProbe?.grpc).toBeUndefined();
-      expect(container.startupProbe?.grpc).toBeUndefined();
+    it('probes readiness on gRPC health and liveness on its "liveness" name, which stays SERVING while NATS is down or draining', () => {
+      const objects = objectsOf(overlay);
+      for (const service of ARBOR_SERVICES) {
+        const { container } = arborContainer(objects, service);
+        const port = container.ports?.find((p) => p.name === 'grpc')?.containerPort;
+        expect(container.readinessProbe?.grpc, service).toMatchObject({ port });
+        expect(container.readinessProbe?.grpc?.service ?? '', service).toBe('');
+        expect(container.livenessProbe?.grpc, service).toEqual({ port, service: LIVENESS_SERVICE });
+      }
     });
 
-    it('allows a stopping Arbor pod more time than its longest model call plus both drains', () => {
+    it('allows a stopping Arbor pod its preStop sleep, the whole drain and the NATS flush', () => {
       const objects = objectsOf(overlay);
-      const orchestratorEnv = environment(objects, arborContainer(objects, 'orchestrator').container);
-      const timeout = (svc: keyof typeof DEFAULT_TIMEOUT_MS) => Number(orchestratorEnv[`ARBOR_${svc}_TIMEOUT_MS`] ?? DEFAULT_TIMEOUT_MS[svc]);
-      const longestCallMs = Math.max(timeout('POLICY'), timeout('VALUE'), timeout('REWARD'));
       for (const service of ARBOR_SERVICES) {
         const { workload, container } = arborContainer(objects, service);
         const graceMs = Number(environment(objects, container).ARBOR_SHUTDOWN_GRACE_MS ?? DEFAULT_GRACE_MS);
-        // `arbor serve` drains gRPC, then NATS, each for at most the grace; a preStop hook runs before either.
-        const neededMs = preStopSleepSeconds(container) * 1000 + longestCallMs + 2 * graceMs;
+        // `arbor serve` keeps its whole drain (searches stopped with their best answer, gRPC and NATS
+        // responders drained) within the grace; then it flushes its NATS connection. preStop runs first.
+        const neededMs = preStopSleepSeconds(container) * 1000 + graceMs + NATS_FLUSH_MS;
         const allowedMs = (podSpec(workload).terminationGracePeriodSeconds ?? 30) * 1000;
         expect(allowedMs, `${service}: terminationGracePeriodSeconds`).toBeGreaterThan(neededMs);
       }

@@ -88,3 +88,13 @@ export function streamSearch(client: SearchServiceClient, request: SearchRequest
     stream.on('end', () => resolve(events));
   });
 }
+
+/**
+ * 1..5 cannot make 1000: with a slow policy (ARBOR_POLICY_EMBEDDED_LATENCY_MS) such a search runs until something
+ * stops it (a drain, a cancel), long before it could exhaust its tree.
+ */
+export const ENDLESS: SearchRequest = {
+  problem: { task: 'countdown', question: '1 2 3 4 5', params: { target: '1000' } },
+  bestFirst: {},
+  budget: { deadlineMs: 120_000 },
+};

@@ -2,10 +2,13 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { freePort, natsAnswers, startNatsServer } from '@arbor/kit';
+import * as grpc from '@grpc/grpc-js';
+import { arborV1 } from '@arbor/contracts';
+import { freePort, natsAnswers, sleep, startNatsServer } from '@arbor/kit';
 import { UnavailableError } from '@arbor/kit/errors';
 import { ensureNats, findNatsServer } from '../src/up/nats.js';
 import { parseReplicas } from '../src/up/command.js';
+import { ENDLESS, search } from './helpers.js';
 
 const BIN = fileURLToPath(new URL('../bin/arbor.js', import.meta.url));
 
@@ -57,8 +60,9 @@ describe('arbor up', { timeout: 60_000 }, () => {
     const natsUrl = `nats://127.0.0.1:${natsPort}`;
     expect(await natsAnswers(natsUrl, 300)).toBe(false);
 
+    // A slow policy keeps the search below running until the stack stops it.
     const up = spawn(process.execPath, [BIN, 'up', '--listen', listen, '--replicas', 'reward=2', '--nats-url', natsUrl], {
-      env: { ...process.env, LOG_LEVEL: 'info' },
+      env: { ...process.env, LOG_LEVEL: 'info', ARBOR_POLICY_EMBEDDED_LATENCY_MS: '50' },
     });
     let stdout = '';
     let stderr = '';
@@ -95,8 +99,16 @@ describe('arbor up', { timeout: 60_000 }, () => {
       expect(again.code).toBe(0);
       expect(JSON.parse(again.stdout).stop_reason).toMatch(/^[a-z_]+$/);
 
+      // Ctrl-C with a search running: the orchestrator stops first and returns it with its best answer.
+      const client = new (arborV1().SearchService)(listen, grpc.credentials.createInsecure());
+      const running = search(client, { ...ENDLESS, seed: '3' });
+      await sleep(1_000);
       const stopStarted = Date.now();
       up.kill('SIGINT');
+      const result = await running;
+      client.close();
+      expect(result.stopReason).toBe('STOP_REASON_SHUTDOWN');
+      expect(Number(result.stats?.expansions)).toBeGreaterThan(0);
       expect(await exited).toBe(0);
       expect(Date.now() - stopStarted).toBeLessThan(15_000);
       for (const pid of pids) expect(isAlive(pid), `pid ${pid} outlived arbor up`).toBe(false);

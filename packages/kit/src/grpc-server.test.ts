@@ -3,7 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { arborV1, type ProposeRequest__Output, type ProposeResponse, type ProposeResponse__Output } from '@arbor/contracts';
 import { InvalidArgumentError } from './errors.js';
-import { startGrpcServer, type RunningGrpcServer } from './grpc-server.js';
+import { LIVENESS_SERVICE, startGrpcServer, type RunningGrpcServer } from './grpc-server.js';
 import { checkHealth, listServices } from './grpc-probes.js';
 import { unaryHandler, type CallContext } from './handlers.js';
 import { createLogger } from './logger.js';
@@ -53,6 +53,22 @@ describe('startGrpcServer', () => {
     server.setServing(false);
     expect(await checkHealth(server.address, 'arbor.v1.PolicyService')).toBe('NOT_SERVING');
     await expect(checkHealth(server.address, 'no.such.Service')).rejects.toMatchObject({ code: grpc.status.NOT_FOUND });
+  });
+
+  it('keeps liveness SERVING while not ready and while draining, and answers health until it shuts down', async () => {
+    server = await startFake(async () => ({ candidates: [] }));
+    expect(await checkHealth(server.address, LIVENESS_SERVICE)).toBe('SERVING');
+    server.setServing(false);
+    expect(await checkHealth(server.address, LIVENESS_SERVICE)).toBe('SERVING');
+    server.setServing(true);
+    server.drain();
+    expect(await checkHealth(server.address, '')).toBe('NOT_SERVING');
+    // Draining is final: nothing may mark the server ready again.
+    server.setServing(true);
+    expect(await checkHealth(server.address, '')).toBe('NOT_SERVING');
+    expect(await checkHealth(server.address, LIVENESS_SERVICE)).toBe('SERVING');
+    const ok = await propose(server.address, { numCandidates: 1 });
+    expect(ok.candidates).toEqual([]);
   });
 
   it("records the call's deadline on the handler's signal", async () => {

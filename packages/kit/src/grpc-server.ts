@@ -13,6 +13,14 @@ export const MAX_RECEIVE_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 const HEALTH_SERVICE = 'grpc.health.v1.Health';
 
+/**
+ * The health-check name for liveness: SERVING while the process answers at all, draining included. The other
+ * names ("" and each service's) are readiness: NOT_SERVING while the server cannot do its work or is draining.
+ * Kubernetes' gRPC probes name it (`grpc: { port, service: liveness }`), so a process that is alive but not
+ * ready (NATS down, a model service missing) leaves the Service without being restarted.
+ */
+export const LIVENESS_SERVICE = 'liveness';
+
 let reflectionDefinition: protoLoader.PackageDefinition | undefined;
 
 function reflectionPackageDefinition(): protoLoader.PackageDefinition {
@@ -43,6 +51,11 @@ export interface RunningGrpcServer {
   address: string;
   /** Health of every registered service and of the server as a whole (""); always NOT_SERVING once draining. */
   setServing(serving: boolean): void;
+  /**
+   * NOT_SERVING from now on, while the server keeps answering: load balancers and clients see the drain before
+   * the listener closes, and calls in progress (and their results) are not cut off.
+   */
+  drain(): void;
   /** NOT_SERVING, then a graceful shutdown that waits at most `graceMs` before forcing. */
   shutdown(graceMs?: number): Promise<void>;
 }
@@ -56,7 +69,10 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
 
   // Everything starts NOT_SERVING and flips only once the port is bound: a probe never sees a false SERVING.
   const names = ['', ...options.services.map((s) => s.name)];
-  const health = new HealthImplementation(Object.fromEntries(names.map((n) => [n, 'NOT_SERVING' as ServingStatus])));
+  const health = new HealthImplementation({
+    ...Object.fromEntries(names.map((n) => [n, 'NOT_SERVING' as ServingStatus])),
+    [LIVENESS_SERVICE]: 'NOT_SERVING',
+  });
   health.addToServer(server);
   // Reflection advertises exactly what this server serves, not every service in the proto tree.
   new ReflectionService(reflectionPackageDefinition(), { services: [...options.services.map((s) => s.name), HEALTH_SERVICE] }).addToServer(
@@ -78,13 +94,20 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
     for (const name of names) health.setStatus(name, status);
   };
   setServing(true);
+  health.setStatus(LIVENESS_SERVICE, 'SERVING');
   logger.info({ address, services: options.services.map((s) => s.name) }, 'gRPC server listening');
+
+  const drain = () => {
+    if (draining) return;
+    draining = true;
+    setServing(false);
+    logger.info({ address }, 'draining: health NOT_SERVING');
+  };
 
   let stopping: Promise<void> | undefined;
   const shutdown = (graceMs = 10_000) => {
     stopping ??= new Promise<void>((resolve) => {
-      draining = true;
-      setServing(false);
+      drain();
       const timer = setTimeout(() => {
         logger.warn({ graceMs }, 'graceful shutdown timed out; forcing');
         server.forceShutdown();
@@ -99,5 +122,5 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
     return stopping;
   };
 
-  return { server, port, address, setServing, shutdown };
+  return { server, port, address, setServing, drain, shutdown };
 }

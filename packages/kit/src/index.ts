@@ -5,6 +5,7 @@ export { readConfig, readConfigFileSettings, env, ConfigError, z, type EnvSource
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export {
   startGrpcServer,
+  LIVENESS_SERVICE,
   MAX_RECEIVE_MESSAGE_BYTES,
   type GrpcServerOptions,
   type RunningGrpcServer,
@@ -21,6 +22,7 @@ export {
   type RunningService,
   type ServeOptions,
   type ServiceName,
+  type StopPlan,
 } from './service.js';
 export { checkHealth, listServices, type HealthStatus } from './grpc-probes.js';
 export * from './nats/index.js';

@@ -29,14 +29,31 @@ export interface ArborService {
   serve(options: ServeOptions): Promise<RunningService>;
 }
 
-/** A started gRPC server and what must stop after it, as one RunningService. */
-export function runningService(name: ServiceName, grpc: RunningGrpcServer, graceMs: number, after: StopHook[] = []): RunningService {
+export interface StopPlan {
+  /**
+   * Runs once health is NOT_SERVING and before the listener closes, given the milliseconds left of the grace
+   * period; e.g. the orchestrator winds its searches down here so that their results still reach the callers.
+   */
+  drain?: (remainingMs: number) => Promise<void>;
+  /** Run in order once the gRPC server has stopped. */
+  after?: StopHook[];
+}
+
+/** A started gRPC server and how it stops, as one RunningService; the whole stop keeps within `graceMs`. */
+export function runningService(name: ServiceName, grpc: RunningGrpcServer, graceMs: number, plan: StopPlan = {}): RunningService {
+  let stopping: Promise<void> | undefined;
   return {
     name,
     grpc,
-    async stop() {
-      await grpc.shutdown(graceMs);
-      for (const hook of after) await hook();
+    stop() {
+      stopping ??= (async () => {
+        const deadline = Date.now() + graceMs;
+        grpc.drain();
+        if (plan.drain) await plan.drain(graceMs);
+        await grpc.shutdown(Math.max(0, deadline - Date.now()));
+        for (const hook of plan.after ?? []) await hook();
+      })();
+      return stopping;
     },
   };
 }
@@ -59,5 +76,7 @@ export async function serveModelService(options: ModelServeOptions): Promise<Run
   const grpc = await options.startGrpc();
   if (!options.natsUrl) return runningService(name, grpc, graceMs);
   const nats = attachNats({ url: options.natsUrl, name: `arbor-${name}`, logger, onConnected: options.serveOnNats });
-  return runningService(name, grpc, graceMs, [() => nats.stop(graceMs)]);
+  // NATS stops taking requests at once (its queue group sends them to other replicas) and finishes what it has,
+  // while gRPC drains alongside: the whole stop keeps within the grace period.
+  return runningService(name, grpc, graceMs, { drain: (remainingMs) => nats.stop(remainingMs) });
 }

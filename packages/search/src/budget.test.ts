@@ -162,6 +162,19 @@ describe.each(ALGORITHMS)('%s under a budget', (_name, algorithm) => {
     expect(client.calls).toHaveLength(4);
   });
 
+  it('stops with shutdown, keeping its best answer, when the shutdown signal aborts mid-search', async () => {
+    const shutdown = new AbortController();
+    const { outcome, client } = await run(
+      algorithm,
+      {},
+      { onCall: (call) => (call.index === 3 ? (shutdown.abort(), 'hang') : undefined) },
+      { shutdown: shutdown.signal },
+    );
+    expect(outcome.stopReason).toBe('shutdown');
+    expect(client.calls).toHaveLength(4);
+    expect(client.calls[3]?.signal.aborted).toBe(true);
+  });
+
   it('returns at once with cancelled when the signal is already aborted', async () => {
     const { outcome, client } = await run(algorithm, {}, {}, { signal: AbortSignal.abort() });
     expect(outcome.stopReason).toBe('cancelled');

@@ -15,6 +15,7 @@ export class SearchControl {
   readonly #deadlineMs: number;
   readonly #external: AbortSignal | undefined;
   readonly #inFlight = new Set<AbortController>();
+  readonly #listeners: Array<() => void> = [];
   #reason: StopReason | null = null;
   #error: unknown = undefined;
   #halted = false;
@@ -75,6 +76,17 @@ export class SearchControl {
     if (HARD_STOPS.has(reason)) this.#halt();
   }
 
+  /** Stops the search with `reason` when `signal` aborts (at once if it already has). */
+  stopWhen(signal: AbortSignal, reason: StopReason): void {
+    if (signal.aborted) {
+      this.stop(reason);
+      return;
+    }
+    const onAbort = (): void => this.stop(reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    this.#listeners.push(() => signal.removeEventListener('abort', onAbort));
+  }
+
   /** A controller for one model call, aborted on a hard stop (already aborted if one happened). */
   openCall(): AbortController {
     const controller = new AbortController();
@@ -92,6 +104,7 @@ export class SearchControl {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#external?.removeEventListener('abort', this.#onCancel);
+    for (const remove of this.#listeners.splice(0)) remove();
     for (const controller of this.#inFlight) controller.abort();
     this.#inFlight.clear();
   }

@@ -26,6 +26,8 @@ export interface SearchOptions {
   client: ModelClient;
   /** Aborting it ends the search with stop reason 'cancelled' and its best answer so far. */
   signal?: AbortSignal;
+  /** Aborting it ends the search with stop reason 'shutdown' and its best answer so far (the server is stopping). */
+  shutdown?: AbortSignal;
   /** Millisecond clock for the deadline and wallMs; default performance.now. */
   now?: () => number;
   /**
@@ -84,6 +86,7 @@ export async function runSearch(options: SearchOptions): Promise<SearchOutcome> 
   }
   const clock = options.now ?? (() => performance.now());
   const control = new SearchControl(clock, options.budget.deadlineMs, options.signal, options.startedAt);
+  if (options.shutdown) control.stopWhen(options.shutdown, 'shutdown');
   const tree = new SearchTree();
   const ledger = new UsageLedger();
   const meter = new BudgetMeter(options.budget, control, ledger, () => tree.size);

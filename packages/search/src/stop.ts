@@ -17,7 +17,8 @@ export type StopReason =
   | 'max_depth'
   | 'max_generated_steps'
   | 'cancelled'
-  | 'model_unavailable';
+  | 'model_unavailable'
+  | 'shutdown';
 
 export const STOP_REASONS: readonly StopReason[] = [
   'completed',
@@ -33,11 +34,13 @@ export const STOP_REASONS: readonly StopReason[] = [
   'max_generated_steps',
   'cancelled',
   'model_unavailable',
+  'shutdown',
 ];
 
 /**
  * Reasons that end a search at once: calls in flight are aborted and their replies dropped, because
- * waiting for them is either impossible (deadline, cancel, broken service) or pointless (solved).
+ * waiting for them is either impossible (deadline, cancel, broken service, server shutting down) or pointless
+ * (solved).
  * Every other reason only stops new work: calls already reserved for the step under way still finish,
  * since they are paid for and their replies improve the answer.
  */
@@ -46,5 +49,6 @@ export const HARD_STOPS: ReadonlySet<StopReason> = new Set<StopReason>([
   'cancelled',
   'solved',
   'model_unavailable',
+  'shutdown',
 ]);
 

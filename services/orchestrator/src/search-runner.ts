@@ -82,6 +82,10 @@ export class SearchRunner {
   private readonly maxConcurrent: number;
   private readonly retained: number;
   private readonly progressIntervalMs: number;
+  /** Aborted when the server is about to stop: every search then ends at once with its best answer. */
+  private readonly shutdown = new AbortController();
+  private draining = false;
+  private readonly idleWaiters: Array<() => void> = [];
 
   constructor(private readonly options: SearchRunnerOptions) {
     this.limits = options.limits ?? DEFAULT_BUDGET_LIMITS;
@@ -107,6 +111,7 @@ export class SearchRunner {
     if (!SEARCH_ID_PATTERN.test(searchId)) {
       throw new InvalidArgumentError('search_id', 'must be 1 to 128 characters of letters, digits and . _ : -');
     }
+    if (this.draining) throw new UnavailableError('server is draining and takes no new search; retry on another replica');
     if (this.running.has(searchId)) throw new FailedPreconditionError(`search_id: a search "${searchId}" is already running`);
     if (this.running.size >= this.maxConcurrent) {
       throw new ResourceExhaustedError(`too many searches running (${this.maxConcurrent}); retry later`);
@@ -137,6 +142,7 @@ export class SearchRunner {
         algorithm,
         budget,
         startedAt: started,
+        shutdown: this.shutdown.signal,
         seed: seedFromWire(request.seed),
         client,
         signal: controller.signal,
@@ -195,7 +201,25 @@ export class SearchRunner {
       trace.end();
       options.signal?.removeEventListener('abort', onCallerAbort);
       this.running.delete(searchId);
+      if (this.running.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
+  }
+
+  /**
+   * Winds down for a shutdown: no new search from now on (UNAVAILABLE, so clients go to another replica); the
+   * running ones go on for `stopAfterMs`, then end at once with STOP_REASON_SHUTDOWN and their best answer.
+   * Resolves when none is left running.
+   */
+  drain(stopAfterMs: number): Promise<void> {
+    this.draining = true;
+    if (this.running.size === 0) return Promise.resolve();
+    const timer = setTimeout(() => this.shutdown.abort(), Math.max(0, stopAfterMs));
+    return new Promise<void>((resolve) => {
+      this.idleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   getTree(searchId: string): Tree {

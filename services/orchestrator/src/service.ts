@@ -14,6 +14,14 @@ export interface Orchestrator extends ArborService, Stack {
   close(): Promise<void>;
 }
 
+/**
+ * How long before the end of the grace period running searches are stopped: time for each to settle its best
+ * answer and for its result to reach the caller. A fifth of the grace, between 250 ms and 2 s.
+ */
+export function shutdownReserveMs(graceMs: number): number {
+  return Math.min(graceMs, Math.max(250, Math.min(2_000, graceMs / 5)));
+}
+
 export interface OrchestratorOptions {
   logger: Logger;
   /** The model services running in this process; each one configured as `inproc` must be here. */
@@ -34,8 +42,7 @@ export function createOrchestrator(config: OrchestratorConfig, options: Orchestr
     async serve({ logger, graceMs }) {
       if (stack.nats && !config.NATS_URL) throw new ConfigError('NATS_URL: required when a model service is reached over NATS');
       const server = await startSearchServer({ address: config.ARBOR_ORCHESTRATOR_LISTEN, runner: stack.runner, logger });
-      // After the gRPC server has drained: cancel what still runs, stop NATS, close the clients.
-      const after: StopHook[] = [() => stack.runner.cancelAll()];
+      const after: StopHook[] = [];
       const link = stack.nats;
       if (link) {
         // Not SERVING until NATS answers: without it no search can make a model call.
@@ -50,7 +57,17 @@ export function createOrchestrator(config: OrchestratorConfig, options: Orchestr
         after.push(() => nats.stop(graceMs));
       }
       after.push(() => stack.transports.close());
-      return runningService('orchestrator', server, graceMs, after);
+      return runningService('orchestrator', server, graceMs, {
+        // Searches go on while they can, then stop with their best answer early enough for the results to
+        // reach their callers before the grace period ends; whatever is still running after that is cancelled.
+        drain: async (remainingMs) => {
+          const stopped = stack.runner.drain(remainingMs - shutdownReserveMs(remainingMs));
+          const timeUp = new Promise<void>((resolve) => setTimeout(resolve, remainingMs).unref());
+          await Promise.race([stopped, timeUp]);
+          stack.runner.cancelAll();
+        },
+        after,
+      });
     },
   };
 }

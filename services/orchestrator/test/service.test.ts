@@ -12,9 +12,10 @@ import {
   type Tree__Output,
   type ValueHandler,
 } from '@arbor/contracts';
-import { ConfigError, checkHealth, type RunningService } from '@arbor/kit';
+import { ConfigError, checkHealth, sleep, type RunningService } from '@arbor/kit';
 import { silent } from '@arbor/testing';
 import { createOrchestrator, readOrchestratorConfig, type Orchestrator } from '../src/index.js';
+import { shutdownReserveMs } from '../src/service.js';
 
 const usage = { inputTokens: 10, outputTokens: 5, calls: 1, model: 'scripted', estimated: false };
 
@@ -126,5 +127,91 @@ describe('a composition the configuration does not allow', () => {
     });
     await expect(orchestrator.serve({ logger: silent, graceMs: 0 })).rejects.toThrow(/^NATS_URL: required when a model service is reached over NATS/);
     await orchestrator.close();
+  });
+});
+
+describe('a drain', () => {
+  // A slow policy on a puzzle with no solution: searches run until something stops them.
+  const slowPolicy: PolicyHandler = {
+    async propose(request, signal) {
+      await sleep(50, signal);
+      const candidates = Array.from({ length: request.numCandidates }, (_, i) => ({
+        step: { text: `1 + 1 = 2 (left: 1 1 2) #${request.prefix?.steps.length ?? 0}.${i}`, logprob: -1, tokens: 8 },
+        terminal: false,
+        answer: '',
+      }));
+      return { candidates, usage };
+    },
+  };
+  const unsolvable = { task: 'countdown', question: '1 1 1 1', params: { target: '24' } };
+
+  it('turns health NOT_SERVING at once, refuses new searches, and returns every running search STOP_REASON_SHUTDOWN in time', async () => {
+    const graceMs = 1_500;
+    const orchestrator = createOrchestrator(readOrchestratorConfig({ ARBOR_ORCHESTRATOR_LISTEN: '127.0.0.1:0' }), {
+      logger: silent,
+      handlers: { policy: slowPolicy, value, reward },
+    });
+    const running = await orchestrator.serve({ logger: silent, graceMs });
+    const client = new (arborV1().SearchService)(running.grpc.address, grpc.credentials.createInsecure());
+    try {
+      const request = { problem: unsolvable, bestFirst: {}, budget: { deadlineMs: 60_000 } };
+      const unaries = [1, 2, 3].map((seed) =>
+        unary<SearchResult__Output>((cb) => client.Search({ ...request, seed: String(seed) }, { deadline: Date.now() + 30_000 }, cb)),
+      );
+      const streamed = new Promise<string[]>((resolve, reject) => {
+        const reasons: string[] = [];
+        const stream = client.StreamSearch({ ...request, seed: '4' }, { deadline: Date.now() + 30_000 });
+        stream.on('data', (event: { result?: SearchResult__Output }) => event.result && reasons.push(event.result.stopReason));
+        stream.on('error', reject);
+        stream.on('end', () => resolve(reasons));
+      });
+      await sleep(300);
+      expect(orchestrator.runner.runningCount).toBe(4);
+
+      const stopStarted = Date.now();
+      const stopped = running.stop();
+      // Health answers, and says NOT_SERVING, while the searches wind down.
+      expect(await checkHealth(running.grpc.address, '')).toBe('NOT_SERVING');
+      expect(await checkHealth(running.grpc.address, 'arbor.v1.SearchService')).toBe('NOT_SERVING');
+      await expect(
+        unary((cb) => client.Search({ ...request, seed: '9' }, { deadline: Date.now() + 5_000 }, cb)),
+      ).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE, details: expect.stringContaining('draining') });
+
+      const results = await Promise.all(unaries);
+      const returnedAfter = Date.now() - stopStarted;
+      expect(results.map((r) => r.stopReason)).toEqual(['STOP_REASON_SHUTDOWN', 'STOP_REASON_SHUTDOWN', 'STOP_REASON_SHUTDOWN']);
+      for (const result of results) expect(result.stats?.expansions).toBeGreaterThan(0);
+      expect(await streamed).toEqual(['STOP_REASON_SHUTDOWN']);
+      // Stopped at the grace period less its reserve, and back before the grace period ended.
+      expect(returnedAfter).toBeGreaterThanOrEqual(graceMs - shutdownReserveMs(graceMs) - 50);
+      expect(returnedAfter).toBeLessThan(graceMs);
+      await stopped;
+      expect(Date.now() - stopStarted).toBeLessThan(graceMs + 500);
+    } finally {
+      client.close();
+      await running.stop();
+    }
+  });
+
+  it('ends at once when no search is running', async () => {
+    const orchestrator = createOrchestrator(readOrchestratorConfig({ ARBOR_ORCHESTRATOR_LISTEN: '127.0.0.1:0' }), {
+      logger: silent,
+      handlers: { policy, value, reward },
+    });
+    const running = await orchestrator.serve({ logger: silent, graceMs: 10_000 });
+    const started = Date.now();
+    await running.stop();
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});
+
+describe('shutdownReserveMs', () => {
+  it('keeps a fifth of the grace period, at least 250 ms and at most 2 s, never more than the grace', () => {
+    expect(shutdownReserveMs(10_000)).toBe(2_000);
+    expect(shutdownReserveMs(60_000)).toBe(2_000);
+    expect(shutdownReserveMs(5_000)).toBe(1_000);
+    expect(shutdownReserveMs(1_000)).toBe(250);
+    expect(shutdownReserveMs(100)).toBe(100);
+    expect(shutdownReserveMs(0)).toBe(0);
   });
 });

@@ -14,8 +14,13 @@ import { UsageError } from '../cli/usage-error.js';
 const MAX_REPLICAS = 16;
 const DEFAULT_LISTEN = '127.0.0.1:50051';
 const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
-/** How long replicas get to drain after Ctrl-C before they are killed. */
-const SHUTDOWN_GRACE_MS = 10_000;
+/**
+ * Each replica's own grace period (its --grace-ms): the orchestrator's searches stop with their best answer
+ * (STOP_REASON_SHUTDOWN) within it. A replica still running this long after it was told to stop, plus a
+ * moment to exit, is killed.
+ */
+const REPLICA_GRACE_MS = 8_000;
+const SHUTDOWN_GRACE_MS = REPLICA_GRACE_MS + 2_000;
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 const UP_FLAGS = {
@@ -150,7 +155,7 @@ async function runStack(plan: UpPlan, io: CliIO): Promise<number> {
     if (!stopping) {
       const entry = arborEntry();
       const env = { ...io.env, LOG_LEVEL: childLevel };
-      const common = ['--nats-url', nats.url, '--log-level', childLevel];
+      const common = ['--nats-url', nats.url, '--log-level', childLevel, '--grace-ms', String(REPLICA_GRACE_MS)];
       for (const name of names) {
         const service = name === 'orchestrator' ? name : name.slice(0, name.lastIndexOf('-'));
         const isOrchestrator = service === 'orchestrator';

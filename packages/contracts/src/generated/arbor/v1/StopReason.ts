@@ -27,6 +27,11 @@ export const StopReason = {
    */
   STOP_REASON_MODEL_UNAVAILABLE: 'STOP_REASON_MODEL_UNAVAILABLE',
   STOP_REASON_MAX_GENERATED_STEPS: 'STOP_REASON_MAX_GENERATED_STEPS',
+  /**
+   * The server was shutting down: the search was stopped early so that its best answer so far reaches the caller
+   * before the server's grace period ends. Retrying on another replica may find a better one.
+   */
+  STOP_REASON_SHUTDOWN: 'STOP_REASON_SHUTDOWN',
 } as const;
 
 export type StopReason =
@@ -70,5 +75,11 @@ export type StopReason =
   | 12
   | 'STOP_REASON_MAX_GENERATED_STEPS'
   | 13
+  /**
+   * The server was shutting down: the search was stopped early so that its best answer so far reaches the caller
+   * before the server's grace period ends. Retrying on another replica may find a better one.
+   */
+  | 'STOP_REASON_SHUTDOWN'
+  | 14
 
 export type StopReason__Output = typeof StopReason[keyof typeof StopReason]

@@ -130,13 +130,8 @@ describe('searches bound by their deadline', () => {
   let orchestrator: NatsOrchestrator;
   beforeAll(async () => {
     const namespace = testNamespace();
-    const settings: Record<string, string> = {};
-    for (const service of ['POLICY', 'VALUE', 'REWARD']) {
-      settings[`ARBOR_${service}_EMBEDDED_LATENCY_MS`] = '40';
-      // Room for every call: this is about the clock, not about busy replicas.
-      settings[`ARBOR_${service}_MAX_IN_FLIGHT`] = '1000';
-    }
-    models = await natsModels(nats.url, namespace, ['policy', 'value', 'reward'], settings);
+    const latency = { ARBOR_POLICY_EMBEDDED_LATENCY_MS: '40', ARBOR_VALUE_EMBEDDED_LATENCY_MS: '40', ARBOR_REWARD_EMBEDDED_LATENCY_MS: '40' };
+    models = await natsModels(nats.url, namespace, ['policy', 'value', 'reward'], latency);
     orchestrator = await natsOrchestrator(nats.url, namespace);
   });
   afterAll(async () => {

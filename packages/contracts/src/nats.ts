@@ -40,6 +40,11 @@ export const NATS_HEADERS = {
   status: 'arbor-status',
   /** On an error reply: the message for the caller. */
   message: 'arbor-message',
+  /**
+   * On a RESOURCE_EXHAUSTED reply: the replica was at its in-flight cap ("CALLS/CAP"). Nothing failed; the caller
+   * waits and sends the call again, and keeps fewer calls in flight.
+   */
+  busy: 'arbor-busy',
 } as const;
 
 /** The app-level cap on one model message, below NATS's default 1 MiB max_payload. */

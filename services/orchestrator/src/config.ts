@@ -21,13 +21,21 @@ export const orchestratorConfigShape = {
   NATS_URL: env.string(''),
   /** Prefix of the NATS subjects and queue groups, so stacks sharing one NATS server stay apart. */
   ARBOR_NATS_NAMESPACE: env.natsNamespace(),
-  /** Model calls in flight at once across all searches of this orchestrator. */
+  /**
+   * The most model calls in flight to one model service, across all searches. Below it the limit adapts to what
+   * the replicas take (busy replies shrink it); calls over the limit wait, taking turns by search.
+   */
   ARBOR_MAX_CALLS_IN_FLIGHT: env.integer(256, 1, 100_000),
   ARBOR_SEARCH_DEADLINE_MS: env.integer(120_000, 1, 3_600_000),
   ARBOR_SEARCH_MAX_DEADLINE_MS: env.integer(600_000, 1, 3_600_000),
   ARBOR_MAX_TREE_NODES: env.integer(100_000, 1, 10_000_000),
   ARBOR_MAX_TREE_DEPTH: env.integer(64, 1, 256),
+  /** Searches running at once; the next ones wait for a slot in the admission queue. */
   ARBOR_MAX_CONCURRENT_SEARCHES: env.integer(64, 1, 100_000),
+  /** Searches that may wait for a slot; one more is refused RESOURCE_EXHAUSTED at once. */
+  ARBOR_ADMISSION_QUEUE: env.integer(256, 0, 1_000_000),
+  /** The longest a search waits for a slot (never past its own deadline) before RESOURCE_EXHAUSTED. */
+  ARBOR_ADMISSION_MAX_WAIT_MS: env.integer(30_000, 0, 3_600_000),
 };
 
 export type OrchestratorConfig = ReturnType<typeof readOrchestratorConfig>;

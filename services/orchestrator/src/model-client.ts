@@ -12,6 +12,8 @@ export interface BoundClientOptions {
   sampling: Sampling;
   /** Absolute epoch ms; every call is cut off there. */
   deadline: number;
+  /** The search the calls are for (fair queueing when a service is saturated). */
+  searchId?: string;
   /** The search's trace context: call spans become its children. Default: the context active at bind time. */
   traceContext?: Context;
 }
@@ -54,7 +56,7 @@ function tracedCall<R extends { usage: Usage }>(
   parent: Context,
   spec: CallSpec,
   signal: AbortSignal,
-  base: { deadline: number },
+  base: { deadline: number; searchId?: string },
   run: (options: CallOptions) => Promise<CallReply<R>>,
 ): Promise<R> {
   const started = performance.now();
@@ -66,7 +68,12 @@ function tracedCall<R extends { usage: Usage }>(
   };
   const span = arborTracer().startSpan(`${spec.service} ${spec.operation}`, { kind: SpanKind.CLIENT, attributes }, parent);
   const traceparent = traceparentOf(span.spanContext());
-  const options: CallOptions = { signal, deadline: base.deadline, ...(traceparent && { traceparent }) };
+  const options: CallOptions = {
+    signal,
+    deadline: base.deadline,
+    ...(base.searchId && { searchId: base.searchId }),
+    ...(traceparent && { traceparent }),
+  };
   let wire: Usage__Output | null = null;
   const pending = context
     .with(trace.setSpan(parent, span), () => run(options))
@@ -115,7 +122,7 @@ function tracedCall<R extends { usage: Usage }>(
 export function bindModelClient(options: BoundClientOptions): ModelClient {
   const { transports, problem, deadline } = options;
   const parent = options.traceContext ?? context.active();
-  const base = { deadline };
+  const base = { deadline, ...(options.searchId && { searchId: options.searchId }) };
   // Not async: the gateway must get tracedCall's promise itself, not a wrapper resolved a tick later.
   return {
     propose(call, signal) {

@@ -5,6 +5,16 @@ export { bindModelClient, type BoundClientOptions } from './model-client.js';
 export { startSearchTrace, type SearchTrace, type SearchTraceInfo } from './trace-context.js';
 export { grpcPolicyTransport, grpcRewardTransport, grpcValueTransport, type GrpcTarget } from './transport/grpc.js';
 export { limitInFlight, Semaphore } from './transport/in-flight.js';
+export {
+  BusyError,
+  CallLimiter,
+  DEFAULT_LIMITER,
+  limitCalls,
+  orchestratorLimiters,
+  serviceLimiters,
+  type LimiterSettings,
+  type ServiceLimiters,
+} from './transport/call-limiter.js';
 export { inprocTransports, type InprocHandlers } from './transport/inproc.js';
 export { NatsLink } from './transport/nats-link.js';
 export { natsPolicyTransport, natsRewardTransport, natsUnary, natsValueTransport, type NatsTransportOptions } from './transport/nats.js';

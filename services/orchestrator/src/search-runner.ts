@@ -3,8 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { context } from '@opentelemetry/api';
 import { arborV1, MAX_MODEL_MESSAGE_BYTES, type Problem, type SearchProgress, type SearchRequest__Output, type SearchResult, type Tree } from '@arbor/contracts';
-import { runSearch, validateBudget, type SearchOutcome, type TreeSnapshot } from '@arbor/search';
-import { getTask, type ProblemLike } from '@arbor/tasks';
+import { runSearch, validateBudget, type AlgorithmConfig, type Budget, type SearchOutcome, type TreeSnapshot } from '@arbor/search';
+import { getTask, type ProblemLike, type TaskDefinition } from '@arbor/tasks';
 import {
   FailedPreconditionError,
   InvalidArgumentError,
@@ -15,6 +15,7 @@ import {
   type ErrorKind,
 } from '@arbor/kit/errors';
 import type { Logger } from '@arbor/kit';
+import { Admission, DEFAULT_ADMISSION, type AdmissionLimits } from './admission.js';
 import { algorithmFromRequest } from './algorithms.js';
 import { budgetFromRequest, DEFAULT_BUDGET_LIMITS, type BudgetLimits } from './budget.js';
 import { bindModelClient } from './model-client.js';
@@ -26,8 +27,8 @@ export interface SearchRunnerOptions {
   transports: Omit<ModelTransports, 'close'>;
   logger: Logger;
   limits?: BudgetLimits;
-  /** Searches running at once; more are refused with RESOURCE_EXHAUSTED rather than queued without bound. */
-  maxConcurrentSearches?: number;
+  /** Searches running at once, and how many may wait for how long; beyond that RESOURCE_EXHAUSTED. */
+  admission?: AdmissionLimits;
   /** Finished trees kept for GetTree (oldest dropped first). */
   retainedTrees?: number;
   /** Least time between two progress events of one search. */
@@ -42,6 +43,22 @@ export interface RunOptions {
 interface RunningSearch {
   controller: AbortController;
   latestTree?: () => TreeSnapshot;
+}
+
+/** A validated search that has its slot: what run() needs to carry it out. */
+interface AdmittedSearch {
+  searchId: string;
+  problem: ProblemLike;
+  task: TaskDefinition;
+  /** The problem as it arrived, sent with every model call. */
+  wireProblem: Problem;
+  algorithm: AlgorithmConfig;
+  budget: Budget;
+  /** performance.now() and Date.now() of its arrival: its deadline counts from there. */
+  started: number;
+  deadlineEpoch: number;
+  entry: RunningSearch;
+  controller: AbortController;
 }
 
 /** How much longer a model call may run than its search: the search's deadline always comes first. */
@@ -79,7 +96,7 @@ export class SearchRunner {
   private readonly running = new Map<string, RunningSearch>();
   private readonly finishedTrees = new Map<string, Tree>();
   private readonly limits: BudgetLimits;
-  private readonly maxConcurrent: number;
+  private readonly admission: Admission;
   private readonly retained: number;
   private readonly progressIntervalMs: number;
   /** Aborted when the server is about to stop: every search then ends at once with its best answer. */
@@ -89,13 +106,19 @@ export class SearchRunner {
 
   constructor(private readonly options: SearchRunnerOptions) {
     this.limits = options.limits ?? DEFAULT_BUDGET_LIMITS;
-    this.maxConcurrent = options.maxConcurrentSearches ?? 64;
+    this.admission = new Admission(options.admission ?? DEFAULT_ADMISSION);
     this.retained = options.retainedTrees ?? 256;
     this.progressIntervalMs = options.progressIntervalMs ?? 100;
   }
 
+  /** Searches running now (admitted; not those waiting for a slot). */
   get runningCount(): number {
-    return this.running.size;
+    return this.admission.running;
+  }
+
+  /** Searches waiting for a slot. */
+  get waitingCount(): number {
+    return this.admission.waiting;
   }
 
   async search(request: SearchRequest__Output, options: RunOptions = {}): Promise<SearchResult> {
@@ -113,29 +136,49 @@ export class SearchRunner {
     }
     if (this.draining) throw new UnavailableError('server is draining and takes no new search; retry on another replica');
     if (this.running.has(searchId)) throw new FailedPreconditionError(`search_id: a search "${searchId}" is already running`);
-    if (this.running.size >= this.maxConcurrent) {
-      throw new ResourceExhaustedError(`too many searches running (${this.maxConcurrent}); retry later`);
-    }
 
+    // Known from now on (CancelSearch reaches it while it waits for a slot); its deadline counts from now too.
     const controller = new AbortController();
     const entry: RunningSearch = { controller };
     this.running.set(searchId, entry);
     const onCallerAbort = () => controller.abort(options.signal?.reason);
     options.signal?.addEventListener('abort', onCallerAbort, { once: true });
-
-    // The tree's root span; never given the problem text, which must not reach spans or logs.
-    const trace = startSearchTrace({ searchId, algorithm: algorithm.kind, task: problem.task });
+    const forget = () => {
+      options.signal?.removeEventListener('abort', onCallerAbort);
+      this.running.delete(searchId);
+      if (this.running.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    };
     // One clock: the search's deadline and its model calls' (an absolute time other processes read) are stamped
     // at the same moment. The calls get a little longer, so that at the deadline the search's own timer stops it
     // (STOP_REASON_DEADLINE, best answer kept) before any call can fail on its own timeout.
     const started = performance.now();
-    const callDeadline = Date.now() + budget.deadlineMs + CALL_DEADLINE_SLACK_MS;
+    const deadlineEpoch = Date.now() + budget.deadlineMs;
+    try {
+      await this.admission.enter(controller.signal, deadlineEpoch);
+    } catch (err) {
+      forget();
+      throw err;
+    }
+    try {
+      return await this.run(request, { searchId, problem, wireProblem: request.problem, task, algorithm, budget, started, deadlineEpoch, entry, controller }, options);
+    } finally {
+      this.admission.leave();
+      forget();
+    }
+  }
+
+  private async run(request: SearchRequest__Output, search: AdmittedSearch, options: RunOptions): Promise<SearchResult> {
+    const { searchId, problem, task, algorithm, budget, started, entry, controller } = search;
+    // The tree's root span; never given the problem text, which must not reach spans or logs.
+    const trace = startSearchTrace({ searchId, algorithm: algorithm.kind, task: problem.task });
+    const callDeadline = search.deadlineEpoch + CALL_DEADLINE_SLACK_MS;
     try {
       const client = bindModelClient({
         transports: this.options.transports,
-        problem: request.problem,
+        problem: search.wireProblem,
         sampling: {},
         deadline: callDeadline,
+        searchId,
         traceContext: trace.context,
       });
       const outcome: SearchOutcome = await context.with(trace.context, () => runSearch({
@@ -199,9 +242,6 @@ export class SearchRunner {
       throw err;
     } finally {
       trace.end();
-      options.signal?.removeEventListener('abort', onCallerAbort);
-      this.running.delete(searchId);
-      if (this.running.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
   }
 
@@ -212,6 +252,7 @@ export class SearchRunner {
    */
   drain(stopAfterMs: number): Promise<void> {
     this.draining = true;
+    this.admission.close('server is draining and takes no new search; retry on another replica');
     if (this.running.size === 0) return Promise.resolve();
     const timer = setTimeout(() => this.shutdown.abort(), Math.max(0, stopAfterMs));
     return new Promise<void>((resolve) => {

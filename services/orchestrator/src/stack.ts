@@ -4,7 +4,7 @@ import { ConfigError, type Logger } from '@arbor/kit';
 import type { ModelService } from '@arbor/search';
 import type { OrchestratorConfig } from './config.js';
 import { grpcPolicyTransport, grpcRewardTransport, grpcValueTransport } from './transport/grpc.js';
-import { limitInFlight, Semaphore } from './transport/in-flight.js';
+import { limitCalls, orchestratorLimiters, type ServiceLimiters } from './transport/call-limiter.js';
 import { inprocTransports, type InprocHandlers } from './transport/inproc.js';
 import { NatsLink } from './transport/nats-link.js';
 import { natsPolicyTransport, natsRewardTransport, natsValueTransport } from './transport/nats.js';
@@ -25,8 +25,8 @@ export interface Stack {
   runner: SearchRunner;
   /** Set when a service is reached over NATS: the caller connects it and drains it on exit. */
   nats?: NatsLink;
-  /** Model calls in flight right now, across all searches. */
-  callsInFlight: () => number;
+  /** Backpressure per model service: calls in flight, waiting, and the current limit. */
+  limiters: ServiceLimiters;
 }
 
 /** The model services this configuration expects to find in the same process. */
@@ -95,8 +95,8 @@ export function buildTransports(config: OrchestratorConfig, handlers: InprocHand
  */
 export function buildStack(config: OrchestratorConfig, logger: Logger, handlers: InprocHandlers = {}): Stack {
   const nats = usesNats(config) ? new NatsLink() : undefined;
-  const semaphore = new Semaphore(config.ARBOR_MAX_CALLS_IN_FLIGHT);
-  const transports = limitInFlight(buildTransports(config, handlers, nats), semaphore);
+  const limiters = orchestratorLimiters(config.ARBOR_MAX_CALLS_IN_FLIGHT);
+  const transports = limitCalls(buildTransports(config, handlers, nats), limiters);
   const runner = new SearchRunner({
     transports,
     logger,
@@ -106,7 +106,11 @@ export function buildStack(config: OrchestratorConfig, logger: Logger, handlers:
       maxNodes: config.ARBOR_MAX_TREE_NODES,
       maxDepth: config.ARBOR_MAX_TREE_DEPTH,
     },
-    maxConcurrentSearches: config.ARBOR_MAX_CONCURRENT_SEARCHES,
+    admission: {
+      maxRunning: config.ARBOR_MAX_CONCURRENT_SEARCHES,
+      maxWaiting: config.ARBOR_ADMISSION_QUEUE,
+      maxWaitMs: config.ARBOR_ADMISSION_MAX_WAIT_MS,
+    },
   });
-  return { transports, runner, ...(nats && { nats }), callsInFlight: () => semaphore.inFlight };
+  return { transports, runner, ...(nats && { nats }), limiters };
 }

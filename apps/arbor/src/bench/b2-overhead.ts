@@ -19,7 +19,7 @@ import { syntheticHandlers, type SyntheticWorld } from './synthetic.js';
 import { BenchmarkFailure } from './failure.js';
 import { fingerprint, firstDifference, type Fingerprint } from './fingerprint.js';
 import { readOrchestratorConfig, SERVER_DEFAULTS } from '@arbor/orchestrator';
-import { bindModelClient, DEFAULT_RETRY, inprocTransports, limitInFlight, type ModelTransports, NatsLink, natsPolicyTransport, natsRewardTransport, natsValueTransport, Semaphore, startSearchTrace } from '@arbor/orchestrator/parts';
+import { bindModelClient, DEFAULT_RETRY, inprocTransports, limitCalls, type ModelTransports, NatsLink, natsPolicyTransport, natsRewardTransport, natsValueTransport, orchestratorLimiters, startSearchTrace } from '@arbor/orchestrator/parts';
 
 export const B2_DEPTH = 8;
 export const B2_TARGET_OVERHEAD_MS = 0.5;
@@ -135,7 +135,7 @@ async function setUp(world: SyntheticWorld, nats: BenchNats, logger: Logger, set
   const timeoutsMs = { propose: d.ARBOR_POLICY_TIMEOUT_MS, evaluate: d.ARBOR_VALUE_TIMEOUT_MS, score: d.ARBOR_REWARD_TIMEOUT_MS };
   const natsOptions = { link, namespace, timeoutsMs, retry: DEFAULT_RETRY };
   const limited = (t: Omit<ModelTransports, 'close'>) =>
-    limitInFlight({ ...t, close: async () => {} }, new Semaphore(settings.maxCallsInFlight));
+    limitCalls({ ...t, close: async () => {} }, orchestratorLimiters(settings.maxCallsInFlight));
   return {
     transports: {
       inproc: limited({ propose: inproc.propose, evaluate: inproc.evaluate, score: inproc.score }),

@@ -12,7 +12,7 @@ import { atLeast, describeMachine, fixed, metMark, type Machine, type TargetedRa
 import { meterResources } from './resources.js';
 import { round } from './stats.js';
 import { readOrchestratorConfig, SERVER_DEFAULTS } from '@arbor/orchestrator';
-import { bindModelClient, inprocTransports, limitInFlight, type ModelTransports, Semaphore } from '@arbor/orchestrator/parts';
+import { bindModelClient, inprocTransports, limitCalls, type ModelTransports, orchestratorLimiters } from '@arbor/orchestrator/parts';
 
 export const B4_TARGET_SPEEDUP_AT_16 = 14;
 /** Solve-rate points P = 16 may lose against P = 1. */
@@ -134,9 +134,9 @@ export interface B4Result {
 function embeddedTransports(settings: B4Settings, meter: ComputeMeter): Omit<ModelTransports, 'close'> {
   const inproc = inprocTransports(embeddedHandlers(settings.latencyMode, settings.latencyMs, meter));
   if (!inproc.propose || !inproc.evaluate || !inproc.score) throw new Error('inprocTransports left out a service');
-  return limitInFlight(
+  return limitCalls(
     { propose: inproc.propose, evaluate: inproc.evaluate, score: inproc.score, close: async () => {} },
-    new Semaphore(settings.maxCallsInFlight),
+    orchestratorLimiters(settings.maxCallsInFlight),
   );
 }
 

@@ -154,7 +154,7 @@ describe('serveOnNats', () => {
     }
   });
 
-  it('refuses calls over its in-flight cap with UNAVAILABLE, so the caller can go elsewhere', async () => {
+  it('answers calls over its in-flight cap busy (RESOURCE_EXHAUSTED with arbor-busy), so the caller waits', async () => {
     const { subject, responder } = serve(async (r) => {
       await sleep(300);
       return echo(r);
@@ -163,7 +163,8 @@ describe('serveOnNats', () => {
     const first = request(subject, method.requestSerialize({ numCandidates: 1 }));
     await sleep(50);
     const second = await request(subject, method.requestSerialize({ numCandidates: 2 }));
-    expect(second.headers?.get(NATS_HEADERS.status)).toBe('UNAVAILABLE');
+    expect(second.headers?.get(NATS_HEADERS.status)).toBe('RESOURCE_EXHAUSTED');
+    expect(second.headers?.get(NATS_HEADERS.busy)).toBe('1/1');
     expect(second.headers?.get(NATS_HEADERS.message)).toMatch(/replica busy: 1 calls in flight \(cap 1\)/);
     expect(method.responseDeserialize(Buffer.from((await first).data)).candidates).toHaveLength(1);
     expect(responder.stats.refused).toBe(1);

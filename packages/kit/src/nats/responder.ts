@@ -6,7 +6,7 @@ import { headers as natsHeaders, type Msg, type NatsConnection, type Subscriptio
 import { context, SpanKind, trace, type Span } from '@opentelemetry/api';
 import type { MethodDefinition } from '@grpc/proto-loader';
 import { describeMalformed, MAX_MODEL_MESSAGE_BYTES, NATS_HEADERS } from '@arbor/contracts';
-import { DeadlineExceededError, InvalidArgumentError, ResourceExhaustedError, UnavailableError } from '../errors.js';
+import { DeadlineExceededError, InvalidArgumentError, ResourceExhaustedError } from '../errors.js';
 import { statusName, toGrpcStatus } from '../grpc-status.js';
 import { logCallError } from '../handlers.js';
 import type { Logger } from '../logger.js';
@@ -23,7 +23,7 @@ export interface NatsResponderOptions<Req, ReqOut, Res, ResOut> {
   requestType: string;
   handle: (request: ReqOut, signal: AbortSignal) => Promise<Res>;
   logger: Logger;
-  /** Calls this replica works on at once; more are answered UNAVAILABLE so the caller retries elsewhere. */
+  /** Calls this replica works on at once; more are answered busy (RESOURCE_EXHAUSTED with `arbor-busy`). */
   maxInFlight: number;
   maxMessageBytes?: number;
   /**
@@ -51,7 +51,7 @@ export interface NatsResponderStats {
   failed: number;
   /** Requests dropped unanswered because their deadline had passed. */
   expired: number;
-  /** Requests refused because the replica was at its in-flight cap. */
+  /** Requests answered busy because the replica was at its in-flight cap. */
   refused: number;
   inFlight: number;
 }
@@ -62,9 +62,10 @@ export interface NatsResponder {
   stop(graceMs: number): Promise<void>;
 }
 
-function replyError(msg: Msg, callId: string, err: unknown): void {
+function replyError(msg: Msg, callId: string, err: unknown, extra: Record<string, string> = {}): void {
   const { code, details } = toGrpcStatus(err);
   const h = natsHeaders();
+  for (const [name, value] of Object.entries(extra)) h.set(name, value);
   h.set(NATS_HEADERS.status, statusName(code));
   h.set(NATS_HEADERS.message, details);
   if (callId) h.set(NATS_HEADERS.callId, callId);
@@ -90,10 +91,11 @@ export function serveOnNats<Req, ReqOut, Res, ResOut>(options: NatsResponderOpti
       return;
     }
     if (stats.inFlight >= options.maxInFlight) {
+      // Backpressure, not a failure: the caller waits and keeps fewer calls in flight.
       stats.refused++;
-      const busy = new UnavailableError(`replica busy: ${stats.inFlight} calls in flight (cap ${options.maxInFlight})`);
-      recordSpanError(span, busy);
-      replyError(msg, callId, busy);
+      const busy = new ResourceExhaustedError(`replica busy: ${stats.inFlight} calls in flight (cap ${options.maxInFlight})`);
+      span.setAttribute(ATTR.errorType, 'busy');
+      replyError(msg, callId, busy, { [NATS_HEADERS.busy]: `${stats.inFlight}/${options.maxInFlight}` });
       return;
     }
     stats.inFlight++;

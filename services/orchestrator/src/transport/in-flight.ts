@@ -1,5 +1,6 @@
-// A cap on model calls in flight across every search of this orchestrator, so a burst of wide searches
-// queues here instead of flooding the model services.
+// One cap on model calls in flight shared by every service: the benchmarks' way to run a search with exactly N
+// calls in flight (B3's one-at-a-time baseline). The orchestrator itself limits each service on its own
+// (call-limiter.ts).
 import type { CallOptions, ModelTransports, UnaryTransport } from './types.js';
 
 export class Semaphore {

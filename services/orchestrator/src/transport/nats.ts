@@ -19,6 +19,7 @@ import {
 } from '@arbor/contracts';
 import { arborTracer, ATTR, fromGrpcStatus, injectIntoNatsHeaders, recordSpanError } from '@arbor/kit';
 import { ArborError, DeadlineExceededError, ResourceExhaustedError, UnavailableError } from '@arbor/kit/errors';
+import { BusyError } from './call-limiter.js';
 import type { NatsLink } from './nats-link.js';
 import { withRetries, type RetryPolicy } from './retry.js';
 import type { CallOptions, UnaryTransport } from './types.js';
@@ -55,7 +56,11 @@ function decodeReply<ResOut>(msg: Msg, method: MethodDefinition<unknown, unknown
     throw new ArborError('internal', `reply on ${subject} carries call id ${replyCallId}, expected ${callId}`);
   }
   const code = msg.headers?.get(NATS_HEADERS.status);
-  if (code) throw fromGrpcStatus(statusCode(code), msg.headers?.get(NATS_HEADERS.message) ?? '');
+  if (code) {
+    const message = msg.headers?.get(NATS_HEADERS.message) ?? '';
+    if (msg.headers?.get(NATS_HEADERS.busy)) throw new BusyError(`${subject}: ${message}`);
+    throw fromGrpcStatus(statusCode(code), message);
+  }
   return method.responseDeserialize(Buffer.from(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength));
 }
 

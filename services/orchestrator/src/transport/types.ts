@@ -1,4 +1,4 @@
-// How the orchestrator reaches one model service. Three implementations: inproc, grpc, and (later) nats.
+// How the orchestrator reaches one model service. Three implementations: inproc, grpc and nats.
 import type {
   EvaluateRequest,
   EvaluateResponse__Output,
@@ -15,6 +15,8 @@ export interface CallOptions {
   deadline: number;
   /** W3C traceparent of the search, so the service's logs and spans join its trace. */
   traceparent?: string;
+  /** The search the call is for: calls waiting for a service take turns by search. */
+  searchId?: string;
 }
 
 export interface CallResult<Res> {

@@ -45,12 +45,16 @@ export async function natsOrchestrator(url: string, namespace: string, env: Reco
     ...env,
   });
   const stack = buildStack(config, silent);
-  const nc = await connectNats({ url, name: 'test-orchestrator', logger: silent });
+  const nc = await connectNats({ url, name: 'test-orchestrator', logger: silent, onConnectedChange: (up) => up && stack.nats?.reconnected() });
   stack.nats!.set(nc);
+  // As `serve orchestrator` does: find the replicas first, then route calls to them.
+  stack.discovery?.start();
+  await stack.discovery?.round();
   return {
     stack,
     nc,
     async stop() {
+      stack.discovery?.stop();
       stack.runner.cancelAll();
       await stack.transports.close();
       await nc.drain();

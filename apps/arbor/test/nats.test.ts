@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { arborV1, natsRoute, type SearchRequest } from '@arbor/contracts';
-import { checkHealth, connectNats, localNats, sleep, startNatsServer, type LocalNats, type NatsConnection, type NatsResponder } from '@arbor/kit';
+import { checkHealth, connectNats, LIVENESS_SERVICE, localNats, sleep, startNatsServer, type LocalNats, type NatsConnection, type NatsResponder } from '@arbor/kit';
 import { ResourceExhaustedError, UnavailableError } from '@arbor/kit/errors';
 import { createRewardBackend, readRewardConfig, ScoreHandler, serveRewardOnNats } from '@arbor/reward';
 import { getTask } from '@arbor/tasks';
@@ -303,23 +303,21 @@ describe('failures that must not hang a search', () => {
     }
   });
 
-  it('the orchestrator is NOT_SERVING while NATS is unreachable, and SERVING again when it returns', async () => {
+  it('the orchestrator is NOT_SERVING while NATS is unreachable or a model service has no replica, and SERVING again after', async () => {
     const server = await startNatsServer();
+    const namespace = testNamespace();
+    const common = { NATS_URL: server.url, ARBOR_NATS_NAMESPACE: namespace, ARBOR_SHUTDOWN_GRACE_MS: '500' };
+    const models = await startServices(['policy', 'value'], { ...common, ARBOR_POLICY_LISTEN: '127.0.0.1:0', ARBOR_VALUE_LISTEN: '127.0.0.1:0' }, 'silent');
+    const startReward = () => startServices(['reward'], { ...common, ARBOR_REWARD_LISTEN: '127.0.0.1:0' }, 'silent');
+    let reward = await startReward();
     const serving = await startServices(
       ['orchestrator'],
-      {
-        NATS_URL: server.url,
-        ARBOR_POLICY_TRANSPORT: 'nats',
-        ARBOR_VALUE_TRANSPORT: 'nats',
-        ARBOR_REWARD_TRANSPORT: 'nats',
-        ARBOR_ORCHESTRATOR_LISTEN: '127.0.0.1:0',
-        ARBOR_SHUTDOWN_GRACE_MS: '500',
-      },
+      { ...common, ARBOR_POLICY_TRANSPORT: 'nats', ARBOR_VALUE_TRANSPORT: 'nats', ARBOR_REWARD_TRANSPORT: 'nats', ARBOR_ORCHESTRATOR_LISTEN: '127.0.0.1:0' },
       'silent',
     );
     const address = serving.services[0]!.grpc.address;
     const waitFor = async (status: string) => {
-      for (let i = 0; i < 200; i++) {
+      for (let i = 0; i < 300; i++) {
         if ((await checkHealth(address)) === status) return;
         await sleep(50);
       }
@@ -327,16 +325,29 @@ describe('failures that must not hang a search', () => {
     };
     try {
       await waitFor('SERVING');
+      // The only reward replica goes away: no search could score, so the orchestrator leaves the load balancer,
+      // while its liveness stays SERVING.
+      await reward.stop();
+      await waitFor('NOT_SERVING');
+      expect(await checkHealth(address, LIVENESS_SERVICE)).toBe('SERVING');
+      reward = await startReward();
+      await waitFor('SERVING');
       await server.stop();
       await waitFor('NOT_SERVING');
       const again = await startNatsServer({ port: server.port });
       try {
         await waitFor('SERVING');
       } finally {
+        await serving.stop();
+        await reward.stop();
+        await models.stop();
         await again.stop();
       }
     } finally {
       await serving.stop();
+      await reward.stop();
+      await models.stop();
     }
   });
+
 });

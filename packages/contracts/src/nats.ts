@@ -25,6 +25,23 @@ export function natsRoute(operation: NatsOperation, namespace = ''): { subject: 
   return { subject: prefix + NATS_SUBJECTS[operation], queue: prefix + NATS_QUEUE_GROUPS[operation] };
 }
 
+/**
+ * The subject one replica of a service also answers on, besides the queue group's: the orchestrator routes a call
+ * to a chosen replica (the least loaded one that answers, never one that has stopped answering) and falls back to
+ * the queue group when it knows none.
+ */
+export function replicaSubject(subject: string, replicaId: string): string {
+  return `${subject}.replica.${replicaId}`;
+}
+
+/** Every replica of a service answers a request here (no queue group) with its id and capacity in headers. */
+export function discoverySubject(subject: string): string {
+  return `${subject}.discover`;
+}
+
+/** A replica id: one NATS token. */
+export const REPLICA_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
 /** A namespace is one or more NATS tokens: letters, digits, - and _, separated by dots. */
 export const NATS_NAMESPACE_PATTERN = /^([A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*)?$/;
 
@@ -45,6 +62,12 @@ export const NATS_HEADERS = {
    * waits and sends the call again, and keeps fewer calls in flight.
    */
   busy: 'arbor-busy',
+  /** On every reply and discovery answer: the id of the replica that answered. */
+  replica: 'arbor-replica',
+  /** On a discovery answer: calls the replica takes at once (its in-flight cap). */
+  capacity: 'arbor-capacity',
+  /** On a discovery answer: calls the replica has in flight now. */
+  inFlight: 'arbor-in-flight',
 } as const;
 
 /** The app-level cap on one model message, below NATS's default 1 MiB max_payload. */

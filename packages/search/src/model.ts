@@ -27,6 +27,8 @@ export interface Usage {
   /** Model calls this response stands for (1 for one request, more if the transport retried). */
   calls: number;
   costUsd: number;
+  /** Extra copies the transport sent while an earlier one was still out (hedges, re-sends); not in `calls`. */
+  hedges?: number;
 }
 
 export interface StepRewards {

@@ -22,6 +22,8 @@ export interface SearchStats {
   invalidSteps: number;
   /** Extra attempts transports reported: the sum over replies of `usage.calls - 1`. */
   retries: number;
+  /** Extra copies transports sent while an earlier one was still out: the sum over replies of `usage.hedges`. */
+  hedges: number;
   /**
    * Per service: `calls` counts calls issued (so the three add up to modelCalls; failed and aborted calls
    * included), tokens and cost sum the replies that arrived.
@@ -46,6 +48,7 @@ export class UsageLedger {
   generatedSteps = 0;
   invalidSteps = 0;
   retries = 0;
+  hedges = 0;
 
   get calls(): number {
     return SERVICES.reduce((sum, s) => sum + this.#perService[s].calls, 0);
@@ -70,6 +73,7 @@ export class UsageLedger {
     total.outputTokens += count(usage.outputTokens);
     total.costUsd += count(usage.costUsd);
     this.retries += Math.max(0, count(usage.calls) - 1);
+    this.hedges += count(usage.hedges ?? 0);
   }
 
   snapshot(tree: { size: number; maxDepth: number }, wallMs: number): SearchStats {
@@ -90,6 +94,7 @@ export class UsageLedger {
       generatedSteps: this.generatedSteps,
       invalidSteps: this.invalidSteps,
       retries: this.retries,
+      hedges: this.hedges,
       perService,
     };
   }

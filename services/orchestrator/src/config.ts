@@ -17,6 +17,13 @@ export const orchestratorConfigShape = {
   ARBOR_VALUE_TIMEOUT_MS: env.integer(30_000, 1, 3_600_000),
   ARBOR_REWARD_TIMEOUT_MS: env.integer(30_000, 1, 3_600_000),
   ARBOR_MODEL_MAX_ATTEMPTS: env.integer(3, 1, 10),
+  /**
+   * Hedging over NATS: a reply later than the service's recent p99 times ARBOR_HEDGE_FACTOR (and at least
+   * ARBOR_HEDGE_MIN_DELAY_MS) is asked of another replica too; at most ARBOR_HEDGE_MAX_SHARE of calls (0: never).
+   */
+  ARBOR_HEDGE_FACTOR: env.number(3, 1, 100),
+  ARBOR_HEDGE_MIN_DELAY_MS: env.integer(250, 1, 600_000),
+  ARBOR_HEDGE_MAX_SHARE: env.number(0.1, 0, 1),
   /** NATS server(s) for the nats transport, comma-separated. */
   NATS_URL: env.string(''),
   /** Prefix of the NATS subjects and queue groups, so stacks sharing one NATS server stay apart. */
@@ -39,6 +46,21 @@ export const orchestratorConfigShape = {
 };
 
 export type OrchestratorConfig = ReturnType<typeof readOrchestratorConfig>;
+
+type ModelServiceName = 'policy' | 'value' | 'reward';
+
+/** The setting that says how each model service is reached, and where over gRPC. */
+export const TRANSPORT_SETTING = {
+  policy: 'ARBOR_POLICY_TRANSPORT',
+  value: 'ARBOR_VALUE_TRANSPORT',
+  reward: 'ARBOR_REWARD_TRANSPORT',
+} as const satisfies Record<ModelServiceName, keyof typeof orchestratorConfigShape>;
+
+export const ADDRESS_SETTING = {
+  policy: 'ARBOR_POLICY_ADDRESS',
+  value: 'ARBOR_VALUE_ADDRESS',
+  reward: 'ARBOR_REWARD_ADDRESS',
+} as const satisfies Record<ModelServiceName, keyof typeof orchestratorConfigShape>;
 
 export function readOrchestratorConfig(source: EnvSource = process.env) {
   return readConfig(orchestratorConfigShape, source);

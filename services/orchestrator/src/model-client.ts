@@ -22,12 +22,13 @@ function toWireSteps(steps: readonly Step[]) {
   return { steps: steps.map((s) => ({ text: s.text, logprob: s.logprob, tokens: s.tokens })) };
 }
 
-function toUsage(usage: { inputTokens: number; outputTokens: number; costUsd: number } | null, attempts: number): Usage {
+function toUsage(usage: { inputTokens: number; outputTokens: number; costUsd: number } | null, attempts: number, hedges = 0): Usage {
   return {
     inputTokens: usage?.inputTokens ?? 0,
     outputTokens: usage?.outputTokens ?? 0,
     costUsd: usage?.costUsd ?? 0,
     calls: attempts,
+    ...(hedges > 0 && { hedges }),
   };
 }
 
@@ -88,6 +89,7 @@ function tracedCall<R extends { usage: Usage }>(
       span.setAttributes({
         [ATTR.callOutcome]: outcome,
         [ATTR.attempts]: reply.usage.calls,
+        ...(reply.usage.hedges && { [ATTR.hedges]: reply.usage.hedges }),
         [ATTR.genAiInputTokens]: reply.usage.inputTokens,
         [ATTR.genAiOutputTokens]: reply.usage.outputTokens,
         [ATTR.costUsd]: reply.usage.costUsd,
@@ -128,7 +130,7 @@ export function bindModelClient(options: BoundClientOptions): ModelClient {
     propose(call, signal) {
       const spec: CallSpec = { service: 'policy', operation: 'propose', callId: call.callId, batchSize: call.numCandidates };
       return tracedCall(parent, spec, signal, base, async (callOptions) => {
-        const { response, attempts } = await transports.propose(
+        const { response, attempts, hedges } = await transports.propose(
           {
             problem,
             prefix: toWireSteps(call.prefix),
@@ -143,32 +145,32 @@ export function bindModelClient(options: BoundClientOptions): ModelClient {
           terminal: c.terminal,
           answer: c.answer,
         }));
-        const usage = toUsage(response.usage, attempts);
+        const usage = toUsage(response.usage, attempts, hedges);
         return { reply: { candidates, usage, invalidCandidates: response.invalidCandidates }, wire: response.usage };
       });
     },
     evaluate(call, signal) {
       const spec: CallSpec = { service: 'value', operation: 'evaluate', callId: call.callId, batchSize: call.states.length };
       return tracedCall(parent, spec, signal, base, async (callOptions) => {
-        const { response, attempts } = await transports.evaluate(
+        const { response, attempts, hedges } = await transports.evaluate(
           { problem, states: call.states.map(toWireSteps), callId: call.callId },
           callOptions,
         );
-        const usage = toUsage(response.usage, attempts);
+        const usage = toUsage(response.usage, attempts, hedges);
         return { reply: { values: response.values, usage }, wire: response.usage };
       });
     },
     score(call, signal) {
       const spec: CallSpec = { service: 'reward', operation: 'score', callId: call.callId, batchSize: call.trajectories.length };
       return tracedCall(parent, spec, signal, base, async (callOptions) => {
-        const { response, attempts } = await transports.score(
+        const { response, attempts, hedges } = await transports.score(
           { problem, trajectories: call.trajectories.map(toWireSteps), callId: call.callId },
           callOptions,
         );
         const rewards: StepRewards[] = response.rewards.map((r) =>
           r.outcome === undefined || r.outcome === null ? { stepRewards: r.stepRewards } : { stepRewards: r.stepRewards, outcome: r.outcome },
         );
-        const usage = toUsage(response.usage, attempts);
+        const usage = toUsage(response.usage, attempts, hedges);
         return { reply: { rewards, usage }, wire: response.usage };
       });
     },

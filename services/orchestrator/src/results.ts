@@ -19,6 +19,7 @@ export function statsToWire(stats: DomainStats, wallMs: number): SearchStats {
     generatedSteps: stats.generatedSteps,
     invalidSteps: stats.invalidSteps,
     retries: stats.retries,
+    hedges: stats.hedges,
   };
 }
 

@@ -2,9 +2,10 @@
 // answers the SearchService on gRPC. Model services that run in the same process are handed in by their contracts
 // (InprocHandlers); the orchestrator never builds one itself.
 import { attachNats, ConfigError, runningService, type ArborService, type Logger, type StopHook } from '@arbor/kit';
-import type { OrchestratorConfig } from './config.js';
+import { ADDRESS_SETTING, TRANSPORT_SETTING, type OrchestratorConfig } from './config.js';
 import { startSearchServer } from './server.js';
-import { buildStack, type Stack } from './stack.js';
+import { MODEL_SERVICES, buildStack, type Stack } from './stack.js';
+import { pollGrpcHealth, Readiness } from './readiness.js';
 import type { InprocHandlers } from './transport/inproc.js';
 
 export interface Orchestrator extends ArborService, Stack {
@@ -43,17 +44,41 @@ export function createOrchestrator(config: OrchestratorConfig, options: Orchestr
       if (stack.nats && !config.NATS_URL) throw new ConfigError('NATS_URL: required when a model service is reached over NATS');
       const server = await startSearchServer({ address: config.ARBOR_ORCHESTRATOR_LISTEN, runner: stack.runner, logger });
       const after: StopHook[] = [];
+      // SERVING only while every model service it needs can answer.
+      const readiness = new Readiness((ready) => server.setServing(ready), logger);
+      for (const service of MODEL_SERVICES) {
+        const transport = config[TRANSPORT_SETTING[service]];
+        if (transport === 'grpc') {
+          readiness.require(service);
+          const stopPolling = pollGrpcHealth(config[ADDRESS_SETTING[service]], service, (serving) => readiness.set(service, serving));
+          after.unshift(stopPolling);
+        }
+      }
       const link = stack.nats;
-      if (link) {
-        // Not SERVING until NATS answers: without it no search can make a model call.
-        server.setServing(false);
+      const discovery = stack.discovery;
+      if (link && discovery) {
+        readiness.require('nats');
+        for (const { operation } of discovery.services) readiness.require(`${operation} replicas`);
+        discovery.onRound(() => {
+          for (const { operation, replicas } of discovery.services) {
+            readiness.set(`${operation} replicas`, replicas.answering(discovery.presenceWindowMs) > 0);
+          }
+        });
         const nats = attachNats({
           url: config.NATS_URL,
           name: 'arbor-orchestrator',
           logger,
-          onConnected: (nc) => link.set(nc),
-          onConnectedChange: (connected) => server.setServing(connected),
+          onConnected: (nc) => {
+            link.set(nc);
+            discovery.start();
+            void discovery.round();
+          },
+          onConnectedChange: (connected) => {
+            readiness.set('nats', connected);
+            if (connected) link.reconnected();
+          },
         });
+        after.unshift(() => discovery.stop());
         after.push(() => nats.stop(graceMs));
       }
       after.push(() => stack.transports.close());

@@ -1,30 +1,33 @@
 // Assembles the orchestrator's model transports from configuration: handlers that run in this process (given by
 // the app that composes it), gRPC clients to services running elsewhere, or requests over NATS.
 import { ConfigError, type Logger } from '@arbor/kit';
+import { natsRoute, type NatsOperation } from '@arbor/contracts';
 import type { ModelService } from '@arbor/search';
-import type { OrchestratorConfig } from './config.js';
+import { TRANSPORT_SETTING, type OrchestratorConfig } from './config.js';
 import { grpcPolicyTransport, grpcRewardTransport, grpcValueTransport } from './transport/grpc.js';
 import { limitCalls, orchestratorLimiters, type ServiceLimiters } from './transport/call-limiter.js';
 import { inprocTransports, type InprocHandlers } from './transport/inproc.js';
+import { ReplicaDiscovery } from './transport/discovery.js';
+import { DEFAULT_HEDGING, HedgePolicy } from './transport/hedging.js';
 import { NatsLink } from './transport/nats-link.js';
-import { natsPolicyTransport, natsRewardTransport, natsValueTransport } from './transport/nats.js';
+import { natsPolicyTransport, natsRewardTransport, natsValueTransport, type ServiceRouting } from './transport/nats.js';
+import { ReplicaSet } from './transport/replicas.js';
 import { DEFAULT_RETRY } from './transport/retry.js';
 import type { ModelTransports } from './transport/types.js';
 import { SearchRunner } from './search-runner.js';
 
 export const MODEL_SERVICES = ['policy', 'value', 'reward'] as const satisfies readonly ModelService[];
 
-const TRANSPORT_SETTING = {
-  policy: 'ARBOR_POLICY_TRANSPORT',
-  value: 'ARBOR_VALUE_TRANSPORT',
-  reward: 'ARBOR_REWARD_TRANSPORT',
-} as const satisfies Record<ModelService, keyof OrchestratorConfig>;
+const OPERATION = { policy: 'propose', value: 'evaluate', reward: 'score' } as const satisfies Record<ModelService, NatsOperation>;
+
 
 export interface Stack {
   transports: ModelTransports;
   runner: SearchRunner;
   /** Set when a service is reached over NATS: the caller connects it and drains it on exit. */
   nats?: NatsLink;
+  /** Finds the replicas of the services reached over NATS; whoever connects the link starts it. */
+  discovery?: ReplicaDiscovery;
   /** Backpressure per model service: calls in flight, waiting, and the current limit. */
   limiters: ServiceLimiters;
 }
@@ -34,11 +37,32 @@ export function inprocServices(config: OrchestratorConfig): ModelService[] {
   return MODEL_SERVICES.filter((service) => config[TRANSPORT_SETTING[service]] === 'inproc');
 }
 
-export function usesNats(config: OrchestratorConfig): boolean {
-  return MODEL_SERVICES.some((service) => config[TRANSPORT_SETTING[service]] === 'nats');
+
+/** Where a NATS service's calls go: replicas learnt by discovery, and its hedging policy. */
+export type NatsRouting = Partial<Record<NatsOperation, ServiceRouting>>;
+
+function natsServices(config: OrchestratorConfig): ModelService[] {
+  return MODEL_SERVICES.filter((service) => config[TRANSPORT_SETTING[service]] === 'nats');
 }
 
-export function buildTransports(config: OrchestratorConfig, handlers: InprocHandlers = {}, link?: NatsLink): ModelTransports {
+function natsRouting(config: OrchestratorConfig): NatsRouting {
+  const hedging = {
+    ...DEFAULT_HEDGING,
+    factor: config.ARBOR_HEDGE_FACTOR,
+    minDelayMs: config.ARBOR_HEDGE_MIN_DELAY_MS,
+    maxShare: config.ARBOR_HEDGE_MAX_SHARE,
+  };
+  return Object.fromEntries(
+    natsServices(config).map((service) => [OPERATION[service], { replicas: new ReplicaSet(), hedging: new HedgePolicy(hedging) }]),
+  );
+}
+
+export function buildTransports(
+  config: OrchestratorConfig,
+  handlers: InprocHandlers = {},
+  link?: NatsLink,
+  routing: NatsRouting = {},
+): ModelTransports {
   for (const service of inprocServices(config)) {
     if (!handlers[service]) {
       throw new ConfigError(`${TRANSPORT_SETTING[service]}: inproc needs the ${service} service in this process; use grpc or nats to reach it`);
@@ -53,6 +77,7 @@ export function buildTransports(config: OrchestratorConfig, handlers: InprocHand
       namespace: config.ARBOR_NATS_NAMESPACE,
       retry,
       timeoutsMs: { propose: config.ARBOR_POLICY_TIMEOUT_MS, evaluate: config.ARBOR_VALUE_TIMEOUT_MS, score: config.ARBOR_REWARD_TIMEOUT_MS },
+      routing,
     };
   };
 
@@ -94,9 +119,23 @@ export function buildTransports(config: OrchestratorConfig, handlers: InprocHand
  * this process; every service configured as `inproc` must have one.
  */
 export function buildStack(config: OrchestratorConfig, logger: Logger, handlers: InprocHandlers = {}): Stack {
-  const nats = usesNats(config) ? new NatsLink() : undefined;
+  const nats = natsServices(config).length > 0 ? new NatsLink() : undefined;
   const limiters = orchestratorLimiters(config.ARBOR_MAX_CALLS_IN_FLIGHT);
-  const transports = limitCalls(buildTransports(config, handlers, nats), limiters);
+  const routing = natsRouting(config);
+  const transports = limitCalls(buildTransports(config, handlers, nats, routing), limiters);
+  let discovery: ReplicaDiscovery | undefined;
+  if (nats) {
+    const services = natsServices(config).map((service) => ({
+      operation: OPERATION[service],
+      subject: natsRoute(OPERATION[service], config.ARBOR_NATS_NAMESPACE).subject,
+      replicas: routing[OPERATION[service]]!.replicas,
+    }));
+    discovery = new ReplicaDiscovery(nats, services, logger);
+    // What the replicas take together bounds what this orchestrator sends them.
+    discovery.onRound(() => {
+      for (const service of natsServices(config)) limiters[service].setCapacity(routing[OPERATION[service]]!.replicas.capacity);
+    });
+  }
   const runner = new SearchRunner({
     transports,
     logger,
@@ -112,5 +151,5 @@ export function buildStack(config: OrchestratorConfig, logger: Logger, handlers:
       maxWaitMs: config.ARBOR_ADMISSION_MAX_WAIT_MS,
     },
   });
-  return { transports, runner, ...(nats && { nats }), limiters };
+  return { transports, runner, ...(nats && { nats }), ...(discovery && { discovery }), limiters };
 }

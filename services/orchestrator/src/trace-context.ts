@@ -39,6 +39,7 @@ export function treeTotals(outcome: SearchOutcome): Attributes {
     [ATTR.genAiOutputTokens]: stats.outputTokens,
     [ATTR.treeCostUsd]: stats.costUsd,
     [ATTR.treeRetries]: stats.retries,
+    [ATTR.treeHedges]: stats.hedges,
   };
   for (const service of SERVICES) attributes[`${ATTR.treeCallsPrefix}${service}`] = stats.perService[service].calls;
   return attributes;

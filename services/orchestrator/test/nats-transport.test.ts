@@ -2,11 +2,14 @@
 // error replies and the search deadline.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { headers as natsHeaders, type Msg, type NatsConnection } from '@nats-io/transport-node';
-import { arborV1, NATS_HEADERS, type ProposeRequest__Output } from '@arbor/contracts';
+import { arborV1, NATS_HEADERS, replicaSubject, type ProposeRequest__Output } from '@arbor/contracts';
 import { connectNats, localNats, sleep, type LocalNats } from '@arbor/kit';
 import { ArborError, DeadlineExceededError, InvalidArgumentError } from '@arbor/kit/errors';
 import { NatsLink } from '../src/transport/nats-link.js';
-import { natsUnary } from '../src/transport/nats.js';
+import { BusyError } from '../src/transport/call-limiter.js';
+import { HedgePolicy } from '../src/transport/hedging.js';
+import { natsUnary, type ServiceRouting } from '../src/transport/nats.js';
+import { ReplicaSet } from '../src/transport/replicas.js';
 import { DEFAULT_RETRY } from '../src/transport/retry.js';
 import { silent, testNamespace } from '@arbor/testing';
 
@@ -103,12 +106,12 @@ describe('natsUnary', () => {
     expect(calls).toBe(1);
   });
 
-  it('retries UNAVAILABLE replies (a busy replica) and succeeds on the next', async () => {
+  it('retries UNAVAILABLE replies and succeeds on the next', async () => {
     const subject = await responder((msg, attempt) => {
       if (attempt === 1) {
         const h = natsHeaders();
         h.set(NATS_HEADERS.status, 'UNAVAILABLE');
-        h.set(NATS_HEADERS.message, 'replica busy');
+        h.set(NATS_HEADERS.message, 'backend down');
         msg.respond(new Uint8Array(0), { headers: h });
       } else reply(msg, 'second replica');
     });
@@ -130,5 +133,97 @@ describe('natsUnary', () => {
     const err = await call(subject, { timeoutMs: 100, deadlineMs: 250, maxAttempts: 10 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DeadlineExceededError);
     expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('turns a busy reply into BusyError for the limiter, without retrying it here', async () => {
+    let calls = 0;
+    const subject = await responder((msg) => {
+      calls++;
+      const h = natsHeaders();
+      h.set(NATS_HEADERS.status, 'RESOURCE_EXHAUSTED');
+      h.set(NATS_HEADERS.message, 'replica busy: 8 calls in flight (cap 8)');
+      h.set(NATS_HEADERS.busy, '8/8');
+      msg.respond(new Uint8Array(0), { headers: h });
+    });
+    await expect(call(subject)).rejects.toBeInstanceOf(BusyError);
+    expect(calls).toBe(1);
+  });
+});
+
+describe('natsUnary with replica routing', () => {
+  /** Two replicas on their direct subjects: `hung` never answers, `live` does. */
+  async function twoReplicas() {
+    const subject = `${testNamespace()}.propose`;
+    const seen: string[] = [];
+    nc.subscribe(replicaSubject(subject, 'hung'), { callback: () => void seen.push('hung') });
+    nc.subscribe(replicaSubject(subject, 'live'), {
+      callback: (_err, msg) => {
+        seen.push('live');
+        reply(msg, 'from live', { [NATS_HEADERS.replica]: 'live' });
+      },
+    });
+    await nc.flush();
+    const replicas = new ReplicaSet();
+    replicas.discovered([
+      { id: 'hung', capacity: 8 },
+      { id: 'live', capacity: 8 },
+    ]);
+    return { subject, seen, replicas };
+  }
+
+  function routed(subject: string, routing: ServiceRouting) {
+    return natsUnary({ link, subject, timeoutMs: 5_000, retry: DEFAULT_RETRY, routing }, method);
+  }
+
+  it('hedges a call to a replica that does not answer, to another one, and avoids the first from then on', async () => {
+    const { subject, seen, replicas } = await twoReplicas();
+    const hedging = new HedgePolicy({ factor: 3, minDelayMs: 50, maxShare: 0.5, minSamples: 1 });
+    hedging.record(10);
+    // The live one looks busier, so the first request goes to the hung one.
+    replicas.started('live');
+    const started = Date.now();
+    const { response, attempts, hedges } = await routed(subject, { replicas, hedging })(
+      { callId: 'call-8', numCandidates: 1 },
+      { signal: new AbortController().signal, deadline: Date.now() + 5_000 },
+    );
+    expect(response.candidates[0]?.step?.text).toBe('from live');
+    expect(attempts).toBe(1);
+    expect(hedges).toBe(1);
+    expect(seen).toEqual(['hung', 'live']);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    // The hung replica is suspect: new calls go straight to the live one.
+    replicas.finished('live');
+    expect(replicas.pick()).toBe('live');
+    await routed(subject, { replicas, hedging })({ callId: 'call-9', numCandidates: 1 }, { signal: new AbortController().signal, deadline: Date.now() + 5_000 });
+    expect(seen).toEqual(['hung', 'live', 'live']);
+  });
+
+  it('sends nothing extra when the hedge budget is spent, and waits for the first reply', async () => {
+    const { subject, seen, replicas } = await twoReplicas();
+    const hedging = new HedgePolicy({ factor: 3, minDelayMs: 50, maxShare: 0, minSamples: 1 });
+    hedging.record(10);
+    replicas.started('live');
+    const err = await routed(subject, { replicas, hedging })(
+      { callId: 'call-10', numCandidates: 1 },
+      { signal: new AbortController().signal, deadline: Date.now() + 400 },
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DeadlineExceededError);
+    expect(seen.filter((s) => s === 'live')).toEqual([]);
+  });
+
+  it('forgets a replica whose subject has no responders and sends the call elsewhere', async () => {
+    const { subject, seen, replicas } = await twoReplicas();
+    replicas.discovered([{ id: 'killed', capacity: 8 }]);
+    replicas.suspect('hung');
+    // killed has the most room, so it is tried first.
+    replicas.started('live');
+    const hedging = new HedgePolicy({ factor: 3, minDelayMs: 50, maxShare: 0.5, minSamples: 1 });
+    const { response } = await natsUnary({ link, subject, timeoutMs: 5_000, retry: { ...DEFAULT_RETRY, baseDelayMs: 1 }, routing: { replicas, hedging } }, method)(
+      { callId: 'call-11', numCandidates: 1 },
+      { signal: new AbortController().signal, deadline: Date.now() + 5_000 },
+    );
+    expect(response.candidates[0]?.step?.text).toBe('from live');
+    expect(replicas.size).toBe(2);
+    expect(seen).toEqual(['live']);
   });
 });

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
-import { arborV1, MAX_MODEL_MESSAGE_BYTES, NATS_HEADERS, type ProposeRequest__Output, type ProposeResponse } from '@arbor/contracts';
+import { arborV1, discoverySubject, MAX_MODEL_MESSAGE_BYTES, NATS_HEADERS, replicaSubject, type ProposeRequest__Output, type ProposeResponse } from '@arbor/contracts';
 import { InvalidArgumentError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { signalDeadline } from '../signal-deadline.js';
@@ -56,6 +56,29 @@ describe('serveOnNats', () => {
     expect(msg.headers?.get(NATS_HEADERS.status)).toBe('');
     expect(method.responseDeserialize(Buffer.from(msg.data)).candidates[0]?.step?.text).toBe('got 3');
     expect(responder.stats.served).toBe(1);
+  });
+
+  it('answers on its own replica subject too, names itself on every reply, and answers discovery', async () => {
+    const { subject, responder } = serve(echo, 5);
+    await nc.flush();
+    const direct = await request(replicaSubject(subject, responder.replicaId), method.requestSerialize({ numCandidates: 2 }));
+    expect(method.responseDeserialize(Buffer.from(direct.data)).candidates[0]?.step?.text).toBe('got 2');
+    expect(direct.headers?.get(NATS_HEADERS.replica)).toBe(responder.replicaId);
+    const viaGroup = await request(subject, method.requestSerialize({ numCandidates: 1 }));
+    expect(viaGroup.headers?.get(NATS_HEADERS.replica)).toBe(responder.replicaId);
+    const answers = [];
+    for await (const msg of await nc.requestMany(discoverySubject(subject), new Uint8Array(0), { strategy: 'timer', maxWait: 300 })) {
+      answers.push({ id: msg.headers?.get(NATS_HEADERS.replica), capacity: msg.headers?.get(NATS_HEADERS.capacity), inFlight: msg.headers?.get(NATS_HEADERS.inFlight) });
+    }
+    expect(answers).toEqual([{ id: responder.replicaId, capacity: '5', inFlight: '0' }]);
+    await responder.stop(100);
+    // Stopped: no subscription left on any of its subjects.
+    await expect(request(replicaSubject(subject, responder.replicaId), method.requestSerialize({ numCandidates: 1 }))).rejects.toThrow();
+    const discoverAgain = async () => {
+      for await (const msg of await nc.requestMany(discoverySubject(subject), new Uint8Array(0), { strategy: 'timer', maxWait: 200 })) return msg;
+      return undefined;
+    };
+    await expect(discoverAgain()).rejects.toThrow(/no responders/);
   });
 
   it('replies to a domain error with its status and message', async () => {

@@ -5,7 +5,8 @@
 import { headers as natsHeaders, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { context, SpanKind, trace, type Span } from '@opentelemetry/api';
 import type { MethodDefinition } from '@grpc/proto-loader';
-import { describeMalformed, MAX_MODEL_MESSAGE_BYTES, NATS_HEADERS } from '@arbor/contracts';
+import { randomBytes } from 'node:crypto';
+import { describeMalformed, discoverySubject, MAX_MODEL_MESSAGE_BYTES, NATS_HEADERS, replicaSubject } from '@arbor/contracts';
 import { DeadlineExceededError, InvalidArgumentError, ResourceExhaustedError } from '../errors.js';
 import { statusName, toGrpcStatus } from '../grpc-status.js';
 import { logCallError } from '../handlers.js';
@@ -31,6 +32,8 @@ export interface NatsResponderOptions<Req, ReqOut, Res, ResOut> {
    * header gets this much. Default 300 s.
    */
   maxCallMs?: number;
+  /** Default: random. */
+  replicaId?: string;
 }
 
 export const DEFAULT_MAX_CALL_MS = 300_000;
@@ -58,13 +61,16 @@ export interface NatsResponderStats {
 
 export interface NatsResponder {
   readonly stats: NatsResponderStats;
+  /** This replica's id: its direct subject's last token, and the arbor-replica header of its replies. */
+  readonly replicaId: string;
   /** Stops taking requests, then waits (at most `graceMs`) for the ones in flight to be answered. */
   stop(graceMs: number): Promise<void>;
 }
 
-function replyError(msg: Msg, callId: string, err: unknown, extra: Record<string, string> = {}): void {
+function replyError(msg: Msg, callId: string, replicaId: string, err: unknown, extra: Record<string, string> = {}): void {
   const { code, details } = toGrpcStatus(err);
   const h = natsHeaders();
+  h.set(NATS_HEADERS.replica, replicaId);
   for (const [name, value] of Object.entries(extra)) h.set(name, value);
   h.set(NATS_HEADERS.status, statusName(code));
   h.set(NATS_HEADERS.message, details);
@@ -76,6 +82,7 @@ export function serveOnNats<Req, ReqOut, Res, ResOut>(options: NatsResponderOpti
   const { nc, method, logger } = options;
   const maxBytes = options.maxMessageBytes ?? MAX_MODEL_MESSAGE_BYTES;
   const maxCallMs = Math.min(options.maxCallMs ?? DEFAULT_MAX_CALL_MS, 0x7fff_ffff);
+  const replicaId = options.replicaId ?? randomBytes(6).toString('hex');
   const stats: NatsResponderStats = { served: 0, failed: 0, expired: 0, refused: 0, inFlight: 0 };
   const pending = new Set<Promise<void>>();
 
@@ -95,7 +102,7 @@ export function serveOnNats<Req, ReqOut, Res, ResOut>(options: NatsResponderOpti
       stats.refused++;
       const busy = new ResourceExhaustedError(`replica busy: ${stats.inFlight} calls in flight (cap ${options.maxInFlight})`);
       span.setAttribute(ATTR.errorType, 'busy');
-      replyError(msg, callId, busy, { [NATS_HEADERS.busy]: `${stats.inFlight}/${options.maxInFlight}` });
+      replyError(msg, callId, replicaId, busy, { [NATS_HEADERS.busy]: `${stats.inFlight}/${options.maxInFlight}` });
       return;
     }
     stats.inFlight++;
@@ -117,6 +124,7 @@ export function serveOnNats<Req, ReqOut, Res, ResOut>(options: NatsResponderOpti
       const response = method.responseSerialize(await options.handle(request, controller.signal));
       if (response.length > maxBytes) throw new ResourceExhaustedError(`response is ${response.length} bytes; the cap is ${maxBytes}`);
       const h = natsHeaders();
+      h.set(NATS_HEADERS.replica, replicaId);
       if (callId) h.set(NATS_HEADERS.callId, callId);
       msg.respond(response, { headers: h });
       stats.served++;
@@ -124,56 +132,70 @@ export function serveOnNats<Req, ReqOut, Res, ResOut>(options: NatsResponderOpti
       stats.failed++;
       recordSpanError(span, err);
       logCallError(logger, options.subject, err);
-      replyError(msg, callId, err);
+      replyError(msg, callId, replicaId, err);
     } finally {
       clearTimeout(timer);
       stats.inFlight--;
     }
   };
 
-  const subscription: Subscription = nc.subscribe(options.subject, {
-    queue: options.queue,
-    callback: (err, msg) => {
-      if (err) {
-        logger.error({ err, subject: options.subject }, 'NATS subscription error');
-        return;
-      }
-      if (!msg.reply) return; // Not a request: nobody to answer.
-      const parent = extractFromNatsHeaders(msg.headers);
-      const span = arborTracer().startSpan(
-        `process ${options.subject}`,
-        {
-          kind: SpanKind.CONSUMER,
-          attributes: {
-            [ATTR.messagingSystem]: 'nats',
-            [ATTR.messagingDestination]: options.subject,
-            [ATTR.messagingOperationType]: 'process',
-            [ATTR.messagingOperationName]: 'process',
-            [ATTR.messagingConsumerGroup]: options.queue,
-            [ATTR.messagingBodySize]: msg.data.length,
-          },
+  const onRequest = (err: Error | null, msg: Msg) => {
+    if (err) {
+      logger.error({ err, subject: options.subject }, 'NATS subscription error');
+      return;
+    }
+    if (!msg.reply) return; // Not a request: nobody to answer.
+    const parent = extractFromNatsHeaders(msg.headers);
+    const span = arborTracer().startSpan(
+      `process ${options.subject}`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          [ATTR.messagingSystem]: 'nats',
+          [ATTR.messagingDestination]: options.subject,
+          [ATTR.messagingOperationType]: 'process',
+          [ATTR.messagingOperationName]: 'process',
+          [ATTR.messagingConsumerGroup]: options.queue,
+          [ATTR.messagingBodySize]: msg.data.length,
+          [ATTR.replica]: replicaId,
         },
-        parent,
-      );
-      const task = context
-        .with(trace.setSpan(parent, span), () => serve(msg, span))
-        .catch((e: unknown) => logger.error({ err: e }, 'NATS responder failed'))
-        .finally(() => span.end());
-      pending.add(task);
-      void task.finally(() => pending.delete(task));
-    },
-  });
-  logger.info({ subject: options.subject, queue: options.queue, maxInFlight: options.maxInFlight }, 'serving on NATS');
+      },
+      parent,
+    );
+    const task = context
+      .with(trace.setSpan(parent, span), () => serve(msg, span))
+      .catch((e: unknown) => logger.error({ err: e }, 'NATS responder failed'))
+      .finally(() => span.end());
+    pending.add(task);
+    void task.finally(() => pending.delete(task));
+  };
+  // Every replica answers discovery with who it is and how much it takes, so the orchestrator can route calls
+  // to replicas that answer and keep them within their caps.
+  const onDiscover = (err: Error | null, msg: Msg) => {
+    if (err || !msg.reply) return;
+    const h = natsHeaders();
+    h.set(NATS_HEADERS.replica, replicaId);
+    h.set(NATS_HEADERS.capacity, String(options.maxInFlight));
+    h.set(NATS_HEADERS.inFlight, String(stats.inFlight));
+    msg.respond(new Uint8Array(0), { headers: h });
+  };
+  const subscriptions: Subscription[] = [
+    nc.subscribe(options.subject, { queue: options.queue, callback: onRequest }),
+    nc.subscribe(replicaSubject(options.subject, replicaId), { callback: onRequest }),
+    nc.subscribe(discoverySubject(options.subject), { callback: onDiscover }),
+  ];
+  logger.info({ subject: options.subject, queue: options.queue, replica: replicaId, maxInFlight: options.maxInFlight }, 'serving on NATS');
 
   let stopping: Promise<void> | undefined;
   return {
     stats,
+    replicaId,
     stop(graceMs: number) {
       stopping ??= (async () => {
-        if (!subscription.isClosed()) {
-          // Draining needs the server; with NATS down, stop taking messages at once instead.
-          await subscription.drain().catch(() => subscription.unsubscribe());
-        }
+        // Draining needs the server; with NATS down, stop taking messages at once instead.
+        await Promise.all(
+          subscriptions.filter((sub) => !sub.isClosed()).map((sub) => sub.drain().catch(() => sub.unsubscribe())),
+        );
         const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
         await Promise.race([Promise.all([...pending]), grace]);
       })();

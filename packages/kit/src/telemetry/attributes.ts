@@ -15,6 +15,7 @@ export const ATTR = {
   treeCostUsd: 'arbor.tree.cost_usd',
   treeCallsPrefix: 'arbor.tree.calls.',
   treeRetries: 'arbor.tree.retries',
+  treeHedges: 'arbor.tree.hedges',
   treeSolved: 'arbor.tree.solved',
 
   // One model call.
@@ -41,6 +42,11 @@ export const ATTR = {
   messagingConsumerGroup: 'messaging.consumer.group.name',
   messagingBodySize: 'messaging.message.body.size',
   attempt: 'arbor.attempt',
+  /** The replica a NATS request went to (its id), or that answered it. */
+  replica: 'arbor.replica',
+  /** Why an attempt was sent: first | retry | hedge | resend (after a NATS reconnect). */
+  attemptKind: 'arbor.attempt.kind',
+  hedges: 'arbor.hedges',
 
   rpcSystem: 'rpc.system',
   rpcService: 'rpc.service',

@@ -40,6 +40,8 @@ interface Waiter {
 
 export class CallLimiter {
   #limit: number;
+  /** What the replicas are known to take together, when known; never above settings.max. */
+  #ceiling: number;
   #inFlight = 0;
   #lastDecrease = -Infinity;
   /** Waiting calls per search, in arrival order; the map's own order is the round-robin order of searches. */
@@ -51,6 +53,19 @@ export class CallLimiter {
     private readonly now: () => number = () => performance.now(),
   ) {
     this.#limit = Math.min(settings.max, Math.max(settings.min, settings.initial));
+    this.#ceiling = settings.max;
+  }
+
+  /**
+   * The replicas' combined capacity, learnt from discovery (0: none known, which changes nothing). The limit never
+   * goes above it; a limit that sat at the old ceiling moves with it, so that new replicas are used at once.
+   */
+  setCapacity(capacity: number): void {
+    if (!(capacity > 0)) return;
+    const atCeiling = this.#limit >= this.#ceiling;
+    this.#ceiling = Math.max(this.settings.min, Math.min(this.settings.max, capacity));
+    if (atCeiling || this.#limit > this.#ceiling) this.#limit = this.#ceiling;
+    this.#grantWaiting();
   }
 
   /** The current limit, rounded down: how many calls may be in flight. */
@@ -107,7 +122,7 @@ export class CallLimiter {
     const saturated = this.#inFlight >= this.limit;
     this.#inFlight--;
     if (outcome === 'ok' && saturated) {
-      this.#limit = Math.min(this.settings.max, this.#limit + 1 / this.#limit);
+      this.#limit = Math.min(this.#ceiling, this.#limit + 1 / this.#limit);
     } else if (outcome === 'busy') {
       const now = this.now();
       if (now - this.#lastDecrease >= this.settings.coolDownMs) {

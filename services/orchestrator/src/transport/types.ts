@@ -23,6 +23,8 @@ export interface CallResult<Res> {
   response: Res;
   /** Attempts the transport made (1 when the first succeeded). */
   attempts: number;
+  /** Extra copies sent while an earlier one was still out (hedges, re-sends after a reconnect). */
+  hedges?: number;
 }
 
 export type UnaryTransport<Req, Res> = (request: Req, options: CallOptions) => Promise<CallResult<Res>>;

@@ -19,6 +19,11 @@ export interface SearchStats {
    * Steps the policy generated but dropped as invalid (ProposeResponse.invalid_candidates, summed).
    */
   'invalidSteps'?: (number);
+  /**
+   * Extra copies of a model call sent while an earlier one was still out: hedges past a late replica, and
+   * re-sends when the NATS connection came back. The first reply won; the others' usage is on their spans only.
+   */
+  'hedges'?: (number);
 }
 
 export interface SearchStats__Output {
@@ -39,4 +44,9 @@ export interface SearchStats__Output {
    * Steps the policy generated but dropped as invalid (ProposeResponse.invalid_candidates, summed).
    */
   'invalidSteps': (number);
+  /**
+   * Extra copies of a model call sent while an earlier one was still out: hedges past a late replica, and
+   * re-sends when the NATS connection came back. The first reply won; the others' usage is on their spans only.
+   */
+  'hedges': (number);
 }

@@ -14,3 +14,13 @@ export interface ValueHandler {
 export interface RewardHandler {
   score(request: ScoreRequest__Output, signal: AbortSignal): Promise<ScoreResponse>;
 }
+
+/**
+ * A model service reached through its wire bytes without a network, e.g. on a worker thread: the caller encodes
+ * the request once and decodes the reply once, as over gRPC or NATS. Errors are thrown as ArborErrors. There is
+ * no abort: a call the search stops waiting for runs to its end and its reply is dropped.
+ */
+export interface EncodedHandler {
+  readonly encoded: true;
+  call(request: Uint8Array): Promise<Uint8Array>;
+}

@@ -65,7 +65,8 @@ export interface SearchOutcome {
   /** Vote share, aggregated reward, outcome or mean value, depending on the algorithm (see each module). */
   score: number;
   stopReason: StopReason;
-  tree: TreeSnapshot;
+  /** The whole tree; copied from the search's own on first read. */
+  readonly tree: TreeSnapshot;
   stats: SearchStats;
   /** The model error behind stop reason 'model_unavailable' (or a failed call at the deadline), for logs. */
   error?: unknown;
@@ -118,12 +119,18 @@ export async function runSearch(options: SearchOptions): Promise<SearchOutcome> 
   };
   try {
     const result = await runAlgorithm(ctx, options.algorithm);
+    // The tree is copied only if someone reads it: most callers return a result without it, and many searches
+    // ending at once should not each copy thousands of nodes they will not send.
+    let snapshot: TreeSnapshot | undefined;
     const outcome: SearchOutcome = {
       answer: result.answer,
       best: result.best.map((s) => ({ text: s.text, logprob: s.logprob, tokens: s.tokens })),
       score: result.score,
       stopReason: control.reason ?? result.reason,
-      tree: tree.snapshot(),
+      get tree() {
+        snapshot ??= tree.snapshot();
+        return snapshot;
+      },
       stats: stats(),
     };
     if (control.error !== undefined) outcome.error = control.error;

@@ -1,6 +1,7 @@
 // The SearchService's domain: validates a request, runs the search over the model transports, keeps the
 // trees for GetTree and the running searches for CancelSearch. No gRPC in here.
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { context } from '@opentelemetry/api';
 import { arborV1, MAX_MODEL_MESSAGE_BYTES, type Problem, type SearchProgress, type SearchRequest__Output, type SearchResult, type Tree } from '@arbor/contracts';
 import { runSearch, validateBudget, type AlgorithmConfig, type Budget, type SearchOutcome, type TreeSnapshot } from '@arbor/search';
@@ -21,6 +22,7 @@ import { budgetFromRequest, DEFAULT_BUDGET_LIMITS, type BudgetLimits } from './b
 import { bindModelClient } from './model-client.js';
 import { progressToWire, resultToWire, treeToWire } from './results.js';
 import { startSearchTrace } from './trace-context.js';
+import { nextTurn } from './turns.js';
 import type { ModelTransports } from './transport/types.js';
 
 export interface SearchRunnerOptions {
@@ -86,6 +88,13 @@ function toProblemLike(problem: Problem): ProblemLike {
   return { task: problem.task ?? '', question: problem.question ?? '', params: { ...(problem.params ?? {}) } };
 }
 
+/** One signal every running search listens to: no listener limit, whatever the number of searches. */
+function shutdownController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
+}
+
 /** uint64 seeds arrive as decimal strings; the search's RNG takes 32 bits, so fold the high half in. */
 export function seedFromWire(seed: string): number {
   const value = BigInt(seed || '0');
@@ -94,13 +103,14 @@ export function seedFromWire(seed: string): number {
 
 export class SearchRunner {
   private readonly running = new Map<string, RunningSearch>();
-  private readonly finishedTrees = new Map<string, Tree>();
+  /** Finished trees, converted to the wire form only when someone asks for one. */
+  private readonly finishedTrees = new Map<string, () => Tree>();
   private readonly limits: BudgetLimits;
   private readonly admission: Admission;
   private readonly retained: number;
   private readonly progressIntervalMs: number;
   /** Aborted when the server is about to stop: every search then ends at once with its best answer. */
-  private readonly shutdown = new AbortController();
+  private readonly shutdown = shutdownController();
   private draining = false;
   private readonly idleWaiters: Array<() => void> = [];
 
@@ -155,6 +165,8 @@ export class SearchRunner {
     const deadlineEpoch = Date.now() + budget.deadlineMs;
     try {
       await this.admission.enter(controller.signal, deadlineEpoch);
+      // Requests often arrive together (one socket read can hold hundreds): start each in a turn of its own.
+      await nextTurn();
     } catch (err) {
       forget();
       throw err;
@@ -199,6 +211,8 @@ export class SearchRunner {
           options.onProgress?.(progressToWire(searchId, progress.stats, performance.now() - started, progress.bestScore, progress.bestAnswer));
         },
       }));
+      // Wrapping up is cheap (the tree is converted only if asked for), so it runs at once: many searches
+      // reaching their deadline together must not queue behind other searches' work.
       const wallMs = performance.now() - started;
       const solved = outcome.answer !== '' && task.verifyAnswer(problem, outcome.answer);
       // The same stats go on the root span and into the result below: the two must never disagree.
@@ -214,7 +228,8 @@ export class SearchRunner {
           `model service unavailable; search ${searchId} stopped after ${outcome.stats.expansions} expansions with no answer`,
         );
       }
-      this.remember(searchId, treeToWire(searchId, outcome.tree));
+      let wire: Tree | undefined;
+      this.remember(searchId, () => (wire ??= treeToWire(searchId, outcome.tree)));
       this.options.logger.info(
         {
           searchId,
@@ -265,7 +280,7 @@ export class SearchRunner {
 
   getTree(searchId: string): Tree {
     const finished = this.finishedTrees.get(searchId);
-    if (finished) return finished;
+    if (finished) return finished();
     const live = this.running.get(searchId)?.latestTree;
     if (live) return treeToWire(searchId, live());
     if (this.running.has(searchId)) return { searchId, nodes: [] };
@@ -284,7 +299,7 @@ export class SearchRunner {
     for (const entry of this.running.values()) entry.controller.abort(new Error('server shutting down'));
   }
 
-  private remember(searchId: string, tree: Tree): void {
+  private remember(searchId: string, tree: () => Tree): void {
     this.finishedTrees.set(searchId, tree);
     while (this.finishedTrees.size > this.retained) {
       const oldest = this.finishedTrees.keys().next().value;

@@ -13,7 +13,8 @@ import { NatsLink } from './transport/nats-link.js';
 import { natsPolicyTransport, natsRewardTransport, natsValueTransport, type ServiceRouting } from './transport/nats.js';
 import { ReplicaSet } from './transport/replicas.js';
 import { DEFAULT_RETRY } from './transport/retry.js';
-import type { ModelTransports } from './transport/types.js';
+import type { ModelTransports, UnaryTransport } from './transport/types.js';
+import { nextTurn } from './turns.js';
 import { SearchRunner } from './search-runner.js';
 
 export const MODEL_SERVICES = ['policy', 'value', 'reward'] as const satisfies readonly ModelService[];
@@ -115,6 +116,28 @@ export function buildTransports(
 }
 
 /**
+ * The same transports, each reply handed back in an event-loop turn of its own (see turns.ts). The in-process
+ * ones take their turn themselves, before decoding.
+ */
+function takingTurns(transports: ModelTransports, config: OrchestratorConfig): ModelTransports {
+  const turn = <Req, Res>(service: ModelService, transport: UnaryTransport<Req, Res>): UnaryTransport<Req, Res> => {
+    if (config[TRANSPORT_SETTING[service]] === 'inproc') return transport;
+    return async (request, options) => {
+      const result = await transport(request, options);
+      // A reply the search no longer waits for needs no turn: nothing will be done with it.
+      if (!options.signal.aborted) await nextTurn();
+      return result;
+    };
+  };
+  return {
+    propose: turn('policy', transports.propose),
+    evaluate: turn('value', transports.evaluate),
+    score: turn('reward', transports.score),
+    close: () => transports.close(),
+  };
+}
+
+/**
  * The search runner and its transports, before anything listens. `handlers` are the model services that run in
  * this process; every service configured as `inproc` must have one.
  */
@@ -122,7 +145,7 @@ export function buildStack(config: OrchestratorConfig, logger: Logger, handlers:
   const nats = natsServices(config).length > 0 ? new NatsLink() : undefined;
   const limiters = orchestratorLimiters(config.ARBOR_MAX_CALLS_IN_FLIGHT);
   const routing = natsRouting(config);
-  const transports = limitCalls(buildTransports(config, handlers, nats, routing), limiters);
+  const transports = limitCalls(takingTurns(buildTransports(config, handlers, nats, routing), config), limiters);
   let discovery: ReplicaDiscovery | undefined;
   if (nats) {
     const services = natsServices(config).map((service) => ({

@@ -1,19 +1,27 @@
 // The in-process composition: builds the services named (`arbor serve policy value`, `serve all`, `arbor solve`)
 // from one environment, each reading only its own settings, and hands the orchestrator the model services that
 // run beside it. This is the one place that knows every service.
+import { availableParallelism } from 'node:os';
 import { createLogger, env as setting, readConfig, type EnvSource, type Logger, type RunningService } from '@arbor/kit';
 import { createOrchestrator, inprocServices, readOrchestratorConfig, type InprocHandlers, type Orchestrator, type OrchestratorConfig } from '@arbor/orchestrator';
 import { createPolicyService } from '@arbor/policy';
 import { createRewardService } from '@arbor/reward';
 import { createValueService } from '@arbor/value';
+import type { ModelService } from '@arbor/search';
+import { startModelWorkers, type ModelWorkers } from './model-workers.js';
 
 export const SERVE_TARGETS = ['policy', 'value', 'reward', 'orchestrator', 'all'] as const;
 export type ServeTarget = (typeof SERVE_TARGETS)[number];
 
 /** Settings of `arbor serve` itself, beside each service's own. */
 export const serveConfigShape = {
-  /** How long a stopping process lets calls in flight finish before it closes connections. */
+  /** The whole drain of a stopping process: running searches return their best answer within it. */
   ARBOR_SHUTDOWN_GRACE_MS: setting.integer(10_000, 0, 600_000),
+  /**
+   * Worker threads for the embedded model backends of a served orchestrator that runs them in process (`serve
+   * all`); 0 runs them on the main thread. Default: one per core but the main thread's, at least one.
+   */
+  ARBOR_INPROC_WORKERS: setting.integer(Math.max(1, availableParallelism() - 1), 0, 64),
 };
 
 /**
@@ -29,10 +37,33 @@ export function inprocHandlers(config: OrchestratorConfig, env: EnvSource): Inpr
   };
 }
 
-/** The orchestrator with the model services it reaches in-process composed in. */
+/** The orchestrator with the model services it reaches in-process composed in, all on this thread. */
 export function composeOrchestrator(env: EnvSource, logger: Logger): Orchestrator {
   const config = readOrchestratorConfig(env);
   return createOrchestrator(config, { logger, handlers: inprocHandlers(config, env) });
+}
+
+/** The in-process model services whose backend is the embedded one: pure computation, fit for a worker thread. */
+function embeddedServices(config: OrchestratorConfig, env: EnvSource): ModelService[] {
+  const here = new Set(inprocServices(config));
+  return [
+    ...(here.has('policy') && createPolicyService(env).config.ARBOR_POLICY_BACKEND === 'embedded' ? ['policy' as const] : []),
+    ...(here.has('value') && createValueService(env).config.ARBOR_VALUE_BACKEND === 'embedded' ? ['value' as const] : []),
+    ...(here.has('reward') && createRewardService(env).config.ARBOR_REWARD_BACKEND === 'embedded' ? ['reward' as const] : []),
+  ];
+}
+
+/**
+ * The orchestrator as `serve` runs it: its embedded in-process model services on `threads` worker threads
+ * (none: on this thread), the others (real backends, which mostly wait on their servers) on this thread.
+ */
+function composeServedOrchestrator(env: EnvSource, logger: Logger, threads: number): { orchestrator: Orchestrator; workers?: ModelWorkers } {
+  const config = readOrchestratorConfig(env);
+  const handlers = inprocHandlers(config, env);
+  const embedded = threads > 0 ? embeddedServices(config, env) : [];
+  if (embedded.length === 0) return { orchestrator: createOrchestrator(config, { logger, handlers }) };
+  const workers = startModelWorkers(env, embedded, threads, logger);
+  return { orchestrator: createOrchestrator(config, { logger, handlers: { ...handlers, ...workers.handlers } }), workers };
 }
 
 export interface ServingStack {
@@ -42,16 +73,22 @@ export interface ServingStack {
 
 /** Starts each service named, in this process, on its own gRPC address (`all` is the orchestrator). */
 export async function startServices(names: ServeTarget[], env: EnvSource, logLevel: string): Promise<ServingStack> {
-  const { ARBOR_SHUTDOWN_GRACE_MS: graceMs } = readConfig(serveConfigShape, env);
+  const { ARBOR_SHUTDOWN_GRACE_MS: graceMs, ARBOR_INPROC_WORKERS: threads } = readConfig(serveConfigShape, env);
   const running: RunningService[] = [];
   try {
     for (const name of new Set(names)) {
       const logger = createLogger(name === 'all' ? 'orchestrator' : name, { level: logLevel });
-      const service =
-        name === 'policy' ? createPolicyService(env)
-        : name === 'value' ? createValueService(env)
-        : name === 'reward' ? createRewardService(env)
-        : composeOrchestrator(env, logger);
+      if (name === 'orchestrator' || name === 'all') {
+        const { orchestrator, workers } = composeServedOrchestrator(env, logger, threads);
+        const served = await orchestrator.serve({ logger, graceMs }).catch(async (err: unknown) => {
+          await workers?.close();
+          throw err;
+        });
+        // The workers go last: the searches draining until the end of the grace period still call them.
+        running.push(workers ? { ...served, stop: () => served.stop().then(() => workers.close()) } : served);
+        continue;
+      }
+      const service = name === 'policy' ? createPolicyService(env) : name === 'value' ? createValueService(env) : createRewardService(env);
       running.push(await service.serve({ logger, graceMs }));
     }
   } catch (err) {

@@ -29,7 +29,8 @@ export type { Aggregation } from './aggregate.js';
 export { HARD_STOPS, STOP_REASONS } from './stop.js';
 export type { StopReason } from './stop.js';
 export type { SearchStats } from './stats.js';
-export type { TreeNodeSnapshot, TreeSnapshot } from './tree.js';
+export type { TreeNodeSnapshot, TreeSnapshot, TreeView } from './tree.js';
+export { NODE_OVERHEAD_BYTES } from './tree.js';
 export type {
   Candidate,
   EvaluateCall,

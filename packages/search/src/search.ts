@@ -16,7 +16,7 @@ import type { ModelClient, Step } from './model.js';
 import { runRebase } from './rebase.js';
 import { UsageLedger, type SearchStats } from './stats.js';
 import type { StopReason } from './stop.js';
-import { SearchTree, type TreeSnapshot } from './tree.js';
+import { SearchTree, type TreeSnapshot, type TreeView } from './tree.js';
 
 export interface SearchOptions {
   algorithm: AlgorithmConfig;
@@ -53,8 +53,8 @@ export interface SearchProgress {
   stats: SearchStats;
   bestScore: number;
   bestAnswer: string;
-  /** The tree as it stands; call it only when needed (e.g. GetTree on a running search), it copies every node. */
-  snapshot: () => TreeSnapshot;
+  /** The tree as it stands, live: nodes are copied only when read (GetTree on a running search). */
+  tree: TreeView;
 }
 
 export interface SearchOutcome {
@@ -67,6 +67,8 @@ export interface SearchOutcome {
   stopReason: StopReason;
   /** The whole tree; copied from the search's own on first read. */
   readonly tree: TreeSnapshot;
+  /** The same tree without copying it: its size, memory and nodes by range. */
+  readonly treeView: TreeView;
   stats: SearchStats;
   /** The model error behind stop reason 'model_unavailable' (or a failed call at the deadline), for logs. */
   error?: unknown;
@@ -89,6 +91,7 @@ export async function runSearch(options: SearchOptions): Promise<SearchOutcome> 
   const control = new SearchControl(clock, options.budget.deadlineMs, options.signal, options.startedAt);
   if (options.shutdown) control.stopWhen(options.shutdown, 'shutdown');
   const tree = new SearchTree();
+  const view = tree.view();
   const ledger = new UsageLedger();
   const meter = new BudgetMeter(options.budget, control, ledger, () => tree.size);
   const gateway = new ModelGateway(options.client, meter, control, ledger);
@@ -111,7 +114,7 @@ export async function runSearch(options: SearchOptions): Promise<SearchOutcome> 
       lastProgress = now;
       try {
         const p = pick();
-        onProgress({ stats: stats(), bestScore: p.score, bestAnswer: p.answer, snapshot: () => tree.snapshot() });
+        onProgress({ stats: stats(), bestScore: p.score, bestAnswer: p.answer, tree: view });
       } catch {
         // A broken progress sink must not take the search down with it.
       }
@@ -131,6 +134,7 @@ export async function runSearch(options: SearchOptions): Promise<SearchOutcome> 
         snapshot ??= tree.snapshot();
         return snapshot;
       },
+      treeView: view,
       stats: stats(),
     };
     if (control.error !== undefined) outcome.error = control.error;

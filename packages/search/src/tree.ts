@@ -50,8 +50,24 @@ export interface TreeSnapshot {
   nodes: TreeNodeSnapshot[];
 }
 
+/**
+ * What one node holds in memory, besides its texts: measured at about 365 bytes on Node 20 (a 100 k-node tree of
+ * 32-character steps took 397 bytes a node), rounded up.
+ */
+export const NODE_OVERHEAD_BYTES = 384;
+
+/** A read-only window on a tree, live while its search runs: nodes are copied only when asked for. */
+export interface TreeView {
+  readonly size: number;
+  /** About how much memory the tree holds. */
+  readonly estimatedBytes: number;
+  /** Copies of the nodes with ids in [start, end), in id order. */
+  slice(start: number, end?: number): TreeNodeSnapshot[];
+}
+
 export class SearchTree {
   readonly #nodes: TreeNode[] = [];
+  #bytes = NODE_OVERHEAD_BYTES;
   #maxDepth = 0;
 
   constructor() {
@@ -96,6 +112,7 @@ export class SearchTree {
       );
       child.prior = priors?.[i] ?? 0;
       this.#nodes.push(child);
+      this.#bytes += NODE_OVERHEAD_BYTES + (child.step?.text.length ?? 0) + child.answer.length;
       parent.children.push(child.id);
       created.push(child);
     });
@@ -127,6 +144,25 @@ export class SearchTree {
 
   snapshot(): TreeSnapshot {
     return { nodes: this.#nodes.map(snapshotNode) };
+  }
+
+  get estimatedBytes(): number {
+    return this.#bytes;
+  }
+
+  /** A live, read-only view of this tree. */
+  view(): TreeView {
+    const nodes = this.#nodes;
+    const tree = this;
+    return {
+      get size() {
+        return nodes.length;
+      },
+      get estimatedBytes() {
+        return tree.estimatedBytes;
+      },
+      slice: (start, end) => nodes.slice(start, end).map(snapshotNode),
+    };
   }
 }
 

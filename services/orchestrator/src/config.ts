@@ -37,6 +37,8 @@ export const orchestratorConfigShape = {
   ARBOR_SEARCH_MAX_DEADLINE_MS: env.integer(600_000, 1, 3_600_000),
   ARBOR_MAX_TREE_NODES: env.integer(100_000, 1, 10_000_000),
   ARBOR_MAX_TREE_DEPTH: env.integer(64, 1, 256),
+  /** Memory for finished trees kept for GetTree, MB (estimated; oldest dropped first); 0: a quarter of the heap. */
+  ARBOR_RETAINED_TREES_MB: env.integer(0, 0, 1_000_000),
   /** Searches running at once; the next ones wait for a slot in the admission queue. */
   ARBOR_MAX_CONCURRENT_SEARCHES: env.integer(64, 1, 100_000),
   /** Searches that may wait for a slot; one more is refused RESOURCE_EXHAUSTED at once. */

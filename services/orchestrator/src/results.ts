@@ -1,6 +1,7 @@
-// Turns a search outcome into the wire SearchResult, Tree and progress messages.
-import type { SearchProgress, SearchResult, SearchStats, ServiceCost, StopReason, Tree } from '@arbor/contracts';
-import type { ModelService, SearchOutcome, SearchStats as DomainStats, StopReason as DomainStopReason, TreeSnapshot } from '@arbor/search';
+// Turns a search outcome into the wire SearchResult and progress messages (trees: tree-pages.ts).
+import type { SearchProgress, SearchResult, SearchStats, ServiceCost, StopReason } from '@arbor/contracts';
+import type { ModelService, SearchOutcome, SearchStats as DomainStats, StopReason as DomainStopReason } from '@arbor/search';
+import { treePage } from './tree-pages.js';
 
 export function stopReasonToWire(reason: DomainStopReason): StopReason {
   return `STOP_REASON_${reason.toUpperCase()}` as StopReason;
@@ -38,25 +39,6 @@ export function costToWire(stats: DomainStats): ServiceCost[] {
   });
 }
 
-export function treeToWire(searchId: string, tree: TreeSnapshot): Tree {
-  return {
-    searchId,
-    nodes: tree.nodes.map((node) => ({
-      id: node.id,
-      parentId: node.parentId,
-      depth: node.depth,
-      step: node.step ?? null,
-      terminal: node.terminal,
-      answer: node.answer,
-      visits: node.visits,
-      expanded: node.expanded,
-      ...(node.value !== undefined && { value: node.value }),
-      ...(node.reward !== undefined && { reward: node.reward }),
-      ...(node.outcome !== undefined && { outcome: node.outcome }),
-    })),
-  };
-}
-
 export interface ResultContext {
   searchId: string;
   algorithm: string;
@@ -78,7 +60,7 @@ export function resultToWire(outcome: SearchOutcome, context: ResultContext): Se
     stopReason: stopReasonToWire(outcome.stopReason),
     traceId: context.traceId,
     algorithm: context.algorithm,
-    ...(context.includeTree && { tree: treeToWire(context.searchId, outcome.tree) }),
+    ...(context.includeTree && { tree: treePage(context.searchId, outcome.treeView) }),
   };
 }
 

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { context } from '@opentelemetry/api';
 import { arborV1, MAX_MODEL_MESSAGE_BYTES, type Problem, type SearchProgress, type SearchRequest__Output, type SearchResult, type Tree } from '@arbor/contracts';
-import { runSearch, validateBudget, type AlgorithmConfig, type Budget, type SearchOutcome, type TreeSnapshot } from '@arbor/search';
+import { runSearch, validateBudget, type AlgorithmConfig, type Budget, type SearchOutcome, type TreeView } from '@arbor/search';
 import { getTask, type ProblemLike, type TaskDefinition } from '@arbor/tasks';
 import {
   FailedPreconditionError,
@@ -20,7 +20,9 @@ import { Admission, DEFAULT_ADMISSION, type AdmissionLimits } from './admission.
 import { algorithmFromRequest } from './algorithms.js';
 import { budgetFromRequest, DEFAULT_BUDGET_LIMITS, type BudgetLimits } from './budget.js';
 import { bindModelClient } from './model-client.js';
-import { progressToWire, resultToWire, treeToWire } from './results.js';
+import { progressToWire, resultToWire } from './results.js';
+import { defaultRetentionBytes, RetainedTrees, treeMemoryBytes } from './retained-trees.js';
+import { treePage } from './tree-pages.js';
 import { startSearchTrace } from './trace-context.js';
 import { nextTurn } from './turns.js';
 import type { ModelTransports } from './transport/types.js';
@@ -31,8 +33,8 @@ export interface SearchRunnerOptions {
   limits?: BudgetLimits;
   /** Searches running at once, and how many may wait for how long; beyond that RESOURCE_EXHAUSTED. */
   admission?: AdmissionLimits;
-  /** Finished trees kept for GetTree (oldest dropped first). */
-  retainedTrees?: number;
+  /** Estimated bytes of finished trees kept for GetTree (oldest dropped first); default a quarter of the heap. */
+  retainedTreeBytes?: number;
   /** Least time between two progress events of one search. */
   progressIntervalMs?: number;
 }
@@ -44,7 +46,8 @@ export interface RunOptions {
 
 interface RunningSearch {
   controller: AbortController;
-  latestTree?: () => TreeSnapshot;
+  /** The search's tree, live; set at its first progress report. */
+  tree?: TreeView;
 }
 
 /** A validated search that has its slot: what run() needs to carry it out. */
@@ -67,6 +70,13 @@ interface AdmittedSearch {
 const CALL_DEADLINE_SLACK_MS = 250;
 
 const SEARCH_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Never echoed back: a bad id may be anything, of any length. */
+function checkSearchId(searchId: string): void {
+  if (!SEARCH_ID_PATTERN.test(searchId)) {
+    throw new InvalidArgumentError('search_id', 'must be 1 to 128 characters of letters, digits and . _ : -');
+  }
+}
 
 /** Error kinds that mean a model service could not answer, as opposed to refusing the request. */
 const OUTAGE_KINDS: ReadonlySet<ErrorKind> = new Set(['unavailable', 'deadline_exceeded', 'internal', 'cancelled']);
@@ -103,11 +113,12 @@ export function seedFromWire(seed: string): number {
 
 export class SearchRunner {
   private readonly running = new Map<string, RunningSearch>();
-  /** Finished trees, converted to the wire form only when someone asks for one. */
-  private readonly finishedTrees = new Map<string, () => Tree>();
+  /** Finished trees, converted to the wire form only when someone asks for a page. */
+  private readonly finishedTrees: RetainedTrees;
+  /** Memory for trees, running and kept together. */
+  private readonly treeMemory = treeMemoryBytes();
   private readonly limits: BudgetLimits;
   private readonly admission: Admission;
-  private readonly retained: number;
   private readonly progressIntervalMs: number;
   /** Aborted when the server is about to stop: every search then ends at once with its best answer. */
   private readonly shutdown = shutdownController();
@@ -117,13 +128,20 @@ export class SearchRunner {
   constructor(private readonly options: SearchRunnerOptions) {
     this.limits = options.limits ?? DEFAULT_BUDGET_LIMITS;
     this.admission = new Admission(options.admission ?? DEFAULT_ADMISSION);
-    this.retained = options.retainedTrees ?? 256;
+    this.finishedTrees = new RetainedTrees(options.retainedTreeBytes ?? defaultRetentionBytes());
     this.progressIntervalMs = options.progressIntervalMs ?? 100;
   }
 
   /** Searches running now (admitted; not those waiting for a slot). */
   get runningCount(): number {
     return this.admission.running;
+  }
+
+  /** What the trees of the other running searches hold now, estimated. */
+  private liveTreeBytes(except: string): number {
+    let bytes = 0;
+    for (const [searchId, entry] of this.running) if (searchId !== except) bytes += entry.tree?.estimatedBytes ?? 0;
+    return bytes;
   }
 
   /** Searches waiting for a slot. */
@@ -141,9 +159,7 @@ export class SearchRunner {
     const budget = budgetFromRequest(request.budget, this.limits);
     validateBudget(budget);
     const searchId = request.searchId || randomUUID();
-    if (!SEARCH_ID_PATTERN.test(searchId)) {
-      throw new InvalidArgumentError('search_id', 'must be 1 to 128 characters of letters, digits and . _ : -');
-    }
+    checkSearchId(searchId);
     if (this.draining) throw new UnavailableError('server is draining and takes no new search; retry on another replica');
     if (this.running.has(searchId)) throw new FailedPreconditionError(`search_id: a search "${searchId}" is already running`);
 
@@ -207,7 +223,7 @@ export class SearchRunner {
         // costly), so every report that arrives is forwarded.
         progressIntervalMs: this.progressIntervalMs,
         onProgress: (progress) => {
-          entry.latestTree = progress.snapshot;
+          entry.tree = progress.tree;
           options.onProgress?.(progressToWire(searchId, progress.stats, performance.now() - started, progress.bestScore, progress.bestAnswer));
         },
       }));
@@ -228,8 +244,7 @@ export class SearchRunner {
           `model service unavailable; search ${searchId} stopped after ${outcome.stats.expansions} expansions with no answer`,
         );
       }
-      let wire: Tree | undefined;
-      this.remember(searchId, () => (wire ??= treeToWire(searchId, outcome.tree)));
+      this.finishedTrees.add(searchId, outcome.treeView, this.treeMemory - this.liveTreeBytes(searchId));
       this.options.logger.info(
         {
           searchId,
@@ -278,16 +293,21 @@ export class SearchRunner {
     });
   }
 
-  getTree(searchId: string): Tree {
-    const finished = this.finishedTrees.get(searchId);
-    if (finished) return finished();
-    const live = this.running.get(searchId)?.latestTree;
-    if (live) return treeToWire(searchId, live());
-    if (this.running.has(searchId)) return { searchId, nodes: [] };
-    throw new NotFoundError(`search_id: no running or recent search "${searchId}"`);
+  /** A page of the tree of a running or recently finished search (see tree-pages.ts). */
+  getTree(searchId: string, pageSize = 0, pageToken = ''): Tree {
+    checkSearchId(searchId);
+    const tree = this.finishedTrees.get(searchId) ?? this.running.get(searchId)?.tree;
+    if (tree) return treePage(searchId, tree, pageSize, pageToken);
+    if (this.running.has(searchId)) return { searchId, nodes: [], totalNodes: 0, nextPageToken: '' };
+    if (this.finishedTrees.expired(searchId)) {
+      const mb = Math.round(this.finishedTrees.budgetBytes / 2 ** 20);
+      throw new NotFoundError(`search_id: the tree of this search has expired (finished trees are kept within ${mb} MB, oldest dropped first)`);
+    }
+    throw new NotFoundError('search_id: no running or recent search with this id');
   }
 
   cancel(searchId: string): boolean {
+    checkSearchId(searchId);
     const entry = this.running.get(searchId);
     if (!entry) return false;
     entry.controller.abort(new Error('cancelled by CancelSearch'));
@@ -297,14 +317,5 @@ export class SearchRunner {
   /** Cancels every running search (used on shutdown after the grace period). */
   cancelAll(): void {
     for (const entry of this.running.values()) entry.controller.abort(new Error('server shutting down'));
-  }
-
-  private remember(searchId: string, tree: () => Tree): void {
-    this.finishedTrees.set(searchId, tree);
-    while (this.finishedTrees.size > this.retained) {
-      const oldest = this.finishedTrees.keys().next().value;
-      if (oldest === undefined) break;
-      this.finishedTrees.delete(oldest);
-    }
   }
 }

@@ -46,7 +46,7 @@ export function startSearchServer(options: { address: string; runner: SearchRunn
             send({ result });
           }, { serverSpan: false }),
           GetTree: unaryHandler<GetTreeRequest__Output, Tree>(logger, 'GetTree', async (request) =>
-            runner.getTree(requireSearchId(request.searchId)),
+            runner.getTree(requireSearchId(request.searchId), request.pageSize, request.pageToken),
           ),
           CancelSearch: unaryHandler<CancelSearchRequest__Output, CancelSearchResponse>(logger, 'CancelSearch', async (request) => ({
             cancelled: runner.cancel(requireSearchId(request.searchId)),

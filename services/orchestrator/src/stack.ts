@@ -168,6 +168,7 @@ export function buildStack(config: OrchestratorConfig, logger: Logger, handlers:
       maxNodes: config.ARBOR_MAX_TREE_NODES,
       maxDepth: config.ARBOR_MAX_TREE_DEPTH,
     },
+    ...(config.ARBOR_RETAINED_TREES_MB > 0 && { retainedTreeBytes: config.ARBOR_RETAINED_TREES_MB * 2 ** 20 }),
     admission: {
       maxRunning: config.ARBOR_MAX_CONCURRENT_SEARCHES,
       maxWaiting: config.ARBOR_ADMISSION_QUEUE,

@@ -27,7 +27,7 @@ export interface SearchRequest {
   'budget'?: (_arbor_v1_Budget | null);
   'seed'?: (number | string | Long);
   /**
-   * Return the whole tree in the result.
+   * Return the tree in the result: its first page (see GetTree), with next_page_token set when more follows.
    */
   'includeTree'?: (boolean);
   'algorithm'?: "bestOfN"|"beam"|"mcts"|"dvts"|"bestFirst"|"litesearch"|"rebase";
@@ -49,7 +49,7 @@ export interface SearchRequest__Output {
   'budget': (_arbor_v1_Budget__Output | null);
   'seed': (string);
   /**
-   * Return the whole tree in the result.
+   * Return the tree in the result: its first page (see GetTree), with next_page_token set when more follows.
    */
   'includeTree': (boolean);
   'algorithm'?: "bestOfN"|"beam"|"mcts"|"dvts"|"bestFirst"|"litesearch"|"rebase";

@@ -27,14 +27,16 @@ export interface SearchServiceClient extends grpc.Client {
   cancelSearch(argument: _arbor_v1_CancelSearchRequest, callback: grpc.requestCallback<_arbor_v1_CancelSearchResponse__Output>): grpc.ClientUnaryCall;
   
   /**
-   * Returns the tree of a running or recently finished search.
+   * Returns the tree of a running or recently finished search, a page at a time. Finished trees are kept within a
+   * byte budget, oldest dropped first; a dropped one answers NOT_FOUND saying it expired.
    */
   GetTree(argument: _arbor_v1_GetTreeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_arbor_v1_Tree__Output>): grpc.ClientUnaryCall;
   GetTree(argument: _arbor_v1_GetTreeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_arbor_v1_Tree__Output>): grpc.ClientUnaryCall;
   GetTree(argument: _arbor_v1_GetTreeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_arbor_v1_Tree__Output>): grpc.ClientUnaryCall;
   GetTree(argument: _arbor_v1_GetTreeRequest, callback: grpc.requestCallback<_arbor_v1_Tree__Output>): grpc.ClientUnaryCall;
   /**
-   * Returns the tree of a running or recently finished search.
+   * Returns the tree of a running or recently finished search, a page at a time. Finished trees are kept within a
+   * byte budget, oldest dropped first; a dropped one answers NOT_FOUND saying it expired.
    */
   getTree(argument: _arbor_v1_GetTreeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_arbor_v1_Tree__Output>): grpc.ClientUnaryCall;
   getTree(argument: _arbor_v1_GetTreeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_arbor_v1_Tree__Output>): grpc.ClientUnaryCall;
@@ -76,7 +78,8 @@ export interface SearchServiceHandlers extends grpc.UntypedServiceImplementation
   CancelSearch: grpc.handleUnaryCall<_arbor_v1_CancelSearchRequest__Output, _arbor_v1_CancelSearchResponse>;
   
   /**
-   * Returns the tree of a running or recently finished search.
+   * Returns the tree of a running or recently finished search, a page at a time. Finished trees are kept within a
+   * byte budget, oldest dropped first; a dropped one answers NOT_FOUND saying it expired.
    */
   GetTree: grpc.handleUnaryCall<_arbor_v1_GetTreeRequest__Output, _arbor_v1_Tree>;
   

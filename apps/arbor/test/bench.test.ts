@@ -25,16 +25,16 @@ function expectPositive(value: unknown, what: string) {
 }
 
 describe.skipIf(!natsServerInstalled && !process.env.NATS_URL)('arbor bench --quick', () => {
-  it('runs B1 to B5, writes their JSON with finite positive ratios, and B2 and B3 find their runs agree', () => {
+  it('runs every benchmark, writes their JSON with finite positive ratios, and B2 and B3 find their runs agree', () => {
     const out = mkdtempSync(join(tmpdir(), 'arbor-bench-'));
     const result = spawnSync(process.execPath, [BIN, 'bench', 'all', '--quick', '--out', out], {
       encoding: 'utf8',
-      timeout: 150_000,
+      timeout: 330_000,
       env: { ...process.env, LOG_LEVEL: 'warn' },
     });
     expect(result.stderr).not.toMatch(/FAILED|unexpected error/);
     expect(result.status).toBe(0);
-    for (const name of ['b1', 'b2', 'b3', 'b4', 'b5']) expect(existsSync(join(out, `${name}.json`)), name).toBe(true);
+    for (const name of ['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b8']) expect(existsSync(join(out, `${name}.json`)), name).toBe(true);
 
     const b1 = JSON.parse(readFileSync(join(out, 'b1.json'), 'utf8'));
     expect(b1.benchmark).toBe('B1');
@@ -174,7 +174,24 @@ describe.skipIf(!natsServerInstalled && !process.env.NATS_URL)('arbor bench --qu
       }
     }
     for (const service of ['value', 'reward']) expectPositive(b5.ratios[service].value, `b5 ${service} ratio`);
-  }, 180_000);
+
+    // B8 runs real processes: every level and every fault answered every search.
+    const b8 = JSON.parse(readFileSync(join(out, 'b8.json'), 'utf8'));
+    expect(b8.benchmark).toBe('B8');
+    expect(b8.quick).toBe(true);
+    expect(b8.levels.map((l: { stack: string; concurrency: number }) => `${l.stack}@${l.concurrency}`)).toEqual(['nats@1', 'nats@10', 'serve-all@1', 'serve-all@10']);
+    for (const level of b8.levels) {
+      expect(level.failed, `${level.stack}@${level.concurrency}`).toEqual({});
+      expectPositive(level.searchesPerSec, `b8 ${level.stack}@${level.concurrency} searches/s`);
+      expectPositive(level.healthP99Ms, `b8 ${level.stack}@${level.concurrency} health p99`);
+    }
+    expect(b8.faults.map((f: { fault: string }) => f.fault)).toEqual(['none', 'sigstop', 'nats-restart', 'sigkill']);
+    for (const fault of b8.faults) {
+      expect(fault.failed, fault.fault).toEqual({});
+      expect(fault.searches, fault.fault).toBeGreaterThan(0);
+      expectPositive(fault.p99Ms, `b8 ${fault.fault} p99`);
+    }
+  }, 360_000);
 
   it('rejects an unknown benchmark name with exit code 2', () => {
     const result = spawnSync(process.execPath, [BIN, 'bench', 'b9'], { encoding: 'utf8', timeout: 30_000 });
@@ -191,7 +208,7 @@ describe('arbor bench --help', () => {
     expect(doc).toBeDefined();
     const text = readFileSync(fileURLToPath(new URL(`../../../${doc}`, import.meta.url)), 'utf8');
     const ids = [...result.stdout.matchAll(/^  (b\d)\s/gm)].map((m) => m[1]!.toUpperCase());
-    expect(ids).toEqual(['B1', 'B2', 'B3', 'B4', 'B5', 'B6']);
+    expect(ids).toEqual(['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B8']);
     for (const id of ids) expect(text, id).toMatch(new RegExp(`^## ${id} `, 'm'));
   });
 });

@@ -1,4 +1,4 @@
-// `arbor bench [b1|b2|b3|b4|b5|b6|search|all] [--quick] [--out DIR] [--puzzles N]`: runs the benchmarks of
+// `arbor bench [b1|...|b6|b8|search|faults|all] [--quick] [--out DIR] [--puzzles N]`: runs the benchmarks of
 // bench/README.md, prints a table per benchmark and writes <out>/<name>.json for comparison
 // with later runs.
 import { createLogger } from '@arbor/kit';
@@ -12,20 +12,21 @@ import { b4Table, runB4 } from './b4-parallel-mcts.js';
 import { b5Table, runB5 } from './b5-batching.js';
 import { writeB6Plot } from './b6-plot.js';
 import { b6Table, runB6 } from './b6-search.js';
+import { b8Table, runB8 } from './b8-faults.js';
 import { openBenchNats, type BenchNats } from './nats-env.js';
 import { describeMachine, writeResult } from './report.js';
 
-const BENCHMARKS = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6'] as const;
+const BENCHMARKS = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b8'] as const;
 type BenchName = (typeof BENCHMARKS)[number];
 
 /** Names the issues use for a benchmark (`arbor bench search` is B6). */
-const ALIASES: Readonly<Record<string, BenchName>> = { search: 'b6' };
+const ALIASES: Readonly<Record<string, BenchName>> = { search: 'b6', faults: 'b8' };
 
 /**
- * B6's full run takes ~5 minutes on 2 cores, more than all the others together, so `all` runs it only in its
- * --quick form; `arbor bench search` runs it in full.
+ * B6's full run takes ~5 minutes on 2 cores and B8's several, more than all the others together, so `all` runs
+ * them only in their --quick form; `arbor bench search` and `arbor bench faults` run them in full.
  */
-const QUICK_ONLY_IN_ALL: ReadonlySet<BenchName> = new Set(['b6']);
+const QUICK_ONLY_IN_ALL: ReadonlySet<BenchName> = new Set(['b6', 'b8']);
 
 /** B3 to B6 run in-process only, so running just them needs no NATS server. */
 const NEEDS_NATS: ReadonlySet<BenchName> = new Set(['b1', 'b2']);
@@ -107,6 +108,11 @@ export async function benchCommand(args: string[], io: CliIO): Promise<number> {
         io.stdout.write(`${b5Table(result)}\n`);
         io.stdout.write(`wrote ${await writeResult(out, 'b5', result)}\n`);
         reportFailure('B5', result.failure);
+      } else if (name === 'b8') {
+        // Its own nats-server (it restarts it) and its own processes: no shared NATS needed.
+        const result = await runB8({ quick, progress });
+        io.stdout.write(`${b8Table(result)}\n`);
+        io.stdout.write(`wrote ${await writeResult(out, 'b8', result)}\n`);
       } else {
         const result = await runB6({ quick, logger, progress, ...(puzzles !== undefined && { puzzles }) });
         io.stdout.write(`${b6Table(result)}\n`);
@@ -121,7 +127,7 @@ export async function benchCommand(args: string[], io: CliIO): Promise<number> {
   return failed ? 1 : 0;
 }
 
-export const BENCH_HELP = `Usage: arbor bench [b1|b2|b3|b4|b5|b6|search|all] [--quick] [--out DIR] [--puzzles N]
+export const BENCH_HELP = `Usage: arbor bench [b1|b2|b3|b4|b5|b6|b8|search|faults|all] [--quick] [--out DIR] [--puzzles N]
 
 Runs Arbor's benchmarks (default: all), each against its baseline in the same run, prints a
 table of ratios and absolute numbers, and writes DIR/<name>.json (default DIR: ${BENCH_DEFAULT_OUT}/).
@@ -137,6 +143,10 @@ What each one measures, its baseline and target, and how to read it: apps/arbor/
   b6        search efficiency (alias: search): solve rate against 16..4096 generated steps for every algorithm
             and best-of-N on the 50 hardest countdown puzzles, slip rates 0 and 0.1; also writes
             DIR/b6-solve-rate.svg. About 5 minutes, so \`all\` runs it only with --quick
+  b8        load and faults (alias: faults): searches/s, p50, p99 at 1, 10, 50, 200 concurrent on the NATS
+            stack and on serve all, health probed throughout; p99 while one of 3 reward replicas is
+            SIGSTOPped, SIGKILLed, and while nats-server restarts, against the same stack without a fault.
+            Real processes on loopback, its own nats-server. Several minutes, so \`all\` runs it only with --quick
 
 Options:
   --quick       a short smoke run (seconds; for CI): fewer calls, B2 at t = 0, 10 ms only, B3 on smaller

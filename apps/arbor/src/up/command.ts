@@ -1,8 +1,7 @@
 // `arbor up`: a local multi-process stack — NATS, model replicas and the orchestrator, each its own process,
 // supervised (restarts, prefixed logs) and stopped together.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { MODEL_SERVICES } from '@arbor/orchestrator';
+import { arborEntry } from '../arbor-entry.js';
 import type { ModelService } from '@arbor/search';
 import { choiceFlag, numberFlag, parseFlags } from '../cli/args.js';
 import type { CliIO } from '../cli/io.js';
@@ -82,15 +81,6 @@ export function readUpPlan(values: Record<string, string | string[] | boolean | 
     ...(slipRate !== undefined && { slipRate }),
     logLevel,
   };
-}
-
-/**
- * From the sources, bin/arbor.js sits two levels up; bundled into dist/arbor.mjs this module is no longer
- * beside it, and the running script is then the CLI itself.
- */
-function arborEntry(): string {
-  const bin = fileURLToPath(new URL('../../bin/arbor.js', import.meta.url));
-  return existsSync(bin) || !process.argv[1] ? bin : process.argv[1];
 }
 
 /** A client cannot dial a wildcard address; the ready line suggests the loopback one instead. */

@@ -1,9 +1,9 @@
 // `npm run build` bundles the CLI into dist/arbor.mjs, which must run on plain node (no tsx), as in an image.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getTask } from '@arbor/tasks';
-import { sleep } from '@arbor/kit';
+import { startArbor } from '../src/serve-process.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const bundle = fileURLToPath(new URL('../dist/arbor.mjs', import.meta.url));
@@ -30,24 +30,15 @@ describe('the bundled CLI', () => {
   });
 
   it('serves all with the embedded models on worker threads loaded from dist/model-worker.mjs', async () => {
-    const server = spawn(process.execPath, [bundle, 'serve', 'all', '--listen', '127.0.0.1:0'], {
-      env: { ...process.env, LOG_LEVEL: 'info', ARBOR_INPROC_WORKERS: '1' },
-    });
-    let stderr = '';
-    server.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const server = await startArbor('serve all', ['all'], { ...process.env, ARBOR_INPROC_WORKERS: '1' }, { entry: bundle });
     try {
-      let address = '';
-      for (let i = 0; i < 200 && !address; i++) {
-        address = /"address":"(127\.0\.0\.1:\d+)".*gRPC server listening/.exec(stderr)?.[1] ?? '';
-        if (!address) await sleep(50);
-      }
-      expect(address).not.toBe('');
+      const { address } = server;
       const result = spawnSync(process.execPath, [bundle, 'solve', '--numbers', '4 9 10 13', '--server', address, '--json'], { encoding: 'utf8' });
       expect(result.status).toBe(0);
       expect(JSON.parse(result.stdout).solved).toBe(true);
-      expect(stderr).not.toMatch(/model worker failed/);
+      expect(server.log()).not.toMatch(/model worker failed/);
     } finally {
-      server.kill('SIGTERM');
+      await server.stop();
     }
   });
 });

@@ -2,45 +2,27 @@
 // one SIGKILLed, and nats-server restarted, each while 8 searches run at a time. Every search must be answered,
 // and the faults must be worked around by hedges or re-sends. Counts and states only: how long the faults cost is
 // what `arbor bench faults` (B8) measures.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { arborV1, type SearchRequest, type SearchResult } from '@arbor/contracts';
 import { freePort, sleep, startNatsServer, type NatsServerProcess } from '@arbor/kit';
 import { startServices, type ServingStack } from '../src/compose/services.js';
+import { startArbor, type ServiceProcess } from '../src/serve-process.js';
 import { countdownRequest } from './helpers.js';
 import { natsOrchestrator, testNamespace, type NatsOrchestrator } from './nats-helpers.js';
 
-const BIN = fileURLToPath(new URL('../bin/arbor.js', import.meta.url));
 const method = arborV1().SearchService.service.Search;
 const decode = (request: SearchRequest) => method.requestDeserialize(method.requestSerialize(request));
 const PUZZLES = ['4 9 10 13', '3 3 8 8', '1 5 5 5', '2 4 10 10', '2 7 8 11', '4 4 6 8', '1 2 7 7', '3 9 11 13'];
 const LATENCY_MS = '20';
 
-interface Replica {
-  child: ChildProcess;
-  stderr: () => string;
-}
-
 /** `arbor serve reward` as its own process, ready once it serves on NATS. */
-async function rewardReplica(natsUrl: string, namespace: string): Promise<Replica> {
-  const child = spawn(process.execPath, [BIN, 'serve', 'reward', '--listen', '127.0.0.1:0', '--nats-url', natsUrl, '--grace-ms', '500'], {
-    env: { ...process.env, LOG_LEVEL: 'info', ARBOR_NATS_NAMESPACE: namespace, ARBOR_REWARD_EMBEDDED_LATENCY_MS: LATENCY_MS },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  for (let i = 0; i < 300 && !stderr.includes('"serving on NATS"'); i++) {
-    if (child.exitCode !== null) break;
-    await sleep(50);
-  }
-  if (!stderr.includes('"serving on NATS"')) throw new Error(`reward replica did not start:\n${stderr}`);
-  return { child, stderr: () => stderr };
+function rewardReplica(natsUrl: string, namespace: string): Promise<ServiceProcess> {
+  return startArbor('reward', ['reward', '--nats-url', natsUrl, '--grace-ms', '500'], { ...process.env, ARBOR_NATS_NAMESPACE: namespace, ARBOR_REWARD_EMBEDDED_LATENCY_MS: LATENCY_MS }, { servesNats: true });
 }
 
 interface Stack {
   nats: NatsServerProcess;
-  replicas: Replica[];
+  replicas: ServiceProcess[];
   models: ServingStack;
   orchestrator: NatsOrchestrator;
 }
@@ -76,10 +58,8 @@ async function startStack(): Promise<Stack> {
 afterEach(async () => {
   if (!stack) return;
   for (const replica of stack.replicas) {
-    if (replica.child.exitCode === null && replica.child.signalCode === null) {
-      replica.child.kill('SIGCONT');
-      replica.child.kill('SIGKILL');
-    }
+    replica.signal('SIGCONT');
+    replica.signal('SIGKILL');
   }
   await stack.orchestrator.stop().catch(() => {});
   await stack.models.stop().catch(() => {});
@@ -125,10 +105,10 @@ function summary(results: PromiseSettledResult<SearchResult>[]) {
 describe('faults on a NATS stack with 3 reward replicas', { timeout: 120_000 }, () => {
   it('a replica SIGSTOPped mid-run and resumed: every search answered, the hung replica hedged around', async () => {
     stack = await startStack();
-    const stopped = stack.replicas[0]!.child;
+    const stopped = stack.replicas[0]!;
     const results = await underFault(stack.orchestrator, 6_000, async () => {
-      stopped.kill('SIGSTOP');
-      setTimeout(() => stopped.kill('SIGCONT'), 3_000);
+      stopped.signal('SIGSTOP');
+      setTimeout(() => stopped.signal('SIGCONT'), 3_000);
     });
     const { failures, searches, unavailable, hedges } = summary(results);
     expect(failures).toEqual([]);
@@ -140,7 +120,7 @@ describe('faults on a NATS stack with 3 reward replicas', { timeout: 120_000 }, 
   it('a replica SIGKILLed mid-run: every search answered, its calls in flight hedged to the others', async () => {
     stack = await startStack();
     const results = await underFault(stack.orchestrator, 5_000, async () => {
-      stack!.replicas[1]!.child.kill('SIGKILL');
+      stack!.replicas[1]!.signal('SIGKILL');
     });
     const { failures, searches, unavailable, hedges } = summary(results);
     expect(failures).toEqual([]);

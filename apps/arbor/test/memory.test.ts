@@ -2,15 +2,12 @@
 // that each build tens of thousands of nodes leave the process up, finished trees are dropped oldest first within
 // a quarter of the heap (a dropped one answers NOT_FOUND saying it expired), and a tree larger than a gRPC
 // client's default 4 MiB limit reads page by page.
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { arborV1, type SearchServiceClient, type Tree__Output } from '@arbor/contracts';
-import { checkHealth, sleep } from '@arbor/kit';
+import { checkHealth } from '@arbor/kit';
+import { startArbor } from '../src/serve-process.js';
 import { search } from './helpers.js';
-
-const BIN = fileURLToPath(new URL('../bin/arbor.js', import.meta.url));
 
 /** 1..5 cannot make 1000: best-first search without merging states grows the tree until max_nodes stops it. */
 function bigTree(seed: number, maxNodes: number) {
@@ -30,19 +27,9 @@ function getTree(client: SearchServiceClient, searchId: string, pageToken = ''):
 
 describe('arbor serve all with a 192 MB heap', { timeout: 180_000 }, () => {
   it('stays up through searches of about 30 k nodes each, drops old trees by bytes, and pages a large tree', async () => {
-    const child = spawn(process.execPath, [BIN, 'serve', 'all', '--listen', '127.0.0.1:0'], {
-      env: { ...process.env, LOG_LEVEL: 'info', NODE_OPTIONS: '--max-old-space-size=192' },
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const server = await startArbor('serve all', ['all'], { ...process.env, NODE_OPTIONS: '--max-old-space-size=192' });
     try {
-      let address = '';
-      for (let i = 0; i < 200 && !address; i++) {
-        address = /"address":"(127\.0\.0\.1:\d+)".*gRPC server listening/.exec(stderr)?.[1] ?? '';
-        if (!address) await sleep(50);
-      }
-      expect(address).not.toBe('');
+      const { address } = server;
       const client = new (arborV1().SearchService)(address, grpc.credentials.createInsecure());
 
       // 9 searches, 3 at a time: about 12 MB of tree each, over 100 MB in all, against 48 MB kept.
@@ -54,7 +41,7 @@ describe('arbor serve all with a 192 MB heap', { timeout: 180_000 }, () => {
           ids.push(result.searchId);
         }
       }
-      expect(child.exitCode).toBeNull();
+      expect(server.child.exitCode).toBeNull();
       expect(await checkHealth(address)).toBe('SERVING');
 
       // The first trees were dropped to keep the rest within the budget, and say so.
@@ -79,9 +66,8 @@ describe('arbor serve all with a 192 MB heap', { timeout: 180_000 }, () => {
       expect(nodes.length).toBeGreaterThan(29_000);
       client.close();
     } finally {
-      child.kill('SIGTERM');
-      await exited;
+      await server.stop();
     }
-    expect(stderr).not.toMatch(/heap out of memory/i);
+    expect(server.log()).not.toMatch(/heap out of memory/i);
   });
 });

@@ -9,7 +9,7 @@ import { checkHealth, sleep, startNatsServer, type NatsServerProcess } from '@ar
 import { renderTable } from '../cli/table.js';
 import { findNatsServer } from '../up/nats.js';
 import { atLeast, atMost, describeMachine, fixed, metMark, type Machine, type TargetedRatio } from './report.js';
-import { startArbor, type ServiceProcess } from './processes.js';
+import { startArbor, type ServiceProcess } from '../serve-process.js';
 import { percentile, round } from './stats.js';
 
 /** A fault may add 2 s to p99 (nats-server down: its downtime and 2 s). */
@@ -205,11 +205,11 @@ async function startNatsStack(settings: B8Settings, nats: NatsServerProcess, rew
     await Promise.all(processes.map((p) => p.stop()));
   };
   try {
-    processes.push(await startArbor('policy', ['policy'], env, true));
-    processes.push(await startArbor('value', ['value'], env, true));
-    const rewards = await Promise.all(Array.from({ length: rewardReplicas }, (_, i) => startArbor(`reward-${i + 1}`, ['reward'], env, true)));
+    processes.push(await startArbor('policy', ['policy'], env, { servesNats: true }));
+    processes.push(await startArbor('value', ['value'], env, { servesNats: true }));
+    const rewards = await Promise.all(Array.from({ length: rewardReplicas }, (_, i) => startArbor(`reward-${i + 1}`, ['reward'], env, { servesNats: true })));
     processes.push(...rewards);
-    const orchestrator = await startArbor('orchestrator', ['orchestrator', '--transport', 'nats'], env, false);
+    const orchestrator = await startArbor('orchestrator', ['orchestrator', '--transport', 'nats'], env);
     processes.push(orchestrator);
     await waitServing(orchestrator.address);
     return { name: 'nats', orchestrator: orchestrator.address, processes, rewards, stop };
@@ -220,7 +220,7 @@ async function startNatsStack(settings: B8Settings, nats: NatsServerProcess, rew
 }
 
 async function startServeAll(): Promise<Stack> {
-  const all = await startArbor('serve-all', ['all'], { ...process.env }, false);
+  const all = await startArbor('serve-all', ['all'], { ...process.env });
   await waitServing(all.address);
   return { name: 'serve-all', orchestrator: all.address, processes: [all], rewards: [], stop: () => all.stop() };
 }

@@ -1,35 +1,50 @@
-// Arbor services as real processes for the fault benchmark: `arbor serve ...` children whose readiness is read
-// from their logs, that can be signalled (SIGSTOP, SIGKILL) like a replica in a cluster, and that are always
-// stopped at the end.
+// Arbor services as real processes (the fault benchmark, and tests that run the binary as a user would): `arbor
+// serve ...` children whose readiness is read from their logs, that can be signalled (SIGSTOP, SIGKILL) like a
+// replica in a cluster, and that are always stopped at the end.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { sleep } from '@arbor/kit';
-import { arborEntry } from '../arbor-entry.js';
+import { arborEntry } from './arbor-entry.js';
 
 export interface ServiceProcess {
   readonly name: string;
   readonly child: ChildProcess;
   /** The gRPC address it bound. */
   readonly address: string;
+  /** The last 64 KB of its log (JSON lines on stderr). */
+  log(): string;
+  /** Resolves with its exit code once it has exited. */
+  readonly exited: Promise<number | null>;
   signal(signal: NodeJS.Signals): void;
   /** SIGTERM (after SIGCONT, should it be stopped), then SIGKILL if it has not exited within `graceMs`. */
   stop(graceMs?: number): Promise<void>;
 }
 
 const LISTENING = /"address":"([^"]+)"[^\n]*"msg":"gRPC server listening"/;
+const LOG_KEPT = 64 * 1024;
+
+export interface StartOptions {
+  /** Wait until it also takes requests from NATS (a model service with NATS_URL). */
+  servesNats?: boolean;
+  /** The script to run (default: this arbor, from its sources or its bundle). */
+  entry?: string;
+  timeoutMs?: number;
+}
 
 /**
- * Starts `arbor serve <args>` and resolves once it listens (and, when `servesNats`, takes requests from NATS).
- * Rejects with the child's log when it exits or is not ready within `timeoutMs`.
+ * Starts `arbor serve <args> --listen 127.0.0.1:0` and resolves once it listens (and, with `servesNats`, takes
+ * requests from NATS). Rejects with the child's log when it exits or is not ready within the time allowed.
  */
-export async function startArbor(name: string, args: string[], env: Record<string, string | undefined>, servesNats: boolean, timeoutMs = 30_000): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, [arborEntry(), 'serve', ...args, '--listen', '127.0.0.1:0', '--log-level', 'info'], {
+export async function startArbor(name: string, args: string[], env: Record<string, string | undefined>, options: StartOptions = {}): Promise<ServiceProcess> {
+  const { servesNats = false, timeoutMs = 30_000 } = options;
+  const child = spawn(process.execPath, [options.entry ?? arborEntry(), 'serve', ...args, '--listen', '127.0.0.1:0', '--log-level', 'info'], {
     env: { ...env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let log = '';
   child.stderr!.on('data', (chunk: Buffer) => {
-    // Only the start-up lines matter; a long run must not keep every log line in memory.
-    if (log.length < 64_000) log += chunk.toString();
+    // A long run must not keep every log line in memory.
+    log = (log + chunk.toString()).slice(-LOG_KEPT);
   });
   const until = Date.now() + timeoutMs;
   let address: string | undefined;
@@ -43,11 +58,12 @@ export async function startArbor(name: string, args: string[], env: Record<strin
     child.kill('SIGKILL');
     throw new Error(`${name} did not start:\n${log.slice(-2_000)}`);
   }
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     name,
     child,
     address: address!,
+    log: () => log,
+    exited,
     signal: (signal) => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     },

@@ -17,10 +17,10 @@ export interface RewardHandler {
 
 /**
  * A model service reached through its wire bytes without a network, e.g. on a worker thread: the caller encodes
- * the request once and decodes the reply once, as over gRPC or NATS. Errors are thrown as ArborErrors. There is
- * no abort: a call the search stops waiting for runs to its end and its reply is dropped.
+ * the request once and decodes the reply once, as over gRPC or NATS. Errors are thrown as ArborErrors. A call
+ * whose signal has aborted is not started; once started it runs to its end and its reply is dropped.
  */
 export interface EncodedHandler {
   readonly encoded: true;
-  call(request: Uint8Array): Promise<Uint8Array>;
+  call(request: Uint8Array, signal: AbortSignal): Promise<Uint8Array>;
 }

@@ -296,9 +296,13 @@ export class SearchRunner {
   /** A page of the tree of a running or recently finished search (see tree-pages.ts). */
   getTree(searchId: string, pageSize = 0, pageToken = ''): Tree {
     checkSearchId(searchId);
-    const tree = this.finishedTrees.get(searchId) ?? this.running.get(searchId)?.tree;
-    if (tree) return treePage(searchId, tree, pageSize, pageToken);
-    if (this.running.has(searchId)) return { searchId, nodes: [], totalNodes: 0, nextPageToken: '' };
+    // A running search first: its id may have been used before, by a search whose tree is still kept.
+    const running = this.running.get(searchId);
+    if (running) {
+      return running.tree ? treePage(searchId, running.tree, pageSize, pageToken) : { searchId, nodes: [], totalNodes: 0, nextPageToken: '' };
+    }
+    const kept = this.finishedTrees.get(searchId);
+    if (kept) return treePage(searchId, kept, pageSize, pageToken);
     if (this.finishedTrees.expired(searchId)) {
       const mb = Math.round(this.finishedTrees.budgetBytes / 2 ** 20);
       throw new NotFoundError(`search_id: the tree of this search has expired (finished trees are kept within ${mb} MB, oldest dropped first)`);

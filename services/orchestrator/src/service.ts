@@ -56,6 +56,7 @@ export function createOrchestrator(config: OrchestratorConfig, options: Orchestr
       }
       const link = stack.nats;
       const discovery = stack.discovery;
+      let stopping = false;
       if (link && discovery) {
         readiness.require('nats');
         for (const { operation } of discovery.services) readiness.require(`${operation} replicas`);
@@ -70,6 +71,8 @@ export function createOrchestrator(config: OrchestratorConfig, options: Orchestr
           logger,
           onConnected: (nc) => {
             link.set(nc);
+            // A first connection that lands while the server is stopping starts nothing.
+            if (stopping) return;
             discovery.start();
             void discovery.round();
           },
@@ -78,7 +81,10 @@ export function createOrchestrator(config: OrchestratorConfig, options: Orchestr
             if (connected) link.reconnected();
           },
         });
-        after.unshift(() => discovery.stop());
+        after.unshift(() => {
+          stopping = true;
+          discovery.stop();
+        });
         after.push(() => nats.stop(graceMs));
       }
       after.push(() => stack.transports.close());

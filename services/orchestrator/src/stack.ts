@@ -156,7 +156,9 @@ export function buildStack(config: OrchestratorConfig, logger: Logger, handlers:
     discovery = new ReplicaDiscovery(nats, services, logger);
     // What the replicas take together bounds what this orchestrator sends them.
     discovery.onRound(() => {
-      for (const service of natsServices(config)) limiters[service].setCapacity(routing[OPERATION[service]]!.replicas.capacity);
+      for (const service of natsServices(config)) {
+        limiters[service].setCapacity(routing[OPERATION[service]]!.replicas.capacity(discovery!.presenceWindowMs));
+      }
     });
   }
   const runner = new SearchRunner({

@@ -3,7 +3,7 @@
 // replies cross as protobuf bytes; errors as a gRPC status.
 import { workerData } from 'piscina';
 import { arborV1 } from '@arbor/contracts';
-import { toGrpcStatus, type EnvSource } from '@arbor/kit';
+import { createLogger, isArborError, toGrpcStatus, type EnvSource } from '@arbor/kit';
 import { createPolicyService } from '@arbor/policy';
 import { createRewardService } from '@arbor/reward';
 import { createValueService } from '@arbor/value';
@@ -16,6 +16,8 @@ const value = services.includes('value') ? createValueService(env).handler : und
 const reward = services.includes('reward') ? createRewardService(env).handler : undefined;
 // Calls are never aborted here: the search drops a reply it no longer waits for.
 const never = new AbortController().signal;
+// The main thread sees only a status; what went wrong here is logged here (no problem or step text in it).
+const logger = createLogger('model-worker', { level: env.LOG_LEVEL ?? 'info' });
 
 async function handle(task: WorkerTask): Promise<Uint8Array> {
   const bytes = Buffer.from(task.request.buffer, task.request.byteOffset, task.request.byteLength);
@@ -38,6 +40,7 @@ export default async function run(task: WorkerTask): Promise<WorkerReply> {
   try {
     return { reply: await handle(task) };
   } catch (err) {
+    if (!isArborError(err)) logger.error({ err, service: task.service }, 'model worker call failed');
     const { code, details } = toGrpcStatus(err);
     return { error: { code, details } };
   }

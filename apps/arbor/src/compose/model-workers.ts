@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { EncodedHandler } from '@arbor/contracts';
 import { fromGrpcStatus, type EnvSource, type Logger } from '@arbor/kit';
+import { CancelledError } from '@arbor/kit/errors';
 import type { ModelService } from '@arbor/search';
 import type { WorkerReply, WorkerTask } from './worker-protocol.js';
 
@@ -38,7 +39,9 @@ export function startModelWorkers(env: EnvSource, services: readonly ModelServic
   pool.on('error', (err: unknown) => logger.error({ err }, 'model worker failed'));
   const handler = (service: ModelService): EncodedHandler => ({
     encoded: true,
-    async call(request) {
+    async call(request, signal) {
+      // Not started once the search has stopped waiting; piscina's own abort would end the whole worker.
+      if (signal.aborted) throw new CancelledError('model call aborted before it started');
       const task: WorkerTask = { service, request };
       const result = (await pool.run(task)) as WorkerReply;
       if ('error' in result) throw fromGrpcStatus(result.error.code, result.error.details);

@@ -10,6 +10,9 @@ import type { CallOptions, CallResult, ModelTransports, UnaryTransport } from '.
 
 /** A replica refused the call because it was at its in-flight cap: nothing failed, the call must wait. */
 export class BusyError extends ArborError {
+  /** Extra copies of the call the transport sent before the busy reply (hedges, re-sends). */
+  hedges = 0;
+
   constructor(message: string, options?: { cause?: unknown }) {
     super('resource_exhausted', message, options);
     this.name = 'BusyError';
@@ -154,16 +157,18 @@ function busyPause(): number {
 function limited<Req, Res>(limiter: CallLimiter, transport: UnaryTransport<Req, Res>): UnaryTransport<Req, Res> {
   return async (request: Req, options: CallOptions): Promise<CallResult<Res>> => {
     const key = options.searchId ?? '';
+    let earlierHedges = 0;
     for (;;) {
       await limiter.acquire(key, options.signal);
       let outcome: 'ok' | 'busy' | 'failed' = 'failed';
       try {
         const result = await transport(request, options);
         outcome = 'ok';
-        return result;
+        return earlierHedges > 0 ? { ...result, hedges: (result.hedges ?? 0) + earlierHedges } : result;
       } catch (err) {
         if (!(err instanceof BusyError)) throw err;
         outcome = 'busy';
+        earlierHedges += err.hedges;
       } finally {
         limiter.release(outcome);
       }

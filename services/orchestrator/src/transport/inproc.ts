@@ -22,7 +22,7 @@ function roundTrip<Req, ReqOut, Res, ResOut>(
 /** Through the bytes only: encoded here, decoded wherever the handler runs, and back. */
 function encodedTrip<Req, ReqOut, Res, ResOut>(method: MethodDefinition<Req, Res, ReqOut, ResOut>, handler: EncodedHandler): UnaryTransport<Req, ResOut> {
   return async (request: Req, options: CallOptions) => {
-    const reply = await handler.call(method.requestSerialize(request));
+    const reply = await handler.call(method.requestSerialize(request), options.signal);
     // Replies from a worker arrive many at a time: decode each, and go on with it, in a turn of its own.
     if (!options.signal.aborted) await nextTurn();
     return { response: method.responseDeserialize(Buffer.from(reply.buffer, reply.byteOffset, reply.byteLength)), attempts: 1 };

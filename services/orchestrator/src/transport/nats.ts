@@ -157,10 +157,11 @@ function exchange<ResOut>(ctx: ExchangeContext<ResOut>): Promise<ResOut> {
     const onAbort = () => finish(() => reject(options.signal.reason));
 
     const failed = (sendId: number, span: Span, err: unknown) => {
-      open.delete(sendId);
+      // A request sent before a reconnect no longer counts (its re-send does): its failure changes nothing.
+      const wasOpen = open.delete(sendId);
       if (!done && !options.signal.aborted) recordSpanError(span, err);
       span.end();
-      if (done) return;
+      if (done || !wasOpen) return;
       // Just after a reconnect, the replicas may not have resubscribed yet: try again shortly.
       if (err instanceof NoRespondersError && target.link.sinceReconnectMs() < RECONNECT_GRACE_MS && pauseTimer === undefined) {
         pauseTimer = setTimeout(() => {
@@ -256,10 +257,10 @@ function exchange<ResOut>(ctx: ExchangeContext<ResOut>): Promise<ResOut> {
       const remaining = endAt - Date.now();
       if (!Number.isFinite(delay) || delay >= remaining) return;
       hedgeTimer = setTimeout(() => {
-        if (done || open.size >= 2) return;
+        if (done || open.size >= 2 || pauseTimer !== undefined) return;
+        if (!routing.hedging.tryHedge()) return;
         // Whatever replica has the request has not answered in time: send it nothing new until it does.
         for (const replica of open.values()) if (replica !== undefined) routing.replicas.suspect(replica);
-        if (!routing.hedging.tryHedge()) return;
         ctx.onExtra();
         send('hedge');
       }, delay);
@@ -279,7 +280,7 @@ function exchange<ResOut>(ctx: ExchangeContext<ResOut>): Promise<ResOut> {
       return;
     }
     send(ctx.attemptIndex === 0 ? 'first' : 'retry');
-    armHedge();
+    if (!done) armHedge();
   });
 }
 
@@ -288,6 +289,7 @@ export function natsUnary<Req extends { callId?: string }, Res, ReqOut, ResOut>(
   method: MethodDefinition<Req, Res, ReqOut, ResOut>,
 ): UnaryTransport<Req, ResOut> {
   const maxBytes = target.maxMessageBytes ?? MAX_MODEL_MESSAGE_BYTES;
+  const counted = new WeakSet<CallOptions>();
   return async (request: Req, options: CallOptions) => {
     const payload = method.requestSerialize(request);
     if (payload.length > maxBytes) {
@@ -295,22 +297,32 @@ export function natsUnary<Req extends { callId?: string }, Res, ReqOut, ResOut>(
     }
     const callId = request.callId ?? '';
     let hedges = 0;
-    target.routing?.hedging.called();
-    const { result, attempts } = await withRetries(target.retry, options.deadline, options.signal, (attemptIndex) => {
-      const remaining = options.deadline - Date.now();
-      if (remaining <= 0) throw new DeadlineExceededError('search deadline passed before the model call');
-      return exchange({
-        target,
-        method: method as MethodDefinition<unknown, unknown, unknown, ResOut>,
-        payload,
-        callId,
-        attemptIndex,
-        timeoutMs: Math.min(target.timeoutMs, remaining),
-        options,
-        onExtra: () => hedges++,
+    // A call that comes back here after a busy reply is still one call: it earns its share of hedges once.
+    if (target.routing && !counted.has(options)) {
+      counted.add(options);
+      target.routing.hedging.called();
+    }
+    try {
+      const { result, attempts } = await withRetries(target.retry, options.deadline, options.signal, (attemptIndex) => {
+        const remaining = options.deadline - Date.now();
+        if (remaining <= 0) throw new DeadlineExceededError('search deadline passed before the model call');
+        return exchange({
+          target,
+          method: method as MethodDefinition<unknown, unknown, unknown, ResOut>,
+          payload,
+          callId,
+          attemptIndex,
+          timeoutMs: Math.min(target.timeoutMs, remaining),
+          options,
+          onExtra: () => hedges++,
+        });
       });
-    });
-    return { response: result, attempts, hedges };
+      return { response: result, attempts, hedges };
+    } catch (err) {
+      // The call goes on after a busy reply (call-limiter.ts): the copies sent so far still count.
+      if (err instanceof BusyError) err.hedges += hedges;
+      throw err;
+    }
   };
 }
 

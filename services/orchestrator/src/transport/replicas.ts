@@ -124,10 +124,14 @@ export class ReplicaSet {
     return count;
   }
 
-  /** What the healthy replicas take together (0 when none is known). */
-  get capacity(): number {
+  /**
+   * What the replicas that answered within the last `windowMs` take together (0 when none did). Suspect ones
+   * count while they answer discovery: a slow moment must not cut what the orchestrator sends the others.
+   */
+  capacity(windowMs: number): number {
+    const since = this.now() - windowMs;
     let total = 0;
-    for (const replica of this.#replicas.values()) if (replica.suspectSince === undefined) total += replica.capacity;
+    for (const replica of this.#replicas.values()) if (replica.lastSeen > since) total += replica.capacity;
     return total;
   }
 }

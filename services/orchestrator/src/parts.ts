@@ -4,7 +4,6 @@
 export { bindModelClient, type BoundClientOptions } from './model-client.js';
 export { startSearchTrace, type SearchTrace, type SearchTraceInfo } from './trace-context.js';
 export { grpcPolicyTransport, grpcRewardTransport, grpcValueTransport, type GrpcTarget } from './transport/grpc.js';
-export { limitInFlight, Semaphore } from './transport/in-flight.js';
 export {
   BusyError,
   CallLimiter,

@@ -21,7 +21,6 @@ export const MODEL_SERVICES = ['policy', 'value', 'reward'] as const satisfies r
 
 const OPERATION = { policy: 'propose', value: 'evaluate', reward: 'score' } as const satisfies Record<ModelService, NatsOperation>;
 
-
 export interface Stack {
   transports: ModelTransports;
   runner: SearchRunner;
@@ -33,18 +32,21 @@ export interface Stack {
   limiters: ServiceLimiters;
 }
 
-/** The model services this configuration expects to find in the same process. */
-export function inprocServices(config: OrchestratorConfig): ModelService[] {
-  return MODEL_SERVICES.filter((service) => config[TRANSPORT_SETTING[service]] === 'inproc');
+function servicesReachedBy(config: OrchestratorConfig, transport: OrchestratorConfig['ARBOR_POLICY_TRANSPORT']): ModelService[] {
+  return MODEL_SERVICES.filter((service) => config[TRANSPORT_SETTING[service]] === transport);
 }
 
+/** The model services this configuration expects to find in the same process. */
+export function inprocServices(config: OrchestratorConfig): ModelService[] {
+  return servicesReachedBy(config, 'inproc');
+}
+
+function natsServices(config: OrchestratorConfig): ModelService[] {
+  return servicesReachedBy(config, 'nats');
+}
 
 /** Where a NATS service's calls go: replicas learnt by discovery, and its hedging policy. */
 export type NatsRouting = Partial<Record<NatsOperation, ServiceRouting>>;
-
-function natsServices(config: OrchestratorConfig): ModelService[] {
-  return MODEL_SERVICES.filter((service) => config[TRANSPORT_SETTING[service]] === 'nats');
-}
 
 function natsRouting(config: OrchestratorConfig): NatsRouting {
   const hedging = {

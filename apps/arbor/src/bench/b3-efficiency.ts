@@ -15,7 +15,8 @@ import { atLeast, describeMachine, fixed, metMark, type Machine, type TargetedRa
 import { meterResources } from './resources.js';
 import { median, round } from './stats.js';
 import { readOrchestratorConfig } from '@arbor/orchestrator';
-import { bindModelClient, inprocTransports, limitInFlight, type ModelTransports, Semaphore } from '@arbor/orchestrator/parts';
+import { bindModelClient, inprocTransports, type ModelTransports } from '@arbor/orchestrator/parts';
+import { limitInFlight, Semaphore } from './one-cap.js';
 
 export const B3_TARGET_EFFICIENCY = { fixed: 0.95, lognormal: 0.85 } as const;
 type ShapeName = keyof typeof B3_TARGET_EFFICIENCY;

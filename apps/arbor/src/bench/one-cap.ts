@@ -1,7 +1,6 @@
-// One cap on model calls in flight shared by every service: the benchmarks' way to run a search with exactly N
-// calls in flight (B3's one-at-a-time baseline). The orchestrator itself limits each service on its own
-// (call-limiter.ts).
-import type { CallOptions, ModelTransports, UnaryTransport } from './types.js';
+// One cap on model calls in flight shared by every service: B3's way to run a search with exactly N calls in
+// flight (its one-at-a-time baseline). The orchestrator itself limits each service on its own (call-limiter.ts).
+import type { CallOptions, ModelTransports, UnaryTransport } from '@arbor/orchestrator/parts';
 
 export class Semaphore {
   private active = 0;

@@ -87,7 +87,7 @@ describe('arbor solve', () => {
   });
 
   it.each([
-    [['solve', '--numbers', '4 x 10'], /^arbor: --numbers: .*"x"/],
+    [['solve', '--numbers', '4 x 10'], /^arbor: --numbers: number 2 is not a positive integer\n/],
     [['solve', '--numbers', ''], /^arbor: --numbers: /],
     [['solve', '--numbers', '1 2 3 4 5 6 7'], /^arbor: --numbers: .*(6|seven|7)/],
     [['solve', '--numbers', '4 9 10 13', '--budget', '-5'], /^arbor: --budget: must be between 1 and/],

@@ -1,6 +1,6 @@
 // Task-aware judge prompts: the problem and the steps so far as plain text, then one yes/no question. The
 // reference answer of a math problem never goes into a prompt: a judge that is shown the answer is an oracle.
-import { InvalidArgumentError } from '@arbor/kit/errors';
+import { InvalidArgumentError, nameInMessage } from '@arbor/kit/errors';
 import { countdown, math, type ProblemLike } from '@arbor/tasks';
 
 /** Asked about a partial trajectory by the value service. */
@@ -29,7 +29,7 @@ function transcriptOf(problem: ProblemLike): Transcript {
       return (steps) => countdown.renderPrompt(puzzle, steps);
     }
     default:
-      throw new InvalidArgumentError('problem.task', `the judge serves ${JUDGE_TASKS.map((t) => `"${t}"`).join(' and ')}, got "${problem.task}"`);
+      throw new InvalidArgumentError('problem.task', `the judge serves ${JUDGE_TASKS.map((t) => `"${t}"`).join(' and ')}, got ${nameInMessage(problem.task)}`);
   }
 }
 
@@ -62,6 +62,6 @@ export function problemStatement(problem: ProblemLike): string {
       return `Use the numbers ${puzzle.numbers.join(' ')} and basic arithmetic operations (+ - * /) to obtain ${puzzle.target}; each step combines two remaining numbers and lists what is left.`;
     }
     default:
-      throw new InvalidArgumentError('problem.task', `expected ${JUDGE_TASKS.map((t) => `"${t}"`).join(' or ')}, got "${problem.task}"`);
+      throw new InvalidArgumentError('problem.task', `expected ${JUDGE_TASKS.map((t) => `"${t}"`).join(' or ')}, got ${nameInMessage(problem.task)}`);
   }
 }

@@ -99,6 +99,14 @@ export class CancelledError extends ArborError {
 /** Error kinds a client may retry: the same call can succeed on another replica or a moment later. */
 export const RETRYABLE_KINDS: ReadonlySet<ErrorKind> = new Set(['unavailable', 'deadline_exceeded']);
 
+/**
+ * A name a caller sent (a task, a parameter), fit to show in an error: quoted when it is a short plain name, and
+ * otherwise not shown at all. Errors are logged, and a caller's input may be anything of any length.
+ */
+export function nameInMessage(name: string): string {
+  return /^[A-Za-z0-9_.:-]{1,40}$/.test(name) ? `"${name}"` : 'a name that is not one';
+}
+
 export function isArborError(err: unknown): err is ArborError {
   return err instanceof ArborError;
 }

@@ -1,5 +1,5 @@
 // Name -> task lookup used by the orchestrator and the model services.
-import { InvalidArgumentError } from '@arbor/kit/errors';
+import { InvalidArgumentError, nameInMessage } from '@arbor/kit/errors';
 import { countdownTask } from './countdown/task.js';
 import { mathTask } from './math/task.js';
 import type { TaskDefinition } from './task.js';
@@ -17,7 +17,7 @@ export function taskNames(): string[] {
 export function getTask(name: string): TaskDefinition {
   const task = TASKS.get(name);
   if (task === undefined) {
-    throw new InvalidArgumentError('problem.task', `unknown task "${name}"; known: ${taskNames().join(', ')}`);
+    throw new InvalidArgumentError('problem.task', `unknown task ${nameInMessage(name)}; known: ${taskNames().join(', ')}`);
   }
   return task;
 }

@@ -22,7 +22,7 @@ import { signalDeadline } from '../signal-deadline.js';
 import { sleep } from '../sleep.js';
 import { ATTR } from '../telemetry/attributes.js';
 import { arborTracer, recordSpanError } from '../telemetry/tracing.js';
-import { describeIssue, serverMessage, truncate } from './messages.js';
+import { describeIssue, requestTexts, serverMessage, truncate } from './messages.js';
 import { backoffDelayMs, MAX_SERVER_WAIT_MS, RETRYABLE_STATUSES, serverAskedDelayMs } from './retry.js';
 
 export interface RetryInfo {
@@ -131,7 +131,7 @@ export function createModelHttpClient(options: ModelHttpOptions): ModelHttpClien
   }
 
   /** The error a failure stands for, after `attempts` attempts; `note` says why retrying stopped early. */
-  function failureError(failure: Failure, path: string, attempts: number, note = ''): ArborError {
+  function failureError(failure: Failure, path: string, attempts: number, texts: readonly string[], note = ''): ArborError {
     const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}${note ? `; ${note}` : ''}`;
     if (failure.kind === 'timeout') {
       return new DeadlineExceededError(`${label} did not answer ${path} within ${timeoutMs} ms (${tries})`);
@@ -142,7 +142,7 @@ export function createModelHttpClient(options: ModelHttpOptions): ModelHttpClien
       });
     }
     const { status } = failure;
-    const quoted = serverMessage(failure.body);
+    const quoted = serverMessage(failure.body, texts);
     const said = quoted ? `: ${quoted}` : '';
     if (status === 401 || status === 403) {
       const why = options.apiKey ? 'did not accept the API key' : 'wants an API key (none is set)';
@@ -203,18 +203,18 @@ export function createModelHttpClient(options: ModelHttpOptions): ModelHttpClien
         const outcome = await attempt(url, payload, shown, signal);
         status = outcome.kind === 'ok' || outcome.kind === 'status' ? outcome.status : undefined;
         if (outcome.kind === 'ok') return parseReply(outcome.body, shown, schema);
-        if (!isRetryable(outcome) || n >= maxAttempts) throw failureError(outcome, shown, n);
+        if (!isRetryable(outcome) || n >= maxAttempts) throw failureError(outcome, shown, n, requestTexts(body));
 
         const asked = outcome.kind === 'status' ? serverAskedDelayMs(outcome.headers) : undefined;
         if (asked !== undefined && asked > MAX_SERVER_WAIT_MS) {
           // A server that wants us gone for longer is down for this call; say so now rather than retry into it.
           const seconds = Math.ceil(asked / 1000);
-          throw failureError(outcome, shown, n, `not retried: the server asked to wait ${seconds} s, more than the ${MAX_SERVER_WAIT_MS / 1000} s we wait`);
+          throw failureError(outcome, shown, n, requestTexts(body), `not retried: the server asked to wait ${seconds} s, more than the ${MAX_SERVER_WAIT_MS / 1000} s we wait`);
         }
         const delayMs = asked ?? backoffDelayMs(n);
         const deadline = signalDeadline(signal);
         if (deadline !== undefined && Date.now() + delayMs >= deadline) {
-          throw failureError(outcome, shown, n, `not retried: the ${delayMs} ms wait would outlast the call's deadline`);
+          throw failureError(outcome, shown, n, requestTexts(body), `not retried: the ${delayMs} ms wait would outlast the call's deadline`);
         }
         try {
           options.onRetry?.(outcome.kind === 'status' ? { attempt: n, status: outcome.status, delayMs } : { attempt: n, delayMs });

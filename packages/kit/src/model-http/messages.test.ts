@@ -1,7 +1,7 @@
 // What errors quote from a server's error body: its message in each common shape, short, without our request.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { describeIssue, serverMessage } from './messages.js';
+import { describeIssue, redactEcho, requestTexts, serverMessage } from './messages.js';
 
 describe('serverMessage', () => {
   it.each([
@@ -38,5 +38,21 @@ describe('describeIssue', () => {
     if (!result.success) expect(describeIssue(result.error)).toBe('choices.0.text: expected string, received number');
     const top = z.object({}).safeParse([]);
     if (!top.success) expect(describeIssue(top.error)).toMatch(/^\(top level\): expected object/);
+  });
+});
+
+describe('what a server echoes of our request', () => {
+  const prompt = 'Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May.';
+  it('is cut from its message, whatever else it says', () => {
+    const body = JSON.stringify({ error: { message: `This model's maximum context length is 4096 tokens; your prompt "${prompt}" has 5000` } });
+    const quoted = serverMessage(body, requestTexts({ model: 'm', prompt, max_tokens: 16 }));
+    expect(quoted).toBe(`This model's maximum context length is 4096 tokens; your prompt "[…]" has 5000`);
+  });
+
+  it('is cut even in part, but short runs that merely agree stay', () => {
+    const texts = requestTexts({ messages: [{ role: 'user', content: prompt }] });
+    expect(redactEcho(`bad input near: ${prompt.slice(10, 40)}.`, texts)).toBe('bad input near: […].');
+    expect(redactEcho('clips to 48', texts)).toBe('clips to 48');
+    expect(redactEcho('anything', [])).toBe('anything');
   });
 });

@@ -37,15 +37,58 @@ function pickMessage(json: unknown): string | undefined {
   return undefined;
 }
 
-/** The server's own message from an error reply body (JSON or plain text), cut to MAX_QUOTED_CHARS. */
-export function serverMessage(body: string): string {
+/** The shortest run of a server's message taken for an echo of our request rather than the server's words. */
+export const MIN_ECHO_CHARS = 12;
+const ECHO = '[…]';
+
+/** Every string in a request body (the prompt, the steps) long enough to be recognised when echoed. */
+export function requestTexts(body: unknown, out: string[] = []): string[] {
+  if (typeof body === 'string') {
+    if (body.length >= MIN_ECHO_CHARS) out.push(body);
+  } else if (Array.isArray(body)) {
+    for (const item of body) requestTexts(item, out);
+  } else if (typeof body === 'object' && body !== null) {
+    for (const value of Object.values(body)) requestTexts(value, out);
+  }
+  return out;
+}
+
+/**
+ * The message with every run of MIN_ECHO_CHARS or more characters that also stands in one of `texts` replaced by
+ * "[…]": servers that echo their input (an over-long prompt, a bad step) must not carry it into our errors and logs.
+ */
+export function redactEcho(message: string, texts: readonly string[]): string {
+  if (texts.length === 0) return message;
+  const within = (run: string) => texts.some((text) => text.includes(run));
+  let out = '';
+  let i = 0;
+  while (i < message.length) {
+    if (i + MIN_ECHO_CHARS <= message.length && within(message.slice(i, i + MIN_ECHO_CHARS))) {
+      let end = i + MIN_ECHO_CHARS;
+      while (end < message.length && within(message.slice(i, end + 1))) end++;
+      out += ECHO;
+      i = end;
+    } else {
+      out += message[i];
+      i++;
+    }
+  }
+  return out;
+}
+
+/**
+ * The server's own message from an error reply body (JSON or plain text), without anything of our request it
+ * echoes (`texts`, see requestTexts), cut to MAX_QUOTED_CHARS.
+ */
+export function serverMessage(body: string, texts: readonly string[] = []): string {
   let message = body;
   try {
     message = pickMessage(JSON.parse(body)) ?? body;
   } catch {
     // Not JSON: a proxy's text or HTML page; quote its start.
   }
-  return truncate(message);
+  // Only the start is ever shown, so only the start is searched for echoes (a body may be megabytes).
+  return truncate(redactEcho(message.slice(0, MAX_QUOTED_CHARS * 4), texts));
 }
 
 /** The first problem zod found, as `path: message`, e.g. `choices.0.text: expected string, received number`. */

@@ -47,8 +47,10 @@ describe('parseProblem', () => {
     expect(fieldOf(() => parseProblem(problem(question)))).toBe(field);
   });
 
-  it('names the number that is wrong', () => {
-    expect(() => parseProblem(problem('4 x 10'))).toThrow('problem.question: "x" is not a positive integer');
+  it('names the number that is wrong, by its place, never quoting the question', () => {
+    expect(() => parseProblem(problem('4 hunter2 10'))).toThrow(/^problem\.question: number 2 is not a positive integer$/);
+    expect(() => parseProblem(problem('4 6', { target: 'hunter2' }))).toThrow(/^problem\.params\.target: is not an integer with magnitude at most \d+$/);
+    expect(() => parseProblem(problem('4 99999999'))).toThrow(/^problem\.question: number 2 exceeds the limit \d+$/);
     expect(() => parseProblem(problem('1 2 3 4 5 6 7'))).toThrow('has 7 numbers; expected 2 to 6');
   });
 

@@ -1,5 +1,5 @@
 // Reads and validates a countdown problem: 2..6 positive integers in `question`, an integer `params.target`.
-import { InvalidArgumentError } from '@arbor/kit/errors';
+import { InvalidArgumentError, nameInMessage } from '@arbor/kit/errors';
 import type { ProblemLike } from '../task.js';
 
 export const TASK_NAME = 'countdown';
@@ -20,7 +20,7 @@ export interface CountdownPuzzle {
 /** Validates a wire problem (task, question, params.target) and returns the puzzle it describes. */
 export function parseProblem(problem: ProblemLike): CountdownPuzzle {
   if (problem.task !== TASK_NAME) {
-    throw new InvalidArgumentError('problem.task', `expected "${TASK_NAME}", got "${problem.task}"`);
+    throw new InvalidArgumentError('problem.task', `expected "${TASK_NAME}", got ${nameInMessage(problem.task)}`);
   }
   return { numbers: parseNumbers(problem.question), target: parseTarget(problem.params['target']) };
 }
@@ -28,7 +28,7 @@ export function parseProblem(problem: ProblemLike): CountdownPuzzle {
 /** Builds a puzzle from plain numbers (tests, dataset, benchmarks), with the same limits as parseProblem. */
 export function makePuzzle(numbers: readonly number[], target: number = DEFAULT_TARGET): CountdownPuzzle {
   checkCount(numbers.length, 'numbers');
-  numbers.forEach((n, i) => checkInput(n, `numbers[${i}]`));
+  numbers.forEach((n, i) => checkInput(n, `numbers[${i}]`, i));
   if (!Number.isSafeInteger(target) || Math.abs(target) > MAX_ABS_TARGET) {
     throw new InvalidArgumentError('target', `must be an integer with magnitude at most ${MAX_ABS_TARGET}`);
   }
@@ -54,16 +54,17 @@ function parseNumbers(question: string): number[] {
   // Commas are tolerated because people paste "4, 9, 10, 13".
   const tokens = trimmed.split(/[\s,]+/);
   checkCount(tokens.length, field);
-  return tokens.map((token) => {
+  // Messages say which number is wrong, never what it is: errors are logged, and a question is the caller's data.
+  return tokens.map((token, i) => {
     if (!/^\d+$/.test(token)) {
-      throw new InvalidArgumentError(field, `"${token}" is not a positive integer`);
+      throw new InvalidArgumentError(field, `number ${i + 1} is not a positive integer`);
     }
     // Length first: Number() of a 400-digit token is Infinity, which would make a confusing message.
     if (token.replace(/^0+/, '').length > String(MAX_INPUT).length) {
-      throw new InvalidArgumentError(field, `${token} exceeds the limit ${MAX_INPUT}`);
+      throw new InvalidArgumentError(field, `number ${i + 1} exceeds the limit ${MAX_INPUT}`);
     }
     const value = Number(token);
-    checkInput(value, field);
+    checkInput(value, field, i);
     return value;
   });
 }
@@ -73,11 +74,11 @@ function parseTarget(raw: string | undefined): number {
   const text = (raw ?? '').trim();
   if (text === '') return DEFAULT_TARGET;
   if (!/^[+-]?\d{1,10}$/.test(text)) {
-    throw new InvalidArgumentError(field, `"${text}" is not an integer with magnitude at most ${MAX_ABS_TARGET}`);
+    throw new InvalidArgumentError(field, `is not an integer with magnitude at most ${MAX_ABS_TARGET}`);
   }
   const value = Number(text);
   if (Math.abs(value) > MAX_ABS_TARGET) {
-    throw new InvalidArgumentError(field, `${text} exceeds the magnitude limit ${MAX_ABS_TARGET}`);
+    throw new InvalidArgumentError(field, `exceeds the magnitude limit ${MAX_ABS_TARGET}`);
   }
   return value;
 }
@@ -88,11 +89,11 @@ function checkCount(count: number, field: string): void {
   }
 }
 
-function checkInput(value: number, field: string): void {
+function checkInput(value: number, field: string, index: number): void {
   if (!Number.isInteger(value) || value < 1) {
-    throw new InvalidArgumentError(field, `${value} is not a positive integer`);
+    throw new InvalidArgumentError(field, `number ${index + 1} is not a positive integer`);
   }
   if (value > MAX_INPUT) {
-    throw new InvalidArgumentError(field, `${value} exceeds the limit ${MAX_INPUT}`);
+    throw new InvalidArgumentError(field, `number ${index + 1} exceeds the limit ${MAX_INPUT}`);
   }
 }

@@ -1,5 +1,5 @@
 // Reads and validates a math problem: the word problem in `question`, optional `params.reference` and `params.delimiter`.
-import { InvalidArgumentError } from '@arbor/kit/errors';
+import { InvalidArgumentError, nameInMessage } from '@arbor/kit/errors';
 import type { ProblemLike } from '../task.js';
 import { normalizeAnswer } from './normalize.js';
 
@@ -25,11 +25,11 @@ export interface MathProblem {
 /** Validates a wire problem and returns what it describes; throws InvalidArgumentError naming the field. */
 export function parseProblem(problem: ProblemLike): MathProblem {
   if (problem.task !== TASK_NAME) {
-    throw new InvalidArgumentError('problem.task', `expected "${TASK_NAME}", got "${problem.task}"`);
+    throw new InvalidArgumentError('problem.task', `expected "${TASK_NAME}", got ${nameInMessage(problem.task)}`);
   }
   for (const key of Object.keys(problem.params)) {
     if (!KNOWN_PARAMS.includes(key)) {
-      throw new InvalidArgumentError('problem.params', `unknown parameter "${key}"; known: ${KNOWN_PARAMS.join(', ')}`);
+      throw new InvalidArgumentError('problem.params', `unknown parameter ${nameInMessage(key)}; known: ${KNOWN_PARAMS.join(', ')}`);
     }
   }
   const question = parseQuestion(problem.question);

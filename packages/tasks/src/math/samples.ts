@@ -1,5 +1,5 @@
 // A few word problems written for Arbor, each with its exact answer: for demos and tests, never for a model backend.
-import { InvalidArgumentError } from '@arbor/kit/errors';
+import { InvalidArgumentError, nameInMessage } from '@arbor/kit/errors';
 import { TASK_NAME } from './problem.js';
 
 export interface SampleProblem {
@@ -126,7 +126,7 @@ const BY_ID: ReadonlyMap<string, SampleProblem> = new Map(SAMPLE_PROBLEMS.map((s
 export function sampleProblem(id: string): { task: string; id: string; question: string; params: Record<string, string> } {
   const sample = BY_ID.get(id);
   if (sample === undefined) {
-    throw new InvalidArgumentError('id', `unknown sample problem "${id}"; known: ${[...BY_ID.keys()].join(', ')}`);
+    throw new InvalidArgumentError('id', `unknown sample problem ${nameInMessage(id)}; known: ${[...BY_ID.keys()].join(', ')}`);
   }
   return { task: TASK_NAME, id: sample.id, question: sample.question, params: { reference: sample.reference } };
 }

@@ -16,7 +16,7 @@ const MASK64 = (1n << 64n) - 1n;
 export function createRng(seed: string): Rng {
   const text = seed.trim() === '' ? '0' : seed.trim();
   if (!/^\d{1,20}$/.test(text) || BigInt(text) > MASK64) {
-    throw new InvalidArgumentError('sampling.seed', `"${seed}" is not a uint64`);
+    throw new InvalidArgumentError('sampling.seed', 'is not a uint64');
   }
   let mix = BigInt(text);
   const words: number[] = [];

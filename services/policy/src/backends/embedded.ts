@@ -2,7 +2,7 @@
 // arithmetic slips, so the whole stack runs with no model server. A heuristic, never a solver: it must not
 // import the solver or the dataset (embedded.test.ts checks).
 import type { Candidate, ProposeRequest__Output, ProposeResponse } from '@arbor/contracts';
-import { CancelledError, InvalidArgumentError } from '@arbor/kit/errors';
+import { CancelledError, InvalidArgumentError, nameInMessage } from '@arbor/kit/errors';
 import { countdown, estimateTokens } from '@arbor/tasks';
 import type { PolicyBackend } from '../backend.js';
 import { movePrior } from './embedded-prior.js';
@@ -78,7 +78,7 @@ interface PolicyRequest {
 function readRequest(request: ProposeRequest__Output): PolicyRequest {
   if (request.problem === null) throw new InvalidArgumentError('problem', 'is required');
   if (request.problem.task !== countdown.TASK_NAME) {
-    throw new InvalidArgumentError('problem.task', `the embedded policy serves "${countdown.TASK_NAME}" only, got "${request.problem.task}"; for other tasks set ARBOR_POLICY_BACKEND=openai`);
+    throw new InvalidArgumentError('problem.task', `the embedded policy serves "${countdown.TASK_NAME}" only, got ${nameInMessage(request.problem.task)}; for other tasks set ARBOR_POLICY_BACKEND=openai`);
   }
   const puzzle = countdown.parseProblem(request.problem);
   const k = request.numCandidates;

@@ -1,6 +1,6 @@
 // The embedded countdown reward backend: exact rule-based process and outcome rewards (embedded-score.ts).
 import type { Problem__Output } from '@arbor/contracts';
-import { CancelledError, InvalidArgumentError } from '@arbor/kit/errors';
+import { CancelledError, InvalidArgumentError, nameInMessage } from '@arbor/kit/errors';
 import { countdown, estimateTokens } from '@arbor/tasks';
 import type { RewardBackend } from '../backend.js';
 import { scoreTrajectory } from './embedded-score.js';
@@ -9,7 +9,7 @@ export const EMBEDDED_REWARD_MODEL = 'embedded/countdown-reward';
 
 function puzzleOf(problem: Problem__Output): countdown.CountdownPuzzle {
   if (problem.task !== countdown.TASK_NAME) {
-    throw new InvalidArgumentError('problem.task', `the embedded reward serves "${countdown.TASK_NAME}" only, got "${problem.task}"; for other tasks set ARBOR_REWARD_BACKEND=vllm-prm, openai-judge or math-verify`);
+    throw new InvalidArgumentError('problem.task', `the embedded reward serves "${countdown.TASK_NAME}" only, got ${nameInMessage(problem.task)}; for other tasks set ARBOR_REWARD_BACKEND=vllm-prm, openai-judge or math-verify`);
   }
   return countdown.parseProblem(problem);
 }

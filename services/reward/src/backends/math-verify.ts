@@ -2,7 +2,7 @@
 // its final answer is equivalent to params.reference; steps carry no information (0.5) except the last step of
 // a verified trajectory, which gets the verdict.
 import type { Problem__Output, StepRewards } from '@arbor/contracts';
-import { CancelledError, InvalidArgumentError } from '@arbor/kit/errors';
+import { CancelledError, InvalidArgumentError, nameInMessage } from '@arbor/kit/errors';
 import { math } from '@arbor/tasks';
 import type { RewardBackend } from '../backend.js';
 
@@ -36,7 +36,7 @@ export function createMathVerifyReward(): RewardBackend {
     name: 'math-verify',
     check(problem) {
       if (problem.task !== math.TASK_NAME) {
-        throw new InvalidArgumentError('problem.task', `math-verify checks "${math.TASK_NAME}" answers only, got "${problem.task}"`);
+        throw new InvalidArgumentError('problem.task', `math-verify checks "${math.TASK_NAME}" answers only, got ${nameInMessage(problem.task)}`);
       }
       math.parseProblem(problem);
     },

@@ -1,6 +1,6 @@
 // The embedded countdown value backend: a documented heuristic (embedded-heuristic.ts), no model server.
 import type { Problem__Output, Usage } from '@arbor/contracts';
-import { CancelledError, InvalidArgumentError } from '@arbor/kit/errors';
+import { CancelledError, InvalidArgumentError, nameInMessage } from '@arbor/kit/errors';
 import { countdown, estimateTokens } from '@arbor/tasks';
 import type { ValueBackend, ValueItem } from '../backend.js';
 import { estimateValue } from './embedded-heuristic.js';
@@ -9,7 +9,7 @@ export const EMBEDDED_VALUE_MODEL = 'embedded/countdown-value';
 
 function puzzleOf(problem: Problem__Output): countdown.CountdownPuzzle {
   if (problem.task !== countdown.TASK_NAME) {
-    throw new InvalidArgumentError('problem.task', `the embedded value serves "${countdown.TASK_NAME}" only, got "${problem.task}"; for other tasks set ARBOR_VALUE_BACKEND=openai-judge or http, or search without the value service (--param use_value=false)`);
+    throw new InvalidArgumentError('problem.task', `the embedded value serves "${countdown.TASK_NAME}" only, got ${nameInMessage(problem.task)}; for other tasks set ARBOR_VALUE_BACKEND=openai-judge or http, or search without the value service (--param use_value=false)`);
   }
   return countdown.parseProblem(problem);
 }

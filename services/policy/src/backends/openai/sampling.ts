@@ -40,7 +40,7 @@ export function parseSeed(text: string): number | undefined {
   const trimmed = text.trim();
   if (trimmed === '') return undefined;
   if (!/^\d{1,20}$/.test(trimmed) || BigInt(trimmed) > UINT64_MAX) {
-    throw new InvalidArgumentError('sampling.seed', `"${text}" is not a uint64`);
+    throw new InvalidArgumentError('sampling.seed', 'is not a uint64');
   }
   const seed = BigInt(trimmed);
   return seed === 0n ? undefined : Number(seed & SAFE_BITS);

@@ -1,6 +1,6 @@
 // Per task: the prompt, the stop strings, and how a generated step is judged. The rest of the backend is task-free.
 import type { Problem__Output } from '@arbor/contracts';
-import { InvalidArgumentError } from '@arbor/kit/errors';
+import { InvalidArgumentError, nameInMessage } from '@arbor/kit/errors';
 import { countdown, math } from '@arbor/tasks';
 import { COUNTDOWN_DELIMITER, countdownPromptParts } from './countdown-prompt.js';
 import { judgeCountdownStep } from './countdown-steps.js';
@@ -45,6 +45,6 @@ export function planFor(problem: Problem__Output, steps: readonly string[], styl
       };
     }
     default:
-      throw new InvalidArgumentError('problem.task', `the openai policy serves ${SUPPORTED_TASKS.map((t) => `"${t}"`).join(' and ')}, got "${problem.task}"`);
+      throw new InvalidArgumentError('problem.task', `the openai policy serves ${SUPPORTED_TASKS.map((t) => `"${t}"`).join(' and ')}, got ${nameInMessage(problem.task)}`);
   }
 }

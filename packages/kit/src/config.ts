@@ -147,16 +147,20 @@ function stringArray(text: string): string[] | undefined {
   }
 }
 
+function hostPort() {
+  return z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]*):\d{1,5}$/, 'expected HOST:PORT')
+    .refine((value) => Number(value.slice(value.lastIndexOf(':') + 1)) <= 65535, 'port must be at most 65535');
+}
+
 /** Field builders for environment variables, all from strings. */
 export const env = {
   string: (fallback: string) => z.string().default(fallback),
   /** HOST:PORT, with IPv6 hosts in brackets; port 0 asks the OS for a free one. */
-  address: (fallback: string) =>
-    z
-      .string()
-      .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]*):\d{1,5}$/, 'expected HOST:PORT')
-      .refine((value) => Number(value.slice(value.lastIndexOf(':') + 1)) <= 65535, 'port must be at most 65535')
-      .default(fallback),
+  address: (fallback: string) => hostPort().default(fallback),
+  /** HOST:PORT, or unset (''). */
+  optionalAddress: () => z.union([z.literal(''), hostPort()]).default(''),
   number: (fallback: number, min = -Infinity, max = Infinity) =>
     z.coerce
       .number({ error: 'expected a number' })

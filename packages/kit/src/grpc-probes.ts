@@ -4,14 +4,16 @@ import { createRequire } from 'node:module';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { service as healthService } from 'grpc-health-check';
+import type { ClientTls } from './tls.js';
 
 const HealthClient = grpc.makeClientConstructor(healthService as unknown as grpc.ServiceDefinition, 'grpc.health.v1.Health');
 
 export type HealthStatus = 'UNKNOWN' | 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN';
 
-/** Asks a server for the health of `service` ("" for the whole server). */
-export function checkHealth(address: string, service = '', timeoutMs = 2_000): Promise<HealthStatus> {
-  const client = new HealthClient(address, grpc.credentials.createInsecure());
+/** Asks a server for the health of `service` ("" for the whole server); plaintext unless `tls` says otherwise. */
+export async function checkHealth(address: string, service = '', timeoutMs = 2_000, tls?: ClientTls): Promise<HealthStatus> {
+  await tls?.ready;
+  const client = new HealthClient(address, tls?.credentials ?? grpc.credentials.createInsecure(), tls?.options);
   return new Promise<HealthStatus>((resolve, reject) => {
     client.makeUnaryRequest(
       '/grpc.health.v1.Health/Check',

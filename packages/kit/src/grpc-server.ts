@@ -7,6 +7,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { arborPackageDefinition } from '@arbor/contracts';
 import type { Logger } from './logger.js';
 import { tolerantDefinition } from './malformed-request.js';
+import { serverTls, type ServerTls } from './tls.js';
 
 /** The gRPC receive limit. Larger requests get RESOURCE_EXHAUSTED from grpc-js itself. */
 export const MAX_RECEIVE_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -38,6 +39,13 @@ export interface ServiceRegistration {
 export interface GrpcServerOptions {
   /** HOST:PORT; port 0 picks a free port. */
   address: string;
+  /** Default plaintext. */
+  tls?: ServerTls;
+  /**
+   * HOST:PORT of a second, plaintext listener that serves health only: the kubelet's gRPC probes cannot speak
+   * TLS, so a server on TLS gives them this one.
+   */
+  healthAddress?: string;
   services: ServiceRegistration[];
   logger: Logger;
   maxReceiveMessageBytes?: number;
@@ -49,6 +57,8 @@ export interface RunningGrpcServer {
   port: number;
   /** HOST:PORT as bound. */
   address: string;
+  /** The health-only listener's HOST:PORT as bound, when there is one. */
+  healthAddress?: string;
   /** Health of every registered service and of the server as a whole (""); always NOT_SERVING once draining. */
   setServing(serving: boolean): void;
   /**
@@ -58,6 +68,16 @@ export interface RunningGrpcServer {
   drain(): void;
   /** NOT_SERVING, then a graceful shutdown that waits at most `graceMs` before forcing. */
   shutdown(graceMs?: number): Promise<void>;
+}
+
+function hostOf(address: string): string {
+  return address.slice(0, address.lastIndexOf(':'));
+}
+
+function bind(server: grpc.Server, address: string, credentials: grpc.ServerCredentials): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    server.bindAsync(address, credentials, (err, boundPort) => (err ? reject(err) : resolve(boundPort)));
+  });
 }
 
 export async function startGrpcServer(options: GrpcServerOptions): Promise<RunningGrpcServer> {
@@ -79,13 +99,23 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
     server,
   );
 
-  const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(options.address, grpc.ServerCredentials.createInsecure(), (err, boundPort) =>
-      err ? reject(err) : resolve(boundPort),
-    );
-  });
-  const host = options.address.slice(0, options.address.lastIndexOf(':'));
-  const address = `${host}:${port}`;
+  const tls = options.tls ?? serverTls(undefined);
+  await tls.ready;
+  const port = await bind(server, options.address, tls.credentials);
+  const address = `${hostOf(options.address)}:${port}`;
+  // The same health statuses, on a plaintext port of their own (see healthAddress).
+  let healthServer: grpc.Server | undefined;
+  let healthAddress: string | undefined;
+  if (options.healthAddress) {
+    healthServer = new grpc.Server();
+    health.addToServer(healthServer);
+    try {
+      healthAddress = `${hostOf(options.healthAddress)}:${await bind(healthServer, options.healthAddress, grpc.ServerCredentials.createInsecure())}`;
+    } catch (err) {
+      server.forceShutdown();
+      throw err;
+    }
+  }
 
   let draining = false;
   const setServing = (serving: boolean) => {
@@ -95,7 +125,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   };
   setServing(true);
   health.setStatus(LIVENESS_SERVICE, 'SERVING');
-  logger.info({ address, services: options.services.map((s) => s.name) }, 'gRPC server listening');
+  logger.info({ address, tls: tls.mode, ...(healthAddress && { healthAddress }), services: options.services.map((s) => s.name) }, 'gRPC server listening');
 
   const drain = () => {
     if (draining) return;
@@ -116,11 +146,13 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
       timer.unref();
       server.tryShutdown(() => {
         clearTimeout(timer);
+        // Health answers until the main listener has closed.
+        healthServer?.forceShutdown();
         resolve();
       });
-    });
+    }).finally(() => healthServer?.forceShutdown());
     return stopping;
   };
 
-  return { server, port, address, setServing, drain, shutdown };
+  return { server, port, address, ...(healthAddress && { healthAddress }), setServing, drain, shutdown };
 }

@@ -2,6 +2,22 @@
 export * from './errors.js';
 export { toGrpcStatus, fromGrpcStatus, fromServiceError, statusName, type GrpcStatusInfo } from './grpc-status.js';
 export { readConfig, readConfigFileSettings, env, ConfigError, z, type EnvSource } from './config.js';
+export {
+  clientTls,
+  clientTlsFrom,
+  clientTlsShape,
+  readClientTls,
+  readServerTls,
+  serverTls,
+  serverTlsFrom,
+  serverTlsShape,
+  type ClientTls,
+  type ClientTlsFiles,
+  type ClientTlsSettings,
+  type ServerTls,
+  type ServerTlsFiles,
+  type ServerTlsSettings,
+} from './tls.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export {
   startGrpcServer,

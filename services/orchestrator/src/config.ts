@@ -1,10 +1,15 @@
 // Orchestrator configuration: where each model service is and how to reach it, timeouts, and search limits.
-import { env, readConfig, type EnvSource } from '@arbor/kit';
+import { clientTlsShape, env, readConfig, serverTlsShape, type EnvSource } from '@arbor/kit';
 
 export const TRANSPORTS = ['inproc', 'grpc', 'nats'] as const;
 
 export const orchestratorConfigShape = {
   ARBOR_ORCHESTRATOR_LISTEN: env.address('127.0.0.1:50051'),
+  /** A plaintext listener for health only, for probes that cannot speak TLS (the kubelet's). */
+  ARBOR_ORCHESTRATOR_HEALTH_LISTEN: env.optionalAddress(),
+  /** TLS of the SearchService (ARBOR_TLS_*), and of the calls to model services over gRPC (ARBOR_GRPC_*). */
+  ...serverTlsShape,
+  ...clientTlsShape,
   ARBOR_POLICY_TRANSPORT: env.oneOf(TRANSPORTS, 'inproc'),
   ARBOR_VALUE_TRANSPORT: env.oneOf(TRANSPORTS, 'inproc'),
   ARBOR_REWARD_TRANSPORT: env.oneOf(TRANSPORTS, 'inproc'),

@@ -1,7 +1,7 @@
 // The orchestrator is ready (health SERVING) only when every model service it needs can answer: NATS connected
 // and at least one replica of each NATS-reached service answering discovery; each gRPC-reached service's own
 // health SERVING. In-process services are always there. Liveness is another health name and ignores all this.
-import { checkHealth, type Logger } from '@arbor/kit';
+import { checkHealth, type ClientTls, type Logger } from '@arbor/kit';
 import type { ModelService } from '@arbor/search';
 
 export const MODEL_SERVICE_NAMES: Record<ModelService, string> = {
@@ -56,11 +56,12 @@ export function pollGrpcHealth(
   address: string,
   service: ModelService,
   report: (serving: boolean) => void,
+  tls?: ClientTls,
   intervalMs = 2_000,
 ): () => void {
   let stopped = false;
   const probe = async () => {
-    const status = await checkHealth(address, MODEL_SERVICE_NAMES[service], Math.min(intervalMs, 2_000)).catch(() => 'UNKNOWN');
+    const status = await checkHealth(address, MODEL_SERVICE_NAMES[service], Math.min(intervalMs, 2_000), tls).catch(() => 'UNKNOWN');
     if (!stopped) report(status === 'SERVING');
   };
   void probe();

@@ -9,7 +9,7 @@ import {
   type SearchResult,
   type Tree,
 } from '@arbor/contracts';
-import { serverStreamHandler, startGrpcServer, unaryHandler, type Logger, type RunningGrpcServer } from '@arbor/kit';
+import { serverStreamHandler, startGrpcServer, unaryHandler, type Logger, type RunningGrpcServer, type ServerTls } from '@arbor/kit';
 import { InvalidArgumentError } from '@arbor/kit/errors';
 import type { SearchRunner } from './search-runner.js';
 
@@ -20,10 +20,20 @@ function requireSearchId(searchId: string): string {
   return searchId;
 }
 
-export function startSearchServer(options: { address: string; runner: SearchRunner; logger: Logger }): Promise<RunningGrpcServer> {
+export interface SearchServerOptions {
+  address: string;
+  runner: SearchRunner;
+  logger: Logger;
+  tls?: ServerTls;
+  healthAddress?: string;
+}
+
+export function startSearchServer(options: SearchServerOptions): Promise<RunningGrpcServer> {
   const { runner, logger } = options;
   return startGrpcServer({
     address: options.address,
+    ...(options.tls && { tls: options.tls }),
+    ...(options.healthAddress && { healthAddress: options.healthAddress }),
     logger,
     services: [
       {

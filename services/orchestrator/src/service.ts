@@ -1,7 +1,7 @@
 // The orchestrator as the arbor app composes it: the search runner over its model transports, and serve(), which
 // answers the SearchService on gRPC. Model services that run in the same process are handed in by their contracts
 // (InprocHandlers); the orchestrator never builds one itself.
-import { attachNats, ConfigError, runningService, type ArborService, type Logger, type StopHook } from '@arbor/kit';
+import { attachNats, clientTlsFrom, ConfigError, runningService, serverTlsFrom, type ArborService, type Logger, type StopHook } from '@arbor/kit';
 import { ADDRESS_SETTING, TRANSPORT_SETTING, type OrchestratorConfig } from './config.js';
 import { startSearchServer } from './server.js';
 import { MODEL_SERVICES, buildStack, type Stack } from './stack.js';
@@ -30,7 +30,10 @@ export interface OrchestratorOptions {
 }
 
 export function createOrchestrator(config: OrchestratorConfig, options: OrchestratorOptions): Orchestrator {
-  const stack = buildStack(config, options.logger, options.handlers);
+  // Read at start, so that a missing certificate stops the orchestrator before it serves anything.
+  const tls = serverTlsFrom(config);
+  const models = clientTlsFrom(config);
+  const stack = buildStack(config, options.logger, options.handlers, models);
   const close = async () => {
     stack.runner.cancelAll();
     await stack.transports.close();
@@ -42,7 +45,13 @@ export function createOrchestrator(config: OrchestratorConfig, options: Orchestr
     close,
     async serve({ logger, graceMs }) {
       if (stack.nats && !config.NATS_URL) throw new ConfigError('NATS_URL: required when a model service is reached over NATS');
-      const server = await startSearchServer({ address: config.ARBOR_ORCHESTRATOR_LISTEN, runner: stack.runner, logger });
+      const server = await startSearchServer({
+        address: config.ARBOR_ORCHESTRATOR_LISTEN,
+        runner: stack.runner,
+        logger,
+        tls,
+        ...(config.ARBOR_ORCHESTRATOR_HEALTH_LISTEN && { healthAddress: config.ARBOR_ORCHESTRATOR_HEALTH_LISTEN }),
+      });
       const after: StopHook[] = [];
       // SERVING only while every model service it needs can answer.
       const readiness = new Readiness((ready) => server.setServing(ready), logger);
@@ -50,7 +59,7 @@ export function createOrchestrator(config: OrchestratorConfig, options: Orchestr
         const transport = config[TRANSPORT_SETTING[service]];
         if (transport === 'grpc') {
           readiness.require(service);
-          const stopPolling = pollGrpcHealth(config[ADDRESS_SETTING[service]], service, (serving) => readiness.set(service, serving));
+          const stopPolling = pollGrpcHealth(config[ADDRESS_SETTING[service]], service, (serving) => readiness.set(service, serving), models);
           after.unshift(stopPolling);
         }
       }

@@ -1,6 +1,6 @@
 // Assembles the orchestrator's model transports from configuration: handlers that run in this process (given by
 // the app that composes it), gRPC clients to services running elsewhere, or requests over NATS.
-import { ConfigError, type Logger } from '@arbor/kit';
+import { ConfigError, type ClientTls, type Logger } from '@arbor/kit';
 import { natsRoute, type NatsOperation } from '@arbor/contracts';
 import type { ModelService } from '@arbor/search';
 import { TRANSPORT_SETTING, type OrchestratorConfig } from './config.js';
@@ -65,6 +65,7 @@ export function buildTransports(
   handlers: InprocHandlers = {},
   link?: NatsLink,
   routing: NatsRouting = {},
+  tls?: ClientTls,
 ): ModelTransports {
   for (const service of inprocServices(config)) {
     if (!handlers[service]) {
@@ -97,15 +98,15 @@ export function buildTransports(
   const propose =
     inproc.propose ??
     (config.ARBOR_POLICY_TRANSPORT === 'nats' ? natsPolicyTransport(natsOptions()) : undefined) ??
-    viaGrpc(grpcPolicyTransport({ address: config.ARBOR_POLICY_ADDRESS, timeoutMs: config.ARBOR_POLICY_TIMEOUT_MS, retry }));
+    viaGrpc(grpcPolicyTransport({ address: config.ARBOR_POLICY_ADDRESS, timeoutMs: config.ARBOR_POLICY_TIMEOUT_MS, retry, ...(tls && { tls }) }));
   const evaluate =
     inproc.evaluate ??
     (config.ARBOR_VALUE_TRANSPORT === 'nats' ? natsValueTransport(natsOptions()) : undefined) ??
-    viaGrpc(grpcValueTransport({ address: config.ARBOR_VALUE_ADDRESS, timeoutMs: config.ARBOR_VALUE_TIMEOUT_MS, retry }));
+    viaGrpc(grpcValueTransport({ address: config.ARBOR_VALUE_ADDRESS, timeoutMs: config.ARBOR_VALUE_TIMEOUT_MS, retry, ...(tls && { tls }) }));
   const score =
     inproc.score ??
     (config.ARBOR_REWARD_TRANSPORT === 'nats' ? natsRewardTransport(natsOptions()) : undefined) ??
-    viaGrpc(grpcRewardTransport({ address: config.ARBOR_REWARD_ADDRESS, timeoutMs: config.ARBOR_REWARD_TIMEOUT_MS, retry }));
+    viaGrpc(grpcRewardTransport({ address: config.ARBOR_REWARD_ADDRESS, timeoutMs: config.ARBOR_REWARD_TIMEOUT_MS, retry, ...(tls && { tls }) }));
 
   return {
     propose,
@@ -143,11 +144,11 @@ function takingTurns(transports: ModelTransports, config: OrchestratorConfig): M
  * The search runner and its transports, before anything listens. `handlers` are the model services that run in
  * this process; every service configured as `inproc` must have one.
  */
-export function buildStack(config: OrchestratorConfig, logger: Logger, handlers: InprocHandlers = {}): Stack {
+export function buildStack(config: OrchestratorConfig, logger: Logger, handlers: InprocHandlers = {}, tls?: ClientTls): Stack {
   const nats = natsServices(config).length > 0 ? new NatsLink() : undefined;
   const limiters = orchestratorLimiters(config.ARBOR_MAX_CALLS_IN_FLIGHT);
   const routing = natsRouting(config);
-  const transports = limitCalls(takingTurns(buildTransports(config, handlers, nats, routing), config), limiters);
+  const transports = limitCalls(takingTurns(buildTransports(config, handlers, nats, routing, tls), config), limiters);
   let discovery: ReplicaDiscovery | undefined;
   if (nats) {
     const services = natsServices(config).map((service) => ({

@@ -1,5 +1,5 @@
 // Policy service configuration: parsed once from the environment (CLI flags are mapped onto the same names).
-import { ConfigError, env, priceSetting, pricesFileSetting, readConfig, type EnvSource } from '@arbor/kit';
+import { ConfigError, env, priceSetting, pricesFileSetting, readConfig, serverTlsShape, type EnvSource } from '@arbor/kit';
 
 export const POLICY_BACKENDS = ['embedded', 'openai'] as const;
 export type PolicyBackendName = (typeof POLICY_BACKENDS)[number];
@@ -13,6 +13,9 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export const policyConfigShape = {
   ARBOR_POLICY_LISTEN: env.address('127.0.0.1:50052'),
+  /** A plaintext listener for health only, for probes that cannot speak TLS (the kubelet's). */
+  ARBOR_POLICY_HEALTH_LISTEN: env.optionalAddress(),
+  ...serverTlsShape,
   /** When set, the service also answers on its NATS subject, in its queue group (comma-separated URLs). */
   NATS_URL: env.string(''),
   /** Prefix of the NATS subjects and queue groups, so stacks sharing one NATS server stay apart. */

@@ -1,7 +1,7 @@
 // The reward service as the arbor app composes it: built from its own settings (backend, batching, prices), its
 // handler is what a search in the same process calls, and serve() answers Score on gRPC (and on NATS when
 // NATS_URL is set).
-import { readServicePrices, serveModelService, type ArborService, type EnvSource } from '@arbor/kit';
+import { readServicePrices, serveModelService, serverTlsFrom, type ArborService, type EnvSource } from '@arbor/kit';
 import { createRewardBackend } from './backends/index.js';
 import { readRewardConfig, rewardBatching, type RewardConfig } from './config.js';
 import { ScoreHandler } from './handler.js';
@@ -17,6 +17,8 @@ export interface RewardService extends ArborService {
 /** Reads ARBOR_REWARD_* (and the price settings) from `env`; a bad setting throws a ConfigError naming it. */
 export function createRewardService(env: EnvSource): RewardService {
   const config = readRewardConfig(env);
+  // Read at start, so that a missing certificate stops the service before it serves anything.
+  const tls = serverTlsFrom(config);
   const handler = new ScoreHandler(createRewardBackend(config), readServicePrices('reward', env), rewardBatching(config));
   return {
     name: 'reward',
@@ -27,7 +29,14 @@ export function createRewardService(env: EnvSource): RewardService {
         name: 'reward',
         logger,
         graceMs,
-        startGrpc: () => startRewardServer({ address: config.ARBOR_REWARD_LISTEN, handler, logger }),
+        startGrpc: () =>
+          startRewardServer({
+            address: config.ARBOR_REWARD_LISTEN,
+            handler,
+            logger,
+            tls,
+            ...(config.ARBOR_REWARD_HEALTH_LISTEN && { healthAddress: config.ARBOR_REWARD_HEALTH_LISTEN }),
+          }),
         natsUrl: config.NATS_URL,
         serveOnNats: (nc) =>
           serveRewardOnNats({ nc, handler, logger, maxInFlight: config.ARBOR_REWARD_MAX_IN_FLIGHT, maxCallMs: config.ARBOR_REWARD_MAX_CALL_MS, namespace: config.ARBOR_NATS_NAMESPACE }),

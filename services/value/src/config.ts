@@ -1,5 +1,5 @@
 // Value service configuration: parsed once from the environment (CLI flags are mapped onto the same names).
-import { ConfigError, env, priceSetting, pricesFileSetting, readConfig, type Batching, type EnvSource } from '@arbor/kit';
+import { ConfigError, env, priceSetting, pricesFileSetting, readConfig, serverTlsShape, type Batching, type EnvSource } from '@arbor/kit';
 import { JUDGE_APIS } from '@arbor/judge';
 
 export const VALUE_BACKENDS = ['embedded', 'openai-judge', 'http'] as const;
@@ -10,6 +10,9 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export const valueConfigShape = {
   ARBOR_VALUE_LISTEN: env.address('127.0.0.1:50053'),
+  /** A plaintext listener for health only, for probes that cannot speak TLS (the kubelet's). */
+  ARBOR_VALUE_HEALTH_LISTEN: env.optionalAddress(),
+  ...serverTlsShape,
   /** When set, the service also answers on its NATS subject, in its queue group (comma-separated URLs). */
   NATS_URL: env.string(''),
   /** Prefix of the NATS subjects and queue groups, so stacks sharing one NATS server stay apart. */

@@ -1,14 +1,16 @@
 // Wires the Evaluate handler onto a gRPC server.
 import { arborV1, type EvaluateRequest__Output, type EvaluateResponse } from '@arbor/contracts';
-import { startGrpcServer, unaryHandler, type Logger, type RunningGrpcServer } from '@arbor/kit';
+import { startGrpcServer, unaryHandler, type Logger, type RunningGrpcServer, type ServerTls } from '@arbor/kit';
 import type { EvaluateHandler } from './handler.js';
 
 export const VALUE_SERVICE_NAME = 'arbor.v1.ValueService';
 
-export function startValueServer(options: { address: string; handler: EvaluateHandler; logger: Logger }): Promise<RunningGrpcServer> {
+export function startValueServer(options: { address: string; handler: EvaluateHandler; logger: Logger; tls?: ServerTls; healthAddress?: string }): Promise<RunningGrpcServer> {
   const { handler, logger } = options;
   return startGrpcServer({
     address: options.address,
+    ...(options.tls && { tls: options.tls }),
+    ...(options.healthAddress && { healthAddress: options.healthAddress }),
     logger,
     services: [
       {

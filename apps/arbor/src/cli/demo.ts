@@ -28,7 +28,7 @@ export async function demoCommand(args: string[], io: CliIO): Promise<number> {
   }
   const available = countdown.bundledHardestPuzzles();
   const count = integerFlag('count', values.count, 1, available.length) ?? Math.min(DEMO_DEFAULT_COUNT, available.length);
-  const settings = readSolveSettings(values);
+  const settings = readSolveSettings(values, io.env);
   const entries = available.slice(0, count).map((numbers, i) => countdownEntry(numbers.join(' '), 24, '', i));
 
   if (!settings.json) {

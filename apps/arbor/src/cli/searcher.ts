@@ -1,7 +1,7 @@
 // Where `arbor solve` sends its searches: the embedded stack in this process, or a running orchestrator.
 import * as grpc from '@grpc/grpc-js';
 import { arborV1, type SearchRequest, type SearchResult__Output } from '@arbor/contracts';
-import { createLogger, fromServiceError, type EnvSource } from '@arbor/kit';
+import { createLogger, fromServiceError, type ClientTls, type EnvSource } from '@arbor/kit';
 import { composeOrchestrator } from '../compose/services.js';
 
 export interface Searcher {
@@ -24,11 +24,13 @@ export function localSearcher(env: EnvSource): Searcher {
   };
 }
 
-/** A running orchestrator reached over gRPC. */
-export function remoteSearcher(address: string, callTimeoutMs: number): Searcher {
-  const client = new (arborV1().SearchService)(address, grpc.credentials.createInsecure());
+/** A running orchestrator reached over gRPC (plaintext unless `tls` says otherwise). */
+export function remoteSearcher(address: string, callTimeoutMs: number, tls?: ClientTls): Searcher {
+  const client = new (arborV1().SearchService)(address, tls?.credentials ?? grpc.credentials.createInsecure(), tls?.options);
   return {
-    search(request) {
+    async search(request) {
+      // A handshake started before the certificate files are read would fail.
+      await tls?.ready;
       return new Promise((resolve, reject) => {
         client.Search(request, { deadline: Date.now() + callTimeoutMs }, (err, result) => {
           if (err) reject(Object.assign(fromServiceError(err), { server: address }));

@@ -3,12 +3,14 @@ import type { SearchRequest } from '@arbor/contracts';
 import { ALGORITHMS, ALGORITHM_NAMES, DEFAULT_ALGORITHM, algorithmOneof, type AlgorithmName } from '@arbor/orchestrator';
 import { parseAlgorithmParams } from './algorithm-params.js';
 import { choiceFlag, integerFlag, numberFlag, parseFlags } from './args.js';
+import type { ClientTls } from '@arbor/kit';
 import type { CliIO } from './io.js';
 import { progressBar } from './progress.js';
 import { countdownEntries } from './problems/countdown.js';
 import type { ProblemEntry } from './problems/entry.js';
 import { mathEntries } from './problems/math.js';
 import { describeOne, summaryTable, toJson, type SolvedProblem } from './report.js';
+import { CONNECTION_FLAGS, CONNECTION_HELP, readConnection } from './connection.js';
 import { localSearcher, remoteSearcher, type Searcher } from './searcher.js';
 import { UsageError } from './usage-error.js';
 
@@ -50,6 +52,7 @@ export const SOLVE_FLAGS = {
   'slip-rate': { type: 'string' },
   concurrency: { type: 'string' },
   json: { type: 'boolean' },
+  ...CONNECTION_FLAGS,
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -63,13 +66,15 @@ export interface SolveSettings {
   maxSteps?: number;
   seed: number;
   server?: string;
+  /** How to reach --server. */
+  connection: ClientTls;
   slipRate?: number;
   concurrency: number;
   json: boolean;
 }
 
 /** Reads the flags every puzzle shares. */
-export function readSolveSettings(values: Record<string, string | boolean | string[] | undefined>): SolveSettings {
+export function readSolveSettings(values: Record<string, string | boolean | string[] | undefined>, env: CliIO['env'] = {}): SolveSettings {
   const str = (name: string) => values[name] as string | undefined;
   const server = str('server');
   if (server !== undefined && !/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:.]+\]:\d{1,5}$/.test(server)) {
@@ -89,6 +94,7 @@ export function readSolveSettings(values: Record<string, string | boolean | stri
     maxSteps: integerFlag('max-steps', str('max-steps'), 1, 4_294_967_295),
     seed: integerFlag('seed', str('seed'), 0, Number.MAX_SAFE_INTEGER) ?? 1,
     ...(server !== undefined && { server }),
+    connection: readConnection(values, env),
     ...(slipRate !== undefined && { slipRate }),
     concurrency: integerFlag('concurrency', str('concurrency'), 1, 64) ?? 1,
     json: values.json === true,
@@ -135,7 +141,7 @@ export async function runProblems(
 export function makeSearcher(settings: SolveSettings, io: CliIO): Searcher {
   if (settings.server) {
     // The call outlives the search's own deadline a little, so the server's answer (with its stop reason) arrives.
-    return remoteSearcher(settings.server, (settings.deadlineMs ?? 600_000) + 5_000);
+    return remoteSearcher(settings.server, (settings.deadlineMs ?? 600_000) + 5_000, settings.connection);
   }
   return localSearcher({
     ...io.env,
@@ -166,7 +172,7 @@ export async function solveCommand(args: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const task = choiceFlag('task', values.task, TASKS) ?? 'countdown';
-  const settings = readSolveSettings(values);
+  const settings = readSolveSettings(values, io.env);
   const entries = await readEntries(task, values);
 
   const started = performance.now();
@@ -210,4 +216,5 @@ Search:
   --slip-rate R           embedded policy's chance of an arithmetic slip per step, 0..1 (default 0)
   --concurrency N         problems searched at once with --file or --samples (default 1)
   --json                  one JSON object per problem on stdout
-`;
+
+${CONNECTION_HELP}`;

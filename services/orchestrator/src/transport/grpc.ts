@@ -10,13 +10,15 @@ import {
   type ScoreRequest,
   type ScoreResponse__Output,
 } from '@arbor/contracts';
-import { fromServiceError, injectIntoMetadata, MAX_RECEIVE_MESSAGE_BYTES } from '@arbor/kit';
+import { fromServiceError, injectIntoMetadata, MAX_RECEIVE_MESSAGE_BYTES, type ClientTls } from '@arbor/kit';
 import { DeadlineExceededError } from '@arbor/kit/errors';
 import { withRetries, type RetryPolicy } from './retry.js';
 import type { CallOptions, UnaryTransport } from './types.js';
 
 export interface GrpcTarget {
   address: string;
+  /** Default plaintext. */
+  tls?: ClientTls;
   /** Per-attempt timeout; the search deadline caps it further. */
   timeoutMs: number;
   retry: RetryPolicy;
@@ -37,6 +39,8 @@ type UnaryMethod<Req, Res> = (
 
 function unary<Req, Res>(target: GrpcTarget, method: UnaryMethod<Req, Res>): UnaryTransport<Req, Res> {
   return async (request: Req, options: CallOptions) => {
+    // A handshake started before the certificate files are read would fail.
+    await target.tls?.ready;
     const { result, attempts } = await withRetries(target.retry, options.deadline, options.signal, () =>
       attemptOnce(target, method, request, options),
     );
@@ -63,22 +67,30 @@ function attemptOnce<Req, Res>(target: GrpcTarget, method: UnaryMethod<Req, Res>
   });
 }
 
+function credentialsOf(target: GrpcTarget): grpc.ChannelCredentials {
+  return target.tls?.credentials ?? grpc.credentials.createInsecure();
+}
+
+function channelOptions(target: GrpcTarget): grpc.ChannelOptions {
+  return { ...CHANNEL_OPTIONS, ...target.tls?.options };
+}
+
 export interface GrpcModelTransport<Req, Res> {
   transport: UnaryTransport<Req, Res>;
   client: grpc.Client;
 }
 
 export function grpcPolicyTransport(target: GrpcTarget): GrpcModelTransport<ProposeRequest, ProposeResponse__Output> {
-  const client = new (arborV1().PolicyService)(target.address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+  const client = new (arborV1().PolicyService)(target.address, credentialsOf(target), channelOptions(target));
   return { client, transport: unary(target, (req, md, opts, cb) => client.Propose(req, md, opts, cb)) };
 }
 
 export function grpcValueTransport(target: GrpcTarget): GrpcModelTransport<EvaluateRequest, EvaluateResponse__Output> {
-  const client = new (arborV1().ValueService)(target.address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+  const client = new (arborV1().ValueService)(target.address, credentialsOf(target), channelOptions(target));
   return { client, transport: unary(target, (req, md, opts, cb) => client.Evaluate(req, md, opts, cb)) };
 }
 
 export function grpcRewardTransport(target: GrpcTarget): GrpcModelTransport<ScoreRequest, ScoreResponse__Output> {
-  const client = new (arborV1().RewardService)(target.address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+  const client = new (arborV1().RewardService)(target.address, credentialsOf(target), channelOptions(target));
   return { client, transport: unary(target, (req, md, opts, cb) => client.Score(req, md, opts, cb)) };
 }

@@ -73,6 +73,8 @@ async function runAndCheck(
     expect(result.stats!.costUsd).toBeGreaterThan(0);
     const { root } = checkSearchTrace(spans, totalsOfResult(result), paths);
     expect(root.attributes[ATTR.algorithm]).toBe('mcts');
+    // Searches that came without credentials belong to the anonymous tenant; the tenant is a label, never a token.
+    expect(root.attributes[ATTR.tenant]).toBe('default');
     expect(root.attributes[ATTR.task]).toBe('countdown');
   }
   // No problem, step or answer text on any span.
@@ -244,6 +246,22 @@ describe('a search in process', () => {
     const duration = metrics.get(METRIC.modelCallDuration) as HistogramMetricData;
     expect(duration.descriptor.unit).toBe('s');
     expect(new Set(duration.dataPoints.map((p) => p.attributes[ATTR.service]))).toEqual(new Set(['policy', 'value', 'reward']));
+  });
+
+  it("labels the root span and the per-search metrics with the search's tenant", async () => {
+    spanExporter.reset();
+    metricExporter.reset();
+    const principal = { tenant: 'team-trace', via: 'token' as const, limits: {} };
+    const result = await stack.runner.search(decode(countdownRequest('4 9 10 13', { seed: '3' })), { principal });
+    const root = (await finishedSpans()).find((s) => s.traceId === result.traceId && s.name === 'search');
+    expect(root?.attributes[ATTR.tenant]).toBe('team-trace');
+    const batches = metricExporter.getMetrics();
+    const metrics = batches[batches.length - 1]!.scopeMetrics.flatMap((s) => s.metrics);
+    const searches = metrics.find((m) => m.descriptor.name === METRIC.searches) as SumMetricData;
+    const ofTenant = searches.dataPoints.filter((p) => p.attributes[ATTR.tenant] === 'team-trace');
+    expect(ofTenant.reduce((n, p) => n + p.value, 0)).toBe(1);
+    const cost = metrics.find((m) => m.descriptor.name === METRIC.treeCost) as HistogramMetricData;
+    expect(cost.dataPoints.filter((p) => p.attributes[ATTR.tenant] === 'team-trace').reduce((n, p) => n + p.value.count, 0)).toBe(1);
   });
 
   it('keeps returning one random trace id per search with tracing off', async () => {

@@ -9,6 +9,7 @@ export type ErrorKind =
   | 'unavailable'
   | 'unauthenticated'
   | 'not_found'
+  | 'already_exists'
   | 'cancelled'
   | 'internal';
 
@@ -86,6 +87,14 @@ export class NotFoundError extends ArborError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('not_found', message, options);
     this.name = 'NotFoundError';
+  }
+}
+
+/** What the request would create exists already (a search id still in use). */
+export class AlreadyExistsError extends ArborError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('already_exists', message, options);
+    this.name = 'AlreadyExistsError';
   }
 }
 

@@ -2,10 +2,10 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { arborV1, type ProposeRequest__Output, type ProposeResponse, type ProposeResponse__Output } from '@arbor/contracts';
-import { InvalidArgumentError } from './errors.js';
+import { InvalidArgumentError, UnauthenticatedError } from './errors.js';
 import { LIVENESS_SERVICE, startGrpcServer, type RunningGrpcServer } from './grpc-server.js';
 import { checkHealth, listServices } from './grpc-probes.js';
-import { unaryHandler, type CallContext } from './handlers.js';
+import { serverStreamHandler, unaryHandler, type CallContext } from './handlers.js';
 import { createLogger } from './logger.js';
 import { signalDeadline } from './signal-deadline.js';
 
@@ -107,6 +107,42 @@ describe('startGrpcServer', () => {
     });
     const ok = await propose(server.address, { numCandidates: 1 });
     expect(ok.candidates[0]?.step?.text).toBe('ok');
+  });
+
+  it('ends a server stream with the error status at once, before or after its first message', async () => {
+    server = await startGrpcServer({
+      address: '127.0.0.1:0',
+      logger,
+      services: [
+        {
+          name: 'arbor.v1.SearchService',
+          definition: arborV1().SearchService.service,
+          implementation: {
+            StreamSearch: serverStreamHandler<{ searchId: string }, object>(logger, 'StreamSearch', async (request, send) => {
+              if (request.searchId === 'late') send({ progress: { searchId: 'late' } });
+              throw new UnauthenticatedError('credentials required');
+            }),
+          },
+        },
+      ],
+    });
+    const client = new (arborV1().SearchService)(server.address, grpc.credentials.createInsecure());
+    try {
+      for (const searchId of ['early', 'late']) {
+        const started = Date.now();
+        const outcome = await new Promise<{ messages: number; code: number; details: string }>((resolve) => {
+          let messages = 0;
+          const stream = client.StreamSearch({ searchId }, { deadline: Date.now() + 20_000 });
+          stream.on('data', () => messages++);
+          stream.on('error', (err: grpc.ServiceError) => resolve({ messages, code: err.code, details: err.details }));
+        });
+        expect(outcome).toEqual({ messages: searchId === 'late' ? 1 : 0, code: grpc.status.UNAUTHENTICATED, details: 'credentials required' });
+        // Well before the deadline: the status came with the failure, not with the deadline.
+        expect(Date.now() - started).toBeLessThan(10_000);
+      }
+    } finally {
+      client.close();
+    }
   });
 
   it('answers request bytes that do not decode INVALID_ARGUMENT naming the field, not INTERNAL', async () => {

@@ -1,6 +1,7 @@
 // The one table from domain errors to gRPC status codes, and back for clients.
 import { status, type ServiceError } from '@grpc/grpc-js';
 import {
+  AlreadyExistsError,
   ArborError,
   CancelledError,
   DeadlineExceededError,
@@ -21,6 +22,7 @@ const STATUS_BY_KIND: Record<ErrorKind, status> = {
   unavailable: status.UNAVAILABLE,
   unauthenticated: status.UNAUTHENTICATED,
   not_found: status.NOT_FOUND,
+  already_exists: status.ALREADY_EXISTS,
   cancelled: status.CANCELLED,
   internal: status.INTERNAL,
 };
@@ -64,6 +66,8 @@ export function fromGrpcStatus(code: status, details: string, cause?: unknown): 
       return new UnauthenticatedError(details, options);
     case status.NOT_FOUND:
       return new NotFoundError(details, options);
+    case status.ALREADY_EXISTS:
+      return new AlreadyExistsError(details, options);
     case status.CANCELLED:
       return new CancelledError(details, options);
     default:

@@ -1,6 +1,7 @@
 // Thin adapters from async domain functions to grpc-js handlers: errors mapped through the one table,
 // the callback called exactly once, an AbortSignal that fires when the caller goes away, and a SERVER span
 // that continues the caller's trace (from its `traceparent` metadata) around the whole call.
+import type { PeerCertificate } from 'node:tls';
 import type * as grpc from '@grpc/grpc-js';
 import { context, INVALID_SPAN_CONTEXT, SpanKind, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { toGrpcStatus, statusName } from './grpc-status.js';
@@ -14,9 +15,20 @@ export interface CallContext {
   /** Aborted when the client cancels or its deadline passes. */
   signal: AbortSignal;
   metadata: grpc.Metadata;
+  /** The client's certificate, when the connection is mutual TLS (the server verified it). */
+  peerCertificate: PeerCertificate | undefined;
 }
 
-function callSignal(call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>): AbortSignal {
+type ServerCall = grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>;
+
+function callContextOf(call: ServerCall): CallContext {
+  const certificate = typeof call.getAuthContext === 'function' ? call.getAuthContext()?.sslPeerCertificate : undefined;
+  // Node gives an empty object, not undefined, when the client sent no certificate.
+  const peerCertificate = certificate && Object.keys(certificate).length > 0 ? certificate : undefined;
+  return { signal: callSignal(call), metadata: call.metadata, peerCertificate };
+}
+
+function callSignal(call: ServerCall): AbortSignal {
   const controller = new AbortController();
   call.once('cancelled', () => controller.abort(new Error('call cancelled by client')));
   // Lets work under this call (model-http's retry waits) give up early instead of outliving the deadline.
@@ -88,7 +100,7 @@ export function unaryHandler<Req, Res>(
   options: HandlerOptions = {},
 ): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
-    const callContext: CallContext = { signal: callSignal(call), metadata: call.metadata };
+    const callContext = callContextOf(call);
     const { span, ctx } = callSpan(options.serverSpan ?? true, pathOf(call), method, call.request, call.metadata);
     let answered = false;
     const answer = (err: grpc.ServerErrorResponse | null, response?: Res) => {
@@ -118,7 +130,7 @@ export function serverStreamHandler<Req, Res>(
   options: HandlerOptions = {},
 ): grpc.handleServerStreamingCall<Req, Res> {
   return (call) => {
-    const callContext: CallContext = { signal: callSignal(call), metadata: call.metadata };
+    const callContext = callContextOf(call);
     const { span, ctx } = callSpan(options.serverSpan ?? true, pathOf(call), method, call.request, call.metadata);
     context.with(ctx, async () => fn(wellFormed(call.request), (message) => call.write(message), callContext)).then(
       () => {
@@ -128,7 +140,9 @@ export function serverStreamHandler<Req, Res>(
       (err: unknown) => {
         context.with(ctx, () => logCallError(logger, method, err));
         const { code, details } = toGrpcStatus(err);
-        call.destroy(Object.assign(new Error(details), { code, details }));
+        // Emitting the error (not destroy()) is what makes grpc-js end the stream with this status: a destroyed
+        // stream never sends one, and the client would wait for its deadline.
+        call.emit('error', Object.assign(new Error(details), { code, details }));
         endServerSpan(span, err);
       },
     );

@@ -2,6 +2,8 @@
 // 120 s by default and capped; tree caps that stop a search instead of exhausting the process).
 import type { Budget__Output } from '@arbor/contracts';
 import type { Budget } from '@arbor/search';
+import type { TenantLimits } from '@arbor/kit/auth';
+import { ResourceExhaustedError } from '@arbor/kit/errors';
 
 export interface BudgetLimits {
   defaultDeadlineMs: number;
@@ -34,4 +36,25 @@ export function budgetFromRequest(budget: Budget__Output | null, limits: BudgetL
     maxDepth: capped(budget?.maxDepth ?? 0, limits.maxDepth),
     maxGeneratedSteps: budget?.maxGeneratedSteps ?? 0,
   };
+}
+
+/**
+ * Applies a tenant's budget limits: a search asking for more tokens or dollars than its tenant may spend on one
+ * search is refused, naming the limit; one that sets no such budget gets the tenant's limit as its budget.
+ */
+export function withTenantLimits(budget: Budget, limits: TenantLimits): Budget {
+  const bounded = { ...budget };
+  if (limits.maxTokens !== undefined) {
+    if (budget.maxTokens > limits.maxTokens) {
+      throw new ResourceExhaustedError(`budget.max_tokens: asks ${budget.maxTokens}; tenant limit maxTokens is ${limits.maxTokens}`);
+    }
+    if (budget.maxTokens === 0) bounded.maxTokens = limits.maxTokens;
+  }
+  if (limits.maxCostUsd !== undefined) {
+    if (budget.maxCostUsd > limits.maxCostUsd) {
+      throw new ResourceExhaustedError(`budget.max_cost_usd: asks ${budget.maxCostUsd}; tenant limit maxCostUsd is ${limits.maxCostUsd}`);
+    }
+    if (budget.maxCostUsd === 0) bounded.maxCostUsd = limits.maxCostUsd;
+  }
+  return bounded;
 }

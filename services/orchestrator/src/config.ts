@@ -1,5 +1,6 @@
 // Orchestrator configuration: where each model service is and how to reach it, timeouts, and search limits.
 import { clientTlsShape, env, readConfig, serverTlsShape, type EnvSource } from '@arbor/kit';
+import { authShape } from '@arbor/kit/auth';
 
 export const TRANSPORTS = ['inproc', 'grpc', 'nats'] as const;
 
@@ -10,6 +11,8 @@ export const orchestratorConfigShape = {
   /** TLS of the SearchService (ARBOR_TLS_*), and of the calls to model services over gRPC (ARBOR_GRPC_*). */
   ...serverTlsShape,
   ...clientTlsShape,
+  /** Who may call the SearchService, and as which tenant (ARBOR_AUTH_*): bearer tokens, JWTs, client certificates. */
+  ...authShape,
   ARBOR_POLICY_TRANSPORT: env.oneOf(TRANSPORTS, 'inproc'),
   ARBOR_VALUE_TRANSPORT: env.oneOf(TRANSPORTS, 'inproc'),
   ARBOR_REWARD_TRANSPORT: env.oneOf(TRANSPORTS, 'inproc'),

@@ -7,7 +7,7 @@ import { arborV1, MAX_MODEL_MESSAGE_BYTES, type Problem, type SearchProgress, ty
 import { runSearch, validateBudget, type AlgorithmConfig, type Budget, type SearchOutcome, type TreeView } from '@arbor/search';
 import { getTask, type ProblemLike, type TaskDefinition } from '@arbor/tasks';
 import {
-  FailedPreconditionError,
+  AlreadyExistsError,
   InvalidArgumentError,
   isArborError,
   NotFoundError,
@@ -16,14 +16,16 @@ import {
   type ErrorKind,
 } from '@arbor/kit/errors';
 import type { Logger } from '@arbor/kit';
+import { ANONYMOUS_TENANT, type Principal } from '@arbor/kit/auth';
 import { Admission, DEFAULT_ADMISSION, type AdmissionLimits } from './admission.js';
 import { algorithmFromRequest } from './algorithms.js';
-import { budgetFromRequest, DEFAULT_BUDGET_LIMITS, type BudgetLimits } from './budget.js';
+import { budgetFromRequest, DEFAULT_BUDGET_LIMITS, withTenantLimits, type BudgetLimits } from './budget.js';
 import { bindModelClient } from './model-client.js';
 import { progressToWire, resultToWire } from './results.js';
 import { defaultRetentionBytes, RetainedTrees, treeMemoryBytes } from './retained-trees.js';
 import { treePage } from './tree-pages.js';
 import { startSearchTrace } from './trace-context.js';
+import { TenantQuotas } from './tenant-quotas.js';
 import { nextTurn } from './turns.js';
 import type { ModelTransports } from './transport/types.js';
 
@@ -40,6 +42,8 @@ export interface SearchRunnerOptions {
 }
 
 export interface RunOptions {
+  /** Who asked: the search is theirs alone, within their limits. Default the anonymous tenant, unlimited. */
+  principal?: Principal;
   signal?: AbortSignal;
   onProgress?: (progress: SearchProgress) => void;
 }
@@ -53,6 +57,9 @@ interface RunningSearch {
 /** A validated search that has its slot: what run() needs to carry it out. */
 interface AdmittedSearch {
   searchId: string;
+  tenant: string;
+  /** Where the runner keeps it: the tenant and the id together, since ids are unique per tenant only. */
+  key: string;
   problem: ProblemLike;
   task: TaskDefinition;
   /** The problem as it arrived, sent with every model call. */
@@ -76,6 +83,13 @@ function checkSearchId(searchId: string): void {
   if (!SEARCH_ID_PATTERN.test(searchId)) {
     throw new InvalidArgumentError('search_id', 'must be 1 to 128 characters of letters, digits and . _ : -');
   }
+}
+
+const ANONYMOUS: Principal = { tenant: ANONYMOUS_TENANT, via: 'none', limits: {} };
+
+/** A search's key in the runner's maps: ids are the tenant's own, so two tenants may each have a search "a". */
+function ownedKey(tenant: string, searchId: string): string {
+  return `${tenant}\n${searchId}`;
 }
 
 /** Error kinds that mean a model service could not answer, as opposed to refusing the request. */
@@ -119,6 +133,7 @@ export class SearchRunner {
   private readonly treeMemory = treeMemoryBytes();
   private readonly limits: BudgetLimits;
   private readonly admission: Admission;
+  private readonly quotas = new TenantQuotas();
   private readonly progressIntervalMs: number;
   /** Aborted when the server is about to stop: every search then ends at once with its best answer. */
   private readonly shutdown = shutdownController();
@@ -140,7 +155,7 @@ export class SearchRunner {
   /** What the trees of the other running searches hold now, estimated. */
   private liveTreeBytes(except: string): number {
     let bytes = 0;
-    for (const [searchId, entry] of this.running) if (searchId !== except) bytes += entry.tree?.estimatedBytes ?? 0;
+    for (const [key, entry] of this.running) if (key !== except) bytes += entry.tree?.estimatedBytes ?? 0;
     return bytes;
   }
 
@@ -156,22 +171,31 @@ export class SearchRunner {
     const task = getTask(problem.task);
     task.validateProblem(problem);
     const algorithm = algorithmFromRequest(request);
-    const budget = budgetFromRequest(request.budget, this.limits);
+    const principal = options.principal ?? ANONYMOUS;
+    const budget = withTenantLimits(budgetFromRequest(request.budget, this.limits), principal.limits);
     validateBudget(budget);
     const searchId = request.searchId || randomUUID();
     checkSearchId(searchId);
     if (this.draining) throw new UnavailableError('server is draining and takes no new search; retry on another replica');
-    if (this.running.has(searchId)) throw new FailedPreconditionError(`search_id: a search "${searchId}" is already running`);
+    const { tenant } = principal;
+    const key = ownedKey(tenant, searchId);
+    // An id names one search for as long as anything of it can be asked for: GetTree must never answer with
+    // another search's tree.
+    if (this.running.has(key) || this.finishedTrees.get(key)) {
+      throw new AlreadyExistsError('search_id: a search with this id is running or its tree is still kept; choose another id, or send none for one the server assigns');
+    }
+    const leaveQuota = this.quotas.enter(principal);
 
     // Known from now on (CancelSearch reaches it while it waits for a slot); its deadline counts from now too.
     const controller = new AbortController();
     const entry: RunningSearch = { controller };
-    this.running.set(searchId, entry);
+    this.running.set(key, entry);
     const onCallerAbort = () => controller.abort(options.signal?.reason);
     options.signal?.addEventListener('abort', onCallerAbort, { once: true });
     const forget = () => {
       options.signal?.removeEventListener('abort', onCallerAbort);
-      this.running.delete(searchId);
+      leaveQuota();
+      this.running.delete(key);
       if (this.running.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
     };
     // One clock: the search's deadline and its model calls' (an absolute time other processes read) are stamped
@@ -188,7 +212,7 @@ export class SearchRunner {
       throw err;
     }
     try {
-      return await this.run(request, { searchId, problem, wireProblem: request.problem, task, algorithm, budget, started, deadlineEpoch, entry, controller }, options);
+      return await this.run(request, { searchId, tenant, key, problem, wireProblem: request.problem, task, algorithm, budget, started, deadlineEpoch, entry, controller }, options);
     } finally {
       this.admission.leave();
       forget();
@@ -196,9 +220,9 @@ export class SearchRunner {
   }
 
   private async run(request: SearchRequest__Output, search: AdmittedSearch, options: RunOptions): Promise<SearchResult> {
-    const { searchId, problem, task, algorithm, budget, started, entry, controller } = search;
+    const { searchId, tenant, key, problem, task, algorithm, budget, started, entry, controller } = search;
     // The tree's root span; never given the problem text, which must not reach spans or logs.
-    const trace = startSearchTrace({ searchId, algorithm: algorithm.kind, task: problem.task });
+    const trace = startSearchTrace({ searchId, tenant, algorithm: algorithm.kind, task: problem.task });
     const callDeadline = search.deadlineEpoch + CALL_DEADLINE_SLACK_MS;
     try {
       const client = bindModelClient({
@@ -238,16 +262,17 @@ export class SearchRunner {
         // problem, not an outage: pass its domain error on unchanged.
         if (isArborError(outcome.error) && !OUTAGE_KINDS.has(outcome.error.kind)) throw outcome.error;
         // Nothing to return but a failure: say so with a status callers and retries understand.
-        this.options.logger.warn({ searchId, trace_id: trace.traceId, err: outcome.error }, 'search stopped: model service unavailable');
+        this.options.logger.warn({ searchId, tenant, trace_id: trace.traceId, err: outcome.error }, 'search stopped: model service unavailable');
         // The underlying error (addresses, transport details) goes to the log above, not to the caller.
         throw new UnavailableError(
           `model service unavailable; search ${searchId} stopped after ${outcome.stats.expansions} expansions with no answer`,
         );
       }
-      this.finishedTrees.add(searchId, outcome.treeView, this.treeMemory - this.liveTreeBytes(searchId));
+      this.finishedTrees.add(key, outcome.treeView, this.treeMemory - this.liveTreeBytes(key));
       this.options.logger.info(
         {
           searchId,
+          tenant,
           trace_id: trace.traceId,
           algorithm: algorithm.kind,
           stopReason: outcome.stopReason,
@@ -293,29 +318,40 @@ export class SearchRunner {
     });
   }
 
-  /** A page of the tree of a running or recently finished search (see tree-pages.ts). */
-  getTree(searchId: string, pageSize = 0, pageToken = ''): Tree {
+  /**
+   * A page of the tree of a running or recently finished search of `tenant` (see tree-pages.ts). Another tenant's
+   * search is NOT_FOUND, as one that never ran: whether it exists is not theirs to know.
+   */
+  getTree(tenant: string, searchId: string, pageSize = 0, pageToken = ''): Tree {
     checkSearchId(searchId);
-    // A running search first: its id may have been used before, by a search whose tree is still kept.
-    const running = this.running.get(searchId);
+    const key = ownedKey(tenant, searchId);
+    const running = this.running.get(key);
     if (running) {
       return running.tree ? treePage(searchId, running.tree, pageSize, pageToken) : { searchId, nodes: [], totalNodes: 0, nextPageToken: '' };
     }
-    const kept = this.finishedTrees.get(searchId);
+    const kept = this.finishedTrees.get(key);
     if (kept) return treePage(searchId, kept, pageSize, pageToken);
-    if (this.finishedTrees.expired(searchId)) {
+    if (this.finishedTrees.expired(key)) {
       const mb = Math.round(this.finishedTrees.budgetBytes / 2 ** 20);
       throw new NotFoundError(`search_id: the tree of this search has expired (finished trees are kept within ${mb} MB, oldest dropped first)`);
     }
     throw new NotFoundError('search_id: no running or recent search with this id');
   }
 
-  cancel(searchId: string): boolean {
+  /**
+   * Cancels a running search of `tenant`: true when it was running, false when it had already finished (its tree
+   * still kept). NOT_FOUND for any other id, another tenant's included.
+   */
+  cancel(tenant: string, searchId: string): boolean {
     checkSearchId(searchId);
-    const entry = this.running.get(searchId);
-    if (!entry) return false;
-    entry.controller.abort(new Error('cancelled by CancelSearch'));
-    return true;
+    const key = ownedKey(tenant, searchId);
+    const entry = this.running.get(key);
+    if (entry) {
+      entry.controller.abort(new Error('cancelled by CancelSearch'));
+      return true;
+    }
+    if (this.finishedTrees.get(key) || this.finishedTrees.expired(key)) return false;
+    throw new NotFoundError('search_id: no running or recent search with this id');
   }
 
   /** Cancels every running search (used on shutdown after the grace period). */

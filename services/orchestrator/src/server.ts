@@ -9,7 +9,8 @@ import {
   type SearchResult,
   type Tree,
 } from '@arbor/contracts';
-import { serverStreamHandler, startGrpcServer, unaryHandler, type Logger, type RunningGrpcServer, type ServerTls } from '@arbor/kit';
+import { serverStreamHandler, startGrpcServer, unaryHandler, type CallContext, type Logger, type RunningGrpcServer, type ServerTls } from '@arbor/kit';
+import { ANONYMOUS_TENANT, type Authenticator, type Principal } from '@arbor/kit/auth';
 import { InvalidArgumentError } from '@arbor/kit/errors';
 import type { SearchRunner } from './search-runner.js';
 
@@ -26,10 +27,21 @@ export interface SearchServerOptions {
   logger: Logger;
   tls?: ServerTls;
   healthAddress?: string;
+  /** Who may call, and as which tenant; none: every call is the anonymous tenant. Health and reflection stay open. */
+  authenticator?: Authenticator;
 }
 
 export function startSearchServer(options: SearchServerOptions): Promise<RunningGrpcServer> {
-  const { runner, logger } = options;
+  const { runner, logger, authenticator } = options;
+  const callerOf = async (context: CallContext): Promise<Principal | undefined> => {
+    if (!authenticator) return undefined;
+    const authorization = context.metadata.get('authorization')[0];
+    return authenticator.authenticate({
+      authorization: authorization === undefined ? undefined : String(authorization),
+      peerCertificate: context.peerCertificate,
+    });
+  };
+  const tenantOf = async (context: CallContext): Promise<string> => (await callerOf(context))?.tenant ?? ANONYMOUS_TENANT;
   return startGrpcServer({
     address: options.address,
     ...(options.tls && { tls: options.tls }),
@@ -45,21 +57,22 @@ export function startSearchServer(options: SearchServerOptions): Promise<Running
           Search: unaryHandler<SearchRequest__Output, SearchResult>(
             logger,
             'Search',
-            (request, context) => runner.search(request, { signal: context.signal }),
+            async (request, context) => runner.search(request, { principal: await callerOf(context), signal: context.signal }),
             { serverSpan: false },
           ),
           StreamSearch: serverStreamHandler<SearchRequest__Output, SearchEvent>(logger, 'StreamSearch', async (request, send, context) => {
             const result = await runner.search(request, {
+              principal: await callerOf(context),
               signal: context.signal,
               onProgress: (progress) => send({ progress }),
             });
             send({ result });
           }, { serverSpan: false }),
-          GetTree: unaryHandler<GetTreeRequest__Output, Tree>(logger, 'GetTree', async (request) =>
-            runner.getTree(requireSearchId(request.searchId), request.pageSize, request.pageToken),
+          GetTree: unaryHandler<GetTreeRequest__Output, Tree>(logger, 'GetTree', async (request, context) =>
+            runner.getTree(await tenantOf(context), requireSearchId(request.searchId), request.pageSize, request.pageToken),
           ),
-          CancelSearch: unaryHandler<CancelSearchRequest__Output, CancelSearchResponse>(logger, 'CancelSearch', async (request) => ({
-            cancelled: runner.cancel(requireSearchId(request.searchId)),
+          CancelSearch: unaryHandler<CancelSearchRequest__Output, CancelSearchResponse>(logger, 'CancelSearch', async (request, context) => ({
+            cancelled: runner.cancel(await tenantOf(context), requireSearchId(request.searchId)),
           })),
         },
       },

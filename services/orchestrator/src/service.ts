@@ -1,6 +1,7 @@
 // The orchestrator as the arbor app composes it: the search runner over its model transports, and serve(), which
 // answers the SearchService on gRPC. Model services that run in the same process are handed in by their contracts
 // (InprocHandlers); the orchestrator never builds one itself.
+import { authenticatorFrom } from '@arbor/kit/auth';
 import { attachNats, clientTlsFrom, ConfigError, runningService, serverTlsFrom, type ArborService, type Logger, type StopHook } from '@arbor/kit';
 import { ADDRESS_SETTING, TRANSPORT_SETTING, type OrchestratorConfig } from './config.js';
 import { startSearchServer } from './server.js';
@@ -21,6 +22,13 @@ export interface Orchestrator extends ArborService, Stack {
  */
 export function shutdownReserveMs(graceMs: number): number {
   return Math.min(graceMs, Math.max(250, Math.min(2_000, graceMs / 5)));
+}
+
+/** Says at start how callers are checked, and warns when nothing stops whoever reaches a non-local address. */
+function logAuthentication(logger: Logger, address: string, tls: string, methods: string[]): void {
+  const local = /^(127\.|localhost:|\[::1\]:)/.test(address);
+  if (methods.length > 0) logger.info({ tls, authentication: methods }, 'callers must authenticate');
+  else if (!local) logger.warn({ address, tls }, 'no authentication: whoever reaches this address can run, read and cancel any search (set ARBOR_AUTH_TOKENS_FILE)');
 }
 
 export interface OrchestratorOptions {
@@ -45,11 +53,14 @@ export function createOrchestrator(config: OrchestratorConfig, options: Orchestr
     close,
     async serve({ logger, graceMs }) {
       if (stack.nats && !config.NATS_URL) throw new ConfigError('NATS_URL: required when a model service is reached over NATS');
+      const authenticator = authenticatorFrom(config, tls.mode === 'mtls', logger);
+      logAuthentication(logger, config.ARBOR_ORCHESTRATOR_LISTEN, tls.mode, authenticator.methods);
       const server = await startSearchServer({
         address: config.ARBOR_ORCHESTRATOR_LISTEN,
         runner: stack.runner,
         logger,
         tls,
+        authenticator,
         ...(config.ARBOR_ORCHESTRATOR_HEALTH_LISTEN && { healthAddress: config.ARBOR_ORCHESTRATOR_HEALTH_LISTEN }),
       });
       const after: StopHook[] = [];
@@ -97,6 +108,7 @@ export function createOrchestrator(config: OrchestratorConfig, options: Orchestr
         after.push(() => nats.stop(graceMs));
       }
       after.push(() => stack.transports.close());
+      after.push(() => authenticator.close());
       return runningService('orchestrator', server, graceMs, {
         // Searches go on while they can, then stop with their best answer early enough for the results to
         // reach their callers before the grace period ends; whatever is still running after that is cancelled.

@@ -8,6 +8,8 @@ import type { ModelService, SearchOutcome } from '@arbor/search';
 
 export interface SearchTraceInfo {
   searchId: string;
+  /** Who owns the search; a label of the per-search metrics too, so cost and volume can be told apart by tenant. */
+  tenant: string;
   algorithm: string;
   task: string;
 }
@@ -51,7 +53,7 @@ export function treeTotals(outcome: SearchOutcome): Attributes {
  * still carry one id per tree, and the model services still receive it in `traceparent`.
  */
 export function startSearchTrace(info: SearchTraceInfo, parent: Context = context.active()): SearchTrace {
-  const base: Attributes = { [ATTR.searchId]: info.searchId, [ATTR.algorithm]: info.algorithm, [ATTR.task]: info.task };
+  const base: Attributes = { [ATTR.searchId]: info.searchId, [ATTR.tenant]: info.tenant, [ATTR.algorithm]: info.algorithm, [ATTR.task]: info.task };
   let span: Span = arborTracer().startSpan('search', { kind: SpanKind.INTERNAL, attributes: base }, parent);
   if (!isSpanContextValid(span.spanContext())) {
     span = trace.wrapSpanContext({
@@ -71,7 +73,7 @@ export function startSearchTrace(info: SearchTraceInfo, parent: Context = contex
       finished = true;
       span.setAttributes(treeTotals(outcome));
       span.setAttribute(ATTR.treeSolved, solved);
-      const labels = { [ATTR.algorithm]: info.algorithm, [ATTR.task]: info.task, [ATTR.treeStopReason]: outcome.stopReason };
+      const labels = { [ATTR.tenant]: info.tenant, [ATTR.algorithm]: info.algorithm, [ATTR.task]: info.task, [ATTR.treeStopReason]: outcome.stopReason };
       const instruments = arborInstruments();
       instruments.treeCost.record(outcome.stats.costUsd, labels);
       instruments.searches.add(1, labels);
@@ -83,6 +85,7 @@ export function startSearchTrace(info: SearchTraceInfo, parent: Context = contex
       // A search that never produced an outcome (refused by a model service) still counts, as an error.
       if (!finished) {
         arborInstruments().searches.add(1, {
+          [ATTR.tenant]: info.tenant,
           [ATTR.algorithm]: info.algorithm,
           [ATTR.task]: info.task,
           [ATTR.treeStopReason]: 'error',

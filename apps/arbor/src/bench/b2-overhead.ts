@@ -156,7 +156,7 @@ async function searchOnce(transports: Omit<ModelTransports, 'close'>, settings: 
   // As SearchRunner runs a search: a deadline on every call and one trace per tree (spans only when tracing is on).
   const meter = meterResources();
   const started = performance.now();
-  const trace = startSearchTrace({ searchId: 'b2', algorithm: B2_ALGORITHM.kind, task: PROBLEM.task ?? '' });
+  const trace = startSearchTrace({ searchId: 'b2', tenant: 'bench', algorithm: B2_ALGORITHM.kind, task: PROBLEM.task ?? '' });
   const client = bindModelClient({
     transports,
     problem: PROBLEM,

@@ -3,14 +3,13 @@ import type { SearchRequest } from '@arbor/contracts';
 import { ALGORITHMS, ALGORITHM_NAMES, DEFAULT_ALGORITHM, algorithmOneof, type AlgorithmName } from '@arbor/orchestrator';
 import { parseAlgorithmParams } from './algorithm-params.js';
 import { choiceFlag, integerFlag, numberFlag, parseFlags } from './args.js';
-import type { ClientTls } from '@arbor/kit';
 import type { CliIO } from './io.js';
 import { progressBar } from './progress.js';
 import { countdownEntries } from './problems/countdown.js';
 import type { ProblemEntry } from './problems/entry.js';
 import { mathEntries } from './problems/math.js';
 import { describeOne, summaryTable, toJson, type SolvedProblem } from './report.js';
-import { CONNECTION_FLAGS, CONNECTION_HELP, readConnection } from './connection.js';
+import { CONNECTION_FLAGS, CONNECTION_HELP, readConnection, type Connection } from './connection.js';
 import { localSearcher, remoteSearcher, type Searcher } from './searcher.js';
 import { UsageError } from './usage-error.js';
 
@@ -67,7 +66,7 @@ export interface SolveSettings {
   seed: number;
   server?: string;
   /** How to reach --server. */
-  connection: ClientTls;
+  connection: Connection;
   slipRate?: number;
   concurrency: number;
   json: boolean;

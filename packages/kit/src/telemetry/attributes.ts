@@ -6,6 +6,8 @@
 export const ATTR = {
   // The search tree, on the root `search` span.
   searchId: 'arbor.search_id',
+  /** Who owns the search (never a credential). */
+  tenant: 'arbor.tenant',
   algorithm: 'arbor.algorithm',
   task: 'arbor.task',
   treeNodes: 'arbor.tree.nodes',

@@ -1,16 +1,32 @@
 // docker-compose.yml must be a valid Compose file wiring every service's telemetry to the collector, and the
 // collector's config must send traces on to Jaeger. Validated with `docker-compose config` (CI installs it).
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const hasCompose = spawnSync('docker-compose', ['version'], { encoding: 'utf8' }).status === 0;
 
-function compose(args: string[]) {
-  return spawnSync('docker-compose', ['-f', 'docker-compose.yml', ...args], { cwd: root, encoding: 'utf8' });
+const NATS_PASSWORDS = {
+  ARBOR_NATS_ORCHESTRATOR_PASSWORD: 'arborOrchestratorPassword1',
+  ARBOR_NATS_POLICY_PASSWORD: 'arborPolicyPassword1',
+  ARBOR_NATS_VALUE_PASSWORD: 'arborValuePassword1',
+  ARBOR_NATS_REWARD_PASSWORD: 'arborRewardPassword1',
+};
+
+// A repository .env (if a developer made one) must not fill in what the test leaves out.
+const scratch = mkdtempSync(join(tmpdir(), 'arbor-compose-'));
+const noEnvFile = join(scratch, 'empty.env');
+writeFileSync(noEnvFile, '');
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function compose(args: string[], passwords: Record<string, string> = NATS_PASSWORDS) {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('ARBOR_NATS_')));
+  return spawnSync('docker-compose', ['-f', 'docker-compose.yml', '--env-file', noEnvFile, ...args], { cwd: root, encoding: 'utf8', env: { ...env, ...passwords } });
 }
 
 describe('docker-compose.yml', () => {
@@ -26,6 +42,26 @@ describe('docker-compose.yml', () => {
     expect(result.status).toBe(0);
     const services = compose(['config', '--services']).stdout.split('\n').filter(Boolean).sort();
     expect(services).toEqual(['jaeger', 'nats', 'orchestrator', 'otel-collector', 'policy', 'reward', 'value']);
+  });
+
+  it('connects each Arbor service to NATS as its own user, and refuses to run without the passwords', () => {
+    if (!hasCompose) return;
+    const resolved = parse(compose(['config']).stdout) as { services: Record<string, { environment?: Record<string, string>; command?: string[] }> };
+    for (const service of ['orchestrator', 'policy', 'value', 'reward']) {
+      const env = resolved.services[service]?.environment ?? {};
+      expect(env.NATS_USER, service).toBe(service);
+      expect(env.NATS_PASSWORD, service).toBe(NATS_PASSWORDS[`ARBOR_NATS_${service.toUpperCase()}_PASSWORD` as keyof typeof NATS_PASSWORDS]);
+      // The rest of the shared environment is still there.
+      expect(env.OTEL_EXPORTER_OTLP_ENDPOINT, service).toBe('http://otel-collector:4318');
+    }
+    expect(resolved.services.nats?.command).toEqual(['--config', '/etc/nats/nats.conf']);
+    expect(resolved.services.nats?.environment).toEqual(NATS_PASSWORDS);
+
+    const { ARBOR_NATS_REWARD_PASSWORD: _left, ...withoutReward } = NATS_PASSWORDS;
+    const refused = compose(['config', '-q'], withoutReward);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain('ARBOR_NATS_REWARD_PASSWORD');
+    expect(refused.stderr).toContain('npx arbor nats passwords');
   });
 
   it('points every Arbor service at the collector, and reward at 2 replicas', () => {

@@ -3,6 +3,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
+import { connect as connectNatsClient, errors as natsErrors } from '@nats-io/transport-node';
 import { arborV1 } from '@arbor/contracts';
 import { freePort, natsAnswers, sleep, startNatsServer } from '@arbor/kit';
 import { UnavailableError } from '@arbor/kit/errors';
@@ -82,6 +83,8 @@ describe('arbor up', { timeout: 60_000 }, () => {
       for (const pid of pids) expect(isAlive(pid)).toBe(true);
       expect(stdout).toContain(`NATS: ${natsUrl} (started by arbor up`);
       expect(await natsAnswers(natsUrl)).toBe(true);
+      // Its NATS has a user per service: a client without credentials is refused.
+      await expect(connectNatsClient({ servers: natsUrl, reconnect: false })).rejects.toBeInstanceOf(natsErrors.AuthorizationError);
       // Child logs reach stderr prefixed with the replica they come from.
       expect(stderr).toMatch(/^reward-2\s+\| \{.*"msg":"serving on NATS"/m);
 

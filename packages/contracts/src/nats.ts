@@ -34,6 +34,14 @@ export function replicaSubject(subject: string, replicaId: string): string {
   return `${subject}.replica.${replicaId}`;
 }
 
+/**
+ * The prefix of the orchestrator's reply subjects (its inboxes). Replies carry model results, so NATS permissions
+ * let only the orchestrator subscribe here; the model services reply through `allow_responses` alone.
+ */
+export function orchestratorInboxPrefix(namespace = ''): string {
+  return namespace ? `_INBOX.${namespace}.orchestrator` : '_INBOX.orchestrator';
+}
+
 /** Every replica of a service answers a request here (no queue group) with its id and capacity in headers. */
 export function discoverySubject(subject: string): string {
   return `${subject}.discover`;

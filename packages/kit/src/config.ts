@@ -1,7 +1,7 @@
 // Configuration from the environment (and an optional JSON file, ARBOR_CONFIG_FILE), parsed once at start.
 // A bad value stops the process with a message that names the variable, instead of failing later somewhere
 // deep in a call.
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { NATS_NAMESPACE_PATTERN } from '@arbor/contracts';
 
@@ -13,6 +13,16 @@ export class ConfigError extends Error {
 }
 
 export type EnvSource = Record<string, string | undefined>;
+
+/** `path` when this process can read it; otherwise a ConfigError naming the setting that names it. */
+export function readableFile(setting: string, path: string): string {
+  try {
+    accessSync(path, constants.R_OK);
+  } catch {
+    throw new ConfigError(`${setting}: cannot read "${path}"`);
+  }
+  return path;
+}
 
 /** Names of settings, in the file as in the environment: ARBOR_POLICY_MODEL, NATS_URL, ... */
 const SETTING_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;

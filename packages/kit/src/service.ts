@@ -3,6 +3,7 @@
 import type { RunningGrpcServer } from './grpc-server.js';
 import type { Logger } from './logger.js';
 import { attachNats } from './nats/attach.js';
+import type { NatsClient } from './nats/client-settings.js';
 import type { NatsConnection } from './nats/connection.js';
 import type { NatsResponder } from './nats/responder.js';
 import type { StopHook } from './shutdown.js';
@@ -61,8 +62,8 @@ export function runningService(name: ServiceName, grpc: RunningGrpcServer, grace
 export interface ModelServeOptions extends ServeOptions {
   name: Exclude<ServiceName, 'orchestrator'>;
   startGrpc: () => Promise<RunningGrpcServer>;
-  /** NATS server(s); empty serves on gRPC only. */
-  natsUrl: string;
+  /** NATS server(s) and how to authenticate to them; an empty url serves on gRPC only. */
+  nats: NatsClient;
   /** Starts answering on the service's NATS subject, once connected. */
   serveOnNats: (nc: NatsConnection) => NatsResponder;
 }
@@ -74,8 +75,18 @@ export interface ModelServeOptions extends ServeOptions {
 export async function serveModelService(options: ModelServeOptions): Promise<RunningService> {
   const { name, logger, graceMs } = options;
   const grpc = await options.startGrpc();
-  if (!options.natsUrl) return runningService(name, grpc, graceMs);
-  const nats = attachNats({ url: options.natsUrl, name: `arbor-${name}`, logger, onConnected: options.serveOnNats });
+  if (!options.nats.url) return runningService(name, grpc, graceMs);
+  // Served over NATS, a replica is of no use until it is connected: NOT_SERVING until then, and while NATS is
+  // away or refuses its credentials, so an orchestration system (and an operator) can see it.
+  grpc.setServing(false);
+  const nats = attachNats({
+    url: options.nats.url,
+    options: options.nats.options,
+    name: `arbor-${name}`,
+    logger,
+    onConnected: options.serveOnNats,
+    onConnectedChange: (connected) => grpc.setServing(connected),
+  });
   // NATS stops taking requests at once (its queue group sends them to other replicas) and finishes what it has,
   // while gRPC drains alongside: the whole stop keeps within the grace period.
   return runningService(name, grpc, graceMs, { drain: (remainingMs) => nats.stop(remainingMs) });

@@ -2,10 +2,9 @@
 // ARBOR_TLS_RELOAD_MS (grpc-js's file-watcher provider), so a certificate rotated in place (a Kubernetes Secret
 // mounted as a volume is updated that way) is served without a restart. With none of these set, gRPC is
 // plaintext: fine on one machine or inside a mesh that encrypts for you, not across a network you do not own.
-import { accessSync, constants } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
-import { ConfigError, env, readConfig, type EnvSource, type z } from './config.js';
+import { ConfigError, env, readableFile, readConfig, type EnvSource, type z } from './config.js';
 
 /** A server's side: its certificate and key, and the CA its clients' certificates must chain to (mTLS). */
 export const serverTlsShape = {
@@ -29,19 +28,10 @@ export const clientTlsShape = {
   ARBOR_TLS_RELOAD_MS: env.integer(30_000, 1_000, 86_400_000),
 };
 
-function readable(setting: string, path: string): string {
-  try {
-    accessSync(path, constants.R_OK);
-  } catch {
-    throw new ConfigError(`${setting}: cannot read "${path}"`);
-  }
-  return path;
-}
-
 function pair(certSetting: string, cert: string, keySetting: string, key: string): { cert: string; key: string } | undefined {
   if (!cert && !key) return undefined;
   if (!cert || !key) throw new ConfigError(`${cert ? keySetting : certSetting}: required with ${cert ? certSetting : keySetting}`);
-  return { cert: readable(certSetting, cert), key: readable(keySetting, key) };
+  return { cert: readableFile(certSetting, cert), key: readableFile(keySetting, key) };
 }
 
 export interface ServerTls {
@@ -123,7 +113,7 @@ export function serverTlsFrom(config: ServerTlsSettings): ServerTls {
   return serverTls({
     certFile: identity.cert,
     keyFile: identity.key,
-    ...(config.ARBOR_TLS_CLIENT_CA_FILE && { clientCaFile: readable('ARBOR_TLS_CLIENT_CA_FILE', config.ARBOR_TLS_CLIENT_CA_FILE) }),
+    ...(config.ARBOR_TLS_CLIENT_CA_FILE && { clientCaFile: readableFile('ARBOR_TLS_CLIENT_CA_FILE', config.ARBOR_TLS_CLIENT_CA_FILE) }),
     reloadMs: config.ARBOR_TLS_RELOAD_MS,
   });
 }
@@ -188,7 +178,7 @@ export function clientTlsFrom(config: ClientTlsSettings): ClientTls {
     return clientTls(undefined);
   }
   return clientTls({
-    ...(config.ARBOR_GRPC_CA_FILE && { caFile: readable('ARBOR_GRPC_CA_FILE', config.ARBOR_GRPC_CA_FILE) }),
+    ...(config.ARBOR_GRPC_CA_FILE && { caFile: readableFile('ARBOR_GRPC_CA_FILE', config.ARBOR_GRPC_CA_FILE) }),
     ...(identity && { certFile: identity.cert, keyFile: identity.key }),
     ...(config.ARBOR_GRPC_SERVER_NAME && { serverName: config.ARBOR_GRPC_SERVER_NAME }),
     reloadMs: config.ARBOR_TLS_RELOAD_MS,

@@ -1,5 +1,5 @@
 // Orchestrator configuration: where each model service is and how to reach it, timeouts, and search limits.
-import { clientTlsShape, env, readConfig, serverTlsShape, type EnvSource } from '@arbor/kit';
+import { clientTlsShape, env, natsClientShape, readConfig, serverTlsShape, type EnvSource } from '@arbor/kit';
 import { authShape } from '@arbor/kit/auth';
 
 export const TRANSPORTS = ['inproc', 'grpc', 'nats'] as const;
@@ -32,8 +32,8 @@ export const orchestratorConfigShape = {
   ARBOR_HEDGE_FACTOR: env.number(3, 1, 100),
   ARBOR_HEDGE_MIN_DELAY_MS: env.integer(250, 1, 600_000),
   ARBOR_HEDGE_MAX_SHARE: env.number(0.1, 0, 1),
-  /** NATS server(s) for the nats transport, comma-separated. */
-  NATS_URL: env.string(''),
+  /** NATS server(s) for the nats transport, comma-separated, and how to authenticate to them (NATS_USER, ...). */
+  ...natsClientShape,
   /** Prefix of the NATS subjects and queue groups, so stacks sharing one NATS server stay apart. */
   ARBOR_NATS_NAMESPACE: env.natsNamespace(),
   /**

@@ -1,8 +1,9 @@
 // The orchestrator as the arbor app composes it: the search runner over its model transports, and serve(), which
 // answers the SearchService on gRPC. Model services that run in the same process are handed in by their contracts
 // (InprocHandlers); the orchestrator never builds one itself.
+import { orchestratorInboxPrefix } from '@arbor/contracts';
 import { authenticatorFrom } from '@arbor/kit/auth';
-import { attachNats, clientTlsFrom, ConfigError, runningService, serverTlsFrom, type ArborService, type Logger, type StopHook } from '@arbor/kit';
+import { attachNats, clientTlsFrom, natsClientFrom, ConfigError, runningService, serverTlsFrom, type ArborService, type Logger, type StopHook } from '@arbor/kit';
 import { ADDRESS_SETTING, TRANSPORT_SETTING, type OrchestratorConfig } from './config.js';
 import { startSearchServer } from './server.js';
 import { MODEL_SERVICES, buildStack, type Stack } from './stack.js';
@@ -41,6 +42,7 @@ export function createOrchestrator(config: OrchestratorConfig, options: Orchestr
   // Read at start, so that a missing certificate stops the orchestrator before it serves anything.
   const tls = serverTlsFrom(config);
   const models = clientTlsFrom(config);
+  const natsClient = natsClientFrom(config);
   const stack = buildStack(config, options.logger, options.handlers, models);
   const close = async () => {
     stack.runner.cancelAll();
@@ -86,7 +88,10 @@ export function createOrchestrator(config: OrchestratorConfig, options: Orchestr
           }
         });
         const nats = attachNats({
-          url: config.NATS_URL,
+          url: natsClient.url,
+          options: natsClient.options,
+          // Replies come to inboxes of its own, which the shipped NATS permissions let no other user read.
+          inboxPrefix: orchestratorInboxPrefix(config.ARBOR_NATS_NAMESPACE),
           name: 'arbor-orchestrator',
           logger,
           onConnected: (nc) => {

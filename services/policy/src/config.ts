@@ -1,5 +1,5 @@
 // Policy service configuration: parsed once from the environment (CLI flags are mapped onto the same names).
-import { ConfigError, env, priceSetting, pricesFileSetting, readConfig, serverTlsShape, type EnvSource } from '@arbor/kit';
+import { ConfigError, env, natsClientShape, priceSetting, pricesFileSetting, readConfig, serverTlsShape, type EnvSource } from '@arbor/kit';
 
 export const POLICY_BACKENDS = ['embedded', 'openai'] as const;
 export type PolicyBackendName = (typeof POLICY_BACKENDS)[number];
@@ -17,7 +17,7 @@ export const policyConfigShape = {
   ARBOR_POLICY_HEALTH_LISTEN: env.optionalAddress(),
   ...serverTlsShape,
   /** When set, the service also answers on its NATS subject, in its queue group (comma-separated URLs). */
-  NATS_URL: env.string(''),
+  ...natsClientShape,
   /** Prefix of the NATS subjects and queue groups, so stacks sharing one NATS server stay apart. */
   ARBOR_NATS_NAMESPACE: env.natsNamespace(),
   /** Calls this replica works on at once over NATS; more are answered busy (RESOURCE_EXHAUSTED) and the caller waits. */

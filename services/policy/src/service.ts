@@ -1,6 +1,6 @@
 // The policy service as the arbor app composes it: built from its own settings, its handler is what a search in
 // the same process calls, and serve() answers Propose on gRPC (and on NATS when NATS_URL is set).
-import { readServicePrices, serveModelService, serverTlsFrom, type ArborService, type EnvSource } from '@arbor/kit';
+import { natsClientFrom, readServicePrices, serveModelService, serverTlsFrom, type ArborService, type EnvSource } from '@arbor/kit';
 import { createPolicyBackend } from './backends/index.js';
 import { readPolicyConfig, type PolicyConfig } from './config.js';
 import { ProposeHandler } from './handler.js';
@@ -18,6 +18,7 @@ export function createPolicyService(env: EnvSource): PolicyService {
   const config = readPolicyConfig(env);
   // Read at start, so that a missing certificate stops the service before it serves anything.
   const tls = serverTlsFrom(config);
+  const nats = natsClientFrom(config);
   const handler = new ProposeHandler(createPolicyBackend(config), readServicePrices('policy', env));
   return {
     name: 'policy',
@@ -36,7 +37,7 @@ export function createPolicyService(env: EnvSource): PolicyService {
             tls,
             ...(config.ARBOR_POLICY_HEALTH_LISTEN && { healthAddress: config.ARBOR_POLICY_HEALTH_LISTEN }),
           }),
-        natsUrl: config.NATS_URL,
+        nats,
         serveOnNats: (nc) =>
           servePolicyOnNats({ nc, handler, logger, maxInFlight: config.ARBOR_POLICY_MAX_IN_FLIGHT, maxCallMs: config.ARBOR_POLICY_MAX_CALL_MS, namespace: config.ARBOR_NATS_NAMESPACE }),
       }),

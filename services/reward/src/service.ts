@@ -1,7 +1,7 @@
 // The reward service as the arbor app composes it: built from its own settings (backend, batching, prices), its
 // handler is what a search in the same process calls, and serve() answers Score on gRPC (and on NATS when
 // NATS_URL is set).
-import { readServicePrices, serveModelService, serverTlsFrom, type ArborService, type EnvSource } from '@arbor/kit';
+import { natsClientFrom, readServicePrices, serveModelService, serverTlsFrom, type ArborService, type EnvSource } from '@arbor/kit';
 import { createRewardBackend } from './backends/index.js';
 import { readRewardConfig, rewardBatching, type RewardConfig } from './config.js';
 import { ScoreHandler } from './handler.js';
@@ -19,6 +19,7 @@ export function createRewardService(env: EnvSource): RewardService {
   const config = readRewardConfig(env);
   // Read at start, so that a missing certificate stops the service before it serves anything.
   const tls = serverTlsFrom(config);
+  const nats = natsClientFrom(config);
   const handler = new ScoreHandler(createRewardBackend(config), readServicePrices('reward', env), rewardBatching(config));
   return {
     name: 'reward',
@@ -37,7 +38,7 @@ export function createRewardService(env: EnvSource): RewardService {
             tls,
             ...(config.ARBOR_REWARD_HEALTH_LISTEN && { healthAddress: config.ARBOR_REWARD_HEALTH_LISTEN }),
           }),
-        natsUrl: config.NATS_URL,
+        nats,
         serveOnNats: (nc) =>
           serveRewardOnNats({ nc, handler, logger, maxInFlight: config.ARBOR_REWARD_MAX_IN_FLIGHT, maxCallMs: config.ARBOR_REWARD_MAX_CALL_MS, namespace: config.ARBOR_NATS_NAMESPACE }),
       }),

@@ -1,7 +1,7 @@
 // The value service as the arbor app composes it: built from its own settings (backend, batching, prices), its
 // handler is what a search in the same process calls, and serve() answers Evaluate on gRPC (and on NATS when
 // NATS_URL is set).
-import { readServicePrices, serveModelService, serverTlsFrom, type ArborService, type EnvSource } from '@arbor/kit';
+import { natsClientFrom, readServicePrices, serveModelService, serverTlsFrom, type ArborService, type EnvSource } from '@arbor/kit';
 import { createValueBackend } from './backends/index.js';
 import { readValueConfig, valueBatching, type ValueConfig } from './config.js';
 import { EvaluateHandler } from './handler.js';
@@ -19,6 +19,7 @@ export function createValueService(env: EnvSource): ValueService {
   const config = readValueConfig(env);
   // Read at start, so that a missing certificate stops the service before it serves anything.
   const tls = serverTlsFrom(config);
+  const nats = natsClientFrom(config);
   const handler = new EvaluateHandler(createValueBackend(config), readServicePrices('value', env), valueBatching(config));
   return {
     name: 'value',
@@ -37,7 +38,7 @@ export function createValueService(env: EnvSource): ValueService {
             tls,
             ...(config.ARBOR_VALUE_HEALTH_LISTEN && { healthAddress: config.ARBOR_VALUE_HEALTH_LISTEN }),
           }),
-        natsUrl: config.NATS_URL,
+        nats,
         serveOnNats: (nc) =>
           serveValueOnNats({ nc, handler, logger, maxInFlight: config.ARBOR_VALUE_MAX_IN_FLIGHT, maxCallMs: config.ARBOR_VALUE_MAX_CALL_MS, namespace: config.ARBOR_NATS_NAMESPACE }),
       }),

@@ -27,16 +27,14 @@ function isLoopback(url: string): boolean {
   }
 }
 
-/** connectNats waits for the first connect indefinitely (right for a service); a benchmark must not. */
+/** connectNats tries until it connects (right for a service); a benchmark must not wait forever. */
 async function connectBounded(url: string, name: string, logger: Logger): Promise<NatsConnection> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new UnavailableError(`no NATS connection to ${url} within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
-  });
+  const signal = AbortSignal.timeout(CONNECT_TIMEOUT_MS);
   try {
-    return await Promise.race([connectNats({ url, name, logger }), timeout]);
-  } finally {
-    clearTimeout(timer);
+    return await connectNats({ url, name, logger, signal });
+  } catch (err) {
+    if (signal.aborted) throw new UnavailableError(`no NATS connection to ${url} within ${CONNECT_TIMEOUT_MS} ms`);
+    throw err;
   }
 }
 

@@ -7,6 +7,7 @@ import { checkConfigFileNames } from './config-file.js';
 import type { CliIO } from './io.js';
 import { serveCommand, SERVE_HELP } from './serve.js';
 import { solveCommand, SOLVE_HELP } from './solve.js';
+import { natsCommand, NATS_HELP } from './nats.js';
 import { tokenCommand, TOKEN_HELP } from './token.js';
 import { upCommand, UP_HELP } from '../up/command.js';
 import { UsageError } from './usage-error.js';
@@ -20,6 +21,7 @@ Commands:
   bench     run the benchmarks (b1 to b6) against their baselines and write JSON results (npm run bench)
   up        run a local multi-process stack (NATS, model replicas, orchestrator) until Ctrl-C
   token     make a bearer token for a tenant: arbor token new --tenant NAME --file tokens.json
+  nats      NATS users and permissions for a stack: arbor nats authorization, arbor nats passwords
   help      show help for a command: arbor help solve
 
 Run arbor <command> --help for its options.
@@ -32,9 +34,10 @@ const COMMANDS: Record<string, (args: string[], io: CliIO) => Promise<number>> =
   up: upCommand,
   bench: benchCommand,
   token: tokenCommand,
+  nats: natsCommand,
 };
 
-const HELPS: Record<string, string> = { solve: SOLVE_HELP, demo: DEMO_HELP, serve: SERVE_HELP, up: UP_HELP, bench: BENCH_HELP, token: TOKEN_HELP };
+const HELPS: Record<string, string> = { solve: SOLVE_HELP, demo: DEMO_HELP, serve: SERVE_HELP, up: UP_HELP, bench: BENCH_HELP, token: TOKEN_HELP, nats: NATS_HELP };
 
 /** Exit codes: 0 done, 1 failed at run time (a service unavailable, ...), 2 bad usage or input. */
 export async function main(argv: string[], io: CliIO): Promise<number> {

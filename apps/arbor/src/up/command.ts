@@ -6,7 +6,7 @@ import type { ModelService } from '@arbor/search';
 import { choiceFlag, numberFlag, parseFlags } from '../cli/args.js';
 import type { CliIO } from '../cli/io.js';
 import { renderTable } from '../cli/table.js';
-import { ensureNats, natsServers, type StackNats } from './nats.js';
+import { ensureNats, natsEnvFor, natsServers, type StackNats } from './nats.js';
 import { LEVEL_VALUES, LOG_LEVELS, Replica, untilServing, type LogLevel } from './replica.js';
 import { UsageError } from '../cli/usage-error.js';
 
@@ -145,6 +145,7 @@ async function runStack(plan: UpPlan, io: CliIO): Promise<number> {
     if (!stopping) {
       const entry = arborEntry();
       const env = { ...io.env, LOG_LEVEL: childLevel };
+      const stackNats = nats;
       const common = ['--nats-url', nats.url, '--log-level', childLevel, '--grace-ms', String(REPLICA_GRACE_MS)];
       for (const name of names) {
         const service = name === 'orchestrator' ? name : name.slice(0, name.lastIndexOf('-'));
@@ -164,7 +165,7 @@ async function runStack(plan: UpPlan, io: CliIO): Promise<number> {
             name,
             entry,
             args,
-            env,
+            env: { ...env, ...natsEnvFor(stackNats, service as ModelService | 'orchestrator') },
             // A model replica is useful once it takes requests from NATS, which is how the orchestrator calls it.
             ...(isOrchestrator ? { untilReady: untilServing } : { readyMessages: ['serving on NATS'] }),
             output: (line, level) => {
@@ -206,7 +207,7 @@ async function runStack(plan: UpPlan, io: CliIO): Promise<number> {
 
 function statusTable(replicas: Replica[], nats: StackNats): string {
   const rows = replicas.map((r) => [r.name, String(r.pid ?? ''), r.address ?? '']);
-  const natsNote = nats.started ? 'started by arbor up; stops with it' : 'already running; left alone';
+  const natsNote = nats.started ? 'started by arbor up with a user per service; stops with it' : 'already running; left alone';
   return `${renderTable(['replica', 'pid', 'gRPC address'], rows)}\n\nNATS: ${nats.url} (${natsNote})`;
 }
 
@@ -223,7 +224,9 @@ async function stopAll(replicas: Replica[], nats: StackNats | undefined): Promis
 export const UP_HELP = `Usage: arbor up [options]
 
 Runs a local Arbor stack as separate processes: a policy, value and reward service per replica and an
-orchestrator that reaches them over NATS. Starts nats-server when nothing answers at the NATS URL. Prints a
+orchestrator that reaches them over NATS. Starts nats-server when nothing answers at the NATS URL, with a user
+and a random password per service, each allowed only its own subjects (arbor nats authorization); a server that
+already answers is used as it is, with the NATS_* credentials of the environment for every replica. Prints a
 table of the replicas once every one is ready; child logs go to stderr, prefixed with the replica name.
 A replica that exits is restarted (at most 3 times a minute). Ctrl-C stops everything.
 

@@ -1,15 +1,34 @@
-// NATS for `arbor up`: use the server at the URL when one answers, else start a local nats-server of our own.
-import { accessSync, constants } from 'node:fs';
+// NATS for `arbor up`: use the server at the URL when one answers, else start a local nats-server of our own,
+// with one user per service and the shipped permissions, so that even on a laptop no other local process can
+// answer a model call.
+import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { natsAnswers, startNatsServer, type NatsServerProcess } from '@arbor/kit';
 import { UnavailableError } from '@arbor/kit/errors';
+import { natsAuthorization, natsPasswordVariable, newNatsPasswords, NATS_USERS, type NatsUser } from '../nats-config/authorization.js';
 
 export interface StackNats {
   /** The URL every replica is given. */
   url: string;
   /** Set only when `arbor up` started the server, so only then does it stop it. */
   started?: NatsServerProcess;
+  /** Set when `arbor up` started the server: each service's password (the user is the service's name). */
+  passwords?: Record<NatsUser, string>;
+}
+
+/** Settings that name another way to authenticate; a replica of our own server must not inherit them. */
+const OTHER_NATS_AUTH = ['NATS_TOKEN', 'NATS_NKEY', 'NATS_CREDS', 'NATS_CA', 'NATS_CERT', 'NATS_KEY'] as const;
+
+/** The NATS settings a replica of `service` gets: its own user on a server we started, else what the user set. */
+export function natsEnvFor(nats: StackNats, service: NatsUser): Record<string, string> {
+  if (!nats.passwords) return {};
+  return {
+    NATS_USER: service,
+    NATS_PASSWORD: nats.passwords[service],
+    ...Object.fromEntries(OTHER_NATS_AUTH.map((name) => [name, ''])),
+  };
 }
 
 /** Splits a NATS URL list ("nats://a:4222,nats://b:4222") into URLs, or returns the first part it cannot read. */
@@ -77,6 +96,23 @@ export async function ensureNats(url: string, env: Record<string, string | undef
   const first = servers[0];
   const wanted = first ? Number(first.port || 4222) : undefined;
   const port = first && wanted !== undefined && isLoopback(first.hostname) && (await portIsFree(wanted)) ? wanted : undefined;
-  const started = await startNatsServer({ binary, ...(port !== undefined && { port }) });
-  return { url: started.url, started };
+  // The configuration holds no secret: the passwords are $VARIABLES filled from the server's environment.
+  const dir = mkdtempSync(join(tmpdir(), 'arbor-up-nats-'));
+  const config = join(dir, 'nats.conf');
+  writeFileSync(config, natsAuthorization(env.ARBOR_NATS_NAMESPACE ?? ''), { mode: 0o600 });
+  const passwords = newNatsPasswords();
+  const serverEnv = { PATH: env.PATH ?? '', ...Object.fromEntries(NATS_USERS.map((user) => [natsPasswordVariable(user), passwords[user]])) };
+  let started: NatsServerProcess;
+  try {
+    started = await startNatsServer({ binary, args: ['--config', config], env: serverEnv, ...(port !== undefined && { port }) });
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  // The file stays while the server may restart from it.
+  const stop = async () => {
+    await started.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { url: started.url, started: { ...started, stop }, passwords };
 }

@@ -1,6 +1,7 @@
 // Connects a service to NATS in the background: start-up never blocks on NATS, the service begins answering
 // on NATS once connected, and stop() drains what it started.
 import type { Logger } from '../logger.js';
+import type { NodeConnectionOptions } from '@nats-io/transport-node';
 import { connectNats, type NatsConnection } from './connection.js';
 
 export interface NatsAttachment {
@@ -10,6 +11,10 @@ export interface NatsAttachment {
 
 export interface NatsAttachOptions {
   url: string;
+  /** Authentication and TLS (see natsClientFrom). */
+  options?: Partial<NodeConnectionOptions>;
+  /** Prefix of the connection's reply subjects (the orchestrator's, which NATS permissions give to it alone). */
+  inboxPrefix?: string;
   /** The connection's name, as the server shows it (e.g. "arbor-reward"). */
   name: string;
   logger: Logger;
@@ -22,10 +27,14 @@ export function attachNats(options: NatsAttachOptions): NatsAttachment {
   let stopped = false;
   let connected: NatsConnection | undefined;
   let started: { stop(graceMs: number): Promise<void> } | void;
+  const attempts = new AbortController();
   const connection = connectNats({
     url: options.url,
+    ...(options.options && { options: options.options }),
+    ...(options.inboxPrefix && { inboxPrefix: options.inboxPrefix }),
     name: options.name,
     logger: options.logger,
+    signal: attempts.signal,
     onConnectedChange: (connected) => {
       if (!stopped) options.onConnectedChange?.(connected);
     },
@@ -38,12 +47,14 @@ export function attachNats(options: NatsAttachOptions): NatsAttachment {
     started = options.onConnected(nc);
     return nc;
   });
-  connection.catch((err: unknown) => options.logger.error({ err, url: options.url }, 'cannot connect to NATS'));
+  // connectNats logs each reason it cannot connect; it only gives up when stop() aborts it.
+  connection.catch(() => undefined);
 
   return {
     async stop(graceMs: number) {
       stopped = true;
-      // A connection still being attempted is abandoned; the caller exits the process after stop().
+      // A connection still being attempted is abandoned.
+      attempts.abort();
       if (!connected) return;
       await started?.stop(graceMs);
       try {

@@ -47,8 +47,10 @@ export interface StartNatsOptions {
   port?: number;
   /** How long to wait for the server to answer. */
   readyTimeoutMs?: number;
-  /** Extra arguments, e.g. ['--max_payload', '2MB']. */
+  /** Extra arguments, e.g. ['--max_payload', '2MB'], or ['--config', file]. */
   args?: string[];
+  /** The server's environment, e.g. the passwords its configuration refers to as $VARIABLES. */
+  env?: NodeJS.ProcessEnv;
 }
 
 async function waitUntilAnswering(url: string, child: ChildProcess, timeoutMs: number, output: () => string): Promise<void> {
@@ -89,6 +91,7 @@ export async function startNatsServer(options: StartNatsOptions = {}): Promise<N
     child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), ...(options.args ?? [])], {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
+      ...(options.env && { env: options.env }),
     });
     child.stdout?.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-4_000)));
     child.stderr?.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-4_000)));

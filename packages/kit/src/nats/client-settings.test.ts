@@ -71,7 +71,7 @@ describe('natsClientFrom', () => {
 
 describe('natsFailureOf', () => {
   it('tells refused credentials, permissions, TLS and an absent server apart', () => {
-    expect(natsFailureOf(new errors.AuthorizationError()).kind).toBe('authentication');
+    expect(natsFailureOf(new errors.AuthorizationError('Authorization Violation')).kind).toBe('authentication');
     expect(natsFailureOf(new errors.PermissionViolationError('Permissions Violation for Subscription to "x"', 'subscription', 'x')).kind).toBe(
       'permissions',
     );

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
+import { createUser } from '@nats-io/nkeys';
 import { connect, errors, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { arborV1, natsRoute, type SearchResult__Output, type SearchServiceClient } from '@arbor/contracts';
@@ -96,7 +97,7 @@ describe('the shipped NATS configuration', () => {
       const sub = nc.subscribe(subject, queue ? { queue } : {});
       const verdict = await verdictOf(nc, sub);
       expect(verdict).toBeInstanceOf(errors.PermissionViolationError);
-      expect((verdict as errors.PermissionViolationError).operation).toBe('subscription');
+      expect((verdict as InstanceType<typeof errors.PermissionViolationError>).operation).toBe('subscription');
     } finally {
       await nc.close();
     }
@@ -190,11 +191,12 @@ describe('a search with every service on its own NATS user', () => {
 
 describe('a model service whose NATS connection is refused', { timeout: 60_000 }, () => {
   it.each([
-    ['a wrong password', { NATS_PASSWORD: 'arborNotThePasswordAtAll' }, 'authentication'],
-    ['an unknown CA', { NATS_CA: 'other-ca' }, 'tls'],
-  ])('with %s logs the reason once, never the secret, and is NOT_SERVING', async (_case, change, failure) => {
-    const other = change.NATS_CA ? makeTestCa('Some Other CA') : undefined;
-    const env = { ...process.env, ...natsEnv('reward'), ...change, ...(other && { NATS_CA: other.caCert }) };
+    ['a wrong password', 'authentication'],
+    ['an unknown CA', 'tls'],
+  ] as const)('with %s logs the reason once, never the secret, and is NOT_SERVING', async (_case, failure) => {
+    const other = failure === 'tls' ? makeTestCa('Some Other CA') : undefined;
+    const change = other ? { NATS_CA: other.caCert } : { NATS_PASSWORD: 'arborNotThePasswordAtAll' };
+    const env = { ...process.env, ...natsEnv('reward'), ...change };
     const reward = await startArbor('reward', ['reward', '--grace-ms', '500'], env);
     try {
       // Attempts at 0.25, 0.5, 1 and 2 s (and jitter): several failures, one log line.
@@ -220,6 +222,36 @@ describe('a model service whose NATS connection is refused', { timeout: 60_000 }
       expect(reward.log()).not.toContain(passwords.reward);
     } finally {
       await reward.stop();
+    }
+  });
+});
+
+describe('other ways to authenticate', { timeout: 60_000 }, () => {
+  it('serves with an nkey seed file (NATS_NKEY), the server holding only the public key', async () => {
+    const user = createUser();
+    const seedDir = mkdtempSync(join(tmpdir(), 'arbor-nkey-'));
+    const seedFile = join(seedDir, 'reward.nk');
+    writeFileSync(seedFile, new TextDecoder().decode(user.getSeed()), { mode: 0o600 });
+    const { subject, queue } = REWARD;
+    const config = join(seedDir, 'nats.conf');
+    writeFileSync(
+      config,
+      `authorization {\n  users = [\n    { nkey: ${user.getPublicKey()}, permissions: { publish: { deny: [">"] }, subscribe: { allow: ["${subject} ${queue}", "${subject}.>"] }, allow_responses: true } }\n  ]\n}\n`,
+    );
+    const nkeyServer = await startNatsServer({ args: ['--config', config] });
+    try {
+      const reward = await startArbor('reward', ['reward', '--grace-ms', '500'], { ...process.env, NATS_URL: nkeyServer.url, NATS_NKEY: seedFile }, { servesNats: true });
+      try {
+        expect(await checkHealth(reward.address)).toBe('SERVING');
+        expect(reward.log()).not.toContain(new TextDecoder().decode(user.getSeed()));
+      } finally {
+        await reward.stop();
+      }
+      // Without the seed, the same server refuses the service.
+      await expect(connect({ servers: nkeyServer.url, reconnect: false })).rejects.toBeInstanceOf(errors.AuthorizationError);
+    } finally {
+      await nkeyServer.stop();
+      rmSync(seedDir, { recursive: true, force: true });
     }
   });
 });

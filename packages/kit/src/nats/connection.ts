@@ -4,6 +4,7 @@
 // logged once with its reason each time the reason changes, not at every attempt, and never silently retried.
 import { connect, errors, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import { abortError } from '../abort.js';
+import { sleep } from '../sleep.js';
 import type { Logger } from '../logger.js';
 
 export interface NatsConnectOptions {
@@ -49,21 +50,6 @@ export function natsFailureOf(err: unknown): NatsFailure {
 const FIRST_RETRY_MS = 250;
 const MAX_RETRY_MS = 5_000;
 
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError(signal, 'NATS connection attempts stopped'));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError(signal!, 'NATS connection attempts stopped'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /** Connects, retrying until it does (or `signal` aborts); then reconnects on its own for as long as it lives. */
 export async function connectNats(options: NatsConnectOptions): Promise<NatsConnection> {
   const { logger, name } = options;
@@ -104,7 +90,9 @@ export async function connectNats(options: NatsConnectOptions): Promise<NatsConn
         logger.error({ connection: name, servers, failure: failure.kind, reason: failure.reason }, 'cannot connect to NATS; retrying');
         lastFailure = key;
       }
-      await pause(delay + Math.random() * delay, options.signal);
+      await sleep(delay + Math.random() * delay, options.signal).catch(() => {
+        throw abortError(options.signal!, 'NATS connection attempts stopped');
+      });
       delay = Math.min(delay * 2, MAX_RETRY_MS);
     }
   }

@@ -1,17 +1,23 @@
 // The deployment artefacts: renders every kustomize overlay in deploy/k8s with `kubectl kustomize`, validates
 // each object against the Kubernetes schemas (kubernetes-models), and checks the invariants the stack relies
-// on (probes, resources, restricted security context, reward autoscaling, drain time, GPU placement); then
-// checks the Dockerfile and .dockerignore that build the image those manifests run.
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// on (probes, resources, restricted security context, reward autoscaling, drain time, GPU placement) and its
+// security (network policies, NATS users, TLS and route verification, API tokens, Secrets referenced and never
+// rendered, the cert-manager and api-tls components); starts nats-server with the shipped configuration and the
+// certificate make-secrets.sh makes; then checks the Dockerfile and .dockerignore that build the image those
+// manifests run.
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash, X509Certificate } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, posix, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { connect, errors as natsErrors } from '@nats-io/transport-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { createPolicyBackend, readPolicyConfig } from '@arbor/policy';
 import { createRewardBackend, readRewardConfig } from '@arbor/reward';
 import { createValueBackend, readValueConfig } from '@arbor/value';
-import { LIVENESS_SERVICE } from '@arbor/kit';
+import { freePort, LIVENESS_SERVICE, startNatsServer, type NatsServerProcess } from '@arbor/kit';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
@@ -23,7 +29,9 @@ import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2'
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const overlaysDir = join(repoRoot, 'deploy/k8s/overlays');
+const k8sDir = join(repoRoot, 'deploy/k8s');
+const overlaysDir = join(k8sDir, 'overlays');
+const componentsDir = join(k8sDir, 'components');
 
 /** The Arbor image's name in the manifests (overlays rewrite registry and tag, never the last path segment). */
 const ARBOR_IMAGE = /(^|\/)arbor(:|@|$)/;
@@ -88,13 +96,45 @@ function requireKustomize5(): void {
   }
 }
 
+/** The objects `kubectl kustomize DIR` renders. */
+function renderDir(dir: string): K8sObject[] {
+  const result = kubectl(['kustomize', dir]);
+  const label = relative(repoRoot, dir) || dir;
+  if (result.status !== 0) throw new Error(`kubectl kustomize ${label} failed:\n${result.stderr}`);
+  return parseAllDocuments(result.stdout)
+    .map((doc) => {
+      if (doc.errors.length > 0) throw new Error(`${label}: invalid YAML from kustomize: ${doc.errors[0]!.message}`);
+      return doc.toJS() as K8sObject | null;
+    })
+    .filter((o): o is K8sObject => o !== null);
+}
+
 function render(overlay: string): K8sObject[] {
-  const result = kubectl(['kustomize', join(overlaysDir, overlay)]);
-  if (result.status !== 0) throw new Error(`kubectl kustomize ${overlay} failed:\n${result.stderr}`);
-  return parseAllDocuments(result.stdout).map((doc) => {
-    if (doc.errors.length > 0) throw new Error(`${overlay}: invalid YAML from kustomize: ${doc.errors[0]!.message}`);
-    return doc.toJS() as K8sObject;
-  });
+  return renderDir(join(overlaysDir, overlay));
+}
+
+/**
+ * deploy/k8s/base with some components, as an overlay of yours would use them: through a kustomization in a
+ * temporary folder (kustomize takes relative paths only).
+ */
+function renderBaseWith(componentNames: string[]): K8sObject[] {
+  const dir = mkdtempSync(join(tmpdir(), 'arbor-kustomize-'));
+  try {
+    const to = (path: string) => relative(dir, path).split('\\').join('/');
+    const lines = [
+      'apiVersion: kustomize.config.k8s.io/v1beta1',
+      'kind: Kustomization',
+      'namespace: arbor',
+      'resources:',
+      `  - ${to(join(k8sDir, 'base'))}`,
+      'components:',
+      ...componentNames.map((c) => `  - ${to(join(componentsDir, c))}`),
+    ];
+    writeFileSync(join(dir, 'kustomization.yaml'), `${lines.join('\n')}\n`);
+    return renderDir(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 // ---- helpers over rendered objects ----
@@ -181,11 +221,23 @@ function serviceExposes(objects: K8sObject[], host: string, port: number): boole
 // ---- the overlays ----
 
 const overlays = existsSync(overlaysDir) ? readdirSync(overlaysDir).sort() : [];
+const components = existsSync(componentsDir) ? readdirSync(componentsDir).sort() : [];
 const rendered = new Map<string, K8sObject[]>();
+let secretsRun: Promise<MakeSecretsRun> | undefined;
 
 beforeAll(() => {
+  // The slowest step (it runs the arbor CLI twice) goes on while kustomize renders.
+  secretsRun = makeSecrets();
   requireKustomize5();
   for (const overlay of overlays) rendered.set(overlay, render(overlay));
+  rendered.set('base', renderDir(join(k8sDir, 'base')));
+  rendered.set('base+cert-manager', renderBaseWith(['cert-manager']));
+  rendered.set('base+api-tls', renderBaseWith(['api-tls']));
+});
+
+afterAll(async () => {
+  const run = await secretsRun;
+  if (run) rmSync(run.dir, { recursive: true, force: true });
 });
 
 function objectsOf(overlay: string): K8sObject[] {
@@ -465,12 +517,6 @@ describe('deploy/k8s overlays', () => {
       }
     });
 
-    it('denies ingress by default when it includes network policies', () => {
-      const policies = byKind<K8sObject>(objectsOf(overlay), 'NetworkPolicy') as (K8sObject & { spec: { podSelector: object; policyTypes?: string[]; ingress?: unknown[] } })[];
-      if (policies.length === 0) return;
-      expect(policies.some((p) => Object.keys(p.spec.podSelector).length === 0 && p.spec.policyTypes?.includes('Ingress') && !p.spec.ingress)).toBe(true);
-    });
-
     it('places only model servers on GPU nodes, each with a GPU, a GPU node selector and the GPU toleration', () => {
       const problems: string[] = [];
       for (const workload of objectsOf(overlay).filter(isWorkload)) {
@@ -531,6 +577,428 @@ describe('deploy/k8s overlays', () => {
         expect(String(resources.requests?.[GPU] ?? resources.limits![GPU])).toBe('1');
       }
     });
+  });
+});
+
+// ---- security ----
+
+/** The Secrets the base reads, each of which deploy/k8s/README.md tells how to create. */
+const BASE_SECRETS = ['arbor-api-tokens', 'arbor-nats-users', 'nats-tls'];
+/** The OIDs of the serverAuth and clientAuth extended key usages. */
+const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
+const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
+
+const tcp = (port: string) => ({ port, protocol: 'TCP' });
+const podsLabelled = (labels: Record<string, string>) => ({ podSelector: { matchLabels: labels } });
+const NAME = 'app.kubernetes.io/name';
+const COMPONENT = 'app.kubernetes.io/component';
+
+/** Every NetworkPolicy the stack ships, exactly as rendered. */
+const NETWORK_POLICIES: Record<string, unknown> = {
+  'default-deny-ingress': { podSelector: {}, policyTypes: ['Ingress'] },
+  'orchestrator-from-clients': {
+    podSelector: { matchLabels: { [NAME]: 'orchestrator' } },
+    policyTypes: ['Ingress'],
+    ingress: [
+      {
+        from: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'arbor.dev/client': 'true' } } }, podsLabelled({ [NAME]: 'gateway' })],
+        ports: [tcp('grpc')],
+      },
+    ],
+  },
+  'nats-from-arbor': {
+    podSelector: { matchLabels: { [NAME]: 'nats' } },
+    policyTypes: ['Ingress'],
+    ingress: [
+      { from: [podsLabelled({ 'app.kubernetes.io/part-of': 'arbor' })], ports: [tcp('client')] },
+      { from: [podsLabelled({ [NAME]: 'nats' })], ports: [tcp('cluster')] },
+    ],
+  },
+  'model-services-from-orchestrator': {
+    podSelector: { matchLabels: { [COMPONENT]: 'model-service' } },
+    policyTypes: ['Ingress'],
+    ingress: [{ from: [podsLabelled({ [NAME]: 'orchestrator' })], ports: [tcp('grpc')] }],
+  },
+  'model-servers-from-model-services': {
+    podSelector: { matchLabels: { [COMPONENT]: 'model-server' } },
+    policyTypes: ['Ingress'],
+    ingress: [{ from: [podsLabelled({ [COMPONENT]: 'model-service' })], ports: [tcp('http')] }],
+  },
+  'otel-collector-from-arbor': {
+    podSelector: { matchLabels: { [NAME]: 'otel-collector' } },
+    policyTypes: ['Ingress'],
+    ingress: [
+      { from: [podsLabelled({ 'app.kubernetes.io/part-of': 'arbor' })], ports: [tcp('otlp-grpc'), tcp('otlp-http')] },
+      { from: [{ namespaceSelector: {} }], ports: [tcp('metrics')] },
+    ],
+  },
+};
+
+interface MountedFile {
+  source: 'Secret' | 'ConfigMap';
+  name: string;
+  key: string;
+}
+
+/** Where a file that `container` reads comes from, through its volume mounts: a Secret's or ConfigMap's key. */
+function mountedFile(workload: Workload, container: IContainer, path: string): MountedFile | undefined {
+  for (const mount of container.volumeMounts ?? []) {
+    const dir = mount.mountPath.replace(/\/+$/, '');
+    if (!path.startsWith(`${dir}/`) || mount.subPath) continue;
+    const volume = (podSpec(workload).volumes ?? []).find((v) => v.name === mount.name);
+    const from = volume?.secret
+      ? { source: 'Secret' as const, name: volume.secret.secretName, items: volume.secret.items }
+      : volume?.configMap
+        ? { source: 'ConfigMap' as const, name: volume.configMap.name, items: volume.configMap.items }
+        : undefined;
+    if (!from?.name) continue;
+    const file = path.slice(dir.length + 1);
+    const key = from.items ? from.items.find((item) => item.path === file)?.key : file;
+    if (key) return { source: from.source, name: from.name, key };
+  }
+  return undefined;
+}
+
+function envVar(container: IContainer, name: string) {
+  return (container.env ?? []).find((e) => e.name === name);
+}
+
+/** Every Secret a pod needs to start: volumes, envFrom and secretKeyRef, less those marked optional. */
+function requiredSecrets(workload: Workload): string[] {
+  const pod = podSpec(workload);
+  const names: string[] = [];
+  for (const volume of pod.volumes ?? []) if (volume.secret?.secretName && !volume.secret.optional) names.push(volume.secret.secretName);
+  for (const container of [...(pod.initContainers ?? []), ...pod.containers]) {
+    for (const source of container.envFrom ?? []) if (source.secretRef?.name && !source.secretRef.optional) names.push(source.secretRef.name);
+    for (const variable of container.env ?? []) {
+      const ref = variable.valueFrom?.secretKeyRef;
+      if (ref?.name && !ref.optional) names.push(ref.name);
+    }
+  }
+  return names;
+}
+
+/** A nats-server configuration's top level (comments, nested blocks and arrays left out) and its blocks by name. */
+function natsBlocks(conf: string): { top: string; blocks: Record<string, string> } {
+  const text = conf.replace(/#.*$/gm, '');
+  const blocks: Record<string, string> = {};
+  let top = '';
+  let depth = 0;
+  let start = 0;
+  let name = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '{' || c === '[') {
+      if (depth === 0 && c === '{') {
+        name = /(\w+)\s*[:=]?\s*$/.exec(top)?.[1] ?? '';
+        start = i + 1;
+      }
+      depth++;
+    } else if (c === '}' || c === ']') {
+      depth--;
+      if (depth === 0 && c === '}') blocks[name] = text.slice(start, i);
+    } else if (depth === 0) top += c;
+  }
+  return { top, blocks };
+}
+
+/** A setting at the top level of a nats-server configuration (or block), unquoted. */
+function natsSetting(conf: string, key: string): string | undefined {
+  const value = new RegExp(`^\\s*${key}\\s*[:=]?\\s+(.+?)\\s*$`, 'm').exec(natsBlocks(conf).top)?.[1];
+  return value?.replace(/^"(.*)"$/, '$1');
+}
+
+/** Whether a certificate's DNS name (possibly `*.` and one label) covers a host. */
+function dnsNameCovers(dnsName: string, host: string): boolean {
+  if (!dnsName.startsWith('*.')) return dnsName === host;
+  const dot = host.indexOf('.');
+  return dot > 0 && host.slice(dot + 1) === dnsName.slice(2);
+}
+
+/** The NATS StatefulSet's container, its configuration file and the ConfigMap holding it. */
+function natsServer(objects: K8sObject[]) {
+  const workload = named(objects, 'StatefulSet', 'nats') as Workload;
+  const container = containers(workload)[0]!;
+  const args = container.args ?? [];
+  const configPath = args[args.indexOf('--config') + 1] ?? '';
+  const config = mountedFile(workload, container, configPath);
+  if (config?.source !== 'ConfigMap') throw new Error(`nats: --config ${configPath} is not a mounted ConfigMap file`);
+  const data = (named(objects, 'ConfigMap', config.name) as K8sObject & { data: Record<string, string> }).data;
+  return { workload, container, configPath, config, data, conf: data[config.key] ?? '' };
+}
+
+function portOf(container: IContainer, name: string): number | undefined {
+  return container.ports?.find((p) => p.name === name)?.containerPort;
+}
+
+describe.each(['base', ...overlays])('security of %s', (set) => {
+  it('ships exactly the intended network policies, the default one denying all ingress', () => {
+    const policies = byKind<K8sObject & { spec: unknown }>(objectsOf(set), 'NetworkPolicy');
+    expect(policies.map((p) => p.metadata.name).sort()).toEqual(Object.keys(NETWORK_POLICIES).sort());
+    for (const policy of policies) expect(policy.spec, policy.metadata.name).toEqual(NETWORK_POLICIES[policy.metadata.name]);
+  });
+
+  it('has network policies that select the pods and name the ports they are meant for', () => {
+    const objects = objectsOf(set);
+    const workloads = objects.filter(isWorkload);
+    const selected = (name: string) => {
+      const spec = (named(objects, 'NetworkPolicy', name) as K8sObject & { spec: { podSelector: { matchLabels: Record<string, string> } } }).spec;
+      return workloads.filter((w) => selects(spec.podSelector.matchLabels, labelsOf(w))).map((w) => w.metadata.name).sort();
+    };
+    expect(selected('orchestrator-from-clients')).toEqual(['orchestrator']);
+    expect(selected('model-services-from-orchestrator')).toEqual([...MODEL_SERVICES].sort());
+    expect(selected('nats-from-arbor')).toEqual(['nats']);
+    // NATS lets in pods with the part-of label: every Arbor service has it, on its pods.
+    for (const service of ARBOR_SERVICES) expect(labelsOf(arborContainer(objects, service).workload)['app.kubernetes.io/part-of'], service).toBe('arbor');
+    for (const service of ARBOR_SERVICES) expect(portOf(arborContainer(objects, service).container, 'grpc'), service).toBeDefined();
+    const nats = natsServer(objects).container;
+    for (const port of ['client', 'cluster']) expect(portOf(nats, port), port).toBeDefined();
+  });
+
+  it('connects every Arbor service to NATS over TLS as its own user, trusting the CA alone from nats-tls', () => {
+    const objects = objectsOf(set);
+    const nats = natsServer(objects);
+    const authorization = nats.data['nats-authorization.conf'] ?? '';
+    const passwordOf = Object.fromEntries([...authorization.matchAll(/user:\s*(\w+)\s+password:\s*\$(\w+)/g)].map((m) => [m[1]!, m[2]!]));
+    expect(Object.keys(passwordOf).sort()).toEqual([...ARBOR_SERVICES].sort());
+    for (const service of ARBOR_SERVICES) {
+      const { workload, container } = arborContainer(objects, service);
+      expect(environment(objects, container).NATS_URL, service).toMatch(/^tls:\/\//);
+      expect(envVar(container, 'NATS_USER')?.value, service).toBe(service);
+      expect(envVar(container, 'NATS_PASSWORD')?.valueFrom?.secretKeyRef, service).toEqual({ name: 'arbor-nats-users', key: `ARBOR_NATS_${service.toUpperCase()}_PASSWORD` });
+      // The key the service reads is the variable the server fills that user's password from.
+      expect(passwordOf[service], service).toBe(`ARBOR_NATS_${service.toUpperCase()}_PASSWORD`);
+      const ca = envVar(container, 'NATS_CA')?.value ?? '';
+      expect(mountedFile(workload, container, ca), `${service}: NATS_CA ${ca}`).toEqual({ source: 'Secret', name: 'nats-tls', key: 'ca.crt' });
+      // The NATS servers' private key is in the same Secret: an Arbor pod mounts its CA and nothing else.
+      const keys = (podSpec(workload).volumes ?? []).filter((v) => v.secret?.secretName === 'nats-tls').map((v) => v.secret!.items?.map((i) => i.key));
+      expect(keys, service).toEqual([['ca.crt']]);
+    }
+  });
+
+  it('runs NATS with every user\'s password from arbor-nats-users and its certificate from nats-tls', () => {
+    const objects = objectsOf(set);
+    const { workload, container, configPath, config, conf } = natsServer(objects);
+    expect(container.envFrom, 'nats envFrom').toContainEqual({ secretRef: { name: 'arbor-nats-users' } });
+    // The include is relative to nats.conf, and must land on a file of the same ConfigMap.
+    const include = /^\s*include\s+"?([^"\s]+)"?\s*$/m.exec(natsBlocks(conf).top)?.[1] ?? '';
+    expect(include).toBe('./nats-authorization.conf');
+    expect(mountedFile(workload, container, posix.join(posix.dirname(configPath), include))).toEqual({ ...config, key: 'nats-authorization.conf' });
+    const { blocks } = natsBlocks(conf);
+    const cluster = blocks.cluster ?? '';
+    const tlsBlocks = { client: blocks.tls, cluster: natsBlocks(cluster).blocks.tls };
+    for (const [which, tls] of Object.entries(tlsBlocks)) {
+      expect(tls, `${which} tls block`).toBeDefined();
+      for (const [setting, key] of [['cert_file', 'tls.crt'], ['key_file', 'tls.key'], ['ca_file', 'ca.crt']] as const) {
+        const path = natsSetting(tls!, setting) ?? '';
+        expect(mountedFile(workload, container, path), `${which} tls ${setting} ${path}`).toEqual({ source: 'Secret', name: 'nats-tls', key });
+      }
+    }
+    // Routes: mutual TLS, and only from a certificate naming one of the route hosts.
+    expect(natsSetting(tlsBlocks.cluster!, 'verify')).toBe('true');
+    expect(natsSetting(tlsBlocks.cluster!, 'verify_cert_and_check_known_urls')).toBe('true');
+    // Clients need no certificate of their own (they log in with a password).
+    expect(natsSetting(tlsBlocks.client!, 'verify') ?? 'false').toBe('false');
+    // The routes are the StatefulSet's nodes on the headless Service, on the cluster port.
+    const routes = [...(/routes\s*[:=]?\s*\[([^\]]*)\]/.exec(cluster)?.[1] ?? '').matchAll(/\S+:\/\/[^\s,]+/g)].map((m) => new URL(m[0]));
+    const statefulSet = workload as IStatefulSet & K8sObject;
+    const replicas = statefulSet.spec!.replicas!;
+    expect(routes.map((u) => u.hostname)).toEqual(Array.from({ length: replicas }, (_, i) => `nats-${i}.${statefulSet.spec!.serviceName}`));
+    for (const route of routes) expect(Number(route.port)).toBe(portOf(container, 'cluster'));
+    expect(Number(natsSetting(conf, 'port'))).toBe(portOf(container, 'client'));
+    expect(Number(natsSetting(cluster, 'port'))).toBe(portOf(container, 'cluster'));
+    // Monitoring stays plain HTTP, for the kubelet's probes.
+    expect(Number(natsSetting(conf, 'http_port'))).toBe(portOf(container, 'monitor'));
+    for (const probe of [container.readinessProbe, container.livenessProbe, container.startupProbe]) {
+      expect(probe?.httpGet?.port).toBe('monitor');
+      expect(probe?.httpGet?.scheme ?? 'HTTP').toBe('HTTP');
+    }
+  });
+
+  it('has the orchestrator read its API tokens from the arbor-api-tokens Secret', () => {
+    const objects = objectsOf(set);
+    const { workload, container } = arborContainer(objects, 'orchestrator');
+    const path = environment(objects, container).ARBOR_AUTH_TOKENS_FILE ?? '';
+    expect(mountedFile(workload, container, path), `ARBOR_AUTH_TOKENS_FILE ${path}`).toEqual({ source: 'Secret', name: 'arbor-api-tokens', key: 'tokens.json' });
+  });
+
+  it('needs exactly the Secrets the README tells how to create, renders none, and mounts them as directories', () => {
+    const objects = objectsOf(set);
+    expect(objects.filter((o) => o.kind === 'Secret').map((o) => o.metadata.name)).toEqual([]);
+    const needed = new Set(objects.filter(isWorkload).flatMap(requiredSecrets));
+    expect([...needed].sort()).toEqual(BASE_SECRETS);
+    const readme = readFileSync(join(k8sDir, 'README.md'), 'utf8');
+    for (const secret of BASE_SECRETS) expect(readme, secret).toContain(`kubectl -n arbor create secret generic ${secret}`);
+    // A subPath mount never sees the Secret change: rotated certificates and tokens would go unnoticed.
+    for (const workload of objects.filter(isWorkload)) {
+      const secretVolumes = new Set((podSpec(workload).volumes ?? []).filter((v) => v.secret).map((v) => v.name));
+      for (const container of containers(workload)) {
+        for (const mount of container.volumeMounts ?? []) {
+          if (secretVolumes.has(mount.name)) expect(mount.subPath, `${workload.metadata.name}/${mount.name}`).toBeUndefined();
+        }
+      }
+    }
+  });
+});
+
+describe('deploy/k8s components', () => {
+  it('has the cert-manager and api-tls components, and every component renders on its own', () => {
+    expect(components).toEqual(expect.arrayContaining(['api-tls', 'cert-manager', 'otel-collector']));
+    expect(components).not.toContain('network-policies');
+    for (const component of components) expect(() => renderDir(join(componentsDir, component)), component).not.toThrow();
+  });
+
+  it('cert-manager: a self-signed issuer signs the CA, the CA signs nats-tls for the client and route names', () => {
+    const objects = objectsOf('base+cert-manager');
+    type Issued = K8sObject & { spec: { issuerRef: { name: string; kind?: string; group?: string }; secretName: string; isCA?: boolean; dnsNames?: string[]; usages?: string[] } };
+    type Issuer = K8sObject & { spec: { selfSigned?: object; ca?: { secretName: string } } };
+    const certificates = byKind<Issued>(objects, 'Certificate');
+    const issuers = byKind<Issuer>(objects, 'Issuer');
+    for (const o of [...certificates, ...issuers]) expect(o.apiVersion, o.metadata.name).toBe('cert-manager.io/v1');
+    expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
+    const issuerOf = (cert: Issued) => {
+      expect(cert.spec.issuerRef.kind ?? 'Issuer').toBe('Issuer');
+      return issuers.find((i) => i.metadata.name === cert.spec.issuerRef.name);
+    };
+    const nats = certificates.find((c) => c.spec.secretName === 'nats-tls');
+    expect(nats).toBeDefined();
+    // Signed by a CA issuer, whose CA certificate is signed by a self-signed issuer.
+    const caIssuer = issuerOf(nats!);
+    const caCert = certificates.find((c) => c.spec.secretName === caIssuer?.spec.ca?.secretName);
+    expect(caCert?.spec.isCA).toBe(true);
+    expect(issuerOf(caCert!)?.spec.selfSigned).toEqual({});
+    expect(nats!.spec.dnsNames).toEqual(expect.arrayContaining(['nats', 'nats-headless', '*.nats-headless']));
+    expect(nats!.spec.usages).toEqual(expect.arrayContaining(['server auth', 'client auth']));
+    // Covers the host the services dial and every route host (the route check needs a DNS name matching one).
+    const { conf } = natsServer(objects);
+    const routeHosts = [...(natsBlocks(conf).blocks.cluster ?? '').matchAll(/\w+:\/\/([\w.-]+):\d+/g)].map((m) => m[1]!);
+    const clientHost = new URL(environment(objects, arborContainer(objects, 'policy').container).NATS_URL!).hostname;
+    expect(routeHosts.length).toBeGreaterThan(0);
+    for (const host of [clientHost, ...routeHosts]) expect(nats!.spec.dnsNames!.some((d) => dnsNameCovers(d, host)), host).toBe(true);
+    // The API certificate cannot pass for a NATS route peer or a client.
+    const api = certificates.find((c) => c.spec.secretName === 'orchestrator-tls');
+    expect(api?.spec.usages).toContain('server auth');
+    expect(api?.spec.usages).not.toContain('client auth');
+    expect(issuerOf(api!)).toBe(caIssuer);
+  });
+
+  it('api-tls: the orchestrator serves its API with orchestrator-tls, and health in plaintext for the probes', () => {
+    const objects = objectsOf('base+api-tls');
+    const { workload, container } = arborContainer(objects, 'orchestrator');
+    const env = environment(objects, container);
+    expect(mountedFile(workload, container, env.ARBOR_TLS_CERT_FILE ?? '')).toEqual({ source: 'Secret', name: 'orchestrator-tls', key: 'tls.crt' });
+    expect(mountedFile(workload, container, env.ARBOR_TLS_KEY_FILE ?? '')).toEqual({ source: 'Secret', name: 'orchestrator-tls', key: 'tls.key' });
+    const health = portOf(container, 'health');
+    expect(health).toBeDefined();
+    expect(health).not.toBe(portOf(container, 'grpc'));
+    expect(env.ARBOR_ORCHESTRATOR_HEALTH_LISTEN).toBe(`0.0.0.0:${health}`);
+    expect(env.ARBOR_ORCHESTRATOR_LISTEN).toBe(`0.0.0.0:${portOf(container, 'grpc')}`);
+    expect(container.readinessProbe?.grpc).toEqual({ port: health });
+    expect(container.livenessProbe?.grpc).toEqual({ port: health, service: LIVENESS_SERVICE });
+    // Everything else of the base stays as it was.
+    expect(objects.filter(isWorkload).map((w) => w.metadata.name).sort()).toEqual(objectsOf('base').filter(isWorkload).map((w) => w.metadata.name).sort());
+  });
+});
+
+// ---- make-secrets.sh, and nats-server on the shipped configuration ----
+
+interface MakeSecretsRun {
+  dir: string;
+  status: number | null;
+  stdout: string;
+  /** What it wrote to --token-file. */
+  token: string;
+  stderr: string;
+}
+
+/** Runs make-secrets.sh --out into a temporary folder, as a user would (the real arbor CLI and openssl). */
+function makeSecrets(): Promise<MakeSecretsRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'arbor-make-secrets-'));
+  const tokenFile = join(dir, 'api-token');
+  const args = [join(k8sDir, 'make-secrets.sh'), '-n', 'arbor', '--api-tls', '--token-file', tokenFile, '--out', join(dir, 'out')];
+  const child = spawn('sh', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const token = () => (existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8') : '');
+  return new Promise((resolve) => {
+    child.on('error', (err) => resolve({ dir, status: -1, stdout, token: '', stderr: `${stderr}${err.message}` }));
+    child.on('close', (status) => resolve({ dir, status, stdout, token: token(), stderr }));
+  });
+}
+
+describe('make-secrets.sh and nats-server on the shipped configuration', () => {
+  let run: MakeSecretsRun;
+  let out: string;
+  let passwords: Record<string, string>;
+  let server: NatsServerProcess | undefined;
+
+  beforeAll(async () => {
+    run = await secretsRun!;
+    if (run.status !== 0) throw new Error(`make-secrets.sh failed (${run.status}):\n${run.stderr}`);
+    out = join(run.dir, 'out');
+    passwords = Object.fromEntries(
+      readFileSync(join(out, 'arbor-nats-users/nats-users.env'), 'utf8').trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
+    // The embedded overlay's nats.conf and authorization, with the Secret's mount moved to make-secrets.sh's files.
+    const { workload, container, data, config } = natsServer(objectsOf('embedded'));
+    const tlsMount = container.volumeMounts!.find((m) => (podSpec(workload).volumes ?? []).some((v) => v.name === m.name && v.secret?.secretName === 'nats-tls'))!;
+    const confDir = join(run.dir, 'conf');
+    mkdirSync(confDir);
+    for (const [key, text] of Object.entries(data)) writeFileSync(join(confDir, key), text.split(`${tlsMount.mountPath}/`).join(`${join(out, 'nats-tls')}/`));
+    // One node on loopback: its routes to nats-N.nats-headless do not resolve here, and it serves alone.
+    const [monitor, cluster] = [await freePort(), await freePort()];
+    server = await startNatsServer({
+      args: ['--config', join(confDir, config.key), '-m', String(monitor), '--cluster', `nats://127.0.0.1:${cluster}`],
+      env: { PATH: process.env.PATH ?? '', SERVER_NAME: 'nats-0', ...passwords },
+    });
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('makes a password per NATS user, and a tokens file holding the digest of the token it prints', () => {
+    expect(Object.keys(passwords).sort()).toEqual(ARBOR_SERVICES.map((s) => `ARBOR_NATS_${s.toUpperCase()}_PASSWORD`).sort());
+    for (const password of Object.values(passwords)) expect(password.length).toBeGreaterThanOrEqual(20);
+    // The token goes to --token-file only; stdout stays empty.
+    expect(run.stdout).toBe('');
+    expect(run.token).toMatch(/^\S{20,}\n$/);
+    const tokens = JSON.parse(readFileSync(join(out, 'arbor-api-tokens/tokens.json'), 'utf8')) as { tenants: Record<string, { tokens: { sha256: string }[] }> };
+    expect(tokens.tenants.demo?.tokens.map((t) => t.sha256)).toEqual([createHash('sha256').update(run.token.trim()).digest('hex')]);
+  });
+
+  it('signs the NATS certificate for the client and route names, for server and client auth, with its CA', () => {
+    const ca = new X509Certificate(readFileSync(join(out, 'nats-tls/ca.crt')));
+    const cert = new X509Certificate(readFileSync(join(out, 'nats-tls/tls.crt')));
+    expect(ca.ca).toBe(true);
+    expect(cert.ca).toBe(false);
+    expect(cert.checkIssued(ca) && cert.verify(ca.publicKey)).toBe(true);
+    const names = (cert.subjectAltName ?? '').split(', ').map((n) => n.replace(/^DNS:/, ''));
+    expect(names).toEqual(expect.arrayContaining(['nats', 'nats-headless', '*.nats-headless', 'nats.arbor.svc', '*.nats-headless.arbor.svc.cluster.local']));
+    expect(cert.keyUsage).toEqual(expect.arrayContaining([SERVER_AUTH, CLIENT_AUTH]));
+    expect(readFileSync(join(out, 'nats-tls/tls.key'), 'utf8')).toMatch(/PRIVATE KEY/);
+    // The API certificate: same CA, server auth only.
+    const api = new X509Certificate(readFileSync(join(out, 'orchestrator-tls/tls.crt')));
+    expect(api.checkIssued(ca) && api.verify(ca.publicKey)).toBe(true);
+    expect(api.keyUsage).toEqual([SERVER_AUTH]);
+    expect(api.checkHost('orchestrator.arbor.svc')).toBe('orchestrator.arbor.svc');
+  });
+
+  it('lets each service in over TLS with its own password, and no one with a wrong one or another name', async () => {
+    const url = server!.url.replace(/^nats:/, 'tls:');
+    // The services dial `nats`; here the server is on 127.0.0.1, so say which name its certificate must carry
+    // (nats.js hands its tls options to Node's tls.connect, servername included).
+    const tls = { caFile: join(out, 'nats-tls/ca.crt'), servername: 'nats' };
+    const elsewhere = { ...tls, servername: 'elsewhere' };
+    for (const service of ARBOR_SERVICES) {
+      const nc = await connect({ servers: url, tls, user: service, pass: passwords[`ARBOR_NATS_${service.toUpperCase()}_PASSWORD`], reconnect: false });
+      expect(nc.info?.tls_required, service).toBe(true);
+      await nc.close();
+    }
+    await expect(connect({ servers: url, tls, user: 'policy', pass: passwords.ARBOR_NATS_VALUE_PASSWORD, reconnect: false })).rejects.toBeInstanceOf(natsErrors.AuthorizationError);
+    await expect(connect({ servers: url, tls: elsewhere, user: 'policy', pass: passwords.ARBOR_NATS_POLICY_PASSWORD, reconnect: false })).rejects.toThrow(/altnames/);
   });
 });
 

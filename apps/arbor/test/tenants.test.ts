@@ -28,6 +28,7 @@ const BIN = fileURLToPath(new URL('../bin/arbor.js', import.meta.url));
 const PYTHON_CLIENT = fileURLToPath(new URL('./fixtures/python_grpc_call.py', import.meta.url));
 /** Debian's python, where python3-grpcio is installed (not whatever python3 comes first on PATH). */
 const DEBIAN_PYTHON = '/usr/bin/python3';
+const hasPythonGrpc = spawnSync(DEBIAN_PYTHON, ['-c', 'import grpc'], { stdio: 'ignore' }).status === 0;
 
 const dir = mkdtempSync(join(tmpdir(), 'arbor-tenants-'));
 const tokens = { a: newToken(), b: newToken(), limited: newToken(), expired: newToken() };
@@ -350,6 +351,12 @@ describe('a client nobody here wrote: python3-grpcio over TLS with a token', { t
   }
 
   it('searches with a valid token and is refused without one', async () => {
+    if (!hasPythonGrpc) {
+      // CI installs it (.ci/run), so there a missing module is a failure, not a skip.
+      expect(process.env.CI === 'true' ? 'python3-grpcio is missing on CI (.ci/run installs it)' : 'ok').toBe('ok');
+      console.warn('python3-grpcio not installed: skipped the python client test (apt-get install python3-grpcio)');
+      return;
+    }
     const method = arborV1().SearchService.service.Search;
     const request = method.requestSerialize(countdownRequest('4 9 10 13', { searchId: 'from-python' })).toString('hex');
     const target = address.replace('127.0.0.1', 'localhost');

@@ -93,8 +93,16 @@ describe('arbor solve', () => {
     [['solve', '--numbers', '4 9 10 13', '--budget', '-5'], /^arbor: --budget: must be between 1 and/],
     [['solve', '--numbers', '4 9 10 13', '--algo', 'astar'], /^arbor: --algo: unknown value "astar"/],
     [['solve', '--task', 'chess', '--numbers', '4 9 10 13'], /^arbor: --task: unknown value "chess"/],
-    [['solve', '--numbers', '4 9 10 13', '--frobnicate'], /^arbor: Unknown option '--frobnicate'/],
-    [['solve', '--numbers', '4 9 10 13', '--algo', 'beam', '--param', 'width=3'], /^arbor: --param: unknown parameter "width" for this algorithm; known: beam_width/],
+    [['solve', '--numbers', '4 9 10 13', '--frobnicate'], /^arbor: unknown option --frobnicate; see --help\n$/],
+    [['solve', '--numbrs', '4 9 10 13'], /^arbor: unknown option --numbrs \(did you mean --numbers\?\); see --help\n$/],
+    [['slove', '--numbers', '4 9 10 13'], /^arbor: unknown command "slove" \(did you mean solve\?\); run arbor help\n$/],
+    [['help', 'sovle'], /^arbor: no command "sovle" \(did you mean solve\?\); run arbor help\n$/],
+    [['solve', '--numbers', '4 9 10 13', '--algo', 'mtcs'], /^arbor: --algo: unknown value "mtcs" \(did you mean mcts\?\); expected one of /],
+    [['solve', '--numbers', '4'], /^arbor: --numbers: has 1 number; expected 2 to 6\n$/],
+    [['solve', '--numbers', '4 9 10 13', '--target', '99999999999999999999'], /^arbor: --target: must be between -1000000000 and 1000000000, got 99999999999999999999\n$/],
+    [['solve', '--numbers', '4 9 10 13', '--algo', 'beam', '--param', 'width=3'], /^arbor: --param: beam has no parameter "width"; width is a parameter of --algo rebase; its parameters: beam_width/],
+    [['solve', '--numbers', '4 9 10 13', '--param', 'beam_width=4'], /^arbor: --param: mcts has no parameter "beam_width"; beam_width is a parameter of --algo beam; its parameters: simulations/],
+    [['solve', '--numbers', '4 9 10 13', '--param', 'simulatons=4'], /^arbor: --param: mcts has no parameter "simulatons" \(did you mean simulations\?\)/],
     [['solve', '--numbers', '4 9 10 13', '--algo', 'beam', '--param', 'aggregation=mean'], /^arbor: --param aggregation: expected one of last, min, product/],
     [['solve'], /^arbor: give exactly one of --numbers/],
     [['solve', '--file', '/nonexistent/puzzles.txt'], /^arbor: --file: cannot read/],
@@ -112,6 +120,27 @@ describe('arbor solve', () => {
     expect(stderr).toMatch(message);
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('prints its version, refuses no command with the usage on stderr, and takes an algorithm in any case', () => {
+    expect(arbor(['--version'])).toEqual({ code: 0, stdout: 'arbor 0.1.0\n', stderr: '' });
+    const bare = arbor([]);
+    expect(bare.code).toBe(2);
+    expect(bare.stdout).toBe('');
+    expect(bare.stderr).toMatch(/^Usage: arbor <command> \[options\]/);
+    const upper = arbor(['solve', '--numbers', '4 9 10 13', '--algo', 'MCTS', '--json']);
+    expect(upper.code).toBe(0);
+    expect(JSON.parse(upper.stdout).algorithm).toBe('mcts');
+  });
+
+  it('warns about an ARBOR_* variable no process reads, naming the closest setting, and goes on', () => {
+    const result = spawnSync(process.execPath, [BIN, 'solve', '--numbers', '4 9 10 13', '--json'], {
+      encoding: 'utf8',
+      env: { ...process.env, LOG_LEVEL: 'warn', ARBOR_POLICY_TEMPRATURE: '0.5', ARBOR_MY_KEY: 'x', ARBOR_VALUE_API_KEY_ENV: 'ARBOR_MY_KEY' },
+    });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe('arbor: warning: ARBOR_POLICY_TEMPRATURE is not an Arbor setting (did you mean ARBOR_POLICY_TEMPERATURE?); it is ignored\n');
+    expect(JSON.parse(result.stdout).solved).toBe(true);
   });
 
   it('reports the line of a bad math problem file', () => {

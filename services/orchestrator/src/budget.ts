@@ -1,9 +1,9 @@
 // Maps a request's Budget onto the search's, applying the server's defaults and caps (deadline
-// 120 s by default and capped; tree caps that stop a search instead of exhausting the process).
+// 120 s by default, refused over the cap; tree caps that stop a search instead of exhausting the process).
 import type { Budget__Output } from '@arbor/contracts';
 import type { Budget } from '@arbor/search';
 import type { TenantLimits } from '@arbor/kit/auth';
-import { ResourceExhaustedError } from '@arbor/kit/errors';
+import { InvalidArgumentError, ResourceExhaustedError } from '@arbor/kit/errors';
 
 export interface BudgetLimits {
   defaultDeadlineMs: number;
@@ -25,7 +25,12 @@ function capped(requested: number, cap: number): number {
   return requested === 0 ? cap : Math.min(requested, cap);
 }
 
+/** A deadline over the server's cap is refused, not cut short without a word: the caller planned for it. */
 export function budgetFromRequest(budget: Budget__Output | null, limits: BudgetLimits): Budget {
+  const asked = budget?.deadlineMs ?? 0;
+  if (asked > limits.maxDeadlineMs) {
+    throw new InvalidArgumentError('budget.deadline_ms', `asks ${asked} ms; this server allows at most ${limits.maxDeadlineMs} (ARBOR_SEARCH_MAX_DEADLINE_MS)`);
+  }
   return {
     maxExpansions: budget?.maxExpansions ?? 0,
     maxModelCalls: budget?.maxModelCalls ?? 0,

@@ -1,6 +1,7 @@
 // `--param name=value` for the chosen algorithm: names and types come from the algorithm's proto message, so
 // every field a SearchRequest can set is settable from the CLI, with no second list to keep in step.
 import { arborPackageDefinition } from '@arbor/contracts';
+import { didYouMean } from './suggest.js';
 import { UsageError } from './usage-error.js';
 
 interface FieldDescriptor {
@@ -49,17 +50,32 @@ export function paramNames(messageType: string): string[] {
   return descriptor(`arbor.v1.${messageType}`).type.field.map((f) => snake(f.name));
 }
 
-/** Turns `name=value` pairs into the fields of `messageType` (e.g. "BeamSearch"), checking names and types. */
-export function parseAlgorithmParams(messageType: string, pairs: readonly string[]): Record<string, number | boolean | string> {
+/** Turns `name=value` pairs into the fields of algorithm `algo`'s message, checking names and types. */
+export function parseAlgorithmParams(
+  algo: string,
+  algorithms: Readonly<Record<string, { message: string }>>,
+  pairs: readonly string[],
+): Record<string, number | boolean | string> {
+  const messageType = algorithms[algo]!.message;
   const fields = descriptor(`arbor.v1.${messageType}`).type.field;
   const out: Record<string, number | boolean | string> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--param: expected name=value, got "${pair}"`);
+    if (eq <= 0) throw new UsageError(`--param: expected name=value, got "${pair.slice(0, 64)}"`);
     const name = pair.slice(0, eq).trim();
     const field = fields.find((f) => f.name === camel(name));
-    if (!field) throw new UsageError(`--param: unknown parameter "${name}" for this algorithm; known: ${paramNames(messageType).join(', ')}`);
+    if (!field) throw new UsageError(unknownParam(name, algo, algorithms));
     out[field.name] = parseValue(field, pair.slice(eq + 1).trim(), `--param ${name}`);
   }
   return out;
+}
+
+/** Names the algorithm, the closest known name, and the algorithms that do take the parameter. */
+function unknownParam(name: string, algo: string, algorithms: Readonly<Record<string, { message: string }>>): string {
+  const known = paramNames(algorithms[algo]!.message);
+  const owners = Object.entries(algorithms)
+    .filter(([other, { message }]) => other !== algo && paramNames(message).includes(name))
+    .map(([other]) => `--algo ${other}`);
+  const elsewhere = owners.length > 0 ? `; ${name} is a parameter of ${owners.join(', ')}` : '';
+  return `--param: ${algo} has no parameter "${name.slice(0, 64)}"${didYouMean(name, known)}${elsewhere}; its parameters: ${known.join(', ')}`;
 }

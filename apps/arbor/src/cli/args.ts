@@ -1,5 +1,6 @@
 // Flag parsing on node:util parseArgs, with every mistake turned into a UsageError that names the flag.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { didYouMean } from './suggest.js';
 import { UsageError } from './usage-error.js';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
@@ -28,8 +29,14 @@ export function parseFlags<O extends Options>(args: string[], options: O, allowP
   try {
     return parseArgs({ args: joinNegativeValues(args, options), options, allowPositionals, strict: true });
   } catch (err) {
-    // parseArgs messages are already one clear line ("Unknown option '--x'..."); keep only that line.
+    // parseArgs messages are already one clear line ("Unknown option '--x'..."); keep only that line, and
+    // name the flag that was probably meant.
     const message = err instanceof Error ? err.message.split('\n')[0] ?? String(err) : String(err);
+    const unknown = /^Unknown option '--([^'=]+)'/.exec(message)?.[1];
+    if (unknown !== undefined) {
+      const hint = didYouMean(unknown, Object.keys(options), (name) => `--${name}`);
+      throw new UsageError(`unknown option --${unknown}${hint}; see --help`);
+    }
     throw new UsageError(message);
   }
 }
@@ -37,8 +44,8 @@ export function parseFlags<O extends Options>(args: string[], options: O, allowP
 export function integerFlag(name: string, raw: string | undefined, min: number, max: number): number | undefined {
   if (raw === undefined) return undefined;
   const value = Number(raw);
-  if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(value)) throw new UsageError(`--${name}: expected an integer, got "${raw}"`);
-  if (value < min || value > max) throw new UsageError(`--${name}: must be between ${min} and ${max}, got ${value}`);
+  if (!/^-?\d+$/.test(raw.trim())) throw new UsageError(`--${name}: expected an integer, got "${raw}"`);
+  if (!Number.isSafeInteger(value) || value < min || value > max) throw new UsageError(`--${name}: must be between ${min} and ${max}, got ${raw.trim()}`);
   return value;
 }
 
@@ -50,10 +57,12 @@ export function numberFlag(name: string, raw: string | undefined, min: number, m
   return value;
 }
 
+/** One of `choices`, in any case (`MCTS` is `mcts`). */
 export function choiceFlag<T extends string>(name: string, raw: string | undefined, choices: readonly T[]): T | undefined {
   if (raw === undefined) return undefined;
-  if (!(choices as readonly string[]).includes(raw)) {
-    throw new UsageError(`--${name}: unknown value "${raw}"; expected one of ${choices.join(', ')}`);
+  const match = choices.find((choice) => choice.toLowerCase() === raw.trim().toLowerCase());
+  if (match === undefined) {
+    throw new UsageError(`--${name}: unknown value "${raw.slice(0, 64)}"${didYouMean(raw, choices)}; expected one of ${choices.join(', ')}`);
   }
-  return raw as T;
+  return match;
 }

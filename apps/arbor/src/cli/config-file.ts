@@ -1,4 +1,4 @@
-// Checks the names in ARBOR_CONFIG_FILE against every setting the `arbor` processes read from it. Each service reads
+// Checks the names in ARBOR_CONFIG_FILE, and the ARBOR_* names of the environment, against every setting the `arbor` processes read from it. Each service reads
 // only its own names from the shared file, so on its own it cannot tell a typo ("ARBOR_POLICY_TEMPRATURE") from
 // another service's setting; the CLI knows them all, and refuses the file before anything starts.
 import { ConfigError, PRICED_SERVICES, priceVariables, readConfigFileSettings, type EnvSource } from '@arbor/kit';
@@ -7,6 +7,8 @@ import { rewardConfigShape } from '@arbor/reward';
 import { valueConfigShape } from '@arbor/value';
 import { orchestratorConfigShape } from '@arbor/orchestrator';
 import { serveConfigShape } from '../compose/services.js';
+import { natsPasswordVariable, NATS_USERS } from '../nats-config/authorization.js';
+import { didYouMean } from './suggest.js';
 
 function knownSettings(): Set<string> {
   const known = new Set([
@@ -18,19 +20,6 @@ function knownSettings(): Set<string> {
   ]);
   for (const service of PRICED_SERVICES) for (const name of Object.values(priceVariables(service))) known.add(name);
   return known;
-}
-
-/** Edit distance, to suggest the setting a typo meant. */
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 /**
@@ -45,8 +34,30 @@ export function checkConfigFileNames(env: EnvSource): void {
   for (const name of Object.keys(settings)) {
     if (known.has(name)) continue;
     if (!name.startsWith('ARBOR_')) throw new ConfigError(`${where}: ${name} is read from the environment only; set it there`);
-    const closest = [...known].map((k) => [k, distance(name, k)] as const).sort((x, y) => x[1] - y[1])[0];
-    const hint = closest && closest[1] <= 3 ? ` (did you mean ${closest[0]}?)` : '';
-    throw new ConfigError(`${where}: ${name} is not an Arbor setting${hint}`);
+    throw new ConfigError(`${where}: ${name} is not an Arbor setting${didYouMean(name, known)}`);
   }
+}
+
+/** ARBOR_* names read by the CLI itself, or by nats-server from the same environment, rather than by a service. */
+const OTHER_ARBOR_NAMES = [
+  'ARBOR_CONFIG_FILE',
+  'ARBOR_API_TOKEN',
+  'ARBOR_DEBUG',
+  'ARBOR_PROTO_ROOT',
+  ...NATS_USERS.map(natsPasswordVariable),
+];
+
+/**
+ * The ARBOR_* variables of the environment that no Arbor process reads: probably typos, which would otherwise be
+ * ignored without a word. Variables that an `ARBOR_*_API_KEY_ENV` setting names (an API key kept under a name of
+ * the user's choosing) are not typos.
+ */
+export function unknownEnvironmentNames(env: EnvSource): Array<{ name: string; hint: string }> {
+  const known = knownSettings();
+  for (const name of OTHER_ARBOR_NAMES) known.add(name);
+  const keyVariables = new Set(Object.entries(env).filter(([name]) => name.endsWith('_API_KEY_ENV')).map(([, value]) => value));
+  return Object.keys(env)
+    .filter((name) => name.startsWith('ARBOR_') && !known.has(name) && !keyVariables.has(name))
+    .sort()
+    .map((name) => ({ name, hint: didYouMean(name, known) }));
 }

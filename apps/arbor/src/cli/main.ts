@@ -3,7 +3,9 @@ import { ConfigError } from '@arbor/kit';
 import { ArborError, InvalidArgumentError } from '@arbor/kit/errors';
 import { benchCommand, BENCH_HELP } from '../bench/command.js';
 import { demoCommand, DEMO_HELP } from './demo.js';
-import { checkConfigFileNames } from './config-file.js';
+import { checkConfigFileNames, unknownEnvironmentNames } from './config-file.js';
+import { didYouMean } from './suggest.js';
+import { ARBOR_VERSION } from './version.js';
 import type { CliIO } from './io.js';
 import { serveCommand, SERVE_HELP } from './serve.js';
 import { solveCommand, SOLVE_HELP } from './solve.js';
@@ -24,7 +26,7 @@ Commands:
   nats      NATS users and permissions for a stack: arbor nats authorization, arbor nats passwords
   help      show help for a command: arbor help solve
 
-Run arbor <command> --help for its options.
+Run arbor <command> --help for its options; arbor --version prints the version.
 `;
 
 const COMMANDS: Record<string, (args: string[], io: CliIO) => Promise<number>> = {
@@ -42,17 +44,34 @@ const HELPS: Record<string, string> = { solve: SOLVE_HELP, demo: DEMO_HELP, serv
 /** Exit codes: 0 done, 1 failed at run time (a service unavailable, ...), 2 bad usage or input. */
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-    io.stdout.write(HELPS[rest[0] ?? ''] ?? HELP);
+  if (command === '--version' || command === '-V' || command === 'version') {
+    io.stdout.write(`arbor ${ARBOR_VERSION}\n`);
     return 0;
+  }
+  if (command === 'help' || command === '--help' || command === '-h') {
+    const topic = rest[0];
+    if (topic !== undefined && !HELPS[topic]) {
+      io.stderr.write(`arbor: no command "${topic.slice(0, 64)}"${didYouMean(topic, Object.keys(HELPS))}; run arbor help\n`);
+      return 2;
+    }
+    io.stdout.write(HELPS[topic ?? ''] ?? HELP);
+    return 0;
+  }
+  // No command is a usage mistake (a script that forgot its argument), not a request for help.
+  if (command === undefined) {
+    io.stderr.write(HELP);
+    return 2;
   }
   const run = COMMANDS[command];
   if (!run) {
-    io.stderr.write(`arbor: unknown command "${command}"; run arbor help\n`);
+    io.stderr.write(`arbor: unknown command "${command.slice(0, 64)}"${didYouMean(command, Object.keys(COMMANDS))}; run arbor help\n`);
     return 2;
   }
   try {
     checkConfigFileNames(io.env);
+    for (const { name, hint } of unknownEnvironmentNames(io.env)) {
+      io.stderr.write(`arbor: warning: ${name} is not an Arbor setting${hint}; it is ignored\n`);
+    }
     return await run(rest, io);
   } catch (err) {
     return reportFailure(err, io);

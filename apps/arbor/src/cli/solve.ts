@@ -86,7 +86,7 @@ export function readSolveSettings(values: Record<string, string | boolean | stri
   const algo = choiceFlag('algo', str('algo'), ALGORITHM_NAMES) ?? DEFAULT_ALGORITHM;
   return {
     algo,
-    params: parseAlgorithmParams(ALGORITHMS[algo].message, (values.param as string[] | undefined) ?? []),
+    params: parseAlgorithmParams(algo, ALGORITHMS, (values.param as string[] | undefined) ?? []),
     budget: integerFlag('budget', str('budget'), 1, 4_294_967_295),
     deadlineMs: integerFlag('deadline-ms', str('deadline-ms'), 1, 3_600_000),
     maxTokens: integerFlag('max-tokens', str('max-tokens'), 1, 4_294_967_295),

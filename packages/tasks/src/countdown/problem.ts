@@ -85,7 +85,7 @@ function parseTarget(raw: string | undefined): number {
 
 function checkCount(count: number, field: string): void {
   if (count < MIN_NUMBERS || count > MAX_NUMBERS) {
-    throw new InvalidArgumentError(field, `has ${count} numbers; expected ${MIN_NUMBERS} to ${MAX_NUMBERS}`);
+    throw new InvalidArgumentError(field, `has ${count} number${count === 1 ? '' : 's'}; expected ${MIN_NUMBERS} to ${MAX_NUMBERS}`);
   }
 }
 

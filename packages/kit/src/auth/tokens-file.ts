@@ -6,7 +6,7 @@
 //
 // It is read again whenever it changes (a Kubernetes Secret mounted as a volume changes in place), so tokens are
 // added and revoked without a restart. A file that no longer parses is reported and the last good one kept.
-import { readFileSync, unwatchFile, watchFile } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { ConfigError, z } from '../config.js';
 import type { Logger } from '../logger.js';
 import { tenantLimitsSchema, TENANT_PATTERN, limitsOf, type TenantLimits } from './tenants.js';
@@ -92,16 +92,31 @@ export class TokensFile {
   private loaded: Loaded;
   /** The reason the last reload failed, so that one broken file is reported once, not at every check. */
   private lastError: string | undefined;
+  /** The file's status when last read: a check compares against it, so no change made after a read is missed. */
+  private readStatus: string | undefined;
+  private readonly timer: NodeJS.Timeout;
 
   constructor(
     readonly path: string,
     private readonly options: TokensFileOptions,
   ) {
     this.loaded = index(this.read());
-    watchFile(path, { interval: options.reloadMs, persistent: false }, this.onChange);
+    this.timer = setInterval(this.onCheck, options.reloadMs);
+    this.timer.unref();
+  }
+
+  /** Identity, size and times: a Secret updated in place swaps the file behind a symlink, which changes all. */
+  private status(): string | undefined {
+    try {
+      const { ino, size, mtimeMs, ctimeMs } = statSync(this.path);
+      return `${ino}:${size}:${mtimeMs}:${ctimeMs}`;
+    } catch {
+      return undefined;
+    }
   }
 
   private read(): TokensFileContent {
+    this.readStatus = this.status();
     let text: string;
     try {
       text = readFileSync(this.path, 'utf8');
@@ -111,8 +126,8 @@ export class TokensFile {
     return parseTokensFile(text, this.path);
   }
 
-  private readonly onChange = (): void => {
-    this.reload();
+  private readonly onCheck = (): void => {
+    if (this.status() !== this.readStatus) this.reload();
   };
 
   /** Reads the file again; on failure keeps what it had and logs why (once per distinct failure). */
@@ -155,6 +170,6 @@ export class TokensFile {
   }
 
   close(): void {
-    unwatchFile(this.path, this.onChange);
+    clearInterval(this.timer);
   }
 }

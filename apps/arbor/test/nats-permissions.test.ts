@@ -15,7 +15,7 @@ import { arborV1, natsRoute, type SearchResult__Output, type SearchServiceClient
 import { checkHealth, sleep, startNatsServer, type NatsServerProcess } from '@arbor/kit';
 import { makeTestCa, type TestCa } from '@arbor/testing/certificates';
 import { startServices, type ServingStack } from '../src/compose/services.js';
-import { natsAuthorization, natsPasswordVariable, newNatsPasswords, NATS_USERS, type NatsUser } from '../src/nats-config/authorization.js';
+import { natsAuthorization, natsPasswordVariable, natsUserName, newNatsPasswords, NATS_USERS, type NatsUser } from '../src/nats-config/authorization.js';
 import { startArbor } from '../src/serve-process.js';
 import { countdownRequest, search } from './helpers.js';
 
@@ -26,15 +26,22 @@ let ca: TestCa;
 let dir: string;
 let server: NatsServerProcess;
 const passwords = newNatsPasswords();
+// A second stack's users on the same server, to show namespaces keep stacks apart.
+const STAGING = 'staging';
+const stagingPasswords = newNatsPasswords();
 
 beforeAll(async () => {
   ca = makeTestCa('Arbor NATS Test CA');
   dir = mkdtempSync(join(tmpdir(), 'arbor-nats-permissions-'));
   const { cert, key } = ca.server('nats');
   // The shipped authorization block, and TLS required of every client.
-  writeFileSync(join(dir, 'authorization.conf'), natsAuthorization());
+  writeFileSync(join(dir, 'authorization.conf'), natsAuthorization(['', STAGING]));
   writeFileSync(join(dir, 'nats.conf'), `tls {\n  cert_file: "${cert}"\n  key_file: "${key}"\n}\ninclude ./authorization.conf\n`);
-  const env = { PATH: process.env.PATH ?? '', ...Object.fromEntries(NATS_USERS.map((user) => [natsPasswordVariable(user), passwords[user]])) };
+  const env = {
+    PATH: process.env.PATH ?? '',
+    ...Object.fromEntries(NATS_USERS.map((user) => [natsPasswordVariable(user), passwords[user]])),
+    ...Object.fromEntries(NATS_USERS.map((user) => [natsPasswordVariable(user, STAGING), stagingPasswords[user]])),
+  };
   server = await startNatsServer({ args: ['--config', join(dir, 'nats.conf')], env });
 });
 
@@ -49,12 +56,12 @@ function natsEnv(user: NatsUser, password = passwords[user]): Record<string, str
   return { NATS_URL: server.url, NATS_USER: user, NATS_PASSWORD: password, NATS_CA: ca.caCert };
 }
 
-function clientAs(user: NatsUser | undefined): Promise<NatsConnection> {
+function clientAs(user: NatsUser | undefined, namespace = ''): Promise<NatsConnection> {
   return connect({
     servers: server.url,
     tls: { caFile: ca.caCert },
     reconnect: false,
-    ...(user && { user, pass: passwords[user] }),
+    ...(user && { user: natsUserName(user, namespace), pass: (namespace ? stagingPasswords : passwords)[user] }),
   });
 }
 
@@ -74,6 +81,8 @@ describe('the shipped NATS configuration', () => {
     expect(readFileSync(join(root, 'deploy/compose/nats-authorization.conf'), 'utf8')).toBe(generated);
     expect(readFileSync(join(root, 'deploy/k8s/base/config/nats-authorization.conf'), 'utf8')).toBe(generated);
     expect(readFileSync(join(root, 'deploy/compose/nats.conf'), 'utf8')).toMatch(/^include \.\/nats-authorization\.conf$/m);
+    // Replies may come as late as the longest call Arbor allows, not nats-server's default of 2 minutes.
+    expect(generated.match(/allow_responses: \{ max: 1, expires: "1h" \}/g)).toHaveLength(3);
   });
 
   it('refuses a client without credentials, or with a wrong password', async () => {
@@ -91,6 +100,10 @@ describe('the shipped NATS configuration', () => {
     ['reward', natsRoute('propose').subject, natsRoute('propose').queue],
     ['policy', '_INBOX.>', undefined],
     ['orchestrator', '_INBOX.>', undefined],
+    ['policy', `${REWARD.subject}.replica.*`, undefined],
+    ['policy', `${REWARD.subject}.discover`, undefined],
+    ['value', `${REWARD.subject}.replica.abc`, undefined],
+    ['reward', `${STAGING}.${REWARD.subject}`, `${STAGING}.${REWARD.queue}`],
   ] as const)('refuses %s subscribing to %s (queue %s) with a permissions violation', async (user, subject, queue) => {
     const nc = await clientAs(user);
     try {
@@ -104,16 +117,48 @@ describe('the shipped NATS configuration', () => {
   });
 
   it('lets a model service take its calls only in its queue group, and publish nothing but replies', async () => {
-    const nc = await clientAs('reward');
+    const [reward, policy] = await Promise.all([clientAs('reward'), clientAs('policy')]);
     try {
-      const allowed = nc.subscribe(REWARD.subject, { queue: REWARD.queue });
-      expect(await verdictOf(nc, allowed)).toBe('open');
-      allowed.unsubscribe();
-      // A stolen model credential cannot make model calls (or forge an orchestrator's request) either.
-      await expect(nc.request(natsRoute('propose').subject, new Uint8Array(0), { timeout: 1_000 })).rejects.toThrow();
+      const allowed = reward.subscribe(REWARD.subject, { queue: REWARD.queue });
+      expect(await verdictOf(reward, allowed)).toBe('open');
+      // A stolen model credential cannot send a call (or forge an orchestrator's request) to another service,
+      // even one with a responder listening.
+      const { subject, queue } = natsRoute('propose');
+      let delivered = 0;
+      policy.subscribe(subject, { queue, callback: () => delivered++ });
+      await policy.flush();
+      const refusal = (async () => {
+        for await (const status of reward.status()) {
+          if (status.type === 'error') return status.error;
+        }
+        return undefined;
+      })();
+      reward.publish(subject, new Uint8Array([1]));
+      await reward.flush();
+      const error = await Promise.race([refusal, sleep(2_000).then(() => 'no error')]);
+      expect(error).toBeInstanceOf(errors.PermissionViolationError);
+      expect((error as InstanceType<typeof errors.PermissionViolationError>).operation).toBe('publish');
+      await policy.flush();
+      expect(delivered).toBe(0);
     } finally {
-      await nc.close();
+      await Promise.all([reward.close(), policy.close()]);
     }
+  });
+
+  it('gives each namespace its own users: a stack\'s user works in its namespace only', async () => {
+    const staging = await clientAs('reward', STAGING);
+    try {
+      const own = staging.subscribe(`${STAGING}.${REWARD.subject}`, { queue: `${STAGING}.${REWARD.queue}` });
+      expect(await verdictOf(staging, own)).toBe('open');
+      const other = staging.subscribe(REWARD.subject, { queue: REWARD.queue });
+      expect(await verdictOf(staging, other)).toBeInstanceOf(errors.PermissionViolationError);
+    } finally {
+      await staging.close();
+    }
+    // The other stack's password does not open this stack's user.
+    await expect(
+      connect({ servers: server.url, tls: { caFile: ca.caCert }, reconnect: false, user: natsUserName('reward', STAGING), pass: passwords.reward }),
+    ).rejects.toBeInstanceOf(errors.AuthorizationError);
   });
 });
 
@@ -211,6 +256,19 @@ describe('a model service whose NATS connection is refused', { timeout: 60_000 }
     } finally {
       await reward.stop();
       if (other) rmSync(other.dir, { recursive: true, force: true });
+    }
+  });
+
+  it('whose subscription the server refuses (a namespace not its user\'s) says so and is NOT_SERVING', async () => {
+    const env = { ...process.env, ...natsEnv('reward'), ARBOR_NATS_NAMESPACE: STAGING };
+    const reward = await startArbor('reward', ['reward', '--grace-ms', '500'], env);
+    try {
+      for (let i = 0; i < 50 && !reward.log().includes('NATS refused a subscription'); i++) await sleep(100);
+      expect(reward.log()).toContain('"msg":"NATS refused a subscription: this user may not subscribe to it');
+      expect(reward.log()).toContain(`"subject":"${STAGING}.${REWARD.subject}"`);
+      expect(await checkHealth(reward.address)).toBe('NOT_SERVING');
+    } finally {
+      await reward.stop();
     }
   });
 

@@ -79,13 +79,21 @@ export async function serveModelService(options: ModelServeOptions): Promise<Run
   // Served over NATS, a replica is of no use until it is connected: NOT_SERVING until then, and while NATS is
   // away or refuses its credentials, so an orchestration system (and an operator) can see it.
   grpc.setServing(false);
+  // A subscription the server refuses (this user may not read that subject: a namespace that does not match the
+  // server's users, say) is gone for good: the replica would look healthy and never take a call.
+  let refused = false;
   const nats = attachNats({
     url: options.nats.url,
     options: options.nats.options,
     name: `arbor-${name}`,
     logger,
     onConnected: options.serveOnNats,
-    onConnectedChange: (connected) => grpc.setServing(connected),
+    onConnectedChange: (connected) => grpc.setServing(connected && !refused),
+    onSubscriptionRefused: (subject) => {
+      refused = true;
+      grpc.setServing(false);
+      logger.error({ subject }, 'NATS refused a subscription: this user may not subscribe to it (check ARBOR_NATS_NAMESPACE and NATS_USER against the server\'s users); NOT_SERVING until restarted');
+    },
   });
   // NATS stops taking requests at once (its queue group sends them to other replicas) and finishes what it has,
   // while gRPC drains alongside: the whole stop keeps within the grace period.

@@ -7,7 +7,7 @@ import { rewardConfigShape } from '@arbor/reward';
 import { valueConfigShape } from '@arbor/value';
 import { orchestratorConfigShape } from '@arbor/orchestrator';
 import { serveConfigShape } from '../compose/services.js';
-import { natsPasswordVariable, NATS_USERS } from '../nats-config/authorization.js';
+import { NATS_USERS } from '../nats-config/authorization.js';
 import { didYouMean } from './suggest.js';
 
 function knownSettings(): Set<string> {
@@ -44,8 +44,9 @@ const OTHER_ARBOR_NAMES = [
   'ARBOR_API_TOKEN',
   'ARBOR_DEBUG',
   'ARBOR_PROTO_ROOT',
-  ...NATS_USERS.map(natsPasswordVariable),
 ];
+/** The passwords of `arbor nats passwords`, of any namespace: read by nats-server, from the same environment. */
+const NATS_PASSWORD_VARIABLE = new RegExp(`^ARBOR_NATS_(?:[A-Z0-9_]+_)?(?:${NATS_USERS.map((u) => u.toUpperCase()).join('|')})_PASSWORD$`);
 
 /**
  * The ARBOR_* variables of the environment that no Arbor process reads: probably typos, which would otherwise be
@@ -57,7 +58,7 @@ export function unknownEnvironmentNames(env: EnvSource): Array<{ name: string; h
   for (const name of OTHER_ARBOR_NAMES) known.add(name);
   const keyVariables = new Set(Object.entries(env).filter(([name]) => name.endsWith('_API_KEY_ENV')).map(([, value]) => value));
   return Object.keys(env)
-    .filter((name) => name.startsWith('ARBOR_') && !known.has(name) && !keyVariables.has(name))
+    .filter((name) => name.startsWith('ARBOR_') && !known.has(name) && !keyVariables.has(name) && !NATS_PASSWORD_VARIABLE.test(name))
     .sort()
     .map((name) => ({ name, hint: didYouMean(name, known) }));
 }

@@ -5,17 +5,18 @@ import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { natsAnswers, startNatsServer, type NatsServerProcess } from '@arbor/kit';
+import { env as settingsOf, natsAnswers, readConfig, startNatsServer, type NatsServerProcess } from '@arbor/kit';
 import { UnavailableError } from '@arbor/kit/errors';
-import { natsAuthorization, natsPasswordVariable, newNatsPasswords, NATS_USERS, type NatsUser } from '../nats-config/authorization.js';
+import { natsAuthorization, natsPasswordVariable, natsUserName, newNatsPasswords, NATS_USERS, type NatsUser } from '../nats-config/authorization.js';
 
 export interface StackNats {
   /** The URL every replica is given. */
   url: string;
   /** Set only when `arbor up` started the server, so only then does it stop it. */
   started?: NatsServerProcess;
-  /** Set when `arbor up` started the server: each service's password (the user is the service's name). */
+  /** Set when `arbor up` started the server: each service's password, and the namespace its users belong to. */
   passwords?: Record<NatsUser, string>;
+  namespace?: string;
 }
 
 /** Settings that name another way to authenticate; a replica of our own server must not inherit them. */
@@ -25,7 +26,7 @@ const OTHER_NATS_AUTH = ['NATS_TOKEN', 'NATS_NKEY', 'NATS_CREDS', 'NATS_CA', 'NA
 export function natsEnvFor(nats: StackNats, service: NatsUser): Record<string, string> {
   if (!nats.passwords) return {};
   return {
-    NATS_USER: service,
+    NATS_USER: natsUserName(service, nats.namespace),
     NATS_PASSWORD: nats.passwords[service],
     ...Object.fromEntries(OTHER_NATS_AUTH.map((name) => [name, ''])),
   };
@@ -99,9 +100,14 @@ export async function ensureNats(url: string, env: Record<string, string | undef
   // The configuration holds no secret: the passwords are $VARIABLES filled from the server's environment.
   const dir = mkdtempSync(join(tmpdir(), 'arbor-up-nats-'));
   const config = join(dir, 'nats.conf');
-  writeFileSync(config, natsAuthorization(env.ARBOR_NATS_NAMESPACE ?? ''), { mode: 0o600 });
+  // The namespace the replicas will read (from the environment or ARBOR_CONFIG_FILE, as they do).
+  const { ARBOR_NATS_NAMESPACE: namespace } = readConfig({ ARBOR_NATS_NAMESPACE: settingsOf.natsNamespace() }, env);
+  writeFileSync(config, natsAuthorization([namespace]), { mode: 0o600 });
   const passwords = newNatsPasswords();
-  const serverEnv = { PATH: env.PATH ?? '', ...Object.fromEntries(NATS_USERS.map((user) => [natsPasswordVariable(user), passwords[user]])) };
+  const serverEnv = {
+    PATH: env.PATH ?? '',
+    ...Object.fromEntries(NATS_USERS.map((user) => [natsPasswordVariable(user, namespace), passwords[user]])),
+  };
   let started: NatsServerProcess;
   try {
     started = await startNatsServer({ binary, args: ['--config', config], env: serverEnv, ...(port !== undefined && { port }) });
@@ -114,5 +120,5 @@ export async function ensureNats(url: string, env: Record<string, string | undef
     await started.stop();
     rmSync(dir, { recursive: true, force: true });
   };
-  return { url: started.url, started: { ...started, stop }, passwords };
+  return { url: started.url, started: { ...started, stop }, passwords, namespace };
 }

@@ -15,6 +15,8 @@ export interface NatsAttachOptions {
   options?: Partial<NodeConnectionOptions>;
   /** Prefix of the connection's reply subjects (the orchestrator's, which NATS permissions give to it alone). */
   inboxPrefix?: string;
+  /** The server refused a subscription (its permissions): see NatsConnectOptions. */
+  onSubscriptionRefused?: (subject: string) => void;
   /** The connection's name, as the server shows it (e.g. "arbor-reward"). */
   name: string;
   logger: Logger;
@@ -38,6 +40,7 @@ export function attachNats(options: NatsAttachOptions): NatsAttachment {
     onConnectedChange: (connected) => {
       if (!stopped) options.onConnectedChange?.(connected);
     },
+    ...(options.onSubscriptionRefused && { onSubscriptionRefused: options.onSubscriptionRefused }),
   }).then((nc) => {
     if (stopped) {
       void nc.close();

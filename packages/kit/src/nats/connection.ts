@@ -19,6 +19,8 @@ export interface NatsConnectOptions {
   inboxPrefix?: string;
   /** Called with false on disconnect and true on (re)connect. */
   onConnectedChange?: (connected: boolean) => void;
+  /** Called when the server refuses a subscription (its permissions): the subscription is gone for good. */
+  onSubscriptionRefused?: (subject: string) => void;
   /** Stops the attempts to connect. */
   signal?: AbortSignal;
 }
@@ -113,7 +115,10 @@ function watchStatus(nc: NatsConnection, options: NatsConnectOptions): void {
         options.onConnectedChange?.(true);
       } else if (status.type === 'error') {
         const failure = natsFailureOf(status.error);
-        const key = `${failure.kind}:${failure.reason}`;
+        const refused = status.error instanceof errors.PermissionViolationError ? status.error : undefined;
+        if (refused?.operation === 'subscription') options.onSubscriptionRefused?.(refused.subject);
+        // A refused reply names its reply subject, new for every call: one line per operation, not per call.
+        const key = refused ? `permissions:${refused.operation}:${refused.operation === 'subscription' ? refused.subject : ''}` : `${failure.kind}:${failure.reason}`;
         if (key === lastProblem) continue;
         lastProblem = key;
         logger.error({ connection: name, failure: failure.kind, reason: failure.reason }, 'NATS error');

@@ -1,7 +1,15 @@
 // Real gRPC on port 0: health, reflection, the error table on the wire, size limits and graceful shutdown.
+import { createRequire } from 'node:module';
 import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
 import { afterEach, describe, expect, it } from 'vitest';
-import { arborV1, type ProposeRequest__Output, type ProposeResponse, type ProposeResponse__Output } from '@arbor/contracts';
+import {
+  arborV1,
+  fileDescriptorProtos,
+  type ProposeRequest__Output,
+  type ProposeResponse,
+  type ProposeResponse__Output,
+} from '@arbor/contracts';
 import { InvalidArgumentError, UnauthenticatedError } from './errors.js';
 import { LIVENESS_SERVICE, startGrpcServer, type RunningGrpcServer } from './grpc-server.js';
 import { checkHealth, listServices } from './grpc-probes.js';
@@ -35,6 +43,32 @@ function propose(address: string, request: object): Promise<ProposeResponse__Out
       if (err) reject(err);
       else resolve(response!);
     });
+  });
+}
+
+interface ReflectionReply {
+  file_descriptor_response?: { file_descriptor_proto: Buffer[] };
+  error_response?: { error_code: number; error_message: string };
+}
+
+/** One request on a grpc.reflection `version` stream, and its reply. */
+function reflect(address: string, version: 'v1' | 'v1alpha', request: object): Promise<ReflectionReply> {
+  const file = createRequire(import.meta.url).resolve(`@grpc/reflection/build/proto/grpc/reflection/${version}/reflection.proto`);
+  const loaded = grpc.loadPackageDefinition(protoLoader.loadSync(file, { keepCase: true })) as unknown as {
+    grpc: { reflection: Record<string, { ServerReflection: new (address: string, creds: grpc.ChannelCredentials) => grpc.Client }> };
+  };
+  const client = new loaded.grpc.reflection[version]!.ServerReflection(address, grpc.credentials.createInsecure()) as grpc.Client & {
+    ServerReflectionInfo(options: grpc.CallOptions): grpc.ClientDuplexStream<object, ReflectionReply>;
+  };
+  return new Promise((resolve, reject) => {
+    const stream = client.ServerReflectionInfo({ deadline: Date.now() + 5_000 });
+    stream.on('data', (reply: ReflectionReply) => {
+      resolve(reply);
+      stream.end();
+    });
+    stream.on('error', reject);
+    stream.on('end', () => client.close());
+    stream.write(request);
   });
 }
 
@@ -89,6 +123,24 @@ describe('startGrpcServer', () => {
     const names = await listServices(server.address);
     expect(names).toContain('arbor.v1.PolicyService');
     expect(names).toContain('grpc.health.v1.Health');
+  });
+
+  it("serves protoc's descriptors, byte for byte and under their real names, over reflection v1 and v1alpha", async () => {
+    server = await startFake(async () => ({ candidates: [] }));
+    // protoc writes a file's name first (field 1), so its bytes start 0x0a, length, name.
+    const protoc = new Map(fileDescriptorProtos().map((bytes) => [bytes.subarray(2, 2 + bytes[1]!).toString(), bytes]));
+    const [common, policy, health] = ['arbor/v1/common.proto', 'arbor/v1/policy.proto', 'grpc/health/v1/health.proto'].map((name) => protoc.get(name));
+    expect(common && policy && health).toBeDefined();
+    for (const version of ['v1', 'v1alpha'] as const) {
+      const files = async (request: object) => (await reflect(server!.address, version, request)).file_descriptor_response?.file_descriptor_proto;
+      // The file, then what it depends on.
+      expect(await files({ file_by_filename: 'arbor/v1/policy.proto' })).toEqual([policy, common]);
+      expect(await files({ file_containing_symbol: 'arbor.v1.PolicyService' })).toEqual([policy, common]);
+      expect(await files({ file_containing_symbol: 'arbor.v1.Problem.ParamsEntry' })).toEqual([common]);
+      expect(await files({ file_containing_symbol: 'grpc.health.v1.Health' })).toEqual([health]);
+      expect(await files({ file_by_filename: 'grpc/health/v1/health.proto' })).toEqual([health]);
+      expect((await reflect(server.address, version, { file_by_filename: 'arbor_v1.proto' })).error_response).toMatchObject({ error_code: grpc.status.NOT_FOUND });
+    }
   });
 
   it('answers INVALID_ARGUMENT naming the field, INTERNAL without leaking, and keeps serving', async () => {

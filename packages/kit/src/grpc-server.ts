@@ -1,10 +1,10 @@
 // gRPC server bootstrap shared by every service: bind, standard health service, reflection, size limits,
 // and a shutdown that drains before it forces.
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
-import { HealthImplementation, protoPath as healthProtoPath, type ServingStatus } from 'grpc-health-check';
+import type * as protoLoader from '@grpc/proto-loader';
+import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import { ReflectionService } from '@grpc/reflection';
-import { arborPackageDefinition } from '@arbor/contracts';
+import { fileDescriptorProtos } from '@arbor/contracts';
 import type { Logger } from './logger.js';
 import { tolerantDefinition } from './malformed-request.js';
 import { serverTls, type ServerTls } from './tls.js';
@@ -24,8 +24,21 @@ export const LIVENESS_SERVICE = 'liveness';
 
 let reflectionDefinition: protoLoader.PackageDefinition | undefined;
 
+/**
+ * What @grpc/reflection indexes: the `fileDescriptorProtos` of a package definition's entries. proto-loader's own
+ * are protobufjs' reconstruction of the schema (misnamed map entries, camelCase fields, relative type names, no
+ * proto3 `optional`, one made-up file per package), which DescriptorPool-based clients reject; this gives it the
+ * files protoc built (arbor/v1/*.proto and grpc/health/v1/health.proto), served under their real names. They
+ * survive its decode and re-encode byte for byte (grpc-server.test.ts checks).
+ */
 function reflectionPackageDefinition(): protoLoader.PackageDefinition {
-  reflectionDefinition ??= { ...arborPackageDefinition(), ...protoLoader.loadSync(healthProtoPath) };
+  reflectionDefinition ??= {
+    'arbor.descriptors': {
+      format: 'Protocol Buffer 3 DescriptorProto',
+      type: {},
+      fileDescriptorProtos: fileDescriptorProtos(),
+    } as unknown as protoLoader.MessageTypeDefinition<object, object>,
+  };
   return reflectionDefinition;
 }
 

@@ -35,6 +35,18 @@ describe('arbor solve', () => {
     expect(out.stats.expansions).toBeGreaterThan(0);
     expect(out.stop_reason).toMatch(/^[a-z_]+$/);
     expect(out.trace_id).toMatch(/^[0-9a-f]{32}$/);
+    // The gRPC result's score and cost per service, which add up to the totals.
+    expect(out.score).toBeGreaterThan(0);
+    expect(out.cost.map((c: { service: string }) => c.service)).toEqual(['policy', 'value', 'reward']);
+    expect(out.cost.reduce((sum: number, c: { calls: number }) => sum + c.calls, 0)).toBe(out.stats.model_calls);
+    expect(out.cost.reduce((sum: number, c: { input_tokens: number }) => sum + c.input_tokens, 0)).toBe(out.stats.input_tokens);
+  });
+
+  it('labels an unsolved puzzle\'s answer as its best try, in the summary and in the table', () => {
+    const one = arbor(['solve', '--numbers', '1 5 5 5', '--algo', 'beam', '--seed', '3']);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toMatch(/^best try \S+ {2}not solved$/m);
+    expect(one.stdout).not.toMatch(/^answer /m);
   });
 
   it('gives the same answer for the same seed, with each algorithm and a non-default target', () => {

@@ -125,7 +125,12 @@ describe('the shipped NATS configuration', () => {
       // even one with a responder listening.
       const { subject, queue } = natsRoute('propose');
       let delivered = 0;
-      policy.subscribe(subject, { queue, callback: () => delivered++ });
+      policy.subscribe(subject, {
+        queue,
+        callback: () => {
+          delivered++;
+        },
+      });
       await policy.flush();
       const refusal = (async () => {
         for await (const status of reward.status()) {

@@ -12,6 +12,11 @@ export function stopReasonName(result: SearchResult__Output): string {
   return result.stopReason.replace(/^STOP_REASON_/, '').toLowerCase();
 }
 
+/** A sum of float prices without its binary noise (0.0015577500000000003 → 0.00155775). */
+export function dollars(value: number): number {
+  return Number(value.toPrecision(12));
+}
+
 export function toJson({ entry, result }: SolvedProblem): Record<string, unknown> {
   const stats = result.stats;
   return {
@@ -19,6 +24,8 @@ export function toJson({ entry, result }: SolvedProblem): Record<string, unknown
     answer: result.answer,
     solved: result.solved,
     verifiable: entry.verifiable,
+    // The algorithm's own score for the answer: a vote share, an aggregated reward, or a value.
+    score: result.score,
     steps: result.best?.steps.map((s) => s.text) ?? [],
     stats: {
       expansions: stats?.expansions ?? 0,
@@ -26,11 +33,19 @@ export function toJson({ entry, result }: SolvedProblem): Record<string, unknown
       model_calls: stats?.modelCalls ?? 0,
       input_tokens: stats?.inputTokens ?? 0,
       output_tokens: stats?.outputTokens ?? 0,
-      cost_usd: stats?.costUsd ?? 0,
+      cost_usd: dollars(stats?.costUsd ?? 0),
       wall_ms: Math.round((stats?.wallMs ?? 0) * 10) / 10,
       generated_steps: stats?.generatedSteps ?? 0,
       invalid_steps: stats?.invalidSteps ?? 0,
     },
+    // What each model service was paid for: calls, tokens and dollars.
+    cost: result.cost.map((c) => ({
+      service: c.service,
+      calls: c.calls,
+      input_tokens: c.inputTokens,
+      output_tokens: c.outputTokens,
+      cost_usd: dollars(c.costUsd),
+    })),
     stop_reason: stopReasonName(result),
     trace_id: result.traceId,
     algorithm: result.algorithm,
@@ -43,13 +58,19 @@ function verdict(entry: ProblemEntry, result: SearchResult__Output): string {
   return entry.verifiable ? 'not solved' : 'unverified (no reference answer)';
 }
 
+/** A verifiable problem left unsolved with an answer: what it shows is the best attempt, checked and rejected. */
+function isAttempt(entry: ProblemEntry, result: SearchResult__Output): boolean {
+  return !result.solved && entry.verifiable && result.answer !== '';
+}
+
 export function describeOne({ entry, result }: SolvedProblem): string {
   const stats = result.stats;
   const lines = [
     entry.heading,
     // Model-written steps can span lines; indent their continuation under the step.
     ...(result.best?.steps ?? []).map((s, i) => `step ${i + 1}   ${s.text.trim().replace(/\n+/g, '\n         ')}`),
-    `answer   ${result.answer || '(none)'}  ${verdict(entry, result)}`,
+    // An unsolved search's answer is its best attempt, which the checker rejected: never label it the answer.
+    isAttempt(entry, result) ? `best try ${result.answer}  ${verdict(entry, result)}` : `answer   ${result.answer || '(none)'}  ${verdict(entry, result)}`,
     `stopped  ${stopReasonName(result)} (${result.algorithm})`,
     `cost     ${stats?.expansions ?? 0} expansions, ${stats?.nodes ?? 0} nodes, ${stats?.modelCalls ?? 0} model calls, ` +
       `${(stats?.inputTokens ?? 0) + (stats?.outputTokens ?? 0)} tokens, $${(stats?.costUsd ?? 0).toFixed(4)}, ${Math.round(stats?.wallMs ?? 0)} ms`,
@@ -64,7 +85,7 @@ export function summaryTable(solved: SolvedProblem[], totalWallMs: number): stri
     return [
       entry.label,
       result.solved ? 'yes' : entry.verifiable ? 'no' : '?',
-      shorten(result.answer, 24) || '-',
+      (isAttempt(entry, result) ? `best try: ${shorten(result.answer, 14)}` : shorten(result.answer, 24)) || '-',
       String(s?.expansions ?? 0),
       String(s?.modelCalls ?? 0),
       String((s?.inputTokens ?? 0) + (s?.outputTokens ?? 0)),

@@ -142,6 +142,7 @@ async function runStack(plan: UpPlan, io: CliIO): Promise<number> {
   try {
     nats = await ensureNats(plan.natsUrl, io.env);
     if (nats.started) notice(LEVEL_VALUES.info, `nothing answered at ${plan.natsUrl}; started nats-server at ${nats.url}`);
+    else notice(LEVEL_VALUES.warn, sharedNatsWarning(plan.natsUrl, io.env));
     if (!stopping) {
       const entry = arborEntry();
       const env = { ...io.env, LOG_LEVEL: childLevel };
@@ -203,6 +204,17 @@ async function runStack(plan: UpPlan, io: CliIO): Promise<number> {
   }
   if (failure) throw failure;
   return forced ? 1 : 0;
+}
+
+/**
+ * Joining a NATS server that is already running is what a user wants when it is their own stack's, and a quiet
+ * surprise when it is not: another stack's replicas on the same subjects would answer this one's calls.
+ */
+export function sharedNatsWarning(url: string, env: CliIO['env']): string {
+  const namespace = env.ARBOR_NATS_NAMESPACE;
+  const subjects = namespace ? `namespace "${namespace}"` : 'the default subjects (no ARBOR_NATS_NAMESPACE)';
+  const hint = namespace ? '' : '; if another Arbor stack uses this server, set ARBOR_NATS_NAMESPACE to keep the two apart';
+  return `a NATS server already answers at ${url}: joining it with ${subjects}, with the NATS_* credentials of the environment${hint}`;
 }
 
 function statusTable(replicas: Replica[], nats: StackNats): string {

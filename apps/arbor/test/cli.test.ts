@@ -1,6 +1,7 @@
 // The `arbor` CLI as a user runs it: a spawned process, its exit code, stdout and stderr.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -266,6 +267,30 @@ describe('arbor serve', () => {
     } finally {
       expect(await orchestrator.stop()).toBe(0);
       for (const model of [value, reward]) expect(await model.stop()).toBe(0);
+    }
+  });
+
+  it('reports a busy port in one line naming the address, with exit code 1', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const runs = [
+        { args: ['serve', 'all', '--listen', `127.0.0.1:${port}`], env: {} },
+        // Three services in one process: the one busy port stops them all, with the same one line.
+        {
+          args: ['serve', 'policy', 'value', 'reward'],
+          env: { ARBOR_POLICY_LISTEN: '127.0.0.1:0', ARBOR_VALUE_LISTEN: `127.0.0.1:${port}`, ARBOR_REWARD_LISTEN: '127.0.0.1:0' },
+        },
+      ];
+      for (const { args, env } of runs) {
+        const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
+        expect(result.status, args.join(' ')).toBe(1);
+        expect(result.stdout).toBe('');
+        expect(result.stderr).toBe(`arbor: unavailable: cannot listen on 127.0.0.1:${port}: the address is in use (another process listens there)\n`);
+      }
+    } finally {
+      blocker.close();
     }
   });
 

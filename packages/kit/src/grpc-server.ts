@@ -1,6 +1,7 @@
 // gRPC server bootstrap shared by every service: bind, standard health service, reflection, size limits,
 // and a shutdown that drains before it forces.
 import * as grpc from '@grpc/grpc-js';
+import { UnavailableError } from './errors.js';
 import type * as protoLoader from '@grpc/proto-loader';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import { ReflectionService } from '@grpc/reflection';
@@ -87,9 +88,20 @@ function hostOf(address: string): string {
   return address.slice(0, address.lastIndexOf(':'));
 }
 
+/** Why an address could not be bound, in words a user acts on (grpc-js reports "No address added ..."). */
+const BIND_FAILURES: Array<[RegExp, string]> = [
+  [/EADDRINUSE/, 'the address is in use (another process listens there)'],
+  [/EACCES/, 'permission denied (ports below 1024 need privileges)'],
+  [/EADDRNOTAVAIL|ENOTFOUND|EAI_AGAIN/, 'no such local address'],
+];
+
 function bind(server: grpc.Server, address: string, credentials: grpc.ServerCredentials): Promise<number> {
   return new Promise<number>((resolve, reject) => {
-    server.bindAsync(address, credentials, (err, boundPort) => (err ? reject(err) : resolve(boundPort)));
+    server.bindAsync(address, credentials, (err, boundPort) => {
+      if (!err) return resolve(boundPort);
+      const reason = BIND_FAILURES.find(([pattern]) => pattern.test(err.message))?.[1];
+      reject(new UnavailableError(`cannot listen on ${address}: ${reason ?? err.message}`, { cause: err }));
+    });
   });
 }
 

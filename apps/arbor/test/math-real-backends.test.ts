@@ -36,6 +36,8 @@ beforeAll(async () => {
       ARBOR_REWARD_BACKEND: 'vllm-prm',
       ARBOR_REWARD_BASE_URL: fake.baseUrl,
       ARBOR_REWARD_MODEL: 'fake/prm',
+      // The scripted PRM scores only the search's steps; the label-order check has its own tests (services/reward).
+      ARBOR_REWARD_PRM_LABEL_CHECK: 'false',
     },
     'silent',
   );

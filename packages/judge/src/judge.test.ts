@@ -1,15 +1,30 @@
 import { completionsReplySchema, createModelHttpClient, type ModelHttpClient } from '@arbor/kit/model-http';
-import { FailedPreconditionError } from '@arbor/kit/errors';
-import { errorReply, judgeReply, startFakeModelServerForTest, type FakeModelServer, type FakeReply, type FakeRequest } from '@arbor/testing';
+import { FailedPreconditionError, UnavailableError } from '@arbor/kit/errors';
+import {
+  capturingLogger,
+  errorReply,
+  judgeReply,
+  modelsReply,
+  silent,
+  startFakeModelServerForTest,
+  type FakeModelServer,
+  type FakeReply,
+  type FakeRequest,
+} from '@arbor/testing';
 import { describe, expect, it } from 'vitest';
-import { COMPLETIONS_CHUNK_CONCURRENCY, COMPLETIONS_CHUNK_PROMPTS, createJudge } from './judge.js';
+import { COMPLETIONS_CHUNK_CONCURRENCY, COMPLETIONS_CHUNK_PROMPTS, createJudge, UNDECIDED_WARNING_PERIOD_MS, type JudgeOptions } from './judge.js';
+import { judgeServerDetector, type JudgeServerSetting } from './server-kind.js';
 
 const signal = new AbortController().signal;
 
-function judgeOn(fake: FakeModelServer, api: 'completions' | 'chat', chatConcurrency?: number) {
+function judgeOn(fake: FakeModelServer, api: 'completions' | 'chat' | undefined, chatConcurrency?: number, more: Partial<JudgeOptions> = {}) {
   const http = createModelHttpClient({ baseUrl: fake.baseUrl, timeoutMs: 5_000, maxAttempts: 2, label: 'judge model server' });
-  return createJudge({ http, model: 'judge-7b', api, ...(chatConcurrency !== undefined && { chatConcurrency }) });
+  return createJudge({ http, model: 'judge-7b', api, logger: silent, ...(chatConcurrency !== undefined && { chatConcurrency }), ...more });
 }
+
+/** A judge for a server of the given kind, with the API left to the server's default unless given. */
+const judgeFor = (fake: FakeModelServer, server: JudgeServerSetting, api?: 'completions' | 'chat', more: Partial<JudgeOptions> = {}) =>
+  judgeOn(fake, api, undefined, { server, serverSetting: 'ARBOR_VALUE_SERVER', ...more });
 
 /** A top list whose P(yes) is `p`, spelled as an OpenAI-compatible server sends it. */
 const topFor = (p: number) => ({ ' Yes': Math.log(p), ' No': Math.log(1 - p), ' Maybe': Math.log(0.001) });
@@ -120,6 +135,7 @@ describe('judge over completions', () => {
       http: createModelHttpClient({ baseUrl: server.baseUrl, timeoutMs: 5_000, maxAttempts: 1, label: 'judge model server' }),
       model: 'judge-7b',
       api: 'completions',
+      logger: silent,
     });
     const failure = judge.ask(Array.from({ length: 10 * 64 }, (_, i) => `q${i}`), signal);
     await expect(failure).rejects.toBeInstanceOf(FailedPreconditionError);
@@ -172,7 +188,7 @@ describe('judge over completions', () => {
       baseUrl: 'https://user:sk-SECRET@judge.example/v1?api-key=sk-SECRET',
       postJson: async (_path, _body, schema) => schema.parse(completionsReplySchema.parse({ choices: [] })),
     };
-    const failure = createJudge({ http, model: 'm', api: 'completions' }).ask(['a'], signal);
+    const failure = createJudge({ http, model: 'm', api: 'completions', logger: silent }).ask(['a'], signal);
     await expect(failure).rejects.toThrow(/^judge model server at https:\/\/judge\.example\/v1 returned 0 choices for 1 prompts$/);
   });
 
@@ -211,6 +227,8 @@ describe('judge over chat', () => {
       logprobs: true,
       top_logprobs: 20,
       temperature: 0,
+      // vLLM (the default server) renders the chat template with it: a thinking model answers at once.
+      chat_template_kwargs: { enable_thinking: false },
     });
   });
 
@@ -227,5 +245,183 @@ describe('judge over chat', () => {
     await expect(failure).rejects.toBeInstanceOf(FailedPreconditionError);
     await expect(failure).rejects.toThrow(/does not exist/);
     expect(server.requestsTo('/v1/chat/completions')).toHaveLength(1);
+  });
+});
+
+/** A completions reply answering each prompt of the request with P(yes) = `p`. */
+const answerAll = (req: FakeRequest, p: number) =>
+  judgeReply({ api: 'completions', top: (Array.isArray(req.body.prompt) ? req.body.prompt : [req.body.prompt]).map(() => topFor(p)) });
+
+describe('judge requests per server', () => {
+  it('asks Ollama one string prompt per request, since its /v1/completions refuses a list', async () => {
+    const server = await startFakeModelServerForTest({
+      '/v1/completions': (req) =>
+        typeof req.body.prompt === 'string'
+          ? judgeReply({ api: 'completions', top: [topFor(Number(/^p(\d+)/.exec(req.body.prompt)?.[1]) / 100)] })
+          : errorReply(400, 'json: cannot unmarshal array into Go struct field CompletionRequest.prompt of type string'),
+    });
+    const result = await judgeFor(server, 'ollama').ask(['p10', 'p20', 'p30'], signal);
+    expect(result.probabilities.map((p) => Number(p.toFixed(6)))).toEqual([0.1, 0.2, 0.3]);
+    const bodies = server.requestsTo('/v1/completions').map((r) => r.body);
+    expect(bodies).toHaveLength(3);
+    expect(bodies.map((b) => b.prompt).sort()).toEqual(['p10\nAnswer:', 'p20\nAnswer:', 'p30\nAnswer:']);
+    expect(bodies[0]).toMatchObject({ model: 'judge-7b', max_tokens: 1, logprobs: 20, temperature: 0 });
+  });
+
+  it('asks OpenAI on chat by default, and at most 5 logprobs on completions', async () => {
+    const server = await startFakeModelServerForTest({
+      '/v1/chat/completions': () => judgeReply({ api: 'chat', top: [topFor(0.7)] }),
+      '/v1/completions': (req) =>
+        req.body.logprobs > 5 ? errorReply(400, "Invalid value for 'logprobs': must be less than or equal to 5.") : answerAll(req, 0.6),
+    });
+    const chat = await judgeFor(server, 'openai').ask(['q'], signal);
+    expect(chat.probabilities[0]).toBeCloseTo(0.7, 12);
+    expect(server.requestsTo('/v1/completions')).toHaveLength(0);
+    // OpenAI refuses parameters it does not know: no chat_template_kwargs.
+    expect(server.requestsTo('/v1/chat/completions')[0]?.body).toEqual({
+      model: 'judge-7b',
+      messages: [{ role: 'user', content: 'q' }],
+      max_tokens: 1,
+      logprobs: true,
+      top_logprobs: 20,
+      temperature: 0,
+    });
+    const completions = await judgeFor(server, 'openai', 'completions').ask(['a', 'b'], signal);
+    expect(completions.probabilities.map((p) => Number(p.toFixed(6)))).toEqual([0.6, 0.6]);
+    expect(server.requestsTo('/v1/completions')[0]?.body).toMatchObject({ prompt: ['a\nAnswer:', 'b\nAnswer:'], logprobs: 5 });
+  });
+
+  it("reads older llama.cpp's top-level array of replies, one per prompt", async () => {
+    const server = await startFakeModelServerForTest({
+      '/v1/completions': (req) => {
+        const prompts = req.body.prompt as string[];
+        const body = prompts.map((p) => {
+          const one = judgeReply({ api: 'completions', top: [topFor(Number(/^p(\d+)/.exec(p)?.[1]) / 100)], model: 'judge.gguf' });
+          return (one as { body: unknown }).body;
+        });
+        return { kind: 'json', body };
+      },
+    });
+    const result = await judgeFor(server, 'llama.cpp').ask(['p25', 'p50', 'p75'], signal);
+    expect(result.probabilities.map((p) => Number(p.toFixed(6)))).toEqual([0.25, 0.5, 0.75]);
+    expect(result.model).toBe('judge.gguf');
+    // judgeReply counts 20 prompt tokens per prompt: the replies' usage is summed.
+    expect(result.usage).toEqual({ inputTokens: 60, outputTokens: 3, estimated: false });
+    expect(server.requestsTo('/v1/completions')).toHaveLength(1);
+  });
+
+  it.each([
+    ['vllm', true],
+    ['sglang', true],
+    ['llama.cpp', false],
+    ['ollama', false],
+    ['openai', false],
+    ['other', false],
+  ] as const)('turns thinking off on chat for %s: %s', async (kind, off) => {
+    const server = await startFakeModelServerForTest({ '/v1/chat/completions': () => judgeReply({ api: 'chat', top: [topFor(0.5)] }) });
+    await judgeFor(server, kind, 'chat').ask(['q'], signal);
+    const body = server.requestsTo('/v1/chat/completions')[0]?.body;
+    expect(body.chat_template_kwargs).toEqual(off ? { enable_thinking: false } : undefined);
+  });
+});
+
+describe('judge server detection (auto)', () => {
+  it.each([
+    ['vllm', 'vllm'],
+    ['sglang', 'sglang'],
+    ['llamacpp', 'llama.cpp'],
+  ] as const)('tells %s by GET /models, once, and batches prompts', async (owner, kind) => {
+    const server = await startFakeModelServerForTest({ '/v1/models': () => modelsReply({ ownedBy: owner }), '/v1/completions': (req) => answerAll(req, 0.5) });
+    const log = capturingLogger();
+    const judge = judgeFor(server, 'auto', undefined, { logger: log.logger });
+    expect((await judge.setup(signal)).dialect.server).toBe(kind);
+    await judge.ask(['a', 'b'], signal);
+    await judge.ask(['c'], signal);
+    expect(server.requestsTo('/v1/models')).toHaveLength(1);
+    expect(server.requestsTo('/v1/models')[0]?.method).toBe('GET');
+    expect(server.requestsTo('/v1/completions')[0]?.body).toMatchObject({ prompt: ['a\nAnswer:', 'b\nAnswer:'], logprobs: 20 });
+    expect(log.at('info').filter((l) => l.msg === 'judge server')).toEqual([
+      expect.objectContaining({ server: kind, api: 'completions', how: `GET /models says owned_by ${owner}` }),
+    ]);
+  });
+
+  it('tells Ollama by GET /api/version and sends string prompts', async () => {
+    const server = await startFakeModelServerForTest({
+      '/v1/models': () => modelsReply({ ownedBy: 'library' }),
+      '/api/version': () => ({ kind: 'json', body: { version: '0.12.11' } }),
+      '/v1/completions': (req) => answerAll(req, 0.5),
+    });
+    const judge = judgeFor(server, 'auto');
+    await judge.ask(['a', 'b'], signal);
+    expect(server.requestsTo('/v1/completions').map((r) => r.body.prompt).sort()).toEqual(['a\nAnswer:', 'b\nAnswer:']);
+  });
+
+  it('falls back to what every server takes for an unknown one, and says so once, naming the setting', async () => {
+    const server = await startFakeModelServerForTest({ '/v1/completions': (req) => answerAll(req, 0.5) });
+    const log = capturingLogger();
+    const judge = judgeFor(server, 'auto', undefined, { logger: log.logger });
+    await judge.ask(['a', 'b'], signal);
+    await judge.ask(['c'], signal);
+    const bodies = server.requestsTo('/v1/completions').map((r) => r.body);
+    expect(bodies.map((b) => b.prompt).sort()).toEqual(['a\nAnswer:', 'b\nAnswer:', 'c\nAnswer:']);
+    expect(bodies.every((b) => b.logprobs === 5)).toBe(true);
+    const warnings = log.at('warn');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ server: 'other', setting: 'ARBOR_VALUE_SERVER' });
+    expect(String(warnings[0]?.msg)).toContain('set ARBOR_VALUE_SERVER');
+  });
+
+  it('knows OpenAI and Azure OpenAI by their hosts without asking', async () => {
+    const detect = (baseUrl: string) => judgeServerDetector({ baseUrl, timeoutMs: 1_000, label: 'judge' })(signal);
+    expect(await detect('https://api.openai.com/v1')).toEqual({ server: 'openai', how: 'the host is api.openai.com' });
+    expect(await detect('https://team.openai.azure.com/openai/v1')).toEqual({ server: 'openai', how: 'the host is team.openai.azure.com' });
+  });
+
+  it('asks again with the next batch when the server could not be reached', async () => {
+    const server = await startFakeModelServerForTest({ '/v1/models': () => modelsReply({ ownedBy: 'vllm' }), '/v1/completions': (req) => answerAll(req, 0.5) });
+    server.enqueue('/v1/models', errorReply(503, 'loading'));
+    const judge = judgeFor(server, 'auto');
+    await expect(judge.ask(['a'], signal)).rejects.toBeInstanceOf(UnavailableError);
+    expect(server.requestsTo('/v1/completions')).toHaveLength(0);
+    expect((await judge.ask(['a'], signal)).probabilities).toHaveLength(1);
+    expect(server.requestsTo('/v1/models')).toHaveLength(2);
+  });
+});
+
+describe('undecided judgments', () => {
+  it('count on the metric and warn once per period, with counts and never the prompts', async () => {
+    // A thinking model's first token: "<think>", neither verdict.
+    const server = await startFakeModelServerForTest({
+      '/v1/completions': (req) =>
+        judgeReply({ api: 'completions', top: (req.body.prompt as string[]).map((p) => (p.startsWith('secret') ? { '<think>': -0.01 } : topFor(0.9))) }),
+    });
+    const log = capturingLogger();
+    const added: Array<[number, Record<string, string>]> = [];
+    let clock = 1_000_000;
+    const judge = judgeOn(server, 'completions', undefined, {
+      logger: log.logger,
+      service: 'value',
+      undecidedCounter: { add: (n, attributes) => added.push([n, attributes]) },
+      now: () => clock,
+    });
+    const first = await judge.ask(['secret problem one', 'fine', 'secret problem two'], signal);
+    expect(first.undecided).toBe(2);
+    expect(first.probabilities.slice(0, 1)).toEqual([0.5]);
+    await judge.ask(['secret problem three'], signal);
+    clock += UNDECIDED_WARNING_PERIOD_MS;
+    await judge.ask(['secret problem four', 'fine'], signal);
+    await judge.ask(['fine'], signal);
+    expect(added).toEqual([
+      [2, { 'arbor.service': 'value', 'gen_ai.request.model': 'judge-7b' }],
+      [1, { 'arbor.service': 'value', 'gen_ai.request.model': 'judge-7b' }],
+      [1, { 'arbor.service': 'value', 'gen_ai.request.model': 'judge-7b' }],
+    ]);
+    const warnings = log.at('warn');
+    // The first at once; the next a period later, summing what came since.
+    expect(warnings.map((w) => [w.undecided, w.prompts])).toEqual([
+      [2, 3],
+      [2, 3],
+    ]);
+    expect(JSON.stringify(log.lines)).not.toContain('secret');
   });
 });

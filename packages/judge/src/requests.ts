@@ -1,7 +1,9 @@
 // The judge's requests to an OpenAI-compatible server and the top logprobs read back from the replies: one
-// token, greedy, with the top 20 alternatives, which is all that P(yes) needs.
-import type { ChatCompletionsReply, CompletionsReply } from '@arbor/kit/model-http';
+// token, greedy, with the top alternatives the server allows (server-kind.ts), which is all that P(yes) needs.
+import { completionsReplySchema, type ChatCompletionsReply, type CompletionsReply } from '@arbor/kit/model-http';
+import { z } from '@arbor/kit';
 import { FailedPreconditionError, UnavailableError } from '@arbor/kit/errors';
+import type { JudgeDialect } from './server-kind.js';
 import type { TopLogprob } from './yes-probability.js';
 
 export const JUDGE_APIS = ['completions', 'chat'] as const;
@@ -15,14 +17,50 @@ export function completionsPromptText(prompt: string): string {
   return `${prompt}\nAnswer:`;
 }
 
-/** One request for a list of prompts (a chunk of a batch): servers batch a prompt list on their side. */
-export function completionsJudgeBody(model: string, prompts: readonly string[]) {
-  return { model, prompt: prompts.map(completionsPromptText), max_tokens: 1, logprobs: TOP_LOGPROBS, temperature: 0 };
+/**
+ * One request for a list of prompts (a chunk of a batch): servers batch a prompt list on their side. A dialect
+ * with string prompts (Ollama) gets chunks of one, sent as a string.
+ */
+export function completionsJudgeBody(model: string, texts: readonly string[], dialect: Pick<JudgeDialect, 'stringPrompt' | 'completionsLogprobs'>) {
+  const prompt = dialect.stringPrompt && texts.length === 1 ? (texts[0] as string) : [...texts];
+  return { model, prompt, max_tokens: 1, logprobs: dialect.completionsLogprobs, temperature: 0 };
 }
 
 /** Chat takes one conversation per request. */
-export function chatJudgeBody(model: string, prompt: string) {
-  return { model, messages: [{ role: 'user', content: prompt }], max_tokens: 1, logprobs: true, top_logprobs: TOP_LOGPROBS, temperature: 0 };
+export function chatJudgeBody(model: string, prompt: string, dialect: Pick<JudgeDialect, 'chatTopLogprobs' | 'thinkingOff'>) {
+  return {
+    model,
+    messages: [{ role: 'user', content: prompt }],
+    max_tokens: 1,
+    logprobs: true,
+    top_logprobs: dialect.chatTopLogprobs,
+    temperature: 0,
+    // A thinking model (Qwen3, R1 distills) would spend its one token on "<think>": no verdict, every time.
+    ...(dialect.thinkingOff && { chat_template_kwargs: { enable_thinking: false } }),
+  };
+}
+
+/**
+ * A /completions reply, or what older llama.cpp builds send for a list of prompts: a top-level array of replies,
+ * one per prompt, in prompt order, each holding one choice.
+ */
+export const judgeCompletionsReplySchema = z.union([completionsReplySchema, z.array(completionsReplySchema)]);
+
+/** One reply in the usual shape: an array of replies becomes one reply whose choice k answers prompt k. */
+export function mergedCompletions(reply: z.infer<typeof judgeCompletionsReplySchema>, label: string): CompletionsReply {
+  if (!Array.isArray(reply)) return reply;
+  const choices = reply.map((part, k) => {
+    if (part.choices.length !== 1) throw new UnavailableError(`${label} returned a list of replies whose entry ${k} holds ${part.choices.length} choices, not 1`);
+    return { ...(part.choices[0] as CompletionsReply['choices'][number]), index: k };
+  });
+  const counted = reply.every((part) => part.usage);
+  const usage = counted
+    ? {
+        prompt_tokens: reply.reduce((sum, part) => sum + (part.usage?.prompt_tokens ?? 0), 0),
+        completion_tokens: reply.reduce((sum, part) => sum + (part.usage?.completion_tokens ?? 1), 0),
+      }
+    : undefined;
+  return { model: reply.find((part) => part.model)?.model, choices, ...(usage && { usage }) };
 }
 
 function noLogprobs(label: string): FailedPreconditionError {

@@ -24,7 +24,10 @@ export function verdictOf(token: string): 'yes' | 'no' | undefined {
   return word === 'yes' ? 'yes' : word === 'no' ? 'no' : undefined;
 }
 
-export function yesVerdict(top: readonly TopLogprob[]): YesVerdict {
+/** Which side of a judgment a token is on: 'yes' (the positive label), 'no', or neither. */
+export type VerdictOf = (token: string) => 'yes' | 'no' | undefined;
+
+export function yesVerdict(top: readonly TopLogprob[], sideOf: VerdictOf = verdictOf): YesVerdict {
   let yes = 0;
   let no = 0;
   let sawYes = false;
@@ -35,7 +38,7 @@ export function yesVerdict(top: readonly TopLogprob[]): YesVerdict {
     const p = Number.isFinite(logprob) ? Math.exp(logprob) : 0;
     listed += p;
     lowest = Math.min(lowest, p);
-    const verdict = verdictOf(token);
+    const verdict = sideOf(token);
     if (verdict === 'yes') {
       yes += p;
       sawYes = true;

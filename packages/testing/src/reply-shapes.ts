@@ -8,8 +8,22 @@ export interface FakeChoice {
   logprob?: number | null;
   /** 'stop' (a stop string or end of sequence) or 'length'. */
   finishReason?: 'stop' | 'length';
-  /** vLLM: the stop string that fired, null for end of sequence. */
+  /**
+   * vLLM: the stop string that fired, a stop token id, null for end of sequence. SGLang (dialect 'sglang'):
+   * sent as matched_stop, where the end of sequence is the EOS token's id.
+   */
   stopReason?: string | number | null;
+}
+
+/**
+ * How a choice says why it stopped: vLLM's `stop_reason` (the default), SGLang's `matched_stop`
+ * (sglang/srt/entrypoints/openai/protocol.py), or neither (`plain`: OpenAI, llama.cpp, Ollama).
+ */
+export type FakeDialect = 'vllm' | 'sglang' | 'plain';
+
+function stopField(dialect: FakeDialect | undefined, reason: string | number | null): Record<string, string | number | null> {
+  if (dialect === 'plain') return {};
+  return dialect === 'sglang' ? { matched_stop: reason } : { stop_reason: reason };
 }
 
 export interface FakeUsage {
@@ -37,7 +51,7 @@ function usageBody(usage: FakeUsage | null | undefined, choices: FakeChoice[]) {
 }
 
 /** A /v1/completions reply (object "text_completion"); `usage: null` leaves usage out, as some servers do. */
-export function completionsReply(options: { model?: string; choices: FakeChoice[]; usage?: FakeUsage | null }): FakeReply {
+export function completionsReply(options: { model?: string; choices: FakeChoice[]; usage?: FakeUsage | null; dialect?: FakeDialect }): FakeReply {
   const usage = usageBody(options.usage, options.choices);
   return {
     kind: 'json',
@@ -63,7 +77,7 @@ export function completionsReply(options: { model?: string; choices: FakeChoice[
             }),
           },
           finish_reason: choice.finishReason ?? 'stop',
-          stop_reason: choice.stopReason === undefined ? '\n\n' : choice.stopReason,
+          ...stopField(options.dialect, choice.stopReason === undefined ? '\n\n' : choice.stopReason),
         };
       }),
       ...(usage && { usage }),
@@ -72,7 +86,7 @@ export function completionsReply(options: { model?: string; choices: FakeChoice[
 }
 
 /** A /v1/chat/completions reply (object "chat.completion") with logprobs.content per token. */
-export function chatReply(options: { model?: string; choices: FakeChoice[]; usage?: FakeUsage | null }): FakeReply {
+export function chatReply(options: { model?: string; choices: FakeChoice[]; usage?: FakeUsage | null; dialect?: FakeDialect }): FakeReply {
   const usage = usageBody(options.usage, options.choices);
   return {
     kind: 'json',
@@ -90,7 +104,7 @@ export function chatReply(options: { model?: string; choices: FakeChoice[]; usag
             content: lp.tokens.map((token, i) => ({ token, logprob: lp.logprobs[i], bytes: null, top_logprobs: [{ token, logprob: lp.logprobs[i] }] })),
           },
           finish_reason: choice.finishReason ?? 'stop',
-          stop_reason: choice.stopReason === undefined ? null : choice.stopReason,
+          ...stopField(options.dialect, choice.stopReason === undefined ? null : choice.stopReason),
         };
       }),
       ...(usage && { usage }),
@@ -143,4 +157,13 @@ export function poolingReply(options: { model?: string; rows: number[][][]; prom
       usage: { prompt_tokens: promptTokens, total_tokens: promptTokens, completion_tokens: 0 },
     },
   };
+}
+
+/**
+ * GET /v1/models as a server describes itself: vLLM says owned_by "vllm", SGLang "sglang", llama.cpp "llamacpp",
+ * OpenAI "system" or "openai", Ollama the model's namespace ("library").
+ */
+export function modelsReply(options: { ownedBy: string; ids?: string[] }): FakeReply {
+  const ids = options.ids ?? ['fake-model'];
+  return { kind: 'json', body: { object: 'list', data: ids.map((id) => ({ id, object: 'model', created: 1_760_000_000, owned_by: options.ownedBy })) } };
 }

@@ -26,7 +26,11 @@ describe('policy config for the openai backend', () => {
       baseUrl: 'http://127.0.0.1:8000/v1',
       model: 'Qwen/Qwen2.5-Math-7B-Instruct',
       api: 'completions',
+      server: 'other',
+      reasoning: false,
+      reasoningEffort: '',
       chatContinue: false,
+      chatPrefix: 'auto',
       temperature: 0.7,
       topP: 1,
       maxTokens: 256,
@@ -42,7 +46,9 @@ describe('policy config for the openai backend', () => {
     const config = readPolicyConfig({
       ...OPENAI,
       ARBOR_POLICY_API: 'chat',
+      ARBOR_POLICY_SERVER: 'vllm',
       ARBOR_POLICY_CHAT_CONTINUE: 'true',
+      ARBOR_POLICY_CHAT_PREFIX: 'open',
       ARBOR_POLICY_TEMPERATURE: '0',
       ARBOR_POLICY_TOP_P: '0.95',
       ARBOR_POLICY_MAX_TOKENS: '512',
@@ -59,7 +65,11 @@ describe('policy config for the openai backend', () => {
       model: 'Qwen/Qwen2.5-Math-7B-Instruct',
       apiKey: 'sk-test',
       api: 'chat',
+      server: 'vllm',
+      reasoning: false,
+      reasoningEffort: '',
       chatContinue: true,
+      chatPrefix: 'open',
       temperature: 0,
       topP: 0.95,
       maxTokens: 512,
@@ -117,8 +127,42 @@ describe('policy config for the openai backend', () => {
     ['ARBOR_POLICY_MAX_N', '65'],
     ['ARBOR_POLICY_HTTP_TIMEOUT_MS', '-1'],
     ['ARBOR_POLICY_HTTP_MAX_ATTEMPTS', '0'],
+    ['ARBOR_POLICY_SERVER', 'tgi'],
+    ['ARBOR_POLICY_REASONING', 'maybe'],
+    ['ARBOR_POLICY_REASONING_EFFORT', 'extreme'],
+    ['ARBOR_POLICY_CHAT_PREFIX', 'half'],
   ])('refuses %s=%s, naming it', (name, value) => {
     expect(configError({ ...OPENAI, [name]: value })).toContain(name);
+  });
+
+  it('resolves the server kind from the URL and a reasoning model from its name, unless set', () => {
+    const settings = (env: Record<string, string>) => openAiSettingsFromConfig(readPolicyConfig({ ...OPENAI, ...env }));
+    const openai = { ARBOR_POLICY_BASE_URL: 'https://api.openai.com/v1', ARBOR_POLICY_API: 'chat' };
+    expect(settings(openai)).toMatchObject({ server: 'openai', reasoning: false });
+    expect(settings({ ARBOR_POLICY_BASE_URL: 'https://arbor-east.openai.azure.com/openai/v1' }).server).toBe('openai');
+    for (const model of ['o1', 'o3-mini', 'o4-mini', 'gpt-5', 'gpt-5-mini', 'gpt-5.1']) {
+      expect(settings({ ...openai, ARBOR_POLICY_MODEL: model }).reasoning, model).toBe(true);
+    }
+    for (const model of ['gpt-4o-mini', 'gpt-5-chat-latest', 'omni-moderation-latest']) {
+      expect(settings({ ...openai, ARBOR_POLICY_MODEL: model }).reasoning, model).toBe(false);
+    }
+    // Elsewhere a model's name says nothing: vLLM serving an "o1"-named model is not OpenAI's.
+    expect(settings({ ARBOR_POLICY_API: 'chat', ARBOR_POLICY_MODEL: 'o1' })).toMatchObject({ server: 'other', reasoning: false });
+    expect(settings({ ARBOR_POLICY_API: 'chat', ARBOR_POLICY_SERVER: 'sglang', ARBOR_POLICY_REASONING: 'true', ARBOR_POLICY_REASONING_EFFORT: 'low' })).toMatchObject({
+      server: 'sglang',
+      reasoning: true,
+      reasoningEffort: 'low',
+    });
+  });
+
+  it('stops at start on settings the server or a reasoning model cannot honour, naming them', () => {
+    const openai = { ...OPENAI, ARBOR_POLICY_BASE_URL: 'https://api.openai.com/v1', ARBOR_POLICY_API: 'chat' };
+    expect(configError({ ...openai, ARBOR_POLICY_CHAT_CONTINUE: 'true' })).toContain('ARBOR_POLICY_CHAT_CONTINUE: OpenAI cannot continue an assistant message');
+    expect(configError({ ...openai, ARBOR_POLICY_MODEL: 'o3-mini', ARBOR_POLICY_API: 'completions' })).toContain('ARBOR_POLICY_API: reasoning models');
+    expect(configError({ ...OPENAI, ARBOR_POLICY_API: 'chat', ARBOR_POLICY_REASONING: 'true', ARBOR_POLICY_CHAT_CONTINUE: 'true' })).toContain('ARBOR_POLICY_CHAT_CONTINUE: a reasoning model');
+    expect(configError({ ...openai, ARBOR_POLICY_REASONING_EFFORT: 'low' })).toContain('ARBOR_POLICY_REASONING_EFFORT: only sent to reasoning models');
+    expect(configError({ ...OPENAI, ARBOR_POLICY_SERVER: 'sglang', ARBOR_POLICY_CHAT_PREFIX: 'open' })).toContain('ARBOR_POLICY_CHAT_PREFIX: open relies on vLLM');
+    expect(() => readPolicyConfig({ ...openai, ARBOR_POLICY_MODEL: 'o3-mini', ARBOR_POLICY_REASONING_EFFORT: 'low' })).not.toThrow();
   });
 
   it('leaves the embedded backend alone whatever the openai settings say', () => {

@@ -1,4 +1,5 @@
 // Policy service configuration: parsed once from the environment (CLI flags are mapped onto the same names).
+import { resolveReasoning, resolveServerKind } from './backends/openai/server-kind.js';
 import { ConfigError, env, natsClientShape, priceSetting, pricesFileSetting, readConfig, serverTlsShape, type EnvSource } from '@arbor/kit';
 
 export const POLICY_BACKENDS = ['embedded', 'openai'] as const;
@@ -7,6 +8,20 @@ export type PolicyBackendName = (typeof POLICY_BACKENDS)[number];
 /** The two OpenAI-compatible endpoints a policy can generate steps with. */
 export const POLICY_APIS = ['completions', 'chat'] as const;
 export type PolicyApi = (typeof POLICY_APIS)[number];
+
+/**
+ * The kind of OpenAI-compatible server, for the request fields it takes and how it reports a stop: `auto` is
+ * `openai` for api.openai.com and Azure OpenAI, `other` (vLLM's fields, as before there was a setting) for any other URL.
+ */
+export const POLICY_SERVERS = ['auto', 'vllm', 'sglang', 'llama.cpp', 'ollama', 'openai', 'other'] as const;
+export type PolicyServer = (typeof POLICY_SERVERS)[number];
+
+/** Where the continued assistant message ends: with the step delimiter (`closed`) or just before it (`open`). */
+export const CHAT_PREFIXES = ['auto', 'closed', 'open'] as const;
+export type ChatPrefix = (typeof CHAT_PREFIXES)[number];
+
+/** OpenAI's reasoning_effort values (openai-node 7.5.0, ReasoningEffort); '' sends none. */
+export const REASONING_EFFORTS = ['', 'none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'] as const;
 
 /** Environment variable names, the form a name in ARBOR_POLICY_API_KEY_ENV must have. */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -46,10 +61,33 @@ export const policyConfigShape = {
   /** `completions` (a raw prompt the model continues) or `chat` (messages through the chat template). */
   ARBOR_POLICY_API: env.oneOf(POLICY_APIS, 'completions'),
   /**
+   * The server's kind (vllm, sglang, llama.cpp, ollama, openai, other), which decides the request fields sent:
+   * only OpenAI's own to `openai`, vLLM's continuation fields to `vllm` and `other`, SGLang's to `sglang`.
+   * `auto`: `openai` for api.openai.com and *.openai.azure.com, `other` otherwise.
+   */
+  ARBOR_POLICY_SERVER: env.oneOf(POLICY_SERVERS, 'auto'),
+  /**
+   * A reasoning model (OpenAI o-series, gpt-5): chat only, `max_completion_tokens` (which counts the hidden
+   * reasoning tokens too), and no temperature, top_p, logprobs or stop strings, which such models refuse; the
+   * step delimiter is then applied to the text here. `auto`: on for an openai server and a model named o1, o3,
+   * o4-mini, gpt-5... (not gpt-5-chat).
+   */
+  ARBOR_POLICY_REASONING: env.oneOf(['auto', 'true', 'false'] as const, 'auto'),
+  /** Reasoning models only: OpenAI's reasoning_effort (none, minimal, low, medium, high, xhigh, max); empty sends none. */
+  ARBOR_POLICY_REASONING_EFFORT: env.oneOf(REASONING_EFFORTS, ''),
+  /**
    * With API=chat: send the steps so far as a final assistant message the server continues
    * (`continue_final_message`, vLLM and SGLang). Off: the steps go in the user message (OpenAI, Ollama).
    */
   ARBOR_POLICY_CHAT_CONTINUE: env.boolean(false),
+  /**
+   * With CHAT_CONTINUE: `closed` ends the continued message with the step delimiter; `open` ends it before a
+   * whitespace delimiter and sends `min_tokens: 1` so vLLM lets the model write the delimiter, for chat templates
+   * that trim the message (stock Llama 3.x: `| trim`), under which closed prompts come back empty. `auto` starts
+   * closed and turns open, once and logged, when a continued request comes back all empty at the stop string.
+   * vLLM (and other) only.
+   */
+  ARBOR_POLICY_CHAT_PREFIX: env.oneOf(CHAT_PREFIXES, 'auto'),
   /** Sampling defaults, used where a request leaves the field zero. */
   ARBOR_POLICY_TEMPERATURE: env.number(0.7, 0, 2),
   ARBOR_POLICY_TOP_P: env.number(1, 0, 1),
@@ -57,7 +95,11 @@ export const policyConfigShape = {
   ARBOR_POLICY_MAX_TOKENS: env.integer(256, 1, 1_000_000),
   /** Ask for token logprobs (a step's logprob is their sum); turn off for servers that reject them. */
   ARBOR_POLICY_LOGPROBS: env.boolean(true),
-  /** Most candidates asked of one HTTP request; more go out as parallel requests. 1 for servers ignoring `n`. */
+  /**
+   * Most candidates asked of one HTTP request; more go out as parallel requests. A server that refuses an `n`
+   * (llama.cpp: above its --parallel slots, or above 1 in older builds) or answers fewer choices than asked
+   * (Ollama) lowers it for the rest of the process, logged once; set it to skip that first refused request.
+   */
   ARBOR_POLICY_MAX_N: env.integer(64, 1, 64),
   /** Per HTTP attempt. */
   ARBOR_POLICY_HTTP_TIMEOUT_MS: env.integer(60_000, 1, 3_600_000),
@@ -105,5 +147,29 @@ function openAiProblems(config: ParsedPolicyConfig, source: EnvSource): string[]
     }
   }
   if (!(config.ARBOR_POLICY_TOP_P > 0)) problems.push(`ARBOR_POLICY_TOP_P: must be above 0 (got ${config.ARBOR_POLICY_TOP_P})`);
+  problems.push(...serverProblems(config));
+  return problems;
+}
+
+/** Settings the server (as ARBOR_POLICY_SERVER resolves) or a reasoning model cannot honour. */
+function serverProblems(config: ParsedPolicyConfig): string[] {
+  const problems: string[] = [];
+  const server = resolveServerKind(config.ARBOR_POLICY_SERVER, config.ARBOR_POLICY_BASE_URL);
+  const reasoning = resolveReasoning(config.ARBOR_POLICY_REASONING, server, config.ARBOR_POLICY_MODEL);
+  const continues = config.ARBOR_POLICY_API === 'chat' && config.ARBOR_POLICY_CHAT_CONTINUE;
+  if (continues && server === 'openai') {
+    problems.push('ARBOR_POLICY_CHAT_CONTINUE: OpenAI cannot continue an assistant message (continue_final_message is vLLM\'s and SGLang\'s); set it to false');
+  } else if (continues && reasoning) {
+    problems.push('ARBOR_POLICY_CHAT_CONTINUE: a reasoning model (ARBOR_POLICY_REASONING) answers in a turn of its own; set it to false');
+  }
+  if (reasoning && config.ARBOR_POLICY_API !== 'chat') {
+    problems.push('ARBOR_POLICY_API: reasoning models (ARBOR_POLICY_REASONING) answer /chat/completions only; set it to chat');
+  }
+  if (!reasoning && config.ARBOR_POLICY_REASONING_EFFORT !== '') {
+    problems.push('ARBOR_POLICY_REASONING_EFFORT: only sent to reasoning models; set ARBOR_POLICY_REASONING=true or leave it empty');
+  }
+  if (config.ARBOR_POLICY_CHAT_PREFIX === 'open' && server !== 'vllm' && server !== 'other') {
+    problems.push(`ARBOR_POLICY_CHAT_PREFIX: open relies on vLLM's min_tokens holding stop strings back; ${server} continues the message as sent, use closed`);
+  }
   return problems;
 }

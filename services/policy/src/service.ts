@@ -1,6 +1,6 @@
 // The policy service as the arbor app composes it: built from its own settings, its handler is what a search in
 // the same process calls, and serve() answers Propose on gRPC (and on NATS when NATS_URL is set).
-import { natsClientFrom, readServicePrices, serveModelService, serverTlsFrom, type ArborService, type EnvSource } from '@arbor/kit';
+import { createLogger, natsClientFrom, readServicePrices, serveModelService, serverTlsFrom, type ArborService, type EnvSource, type Logger } from '@arbor/kit';
 import { createPolicyBackend } from './backends/index.js';
 import { readPolicyConfig, type PolicyConfig } from './config.js';
 import { ProposeHandler } from './handler.js';
@@ -19,13 +19,19 @@ export function createPolicyService(env: EnvSource): PolicyService {
   // Read at start, so that a missing certificate stops the service before it serves anything.
   const tls = serverTlsFrom(config);
   const nats = natsClientFrom(config);
-  const handler = new ProposeHandler(createPolicyBackend(config), readServicePrices('policy', env));
+  // The backend's notices go to the logger serve() is given; a call made before (in process) to one of its own.
+  let served: Logger | undefined;
+  let own: Logger | undefined;
+  const current = (): Logger => served ?? (own ??= createLogger('policy'));
+  const log = { info: (fields: object, message: string) => current().info(fields, message), warn: (fields: object, message: string) => current().warn(fields, message) };
+  const handler = new ProposeHandler(createPolicyBackend(config, log), readServicePrices('policy', env));
   return {
     name: 'policy',
     config,
     handler,
-    serve: ({ logger, graceMs }) =>
-      serveModelService({
+    serve: ({ logger, graceMs }) => {
+      served = logger;
+      return serveModelService({
         name: 'policy',
         logger,
         graceMs,
@@ -40,6 +46,7 @@ export function createPolicyService(env: EnvSource): PolicyService {
         nats,
         serveOnNats: (nc) =>
           servePolicyOnNats({ nc, handler, logger, maxInFlight: config.ARBOR_POLICY_MAX_IN_FLIGHT, maxCallMs: config.ARBOR_POLICY_MAX_CALL_MS, namespace: config.ARBOR_NATS_NAMESPACE }),
-      }),
+      });
+    },
   };
 }

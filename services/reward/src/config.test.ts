@@ -74,9 +74,24 @@ describe('reward config', () => {
   it('picks the PRM preset and its overrides', () => {
     expect(rewardServerSettings(readRewardConfig(prm)).prm).toMatchObject({ preset: 'qwen2.5-math-prm', stepTag: '<extra_0>', positiveIndex: 1 });
     const shepherd = rewardServerSettings(readRewardConfig({ ...prm, ARBOR_REWARD_PRM_PRESET: 'math-shepherd' })).prm;
-    expect(shepherd).toMatchObject({ stepTag: 'ки', positiveIndex: 0 });
+    expect(shepherd).toMatchObject({ stepTag: 'ки', route: 'next-token' });
     const custom = rewardServerSettings(readRewardConfig({ ...prm, ARBOR_REWARD_PRM_STEP_TAG: '<step>', ARBOR_REWARD_PRM_POSITIVE_INDEX: '0' })).prm;
     expect(custom).toMatchObject({ stepTag: '<step>', positiveIndex: 0 });
+  });
+
+  it('reads Math-Shepherd on its + and - tokens, so a positive index does not apply to it', () => {
+    expect(configError({ ...prm, ARBOR_REWARD_PRM_PRESET: 'math-shepherd', ARBOR_REWARD_PRM_POSITIVE_INDEX: '0' })).toBe(
+      'ARBOR_REWARD_PRM_POSITIVE_INDEX: the math-shepherd preset reads the "+" and "-" tokens the model says after each step, not a row of labels; leave it unset',
+    );
+  });
+
+  it('checks the PRM label order unless told not to, and asks the server its kind unless told', () => {
+    const config = readRewardConfig(prm);
+    expect(config.ARBOR_REWARD_PRM_LABEL_CHECK).toBe(true);
+    expect(config.ARBOR_REWARD_SERVER).toBe('auto');
+    expect(config.ARBOR_REWARD_API).toBeUndefined();
+    expect(readRewardConfig({ ...prm, ARBOR_REWARD_PRM_LABEL_CHECK: 'false' }).ARBOR_REWARD_PRM_LABEL_CHECK).toBe(false);
+    expect(configError({ ...prm, ARBOR_REWARD_SERVER: 'tgi' })).toContain('ARBOR_REWARD_SERVER: expected one of auto, vllm, sglang, llama.cpp, ollama, openai, other');
   });
 
   it('builds each backend by name, wrapped when the outcome is verified', () => {

@@ -1,6 +1,6 @@
 // Reward service configuration: parsed once from the environment (CLI flags are mapped onto the same names).
-import { ConfigError, env, natsClientShape, priceSetting, pricesFileSetting, readConfig, serverTlsShape, type Batching, type EnvSource } from '@arbor/kit';
-import { JUDGE_APIS } from '@arbor/judge';
+import { ConfigError, env, natsClientShape, priceSetting, pricesFileSetting, readConfig, serverTlsShape, z, type Batching, type EnvSource } from '@arbor/kit';
+import { JUDGE_APIS, JUDGE_SERVERS } from '@arbor/judge';
 
 export const REWARD_BACKENDS = ['embedded', 'vllm-prm', 'openai-judge', 'math-verify'] as const;
 export type RewardBackendName = (typeof REWARD_BACKENDS)[number];
@@ -51,25 +51,38 @@ export const rewardConfigShape = {
    */
   ARBOR_REWARD_VERIFY_OUTCOME: env.boolean(false),
 
-  // The model-server backends: vllm-prm (a process reward model on vLLM's /pooling) and openai-judge.
-  /** The server's OpenAI API base, e.g. http://127.0.0.1:8000/v1 (vllm-prm posts to /pooling at its root). */
+  // The model-server backends: vllm-prm (a process reward model on vLLM) and openai-judge.
+  /** The server's OpenAI API base, e.g. http://127.0.0.1:8000/v1 (vllm-prm's pooling presets post to /pooling at its root). */
   ARBOR_REWARD_BASE_URL: env.url('', { keySetting: 'ARBOR_REWARD_API_KEY_ENV' }),
   /** Model name sent in every request; required for vllm-prm and openai-judge. */
   ARBOR_REWARD_MODEL: env.string(''),
   /** Name of the variable holding the API key (e.g. OPENAI_API_KEY); empty sends no key. Never the key itself. */
   ARBOR_REWARD_API_KEY_ENV: env.variableName(),
-  /** openai-judge: `completions` (up to 64 prompts per request) or `chat` (one request per prompt). */
-  ARBOR_REWARD_API: env.oneOf(JUDGE_APIS, 'completions'),
+  /**
+   * openai-judge: `completions` (up to 64 prompts per request, one on Ollama) or `chat` (one request per prompt).
+   * Unset: chat on OpenAI (which serves its chat models on chat only), completions elsewhere.
+   */
+  ARBOR_REWARD_API: z.enum(JUDGE_APIS, { error: `expected one of ${JUDGE_APIS.join(', ')}` }).optional(),
+  /**
+   * openai-judge and the math-shepherd preset: the server, which decides the request's shape (prompt list or
+   * string, how many logprobs, chat_template_kwargs). `auto` asks the server once before the first call.
+   */
+  ARBOR_REWARD_SERVER: env.oneOf(JUDGE_SERVERS, 'auto'),
   /** Per HTTP attempt. */
   ARBOR_REWARD_HTTP_TIMEOUT_MS: env.integer(30_000, 1, 3_600_000),
   /** HTTP attempts per request, the first included; 429 and 5xx are retried. */
   ARBOR_REWARD_HTTP_MAX_ATTEMPTS: env.integer(3, 1, 20),
   /** vllm-prm: the reward model's input format, step tag and positive label. */
   ARBOR_REWARD_PRM_PRESET: env.oneOf(PRM_PRESETS, 'qwen2.5-math-prm'),
-  /** vllm-prm: overrides the preset's step tag (the token the server pools at after every step). */
+  /** vllm-prm: overrides the preset's step tag (after every step: where the server pools, or where the model answers + or -). */
   ARBOR_REWARD_PRM_STEP_TAG: env.string(''),
-  /** vllm-prm: overrides the preset's index of the "step is correct" label in each returned row. */
+  /** vllm-prm (pooling presets): overrides the preset's index of the "step is correct" label in each returned row. */
   ARBOR_REWARD_PRM_POSITIVE_INDEX: env.optionalNumber(0, 1),
+  /**
+   * vllm-prm: before the first score, a fixed known-correct and known-wrong step are scored, and the service
+   * refuses to serve when the wrong one does not come out clearly lower. false skips it, for a model it cannot read.
+   */
+  ARBOR_REWARD_PRM_LABEL_CHECK: env.boolean(true),
 };
 
 type ParsedRewardConfig = ReturnType<typeof readConfig<typeof rewardConfigShape>>;
@@ -102,6 +115,9 @@ function crossSettingProblems(config: ParsedRewardConfig, source: EnvSource): st
   if (maxItems !== undefined && !Number.isInteger(maxItems)) problems.push(`ARBOR_REWARD_BATCH_MAX_ITEMS: expected an integer (got ${maxItems})`);
   const index = config.ARBOR_REWARD_PRM_POSITIVE_INDEX;
   if (index !== undefined && !Number.isInteger(index)) problems.push(`ARBOR_REWARD_PRM_POSITIVE_INDEX: expected an integer (got ${index})`);
+  if (index !== undefined && config.ARBOR_REWARD_PRM_PRESET === 'math-shepherd') {
+    problems.push('ARBOR_REWARD_PRM_POSITIVE_INDEX: the math-shepherd preset reads the "+" and "-" tokens the model says after each step, not a row of labels; leave it unset');
+  }
   if (!MODEL_SERVER_BACKENDS.includes(backend)) return problems;
   const when = `when ARBOR_REWARD_BACKEND=${backend}`;
   if (!config.ARBOR_REWARD_BASE_URL) problems.push(`ARBOR_REWARD_BASE_URL: required ${when} (e.g. http://127.0.0.1:8000/v1)`);

@@ -114,7 +114,7 @@ describe('ScoreHandler: one caller at fault in a shared batch', () => {
 });
 
 describe('ScoreHandler: a fault of every caller alike in a shared batch', () => {
-  const prmFor = (server: { baseUrl: string }, preset: 'qwen2.5-math-prm' | 'math-shepherd' = 'qwen2.5-math-prm', positiveIndex?: number) =>
+  const prmFor = (server: { baseUrl: string }, preset: 'qwen2.5-math-prm' = 'qwen2.5-math-prm', positiveIndex?: number) =>
     createVllmPrmReward({
       baseUrl: server.baseUrl,
       model: 'prm',
@@ -151,14 +151,14 @@ describe('ScoreHandler: a fault of every caller alike in a shared batch', () => 
     expect(server.requestsTo('/pooling')).toHaveLength(1);
   });
 
-  it('over vllm-prm, Math-Shepherd rows as wide as the vocabulary: one request, every caller fails', async () => {
+  it('over vllm-prm, rows wider than the labels (a server returning other scores): one request, every caller fails', async () => {
     const server = await startFakeModelServerForTest({
-      '/pooling': (req) => poolingReply({ rows: (req.body.input as string[]).map((text) => text.split('ки').slice(1).map(() => [0.1, 0.2, 0.3, 0.4])) }),
+      '/pooling': (req) => poolingReply({ rows: (req.body.input as string[]).map((text) => text.split('<extra_0>').slice(1).map(() => [0.1, 0.2, 0.3, 0.4])) }),
     });
-    const handler = new ScoreHandler(prmFor(server, 'math-shepherd'), noPrices, { maxItems: 8, maxWaitMs: 20 });
+    const handler = new ScoreHandler(prmFor(server), noPrices, { maxItems: 8, maxWaitMs: 20 });
     // The exact command is asserted in vllm-prm.test.ts.
-    const fix = prmFormat('math-shepherd').serveHint;
-    expectAllFailed(await threeCallers(handler), `reward model server at ${server.url} returned rows of 4 scores; the math-shepherd preset reads rows of 2 (one per label): ${fix}`);
+    const fix = prmFormat('qwen2.5-math-prm').serveHint;
+    expectAllFailed(await threeCallers(handler), `reward model server at ${server.url} returned rows of 4 scores; the qwen2.5-math-prm preset reads rows of 2 (one per label): ${fix}`);
     expect(server.requestsTo('/pooling')).toHaveLength(1);
   });
 

@@ -20,13 +20,16 @@ export function createRewardService(env: EnvSource): RewardService {
   // Read at start, so that a missing certificate stops the service before it serves anything.
   const tls = serverTlsFrom(config);
   const nats = natsClientFrom(config);
-  const handler = new ScoreHandler(createRewardBackend(config), readServicePrices('reward', env), rewardBatching(config));
+  const backend = createRewardBackend(config);
+  const handler = new ScoreHandler(backend, readServicePrices('reward', env), rewardBatching(config));
   return {
     name: 'reward',
     config,
     handler,
-    serve: ({ logger, graceMs }) =>
-      serveModelService({
+    serve: async ({ logger, graceMs }) => {
+      // Before listening: a PRM that fails its label-order check stops the service here, with the reason.
+      await backend.start?.(logger, new AbortController().signal);
+      return serveModelService({
         name: 'reward',
         logger,
         graceMs,
@@ -41,6 +44,7 @@ export function createRewardService(env: EnvSource): RewardService {
         nats,
         serveOnNats: (nc) =>
           serveRewardOnNats({ nc, handler, logger, maxInFlight: config.ARBOR_REWARD_MAX_IN_FLIGHT, maxCallMs: config.ARBOR_REWARD_MAX_CALL_MS, namespace: config.ARBOR_NATS_NAMESPACE }),
-      }),
+      });
+    },
   };
 }

@@ -21,6 +21,9 @@ beforeAll(async () => {
     ARBOR_REWARD_MODEL: 'Qwen/Qwen2.5-Math-PRM-7B',
     ARBOR_REWARD_HTTP_MAX_ATTEMPTS: '2',
     ARBOR_REWARD_VERIFY_OUTCOME: 'true',
+    // The fake scores every step alike, so the label-order check (label-check.test.ts) would refuse it; and this
+    // file counts the requests each call sends.
+    ARBOR_REWARD_PRM_LABEL_CHECK: 'false',
   });
   const handler = new ScoreHandler(createRewardBackend(config), readServicePrices('reward', {}), rewardBatching(config));
   server = await startRewardServer({ address: '127.0.0.1:0', handler, logger: createLogger('test', { level: 'silent' }) });

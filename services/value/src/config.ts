@@ -1,6 +1,6 @@
 // Value service configuration: parsed once from the environment (CLI flags are mapped onto the same names).
-import { ConfigError, env, natsClientShape, priceSetting, pricesFileSetting, readConfig, serverTlsShape, type Batching, type EnvSource } from '@arbor/kit';
-import { JUDGE_APIS } from '@arbor/judge';
+import { ConfigError, env, natsClientShape, priceSetting, pricesFileSetting, readConfig, serverTlsShape, z, type Batching, type EnvSource } from '@arbor/kit';
+import { JUDGE_APIS, JUDGE_SERVERS } from '@arbor/judge';
 
 export const VALUE_BACKENDS = ['embedded', 'openai-judge', 'http'] as const;
 export type ValueBackendName = (typeof VALUE_BACKENDS)[number];
@@ -46,8 +46,16 @@ export const valueConfigShape = {
   ARBOR_VALUE_MODEL: env.string(''),
   /** Name of the variable holding the API key (e.g. OPENAI_API_KEY); empty sends no key. Never the key itself. */
   ARBOR_VALUE_API_KEY_ENV: env.variableName(),
-  /** openai-judge: `completions` (up to 64 prompts per request) or `chat` (one request per prompt). */
-  ARBOR_VALUE_API: env.oneOf(JUDGE_APIS, 'completions'),
+  /**
+   * openai-judge: `completions` (up to 64 prompts per request, one on Ollama) or `chat` (one request per prompt).
+   * Unset: chat on OpenAI (which serves its chat models on chat only), completions elsewhere.
+   */
+  ARBOR_VALUE_API: z.enum(JUDGE_APIS, { error: `expected one of ${JUDGE_APIS.join(', ')}` }).optional(),
+  /**
+   * openai-judge: the server, which decides the request's shape (prompt list or string, how many logprobs,
+   * chat_template_kwargs). `auto` asks the server (GET /v1/models, GET /api/version) once before the first call.
+   */
+  ARBOR_VALUE_SERVER: env.oneOf(JUDGE_SERVERS, 'auto'),
   /** Per HTTP attempt. */
   ARBOR_VALUE_HTTP_TIMEOUT_MS: env.integer(30_000, 1, 3_600_000),
   /** HTTP attempts per request, the first included; 429 and 5xx are retried. */

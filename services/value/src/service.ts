@@ -20,13 +20,15 @@ export function createValueService(env: EnvSource): ValueService {
   // Read at start, so that a missing certificate stops the service before it serves anything.
   const tls = serverTlsFrom(config);
   const nats = natsClientFrom(config);
-  const handler = new EvaluateHandler(createValueBackend(config), readServicePrices('value', env), valueBatching(config));
+  const backend = createValueBackend(config);
+  const handler = new EvaluateHandler(backend, readServicePrices('value', env), valueBatching(config));
   return {
     name: 'value',
     config,
     handler,
-    serve: ({ logger, graceMs }) =>
-      serveModelService({
+    serve: async ({ logger, graceMs }) => {
+      await backend.start?.(logger, new AbortController().signal);
+      return serveModelService({
         name: 'value',
         logger,
         graceMs,
@@ -41,6 +43,7 @@ export function createValueService(env: EnvSource): ValueService {
         nats,
         serveOnNats: (nc) =>
           serveValueOnNats({ nc, handler, logger, maxInFlight: config.ARBOR_VALUE_MAX_IN_FLIGHT, maxCallMs: config.ARBOR_VALUE_MAX_CALL_MS, namespace: config.ARBOR_NATS_NAMESPACE }),
-      }),
+      });
+    },
   };
 }

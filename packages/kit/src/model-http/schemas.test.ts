@@ -32,6 +32,28 @@ describe('completionsReplySchema', () => {
     expect(reply.usage).toEqual({ prompt_tokens: 12, total_tokens: 20, completion_tokens: 8 });
   });
 
+  it("keeps SGLang's matched_stop: the EOS token id, or the stop string that fired", () => {
+    // As sglang/srt/entrypoints/openai/protocol.py's CompletionResponseChoice serialises it (no stop_reason).
+    const reply = completionsReplySchema.parse({
+      id: 'cmpl-sgl',
+      object: 'text_completion',
+      model: 'Qwen/Qwen2.5-Math-7B-Instruct',
+      choices: [
+        { index: 0, text: 'So x = 5.', logprobs: null, finish_reason: 'stop', matched_stop: 151645 },
+        { index: 1, text: 'Then 2x = 10.', logprobs: null, finish_reason: 'stop', matched_stop: '\n\n' },
+        { index: 2, text: 'The sum of', logprobs: null, finish_reason: 'length', matched_stop: null },
+      ],
+      usage: { prompt_tokens: 12, total_tokens: 20, completion_tokens: 8 },
+    });
+    expect(reply.choices.map((c) => c.matched_stop)).toEqual([151645, '\n\n', null]);
+    expect(reply.choices[0]?.stop_reason).toBeUndefined();
+    const chat = chatCompletionsReplySchema.parse({
+      model: 'm',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'x' }, finish_reason: 'stop', matched_stop: 128009 }],
+    });
+    expect(chat.choices[0]?.matched_stop).toBe(128009);
+  });
+
   it("reads llama.cpp's chat-shaped logprobs into the classic shape", () => {
     // As llama.cpp's server answers /v1/completions with "logprobs": 2.
     const reply = completionsReplySchema.parse({

@@ -22,6 +22,11 @@ const usage = z
 const finishReason = z.string().nullable().optional();
 /** vLLM: the stop string or token id that ended the text, null at EOS or length. */
 const stopReason = z.union([z.string(), z.number()]).nullable().optional();
+/**
+ * SGLang's counterpart of stop_reason (sglang/srt/entrypoints/openai/protocol.py): the token id that ended the
+ * text (the EOS token included), the stop string that did, or null (length, abort).
+ */
+const matchedStop = z.union([z.string(), z.number()]).nullable().optional();
 
 /** The classic (OpenAI legacy, vLLM, SGLang) logprobs of a /completions choice: parallel arrays per token. */
 const classicLogprobs = z.object({
@@ -79,6 +84,7 @@ export const completionsReplySchema = z.object({
       logprobs: completionLogprobs.nullable().optional(),
       finish_reason: finishReason,
       stop_reason: stopReason,
+      matched_stop: matchedStop,
     }),
   ),
   usage,
@@ -99,6 +105,7 @@ export const chatCompletionsReplySchema = z.object({
         .optional(),
       finish_reason: finishReason,
       stop_reason: stopReason,
+      matched_stop: matchedStop,
     }),
   ),
   usage,

@@ -83,6 +83,8 @@ export const METRIC = {
   tokenUsage: 'gen_ai.client.token.usage',
   modelCallDuration: 'arbor.model_call.duration',
   searches: 'arbor.searches',
+  /** Judge prompts (value and reward LLM judges, generative PRMs) answered with neither verdict, scored 0.5. */
+  judgeUndecided: 'arbor.judge.undecided',
 } as const;
 
 /** Instrumentation scope of every Arbor span and metric. */

@@ -11,6 +11,8 @@ export interface ArborInstruments {
   modelCallDuration: Histogram;
   /** Searches finished, by `arbor.tree.stop_reason`. */
   searches: Counter;
+  /** Judge prompts answered with neither verdict (scored 0.5), by `arbor.service` and `gen_ai.request.model`. */
+  judgeUndecided: Counter;
 }
 
 // Bucket bounds sized to the values: the SDK's default bounds (0, 5, 10, 25, ... 10000) would put every
@@ -47,6 +49,10 @@ export function arborInstruments(): ArborInstruments {
       advice: { explicitBucketBoundaries: DURATION_BUCKETS_S },
     }),
     searches: meter.createCounter(METRIC.searches, { description: 'Searches finished, by stop reason', unit: '{search}' }),
+    judgeUndecided: meter.createCounter(METRIC.judgeUndecided, {
+      description: 'Judge prompts whose top tokens held neither verdict (scored 0.5)',
+      unit: '{prompt}',
+    }),
   };
   cached = { provider, instruments };
   return instruments;

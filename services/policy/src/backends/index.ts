@@ -3,15 +3,16 @@ import { sleep } from '@arbor/kit';
 import type { PolicyBackend } from '../backend.js';
 import type { PolicyConfig } from '../config.js';
 import { createEmbeddedPolicy } from './embedded.js';
-import { createOpenAiPolicy } from './openai/policy.js';
+import { createOpenAiPolicy, type NoticeLogger } from './openai/policy.js';
 import { openAiSettingsFromConfig } from './openai/settings.js';
 
-export function createPolicyBackend(config: PolicyConfig): PolicyBackend {
+/** `log`: where the openai backend says how it adapted to its server (a logger named "policy" when left out). */
+export function createPolicyBackend(config: PolicyConfig, log?: NoticeLogger): PolicyBackend {
   switch (config.ARBOR_POLICY_BACKEND) {
     case 'embedded':
       return withLatency(createEmbeddedPolicy({ slipRate: config.ARBOR_POLICY_SLIP_RATE }), config.ARBOR_POLICY_EMBEDDED_LATENCY_MS);
     case 'openai':
-      return createOpenAiPolicy(openAiSettingsFromConfig(config));
+      return createOpenAiPolicy(openAiSettingsFromConfig(config), log ? { log } : {});
   }
 }
 

@@ -4,6 +4,7 @@ import type { RewardBackend } from '../backend.js';
 import type { RewardConfig } from '../config.js';
 import { createEmbeddedReward } from './embedded.js';
 import { createMathVerifyReward } from './math-verify.js';
+import { withLabelCheck } from './label-check.js';
 import { rewardServerSettings } from './model-server.js';
 import { createJudgeReward } from './openai-judge.js';
 import { withVerifiedOutcome } from './verify-outcome.js';
@@ -18,8 +19,11 @@ function chosenBackend(config: RewardConfig): RewardBackend {
   switch (config.ARBOR_REWARD_BACKEND) {
     case 'embedded':
       return withLatency(createEmbeddedReward(), config.ARBOR_REWARD_EMBEDDED_LATENCY_MS);
-    case 'vllm-prm':
-      return createVllmPrmReward(rewardServerSettings(config));
+    case 'vllm-prm': {
+      const settings = rewardServerSettings(config);
+      const prm = createVllmPrmReward(settings);
+      return config.ARBOR_REWARD_PRM_LABEL_CHECK ? withLabelCheck(prm, settings.prm) : prm;
+    }
     case 'openai-judge':
       return createJudgeReward(rewardServerSettings(config));
     case 'math-verify':

@@ -1,7 +1,7 @@
 // What the reward backends that call a model server need, lifted out of the service config so tests can build
 // them directly, and the HTTP client made from it.
 import { createModelHttpClient, serverLabel, type ModelHttpClient } from '@arbor/kit/model-http';
-import type { JudgeApi } from '@arbor/judge';
+import type { JudgeApi, JudgeServerSetting } from '@arbor/judge';
 import type { RewardConfig } from '../config.js';
 import { prmFormat, type PrmFormat } from './prm-format.js';
 
@@ -11,8 +11,10 @@ export interface RewardServerSettings {
   model: string;
   /** Sent as a bearer token when set. */
   apiKey?: string;
-  /** openai-judge only. */
-  api: JudgeApi;
+  /** openai-judge only; unset takes the server's default (chat on OpenAI, completions elsewhere). */
+  api?: JudgeApi | undefined;
+  /** openai-judge and next-token PRMs: the server's kind, or `auto` to ask it; default `vllm`. */
+  server?: JudgeServerSetting;
   timeoutMs: number;
   maxAttempts: number;
   /** vllm-prm only. */
@@ -28,6 +30,7 @@ export function rewardServerSettings(config: RewardConfig): RewardServerSettings
     model: config.ARBOR_REWARD_MODEL.trim(),
     ...(apiKey && { apiKey }),
     api: config.ARBOR_REWARD_API,
+    server: config.ARBOR_REWARD_SERVER,
     timeoutMs: config.ARBOR_REWARD_HTTP_TIMEOUT_MS,
     maxAttempts: config.ARBOR_REWARD_HTTP_MAX_ATTEMPTS,
     prm: prmFormat(config.ARBOR_REWARD_PRM_PRESET, {

@@ -9,6 +9,7 @@ export function withVerifiedOutcome(inner: RewardBackend): RewardBackend {
   return {
     name: inner.name,
     check: (problem) => inner.check(problem),
+    ...(inner.start && { start: inner.start.bind(inner) }),
     async score(items, signal) {
       const scored = await inner.score(items, signal);
       const rewards = scored.rewards.map((reward, i): StepRewards => {

@@ -1,11 +1,12 @@
 import type { Problem__Output } from '@arbor/contracts';
 import { FailedPreconditionError, InvalidArgumentError, ItemRejectedError } from '@arbor/kit/errors';
-import { poolingReply, startFakeModelServerForTest, type FakeModelServer } from '@arbor/testing';
+import type { Judge } from '@arbor/judge';
+import { judgeReply, poolingReply, silent, startFakeModelServerForTest, type FakeModelServer } from '@arbor/testing';
 import { describe, expect, it } from 'vitest';
 import type { RewardItem } from '../backend.js';
 import type { PrmPreset } from '../config.js';
 import { MAX_MODEL_OUTCOME } from './model-outcome.js';
-import { prmFormat } from './prm-format.js';
+import { plusOrMinus, prmFormat } from './prm-format.js';
 import { createVllmPrmReward, poolingRoot } from './vllm-prm.js';
 
 const signal = new AbortController().signal;
@@ -132,38 +133,64 @@ describe('vllm-prm with Qwen2.5-Math-PRM', () => {
   });
 });
 
-describe('vllm-prm with Math-Shepherd', () => {
-  it('ends every step with ки and reads the + score at column 0 after a softmax', async () => {
-    const server = await startFakeModelServerForTest({ '/pooling': () => poolingReply({ rows: [[[Math.log(4), 0], [-1, -1]]] }) });
-    const result = await prmOn(server, 'math-shepherd').score([item(math, SOLVED)], signal);
-    expect(server.requestsTo('/pooling')[0]?.body.input).toEqual(['What is 6 times 7? 6 * 7 = 42 ки\nThe answer is \\boxed{42}. ки']);
-    expect(result.rewards[0]?.stepRewards?.[0]).toBeCloseTo(0.8, 12);
-    expect(result.rewards[0]?.stepRewards?.[1]).toBeCloseTo(0.5, 12);
-    expect(result.rewards[0]?.outcome).toBeCloseTo(0.5, 12);
+describe('vllm-prm with Math-Shepherd (next token after each ки)', () => {
+  /** P(+) for the text of one prompt: 0.1 per ки it holds, so each reward says which prefix it came from. */
+  const plusFor = (text: string) => {
+    const p = text.split('ки').length - 1;
+    // Mistral's SentencePiece spells the labels "▁+" and "▁-"; vLLM sends them decoded, with or without the space.
+    return { ' +': Math.log(p / 10), '-': Math.log(1 - p / 10), ' The': Math.log(0.001) };
+  };
+
+  it('asks /v1/completions for the token after each step\'s ки, never /pooling, and reads P(+)', async () => {
+    const server = await startFakeModelServerForTest({
+      '/v1/completions': (req) => judgeReply({ api: 'completions', top: (req.body.prompt as string[]).map(plusFor), model: 'math-shepherd' }),
+      '/pooling': () => poolingReply({ rows: [[[0.5, 0.5]]] }),
+    });
+    const result = await prmOn(server, 'math-shepherd').score([item(math, SOLVED), item(math, []), item(math, ['6 * 7 = 40 + 2'])], signal);
+    expect(server.requestsTo('/pooling')).toHaveLength(0);
+    const [req] = server.requestsTo('/v1/completions');
+    expect(server.requestsTo('/v1/completions')).toHaveLength(1);
+    // The text of the model card, cut after each step's ки: a causal model sees there what it sees in the whole text.
+    expect(req?.body).toEqual({
+      model: 'prm-7b',
+      prompt: ['What is 6 times 7? 6 * 7 = 42 ки', 'What is 6 times 7? 6 * 7 = 42 ки\nThe answer is \\boxed{42}. ки', 'What is 6 times 7? 6 * 7 = 40 + 2 ки'],
+      max_tokens: 1,
+      logprobs: 20,
+      temperature: 0,
+    });
+    const rounded = result.rewards.map((r) => ({ ...r, stepRewards: r.stepRewards?.map((x) => Number(Number(x).toFixed(9))), ...(r.outcome !== undefined && { outcome: Number(Number(r.outcome).toFixed(9)) }) }));
+    expect(rounded).toEqual([{ stepRewards: [0.1, 0.2], outcome: 0.2 }, { stepRewards: [] }, { stepRewards: [0.1] }]);
+    expect(result.usage).toMatchObject({ inputTokens: 60, outputTokens: 3, calls: 1, model: 'math-shepherd', estimated: false });
   });
 
-  it('refuses vocabulary-wide rows from a server started without the STEP pooler config, naming the command', async () => {
-    // Without step_tag_id and returned_token_ids, vLLM returns the logits of all 32000 Mistral tokens at each step.
-    const vocabulary = (plus: number) => Array.from({ length: 32_000 }, (_, i) => (i === 0 ? plus : -3));
-    const server = await startFakeModelServerForTest({ '/pooling': () => poolingReply({ rows: [[vocabulary(4), vocabulary(2)]] }) });
-    const prm = createVllmPrmReward({ baseUrl: server.baseUrl, model: 'prm-7b', api: 'completions', timeoutMs: 5_000, maxAttempts: 3, prm: prmFormat('math-shepherd') });
-    const err = await prm.score([item(math, SOLVED)], signal).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(FailedPreconditionError);
-    expect(err).not.toBeInstanceOf(ItemRejectedError);
-    expect((err as FailedPreconditionError).kind).toBe('failed_precondition');
-    expect((err as Error).message).toBe(
-      `reward model server at ${server.url} returned rows of 32000 scores; the math-shepherd preset reads rows of 2 (one per label): ` +
-        'start vLLM with `vllm serve peiyi9979/math-shepherd-mistral-7b-prm --runner pooling --pooler-config ' +
-        `'{"pooling_type": "STEP", "step_tag_id": 12902, "returned_token_ids": [648, 387]}'\` (older vLLM: --override-pooler-config, --task reward)`,
-    );
-    expect(server.requestsTo('/pooling')).toHaveLength(1);
+  it('scores a step answered with neither label 0.5 and counts it undecided', async () => {
+    const server = await startFakeModelServerForTest({ '/v1/completions': (req) => judgeReply({ api: 'completions', top: (req.body.prompt as string[]).map(() => ({ ' The': -0.1 })) }) });
+    const prm = createVllmPrmReward({ baseUrl: server.baseUrl, model: 'prm-7b', timeoutMs: 5_000, maxAttempts: 1, prm: prmFormat('math-shepherd') }) as ReturnType<typeof createVllmPrmReward> & { judge: Judge };
+    prm.judge.useLogger(silent);
+    const result = await prm.score([item(math, ['a', 'b'])], signal);
+    expect(result.rewards).toEqual([{ stepRewards: [0.5, 0.5] }]);
+    expect(prm.judge.stats).toEqual({ prompts: 2, undecided: 2 });
   });
 
-  it('takes the step tag and positive index overrides', async () => {
-    const server = await startFakeModelServerForTest({ '/pooling': () => poolingReply({ rows: [[[0.3, 0.7]]] }) });
-    const result = await prmOn(server, 'math-shepherd', { stepTag: '<step>', positiveIndex: 1 }).score([item(math, ['a'])], signal);
-    expect(server.requestsTo('/pooling')[0]?.body.input).toEqual(['What is 6 times 7? a <step>']);
-    expect(result.rewards).toEqual([{ stepRewards: [0.7] }]);
+  it('sends Ollama one string prompt per step', async () => {
+    const server = await startFakeModelServerForTest({ '/v1/completions': (req) => judgeReply({ api: 'completions', top: [plusFor(req.body.prompt as string)] }) });
+    const prm = createVllmPrmReward({ baseUrl: server.baseUrl, model: 'prm-7b', server: 'ollama', timeoutMs: 5_000, maxAttempts: 1, prm: prmFormat('math-shepherd') });
+    const result = await prm.score([item(math, SOLVED)], signal);
+    expect(result.rewards[0]?.stepRewards?.map((x) => Number(Number(x).toFixed(9)))).toEqual([0.1, 0.2]);
+    expect(server.requestsTo('/v1/completions').map((r) => typeof r.body.prompt)).toEqual(['string', 'string']);
+  });
+
+  it('takes the step tag override', async () => {
+    const server = await startFakeModelServerForTest({ '/v1/completions': (req) => judgeReply({ api: 'completions', top: (req.body.prompt as string[]).map(() => ({ '+': Math.log(0.7), '-': Math.log(0.3) })) }) });
+    const result = await prmOn(server, 'math-shepherd', { stepTag: '<step>' }).score([item(math, ['a'])], signal);
+    expect(server.requestsTo('/v1/completions')[0]?.body.prompt).toEqual(['What is 6 times 7? a <step>']);
+    expect(result.rewards[0]?.stepRewards?.[0]).toBeCloseTo(0.7, 12);
+  });
+
+  it('reads only the + and - labels', () => {
+    expect(['+', ' +', '▁+', 'Ġ+', ' + '].map(plusOrMinus)).toEqual(['yes', 'yes', 'yes', 'yes', 'yes']);
+    expect(['-', ' -', '▁-'].map(plusOrMinus)).toEqual(['no', 'no', 'no']);
+    expect(['++', '+1', ' plus', '', '–'].map(plusOrMinus)).toEqual([undefined, undefined, undefined, undefined, undefined]);
   });
 });
 

@@ -1,7 +1,8 @@
-// The vllm-prm reward backend: a process reward model served by vLLM (`--runner pooling`), one POST /pooling per
-// batch with one input text per trajectory; each returned row scores one step, and the step reward is the
-// probability of the row's positive label. The outcome of a finished trajectory is its last step's reward, capped
-// below 1 (a model's estimate never counts as verified).
+// The vllm-prm reward backend: a process reward model with a reward head served by vLLM (`--runner pooling`), one
+// POST /pooling per batch with one input text per trajectory; each returned row scores one step, and the step
+// reward is the probability of the row's positive label. The outcome of a finished trajectory is its last step's
+// reward, capped below 1 (a model's estimate never counts as verified). A preset whose model says its verdict as
+// a token (Math-Shepherd) is read on /v1/completions instead (next-token-prm.ts).
 import type { StepRewards, Usage } from '@arbor/contracts';
 import { problemStatement } from '@arbor/judge';
 import { poolingReplySchema } from '@arbor/kit/model-http';
@@ -11,6 +12,7 @@ import type { RewardBackend } from '../backend.js';
 import { isFinished } from './finished.js';
 import { modelOutcome } from './model-outcome.js';
 import { rewardHttpClient, rewardServerLabel, type RewardServerSettings } from './model-server.js';
+import { createNextTokenPrmReward } from './next-token-prm.js';
 import { positiveProbability } from './prm-format.js';
 
 /** vLLM serves /pooling at the server root, not under /v1. */
@@ -19,6 +21,8 @@ export function poolingRoot(baseUrl: string): string {
 }
 
 export function createVllmPrmReward(settings: RewardServerSettings): RewardBackend {
+  // A PRM that says its verdict as a token (Math-Shepherd) is asked on /v1/completions, not /pooling.
+  if (settings.prm.route === 'next-token') return createNextTokenPrmReward(settings);
   const root = poolingRoot(settings.baseUrl);
   const http = rewardHttpClient(settings, root);
   const label = rewardServerLabel(root);

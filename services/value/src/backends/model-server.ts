@@ -1,7 +1,7 @@
 // What the value backends that call a model server need, lifted out of the service config so tests can build
 // them directly, and the HTTP client made from it.
 import { createModelHttpClient, serverLabel, type ModelHttpClient } from '@arbor/kit/model-http';
-import type { JudgeApi } from '@arbor/judge';
+import type { JudgeApi, JudgeServerSetting } from '@arbor/judge';
 import type { ValueConfig } from '../config.js';
 
 export interface ValueServerSettings {
@@ -11,7 +11,10 @@ export interface ValueServerSettings {
   model: string;
   /** Sent as a bearer token when set. */
   apiKey?: string;
-  api: JudgeApi;
+  /** openai-judge: unset takes the server's default (chat on OpenAI, completions elsewhere). */
+  api?: JudgeApi | undefined;
+  /** openai-judge: the server's kind, or `auto` to ask it; default `vllm`. */
+  server?: JudgeServerSetting;
   timeoutMs: number;
   maxAttempts: number;
 }
@@ -24,6 +27,7 @@ export function valueServerSettings(config: ValueConfig): ValueServerSettings {
     model: config.ARBOR_VALUE_MODEL.trim(),
     ...(apiKey && { apiKey }),
     api: config.ARBOR_VALUE_API,
+    server: config.ARBOR_VALUE_SERVER,
     timeoutMs: config.ARBOR_VALUE_HTTP_TIMEOUT_MS,
     maxAttempts: config.ARBOR_VALUE_HTTP_MAX_ATTEMPTS,
   };

@@ -46,7 +46,7 @@ describe('openai policy over /chat/completions (math)', () => {
   });
 
   it('continued chat: the steps so far are an assistant message the server continues', async () => {
-    server.route(PATH, () => chatReply({ choices: [{ text: 'So x = 5.' }] }));
+    server.route(PATH, (r) => chatReply({ choices: Array.from({ length: r.body.n ?? 1 }, () => ({ text: 'So x = 5.' })) }));
     const policy = createOpenAiPolicy(testSettings(server.baseUrl, { api: 'chat', chatContinue: true }));
     await policy.propose(mathRequest('Twice a number is 10. What is it?', STEPS, 2), signal);
     await policy.propose(mathRequest('Twice a number is 10. What is it?', [], 2), signal);
@@ -108,10 +108,12 @@ describe('openai policy over /chat/completions (math)', () => {
     expect(r.invalidCandidates).toBe(1);
   });
 
-  it('counts the empty steps of a template that trims the continued message', async () => {
+  it('counts the empty steps of a template that trims the continued message, with ARBOR_POLICY_CHAT_PREFIX=closed', async () => {
     // Such a template ends the prompt without the blank line, so the model's first tokens are the stop string.
-    server.route(PATH, () => chatReply({ choices: [{ text: '' }, { text: '' }, { text: '' }], usage: { prompt: 80, completion: 3 } }));
-    const r = await createOpenAiPolicy(testSettings(server.baseUrl, { api: 'chat', chatContinue: true })).propose(mathRequest('q', STEPS, 3), signal);
+    // (auto turns the prefix open instead: policy-servers.test.ts.)
+    server.route(PATH, () => chatReply({ choices: [{ text: '', stopReason: '\n\n' }, { text: '', stopReason: '\n\n' }, { text: '', stopReason: '\n\n' }], usage: { prompt: 80, completion: 3 } }));
+    const settings = testSettings(server.baseUrl, { api: 'chat', chatContinue: true, chatPrefix: 'closed' });
+    const r = await createOpenAiPolicy(settings, { log: { info: () => {}, warn: () => {} } }).propose(mathRequest('q', STEPS, 3), signal);
     expect(r.candidates).toEqual([]);
     expect(r.invalidCandidates).toBe(3);
   });

@@ -30,7 +30,7 @@ describe('openai policy over /completions (math)', () => {
   });
 
   it("uses the request's sampling and stop strings when set, and the problem's delimiter otherwise", async () => {
-    server.route(PATH, () => completionsReply({ choices: [{ text: 'x = 1' }] }));
+    server.route(PATH, (r) => completionsReply({ choices: Array.from({ length: r.body.n ?? 1 }, () => ({ text: 'x = 1' })) }));
     const policy = createOpenAiPolicy(testSettings(server.baseUrl, { logprobs: false }));
     await policy.propose(mathRequest('Solve x + 1 = 2.', [], 2, { temperature: 0.2, topP: 0.9, maxTokens: 80, stop: ['\nStep', '</step>'] }), signal);
     await policy.propose(mathRequest('Solve x + 1 = 2.', ['Subtract 1.'], 2, {}, { delimiter: '\n' }), signal);
@@ -43,7 +43,7 @@ describe('openai policy over /completions (math)', () => {
   });
 
   it('sends a seed beyond 2^53 as its low 53 bits, and one seed per parallel request', async () => {
-    server.route(PATH, (r) => completionsReply({ choices: Array.from({ length: r.body.n }, (_, i) => ({ text: `step ${r.body.seed} ${i}` })) }));
+    server.route(PATH, (r) => completionsReply({ choices: Array.from({ length: r.body.n ?? 1 }, (_, i) => ({ text: `step ${r.body.seed} ${i}` })) }));
     const policy = createOpenAiPolicy(testSettings(server.baseUrl, { maxN: 2 }));
     await policy.propose(mathRequest('q', [], 3, { seed: '18446744073709551615' }), signal);
     const seeds = server.requestsTo(PATH).map((r) => r.body.seed).sort();
@@ -169,7 +169,7 @@ describe('openai policy over /completions (math)', () => {
 
   it('splits k candidates into requests of at most MAX_N, in parallel, and sums their usage', async () => {
     let next = 0;
-    server.route(PATH, (r) => completionsReply({ choices: Array.from({ length: r.body.n }, () => ({ text: `Idea ${next++}.` })), usage: { prompt: 100, completion: 5 * r.body.n } }));
+    server.route(PATH, (r) => completionsReply({ choices: Array.from({ length: r.body.n ?? 1 }, () => ({ text: `Idea ${next++}.` })), usage: { prompt: 100, completion: 5 * (r.body.n ?? 1) } }));
     const policy = createOpenAiPolicy(testSettings(server.baseUrl, { maxN: 4 }));
     const r = await policy.propose(mathRequest('q', [], 10, { seed: '7' }), signal);
     const sent = server.requestsTo(PATH).map((q) => q.body);
@@ -180,10 +180,12 @@ describe('openai policy over /completions (math)', () => {
     expect(r.usage).toMatchObject({ inputTokens: 300, outputTokens: 50, calls: 1, estimated: false });
   });
 
-  it('returns what came when a server answers fewer choices than n, and ignores extra ones', async () => {
+  it('asks again for the choices a server left out, at most as many per request as it answered, and ignores extra ones', async () => {
     server.route(PATH, () => completionsReply({ choices: [{ text: 'One.' }, { text: 'Two.' }] }));
-    const few = await createOpenAiPolicy(testSettings(server.baseUrl)).propose(mathRequest('q', [], 5), signal);
+    const policy = createOpenAiPolicy(testSettings(server.baseUrl), { log: { info: () => {}, warn: () => {} } });
+    const few = await policy.propose(mathRequest('q', [], 5), signal);
     expect(texts(few)).toEqual(['One.', 'Two.']);
+    expect(server.requestsTo(PATH).map((r) => r.body.n)).toEqual([5, 2, undefined]);
     const capped = await createOpenAiPolicy(testSettings(server.baseUrl)).propose(mathRequest('q', [], 1), signal);
     expect(texts(capped)).toEqual(['One.']);
   });

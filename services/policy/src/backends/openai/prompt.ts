@@ -6,12 +6,19 @@ export interface ChatMessage {
   content: string;
 }
 
-export type PromptStyle = 'completions' | 'chat' | 'chat-continue';
+/**
+ * 'chat-continue-open': as 'chat-continue', but the partial answer ends before a whitespace delimiter, which a
+ * chat template that trims the message would cut anyway; the model writes it first (see ARBOR_POLICY_CHAT_PREFIX).
+ */
+export type PromptStyle = 'completions' | 'chat' | 'chat-continue' | 'chat-continue-open';
 
 export type Prompt =
   | { api: 'completions'; text: string }
-  /** `continueFinal`: the last message is a partial assistant answer for the server to extend. */
-  | { api: 'chat'; messages: ChatMessage[]; continueFinal: boolean };
+  /**
+   * `continueFinal`: the last message is a partial assistant answer for the server to extend. `open`: it ends
+   * before the delimiter, so the model's first token is the delimiter, which must not count as a stop.
+   */
+  | { api: 'chat'; messages: ChatMessage[]; continueFinal: boolean; open: boolean };
 
 export interface PromptParts {
   /** What to do and in which form; the system message in chat. */
@@ -33,16 +40,20 @@ export function renderPrompt(parts: PromptParts, style: PromptStyle): Prompt {
   switch (style) {
     case 'completions':
       return { api: 'completions', text: `${instruction}\n\n${problem}${delimiter}${written}` };
-    case 'chat-continue': {
+    case 'chat-continue':
+    case 'chat-continue-open': {
       const messages: ChatMessage[] = [system(instruction), { role: 'user', content: problem }];
       // At the root there is no partial answer: the model starts its reply, and the stop string ends step one.
-      if (steps.length === 0) return { api: 'chat', messages, continueFinal: false };
-      return { api: 'chat', messages: [...messages, { role: 'assistant', content: written }], continueFinal: true };
+      if (steps.length === 0) return { api: 'chat', messages, continueFinal: false, open: false };
+      // Only a whitespace delimiter is trimmed; any other stays in the message as written.
+      const open = style === 'chat-continue-open' && delimiter.trim() === '';
+      const content = open ? steps.join(delimiter) : written;
+      return { api: 'chat', messages: [...messages, { role: 'assistant', content }], continueFinal: true, open };
     }
     case 'chat': {
       const sofar = steps.length === 0 ? '' : `\n\nSteps so far:\n${steps.join(delimiter)}`;
       const ask = steps.length === 0 ? parts.askFirst : parts.askNext;
-      return { api: 'chat', messages: [system(instruction), { role: 'user', content: `${problem}${sofar}\n\n${ask}` }], continueFinal: false };
+      return { api: 'chat', messages: [system(instruction), { role: 'user', content: `${problem}${sofar}\n\n${ask}` }], continueFinal: false, open: false };
     }
   }
 }

@@ -257,10 +257,14 @@ export class SearchRunner {
       const solved = outcome.answer !== '' && task.verifyAnswer(problem, outcome.answer);
       // The same stats go on the root span and into the result below: the two must never disagree.
       trace.finish(outcome, solved);
+      // A model service that refused the request itself (a task its backend does not serve, a bad argument, a
+      // message too large) is the caller's problem, not an outage: pass its error on unchanged, even when the
+      // search had an answer by then (that answer came from a pipeline that cannot work as configured).
+      if (outcome.stopReason === 'model_unavailable' && isArborError(outcome.error) && !OUTAGE_KINDS.has(outcome.error.kind)) throw outcome.error;
+      if (outcome.stopReason === 'model_unavailable' && outcome.answer !== '') {
+        this.options.logger.warn({ searchId, tenant, trace_id: trace.traceId, err: outcome.error }, 'search stopped early: model service unavailable; returning its best answer so far');
+      }
       if (outcome.stopReason === 'model_unavailable' && outcome.answer === '') {
-        // A model service that refused the request itself (bad argument, message too large) is the caller's
-        // problem, not an outage: pass its domain error on unchanged.
-        if (isArborError(outcome.error) && !OUTAGE_KINDS.has(outcome.error.kind)) throw outcome.error;
         // Nothing to return but a failure: say so with a status callers and retries understand.
         this.options.logger.warn({ searchId, tenant, trace_id: trace.traceId, err: outcome.error }, 'search stopped: model service unavailable');
         // The underlying error (addresses, transport details) goes to the log above, not to the caller.

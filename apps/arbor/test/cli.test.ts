@@ -172,6 +172,27 @@ describe('arbor solve', () => {
     expect(stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('names the model service, its URL and the cause when a model server is down, without a stack trace', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const result = spawnSync(process.execPath, [BIN, 'solve', '--numbers', '4 9 10 13'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, ARBOR_POLICY_BACKEND: 'openai', ARBOR_POLICY_BASE_URL: `http://127.0.0.1:${port}/v1`, ARBOR_POLICY_MODEL: 'm', ARBOR_POLICY_HTTP_MAX_ATTEMPTS: '1' },
+    });
+    expect(result.status).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    // The CLI's own line (the orchestrator's log line, in JSON, may come before or after it).
+    expect(lines.filter((line) => line.startsWith('arbor: '))).toHaveLength(1);
+    expect(lines.find((line) => line.startsWith('arbor: '))).toMatch(
+      new RegExp(`^arbor: unavailable: model service unavailable; search \\S+ stopped after \\d+ expansions with no answer: policy model server at http://127\\.0\\.0\\.1:${port}/v1 is unreachable: .*ECONNREFUSED`),
+    );
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    for (const line of lines) expect(line.length).toBeLessThan(800);
+  });
+
   it('reports an unreachable --server in one line with exit code 1', () => {
     const { code, stderr } = arbor(['solve', '--numbers', '4 9 10 13', '--server', '127.0.0.1:1', '--deadline-ms', '2000']);
     expect(code).toBe(1);

@@ -1,5 +1,6 @@
 // One pino logger per process. Services log `{ err }` objects and ids, never prompts or secrets.
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { ArborError } from './errors.js';
 import { traceLogFields } from './telemetry/tracing.js';
 
 export type { Logger };
@@ -21,7 +22,18 @@ export function createLogger(name: string, options: LoggerOptions = {}): Logger 
       mixin: traceLogFields,
       // Prompts and problem text never belong in logs; drop them if a caller passes a request object.
       redact: { paths: ['*.question', '*.prompt', '*.problem.question', 'apiKey', '*.apiKey'], censor: '[redacted]' },
+      serializers: { err: serializeError },
     },
     options.destination ?? pino.destination(2),
   );
+}
+
+/**
+ * Arbor's own errors are expected failures (a server down, a bad argument) whose message says everything: logged
+ * as their kind and message, without a stack trace that would turn one line into kilobytes. Anything else is a
+ * bug, and keeps pino's full serialisation.
+ */
+function serializeError(err: unknown): unknown {
+  if (err instanceof ArborError) return { type: err.name, kind: err.kind, message: err.message };
+  return pino.stdSerializers.err(err as Error);
 }

@@ -268,8 +268,10 @@ export class SearchRunner {
         // Nothing to return but a failure: say so with a status callers and retries understand.
         this.options.logger.warn({ searchId, tenant, trace_id: trace.traceId, err: outcome.error }, 'search stopped: model service unavailable');
         // The underlying error (addresses, transport details) goes to the log above, not to the caller.
+        // The cause stays in this process: the CLI's in-process stack shows it to its user, gRPC sends only the message.
         throw new UnavailableError(
           `model service unavailable; search ${searchId} stopped after ${outcome.stats.expansions} expansions with no answer`,
+          { cause: outcome.error },
         );
       }
       this.finishedTrees.add(key, outcome.treeView, this.treeMemory - this.liveTreeBytes(key));

@@ -85,7 +85,10 @@ function reportFailure(err: unknown, io: CliIO): number {
   }
   if (err instanceof ArborError) {
     const server = (err as { server?: string }).server;
-    io.stderr.write(`arbor: ${server ? `server ${server}: ` : ''}${err.kind}: ${err.message}\n`);
+    // In process, the failure behind a stopped search (a model server down, and where) is the user's own
+    // configuration: say it on the same line. A remote server keeps its addresses to itself.
+    const cause = !server && err.cause instanceof ArborError ? `: ${err.cause.message}` : '';
+    io.stderr.write(`arbor: ${server ? `server ${server}: ` : ''}${err.kind}: ${err.message}${cause}\n`);
     return 1;
   }
   // Unexpected: still one line for the user; the stack only when asked for.

@@ -193,6 +193,24 @@ describe('arbor solve', () => {
     for (const line of lines) expect(line.length).toBeLessThan(800);
   });
 
+  it('keeps --json output clean with the console span exporter, and says so when a collector never answers', async () => {
+    const run = (env: Record<string, string>) =>
+      spawnSync(process.execPath, [BIN, 'solve', '--numbers', '4 9 10 13', '--json'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
+    const console = run({ OTEL_TRACES_EXPORTER: 'console', OTEL_METRICS_EXPORTER: 'none' });
+    expect(console.status).toBe(0);
+    expect(JSON.parse(console.stdout).solved).toBe(true);
+    // The spans went to stderr instead.
+    expect(console.stderr).toContain("name: 'search'");
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const unreachable = run({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_METRICS_EXPORTER: 'none' });
+    expect(unreachable.status).toBe(0);
+    expect(JSON.parse(unreachable.stdout).solved).toBe(true);
+    expect(unreachable.stderr).toMatch(/^arbor: warning: telemetry (did not finish exporting within 2 s|export failed: )/m);
+  });
+
   it('reports an unreachable --server in one line with exit code 1', () => {
     const { code, stderr } = arbor(['solve', '--numbers', '4 9 10 13', '--server', '127.0.0.1:1', '--deadline-ms', '2000']);
     expect(code).toBe(1);

@@ -25,18 +25,17 @@ export function setActiveTelemetry(handle: TelemetryHandle | undefined): void {
 
 /**
  * Flushes and stops the running SDK, waiting at most `timeoutMs`: an exporter whose collector is gone must not
- * hold a process that was asked to stop. A no-op when telemetry is off.
+ * hold a process that was asked to stop. Resolves true when it finished in time (or telemetry is off).
  */
-export async function shutdownTelemetry(timeoutMs = 5_000): Promise<void> {
+export async function shutdownTelemetry(timeoutMs = 5_000): Promise<boolean> {
   const handle = active;
-  if (!handle) return;
+  if (!handle) return true;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const limit = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, timeoutMs);
-    timer.unref();
+  const limit = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
   });
   try {
-    await Promise.race([handle.shutdown(), limit]);
+    return await Promise.race([handle.shutdown().then(() => true), limit]);
   } finally {
     clearTimeout(timer);
   }

@@ -39,6 +39,11 @@ export function telemetryRequest(env: Env = process.env): TelemetryRequest {
   };
 }
 
+/** True when OTEL_TRACES_EXPORTER or OTEL_METRICS_EXPORTER names the SDK's console exporter. */
+export function wantsConsoleExporter(env: Env = process.env): boolean {
+  return [env.OTEL_TRACES_EXPORTER, env.OTEL_METRICS_EXPORTER].some((value) => list(value)?.includes('console') ?? false);
+}
+
 const SERVICES = new Set(['policy', 'value', 'reward', 'orchestrator']);
 
 /**

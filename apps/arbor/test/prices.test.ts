@@ -65,6 +65,6 @@ describe('the price table', () => {
       env: { ...process.env, ARBOR_PRICES_FILE: file },
     });
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toBe(`arbor: invalid configuration: ARBOR_PRICES_FILE: policy.embedded.*.input_per_mtok: expected a number ≥ 0 (got "${file}")\n`);
+    expect(bad.stderr).toBe(`arbor: invalid configuration: ARBOR_PRICES_FILE: in "${file}": policy.embedded.*.input_per_mtok: expected a number ≥ 0 (got -1)\n`);
   });
 });

@@ -90,7 +90,7 @@ describe('the prices file', () => {
     const shape = { ARBOR_PRICES_FILE: pricesFileSetting(), ARBOR_VALUE_PRICE_PER_CALL: priceSetting() };
     const bad = pricesFile({ value: { embedded: { '*': { per_call: -1 } } } });
     expect(() => readConfig(shape, { ARBOR_PRICES_FILE: bad })).toThrow(
-      `invalid configuration: ARBOR_PRICES_FILE: value.embedded.*.per_call: expected a number ≥ 0 (got "${bad}")`,
+      `invalid configuration: ARBOR_PRICES_FILE: in "${bad}": value.embedded.*.per_call: expected a number ≥ 0 (got -1)`,
     );
     expect(readConfig(shape, { ARBOR_PRICES_FILE: pricesFile(FILE), ARBOR_VALUE_PRICE_PER_CALL: '0.5' })).toMatchObject({
       ARBOR_VALUE_PRICE_PER_CALL: 0.5,

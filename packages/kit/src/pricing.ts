@@ -64,9 +64,17 @@ function checkPricesFile(text: string): { ok: true; file: PricesFile } | { ok: f
   } catch (err) {
     return { ok: false, problem: `not valid JSON (${err instanceof Error ? err.message : String(err)})` };
   }
-  const result = pricesFile.safeParse(json);
+  const result = pricesFile.safeParse(json, { reportInput: true });
   if (result.success) return { ok: true, file: result.data };
-  return { ok: false, problem: result.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`).join('; ') };
+  return { ok: false, problem: result.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}${badValue(issue)}`).join('; ') };
+}
+
+/** ` (got -1)`: the value at fault, cut short (prices are numbers; a long value is a mistake to point at, not to print). */
+function badValue(issue: z.core.$ZodIssue): string {
+  const input = (issue as { input?: unknown }).input;
+  if (input === undefined || (typeof input === 'object' && input !== null)) return '';
+  const shown = JSON.stringify(input);
+  return ` (got ${shown.length > 40 ? `${shown.slice(0, 40)}…` : shown})`;
 }
 
 /** Reads and validates a prices file; the message of the ConfigError names the setting, the file and the bad field. */
@@ -141,9 +149,9 @@ export const pricesFileSetting = () =>
     .default('')
     .superRefine((path, ctx) => {
       if (!path) return;
-      // readConfig adds the variable's name and value (the path) around this.
+      // The message names the file and the field at fault with its value; readConfig adds the variable's name.
       const read = readPricesFile(path);
-      if (!read.ok) ctx.addIssue({ code: 'custom', message: read.problem });
+      if (!read.ok) ctx.addIssue({ code: 'custom', message: `in "${path}": ${read.problem}`, params: { notQuoted: true } });
     });
 
 /**

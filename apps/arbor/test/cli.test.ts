@@ -1,6 +1,6 @@
 // The `arbor` CLI as a user runs it: a spawned process, its exit code, stdout and stderr.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -154,6 +154,40 @@ describe('arbor solve', () => {
     expect(result.status).toBe(0);
     expect(result.stderr).toBe('arbor: warning: ARBOR_POLICY_TEMPRATURE is not an Arbor setting (did you mean ARBOR_POLICY_TEMPERATURE?); it is ignored\n');
     expect(JSON.parse(result.stdout).solved).toBe(true);
+  });
+
+  it('--out appends one JSON line per problem with its input line, and Ctrl-C prints what finished and exits 130', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'arbor-cli-out-'));
+    const puzzles = join(dir, 'puzzles.txt');
+    writeFileSync(puzzles, '# hard ones first\n4 9 10 13\n\n1 5 5 5\n3 3 8 8\n2 4 10 10\n2 7 8 11\n4 4 6 8\n');
+    const out = join(dir, 'results.jsonl');
+    const whole = arbor(['solve', '--file', puzzles, '--out', out]);
+    expect(whole.code).toBe(0);
+    const lines = readFileSync(out, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines.map((l) => l.input_line).sort((a, b) => a - b)).toEqual([2, 4, 5, 6, 7, 8]);
+    expect(lines.find((l) => l.input_line === 2)).toMatchObject({ puzzle: '4 9 10 13', solved: true });
+
+    // A slow policy: the run is still going when Ctrl-C comes, after the first result is written.
+    const interrupted = join(dir, 'interrupted.jsonl');
+    const child = spawn(process.execPath, [BIN, 'solve', '--file', puzzles, '--out', interrupted], {
+      env: { ...process.env, LOG_LEVEL: 'warn', ARBOR_POLICY_EMBEDDED_LATENCY_MS: '150' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    for (let i = 0; i < 300 && !(existsSync(interrupted) && readFileSync(interrupted, 'utf8').includes('\n')); i++) await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    const written = readFileSync(interrupted, 'utf8').trim().split('\n');
+    const finished = Number(/interrupted: (\d+) of 6 problems finished/.exec(stderr)?.[1]);
+    expect(finished).toBeGreaterThanOrEqual(1);
+    expect(finished).toBeLessThan(6);
+    expect(written).toHaveLength(finished);
+    // The table shows exactly the finished ones, with the summary line.
+    expect(stdout).toMatch(new RegExp(`solved \\d+/${finished} `));
+    expect(stdout).toContain('4 9 10 13');
   });
 
   it('reports the line of a bad math problem file', () => {

@@ -1,4 +1,5 @@
 // `arbor solve`: one puzzle (--numbers) or a file of them (--file), on the embedded stack or a --server.
+import { appendFileSync, closeSync, openSync } from 'node:fs';
 import type { SearchRequest } from '@arbor/contracts';
 import { ALGORITHMS, ALGORITHM_NAMES, DEFAULT_ALGORITHM, algorithmOneof, type AlgorithmName } from '@arbor/orchestrator';
 import { parseAlgorithmParams } from './algorithm-params.js';
@@ -51,6 +52,7 @@ export const SOLVE_FLAGS = {
   'slip-rate': { type: 'string' },
   concurrency: { type: 'string' },
   json: { type: 'boolean' },
+  out: { type: 'string' },
   ...CONNECTION_FLAGS,
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -148,7 +150,10 @@ export function makeSearcher(settings: SolveSettings, io: CliIO): Searcher {
   });
 }
 
-export async function solveProblems(entries: ProblemEntry[], settings: SolveSettings, io: CliIO): Promise<SolvedProblem[]> {
+/** Called as each problem finishes, in the order they finish. */
+export type OnSolved = (index: number, solved: SolvedProblem) => void;
+
+export async function solveProblems(entries: ProblemEntry[], settings: SolveSettings, io: CliIO, onSolved?: OnSolved): Promise<SolvedProblem[]> {
   const searcher = makeSearcher(settings, io);
   const progress = settings.json || entries.length === 1 ? progressBar(io.stderr, 0) : progressBar(io.stderr, entries.length);
   try {
@@ -156,12 +161,44 @@ export async function solveProblems(entries: ProblemEntry[], settings: SolveSett
     const results = await runProblems(searcher, requests, settings.concurrency, (i, result) => {
       progress.tick(entries[i]!.label);
       if (settings.json) io.stdout.write(`${JSON.stringify(toJson({ entry: entries[i]!, result }))}\n`);
+      onSolved?.(i, { entry: entries[i]!, result });
     });
     progress.done();
     return entries.map((entry, i) => ({ entry, result: results[i]! }));
   } finally {
     await searcher.close();
   }
+}
+
+/** `--out FILE`: one JSON line per problem as it finishes, with the input line it came from, appended. */
+function resultWriter(path: string | undefined): OnSolved | undefined {
+  if (path === undefined) return undefined;
+  try {
+    // Opened (and made) now, so that a path that cannot be written fails before any search runs.
+    closeSync(openSync(path, 'a'));
+  } catch (err) {
+    throw new UsageError(`--out: cannot write "${path}" (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  return (_index, solved) => {
+    const line = /:(\d+)$/.exec(solved.entry.where)?.[1];
+    appendFileSync(path, `${JSON.stringify({ ...(line !== undefined && { input_line: Number(line) }), ...toJson(solved) })}\n`);
+  };
+}
+
+/**
+ * Ctrl-C during a run of several problems: what finished is printed (the table and summary, or nothing more with
+ * --json, whose lines are out already) with a line saying what was not run, and the command exits 130 at once.
+ * A second Ctrl-C is not needed; the searches in flight are abandoned.
+ */
+function reportOnInterrupt(entries: ProblemEntry[], settings: SolveSettings, io: CliIO, finished: Map<number, SolvedProblem>, started: number): () => void {
+  const onSigint = () => {
+    const done = [...finished.entries()].sort(([a], [b]) => a - b).map(([, solved]) => solved);
+    if (!settings.json && done.length > 0) io.stdout.write(`${summaryTable(done, performance.now() - started)}\n`);
+    io.stderr.write(`\narbor: interrupted: ${done.length} of ${entries.length} problems finished${done.length > 0 && !settings.json ? ' (above)' : ''}; the other ${entries.length - done.length} were not finished\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', onSigint);
+  return () => process.off('SIGINT', onSigint);
 }
 
 export async function solveCommand(args: string[], io: CliIO): Promise<number> {
@@ -174,8 +211,19 @@ export async function solveCommand(args: string[], io: CliIO): Promise<number> {
   const settings = readSolveSettings(values, io.env);
   const entries = await readEntries(task, values);
 
+  const writeResult = resultWriter(values.out);
   const started = performance.now();
-  const solved = await solveProblems(entries, settings, io);
+  const finished = new Map<number, SolvedProblem>();
+  const stopReporting = entries.length > 1 ? reportOnInterrupt(entries, settings, io, finished, started) : () => undefined;
+  let solved: SolvedProblem[];
+  try {
+    solved = await solveProblems(entries, settings, io, (i, result) => {
+      finished.set(i, result);
+      writeResult?.(i, result);
+    });
+  } finally {
+    stopReporting();
+  }
   if (settings.json) return 0;
   if (solved.length === 1) io.stdout.write(`${describeOne(solved[0]!)}\n`);
   else io.stdout.write(`${summaryTable(solved, performance.now() - started)}\n`);
@@ -215,5 +263,7 @@ Search:
   --slip-rate R           embedded policy's chance of an arithmetic slip per step, 0..1 (default 0)
   --concurrency N         problems searched at once with --file or --samples (default 1)
   --json                  one JSON object per problem on stdout
+  --out FILE              also append one JSON line per problem to FILE as each finishes, with its input line
+                          (Ctrl-C during a run prints what finished and exits 130)
 
 ${CONNECTION_HELP}`;

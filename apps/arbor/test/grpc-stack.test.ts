@@ -2,7 +2,7 @@
 // bad input, and that the gRPC stack builds the same tree as the in-process one.
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { arborV1 } from '@arbor/contracts';
+import { arborV1, type SearchRequest } from '@arbor/contracts';
 import { checkHealth } from '@arbor/kit';
 import { getTask } from '@arbor/tasks';
 import { composeOrchestrator } from '../src/compose/services.js';
@@ -104,6 +104,28 @@ describe('SearchService over gRPC with the model services over gRPC', () => {
       code: grpc.status.INVALID_ARGUMENT,
       details: expect.stringMatching(new RegExp(`^${field.replace('.', '\\.')}\\b`)),
     });
+  });
+
+  it.each([
+    [
+      { problem: { task: 'countdown', question: '4 9 10 13', params: { tagret: '24' } } },
+      'problem.params: unknown key "tagret" for task countdown (did you mean target?); known: target',
+    ],
+    [
+      { problem: { task: 'math', question: 'What is 6 times 7?', params: { refrence: '42' } } },
+      'problem.params: unknown key "refrence" for task math (did you mean reference?); known: delimiter, reference',
+    ],
+    [
+      // Sent as a number the proto does not declare; the server decodes it as 99, not as a name.
+      { problem: { task: 'countdown', question: '4 9 10 13', params: {} }, bestOfN: { n: 4, vote: 99 } },
+      'best_of_n.vote: 99 is not a known value; known: VOTE_UNSPECIFIED (0), VOTE_MAJORITY (1), VOTE_REWARD_WEIGHTED (2), VOTE_BEST (3)',
+    ],
+    [
+      { problem: { task: 'countdown', question: '4 9 10 13', params: {} }, beam: { aggregation: 99 } },
+      'beam.aggregation: 99 is not a known value; known: REWARD_AGGREGATION_UNSPECIFIED (0), REWARD_AGGREGATION_LAST (1), REWARD_AGGREGATION_MIN (2), REWARD_AGGREGATION_PRODUCT (3)',
+    ],
+  ])('refuses an unknown params key or enum value with INVALID_ARGUMENT: %j', async (request, details) => {
+    await expect(search(stack.client, request as SearchRequest)).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT, details });
   });
 
   it('answers RESOURCE_EXHAUSTED to an oversize request and serves the next one', async () => {

@@ -29,6 +29,8 @@ function stopField(dialect: FakeDialect | undefined, reason: string | number | n
 export interface FakeUsage {
   prompt: number;
   completion: number;
+  /** Prompt tokens served from the prefix cache, sent as usage.prompt_tokens_details.cached_tokens (OpenAI, vLLM with --enable-prompt-tokens-details). */
+  cached?: number;
 }
 
 /** Splits text into pseudo-tokens (a word with its leading space, or a run of whitespace), as BPE roughly does. */
@@ -43,11 +45,27 @@ function tokenLogprobs(choice: FakeChoice): { tokens: string[]; logprobs: number
   return { tokens, logprobs: tokens.map(() => each) };
 }
 
+/** A token's UTF-8 bytes, as OpenAI (and vLLM) send them in `logprobs.content[].bytes`. */
+function utf8Bytes(token: string): number[] {
+  return [...Buffer.from(token, 'utf8')];
+}
+
+/** One `logprobs.content` item of a chat reply (OpenAI's ChatCompletionTokenLogprob). */
+function tokenLogprob(token: string, logprob: number, top: [string, number][]) {
+  return { token, logprob, bytes: utf8Bytes(token), top_logprobs: top.map(([t, lp]) => ({ token: t, logprob: lp, bytes: utf8Bytes(t) })) };
+}
+
+/** A chat reply's message as OpenAI sends it: its schema requires `refusal` (null unless the model refused). */
+function assistantMessage(content: string) {
+  return { role: 'assistant', content, refusal: null };
+}
+
 function usageBody(usage: FakeUsage | null | undefined, choices: FakeChoice[]) {
   if (usage === null) return undefined;
   const completion = usage?.completion ?? choices.reduce((sum, c) => sum + pseudoTokens(c.text).length, 0);
   const prompt = usage?.prompt ?? 10;
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+  const details = usage?.cached === undefined ? {} : { prompt_tokens_details: { cached_tokens: usage.cached } };
+  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, ...details };
 }
 
 /** A /v1/completions reply (object "text_completion"); `usage: null` leaves usage out, as some servers do. */
@@ -85,7 +103,10 @@ export function completionsReply(options: { model?: string; choices: FakeChoice[
   };
 }
 
-/** A /v1/chat/completions reply (object "chat.completion") with logprobs.content per token. */
+/**
+ * A /v1/chat/completions reply (object "chat.completion") with logprobs.content per token, in the shape of
+ * OpenAI's CreateChatCompletionResponse (checked against the pinned response-schemas/openai.json).
+ */
 export function chatReply(options: { model?: string; choices: FakeChoice[]; usage?: FakeUsage | null; dialect?: FakeDialect }): FakeReply {
   const usage = usageBody(options.usage, options.choices);
   return {
@@ -99,9 +120,10 @@ export function chatReply(options: { model?: string; choices: FakeChoice[]; usag
         const lp = tokenLogprobs(choice);
         return {
           index,
-          message: { role: 'assistant', content: choice.text },
+          message: assistantMessage(choice.text),
           logprobs: lp && {
-            content: lp.tokens.map((token, i) => ({ token, logprob: lp.logprobs[i], bytes: null, top_logprobs: [{ token, logprob: lp.logprobs[i] }] })),
+            content: lp.tokens.map((token, i) => tokenLogprob(token, lp.logprobs[i] ?? 0, [[token, lp.logprobs[i] ?? 0]])),
+            refusal: null,
           },
           finish_reason: choice.finishReason ?? 'stop',
           ...stopField(options.dialect, choice.stopReason === undefined ? null : choice.stopReason),
@@ -124,8 +146,8 @@ export function judgeReply(options: { api: 'completions' | 'chat'; top: Record<s
     }
     return {
       index,
-      message: { role: 'assistant', content: token },
-      logprobs: { content: [{ token, logprob, bytes: null, top_logprobs: Object.entries(top).map(([t, lp]) => ({ token: t, logprob: lp, bytes: null })) }] },
+      message: assistantMessage(token),
+      logprobs: { content: [tokenLogprob(token, logprob, Object.entries(top))], refusal: null },
       finish_reason: 'length',
       stop_reason: null,
     };

@@ -1,10 +1,14 @@
 // Maps the SearchRequest's algorithm `oneof` onto the search package's configs, filling server defaults:
-// a zero number, an UNSPECIFIED enum or an unset optional bool means "the default".
+// a zero number, an UNSPECIFIED enum or an unset optional bool means "the default". An enum value the proto does
+// not declare (proto-loader hands it on as a number, e.g. vote=99) is refused, not taken for the default.
+import { arborPackageDefinition } from '@arbor/contracts';
 import type {
   BeamSearch__Output,
   BestFirst__Output,
+  BestFirstPriority__Output,
   BestOfN__Output,
   Dvts__Output,
+  FinalChoice__Output,
   LiteSearch__Output,
   Mcts__Output,
   Rebase__Output,
@@ -14,7 +18,8 @@ import type {
   Vote__Output,
 } from '@arbor/contracts';
 import { DEFAULTS, validateAlgorithm, type AlgorithmConfig, type Aggregation, type Vote } from '@arbor/search';
-import { InvalidArgumentError } from '@arbor/kit/errors';
+import { InvalidArgumentError, nameInMessage } from '@arbor/kit/errors';
+import { didYouMean } from '@arbor/kit/suggest';
 
 /** Names the CLI and logs use, each with the SearchRequest oneof member and proto message it selects. */
 export const ALGORITHMS = {
@@ -58,8 +63,38 @@ function pick<T>(value: T | undefined | null, zero: T, fallback: T): T {
   return value === undefined || value === null || value === zero ? fallback : value;
 }
 
-function aggregation(value: RewardAggregation__Output | undefined, fallback: Aggregation): Aggregation {
-  switch (value) {
+type EnumType = 'RewardAggregation' | 'Vote' | 'FinalChoice' | 'BestFirstPriority';
+const enumValuesCache = new Map<EnumType, { name: string; number: number }[]>();
+
+/** The values `arbor.v1.<type>` declares, from the loaded protos (so the list cannot drift from them). */
+function enumValues(type: EnumType): { name: string; number: number }[] {
+  let values = enumValuesCache.get(type);
+  if (!values) {
+    const definition = arborPackageDefinition()[`arbor.v1.${type}`] as { type?: { value?: { name: string; number: number }[] } } | undefined;
+    values = (definition?.type?.value ?? []).map(({ name, number }) => ({ name, number }));
+    if (values.length === 0) throw new Error(`arbor.v1.${type} is not a loaded enum`);
+    enumValuesCache.set(type, values);
+  }
+  return values;
+}
+
+/**
+ * The name of a decoded enum field, or undefined when unset. Throws InvalidArgumentError naming `field` for a value
+ * `type` does not declare: a number (what proto-loader leaves of an unknown value) or a name it does not know.
+ */
+function enumName(value: string | number | undefined | null, type: EnumType, field: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  const values = enumValues(type);
+  const known = values.find((v) => (typeof value === 'number' ? v.number === value : v.name === value));
+  if (known) return known.name;
+  const listed = values.map((v) => `${v.name} (${v.number})`).join(', ');
+  if (typeof value === 'number') throw new InvalidArgumentError(field, `${value} is not a known value; known: ${listed}`);
+  const hint = value.length <= 64 ? didYouMean(value, values.map((v) => v.name)) : '';
+  throw new InvalidArgumentError(field, `${nameInMessage(value)} is not a known value${hint}; known: ${listed}`);
+}
+
+function aggregation(value: RewardAggregation__Output | number | undefined, fallback: Aggregation, field: string): Aggregation {
+  switch (enumName(value, 'RewardAggregation', field)) {
     case 'REWARD_AGGREGATION_LAST':
       return 'last';
     case 'REWARD_AGGREGATION_MIN':
@@ -71,8 +106,8 @@ function aggregation(value: RewardAggregation__Output | undefined, fallback: Agg
   }
 }
 
-function vote(value: Vote__Output | undefined, fallback: Vote): Vote {
-  switch (value) {
+function vote(value: Vote__Output | number | undefined, fallback: Vote, field: string): Vote {
+  switch (enumName(value, 'Vote', field)) {
     case 'VOTE_MAJORITY':
       return 'majority';
     case 'VOTE_REWARD_WEIGHTED':
@@ -84,13 +119,23 @@ function vote(value: Vote__Output | undefined, fallback: Vote): Vote {
   }
 }
 
+function finalChoice<T>(value: FinalChoice__Output | number | undefined, fallback: T): 'value' | 'visits' | T {
+  const name = enumName(value, 'FinalChoice', 'mcts.final_choice');
+  return name === 'FINAL_CHOICE_VALUE' ? 'value' : name === 'FINAL_CHOICE_VISITS' ? 'visits' : fallback;
+}
+
+function priority<T>(value: BestFirstPriority__Output | number | undefined, fallback: T): 'logprob' | 'value' | T {
+  const name = enumName(value, 'BestFirstPriority', 'best_first.priority');
+  return name === 'BEST_FIRST_PRIORITY_LOGPROB' ? 'logprob' : name === 'BEST_FIRST_PRIORITY_VALUE' ? 'value' : fallback;
+}
+
 function bestOfN(m: BestOfN__Output): AlgorithmConfig {
   const d = SERVER_DEFAULTS.bon;
   return {
     kind: 'bon',
     n: pick(m.n, 0, d.n),
-    vote: vote(m.vote, d.vote),
-    aggregation: aggregation(m.aggregation, d.aggregation),
+    vote: vote(m.vote, d.vote, 'best_of_n.vote'),
+    aggregation: aggregation(m.aggregation, d.aggregation, 'best_of_n.aggregation'),
     stopOnSolution: m.stopOnSolution ?? d.stopOnSolution,
   };
 }
@@ -101,7 +146,7 @@ function beam(m: BeamSearch__Output): AlgorithmConfig {
     kind: 'beam',
     beamWidth: pick(m.beamWidth, 0, d.beamWidth),
     expansionsPerBeam: pick(m.expansionsPerBeam, 0, d.expansionsPerBeam),
-    aggregation: aggregation(m.aggregation, d.aggregation),
+    aggregation: aggregation(m.aggregation, d.aggregation, 'beam.aggregation'),
     useValue: m.useValue ?? d.useValue,
     stopOnSolution: m.stopOnSolution ?? d.stopOnSolution,
     dedupeStates: m.dedupeStates ?? d.dedupeStates,
@@ -115,11 +160,11 @@ function dvts(m: Dvts__Output): AlgorithmConfig {
     kind: 'dvts',
     nBeams: pick(m.nBeams, 0, d.nBeams),
     expansionsPerBeam: pick(m.expansionsPerBeam, 0, d.expansionsPerBeam),
-    aggregation: aggregation(m.aggregation, d.aggregation),
+    aggregation: aggregation(m.aggregation, d.aggregation, 'dvts.aggregation'),
     useValue: m.useValue ?? d.useValue,
     stopOnSolution: m.stopOnSolution ?? d.stopOnSolution,
     dedupeStates: m.dedupeStates ?? d.dedupeStates,
-    vote: vote(m.vote, d.vote),
+    vote: vote(m.vote, d.vote, 'dvts.vote'),
   };
 }
 
@@ -130,7 +175,7 @@ function mcts(m: Mcts__Output): AlgorithmConfig {
     simulations: pick(m.simulations, 0, d.simulations),
     cPuct: pick(m.cPuct, 0, d.cPuct),
     childrenPerNode: pick(m.childrenPerNode, 0, d.childrenPerNode),
-    finalChoice: m.finalChoice === 'FINAL_CHOICE_VALUE' ? 'value' : m.finalChoice === 'FINAL_CHOICE_VISITS' ? 'visits' : d.finalChoice,
+    finalChoice: finalChoice(m.finalChoice, d.finalChoice),
     stopOnSolution: m.stopOnSolution ?? d.stopOnSolution,
     parallelSimulations: pick(m.parallelSimulations, 0, d.parallelSimulations),
     virtualLoss: pick(m.virtualLoss, 0, d.virtualLoss),
@@ -146,7 +191,7 @@ function bestFirst(m: BestFirst__Output): AlgorithmConfig {
   return {
     kind: 'bfs',
     childrenPerNode: pick(m.childrenPerNode, 0, d.childrenPerNode),
-    priority: m.priority === 'BEST_FIRST_PRIORITY_LOGPROB' ? 'logprob' : m.priority === 'BEST_FIRST_PRIORITY_VALUE' ? 'value' : d.priority,
+    priority: priority(m.priority, d.priority),
     lengthPenalty: pick(m.lengthPenalty, 0, d.lengthPenalty),
     parallelExpansions: pick(m.parallelExpansions, 0, d.parallelExpansions),
     stopOnSolution: m.stopOnSolution ?? d.stopOnSolution,
@@ -173,11 +218,11 @@ function rebase(m: Rebase__Output): AlgorithmConfig {
     kind: 'rebase',
     width: pick(m.width, 0, d.width),
     temperature: pick(m.temperature, 0, d.temperature),
-    aggregation: aggregation(m.aggregation, d.aggregation),
+    aggregation: aggregation(m.aggregation, d.aggregation, 'rebase.aggregation'),
     useValue: m.useValue ?? d.useValue,
     stopOnSolution: m.stopOnSolution ?? d.stopOnSolution,
     dedupeStates: m.dedupeStates ?? d.dedupeStates,
-    vote: vote(m.vote, d.vote),
+    vote: vote(m.vote, d.vote, 'rebase.vote'),
   };
 }
 

@@ -22,7 +22,7 @@ const proposal: ProposeResponse__Output = {
 function transports(score: () => Promise<never>): Omit<ModelTransports, 'close'> {
   return {
     propose: async () => ({ response: proposal, attempts: 1 }),
-    evaluate: async (request) => ({ response: { values: request.states.map(() => 0.5), usage }, attempts: 1 }),
+    evaluate: async (request) => ({ response: { values: (request.states ?? []).map(() => 0.5), usage }, attempts: 1 }),
     score,
   };
 }

@@ -14,5 +14,7 @@ export {
   type RewardConfig,
 } from './config.js';
 export { createRewardBackend } from './backends/index.js';
+export { LABEL_CHECK_PAIRS, labelCheckProblem, labelCheckScores, type LabelCheckScores } from './backends/label-check.js';
+export { rewardServerSettings } from './backends/model-server.js';
 export { startRewardServer, REWARD_SERVICE_NAME } from './server.js';
 export { serveRewardOnNats } from './nats.js';

@@ -3,6 +3,7 @@ import { ConfigError } from '@arbor/kit';
 import { ArborError, InvalidArgumentError } from '@arbor/kit/errors';
 import { benchCommand, BENCH_HELP } from '../bench/command.js';
 import { demoCommand, DEMO_HELP } from './demo.js';
+import { doctorCommand, DOCTOR_HELP } from './doctor.js';
 import { checkConfigFileNames, unknownEnvironmentNames } from './config-file.js';
 import { didYouMean } from './suggest.js';
 import { ARBOR_VERSION } from './version.js';
@@ -24,6 +25,7 @@ Commands:
   up        run a local multi-process stack (NATS, model replicas, orchestrator) until Ctrl-C
   token     make a bearer token for a tenant: arbor token new --tenant NAME --file tokens.json
   nats      NATS users and permissions for a stack: arbor nats authorization, arbor nats passwords
+  doctor    check each configured model backend the way the services use it, and say which setting to change
   help      show help for a command: arbor help solve
 
 Run arbor <command> --help for its options; arbor --version prints the version.
@@ -37,9 +39,10 @@ const COMMANDS: Record<string, (args: string[], io: CliIO) => Promise<number>> =
   bench: benchCommand,
   token: tokenCommand,
   nats: natsCommand,
+  doctor: doctorCommand,
 };
 
-const HELPS: Record<string, string> = { solve: SOLVE_HELP, demo: DEMO_HELP, serve: SERVE_HELP, up: UP_HELP, bench: BENCH_HELP, token: TOKEN_HELP, nats: NATS_HELP };
+const HELPS: Record<string, string> = { solve: SOLVE_HELP, demo: DEMO_HELP, serve: SERVE_HELP, up: UP_HELP, bench: BENCH_HELP, token: TOKEN_HELP, nats: NATS_HELP, doctor: DOCTOR_HELP };
 
 /** Exit codes: 0 done, 1 failed at run time (a service unavailable, ...), 2 bad usage or input. */
 export async function main(argv: string[], io: CliIO): Promise<number> {

@@ -58,6 +58,16 @@ describe('parseProblem', () => {
     expect(fieldOf(() => parseProblem(problem('4 6', { target })))).toBe('problem.params.target');
   });
 
+  it('refuses a params key countdown does not read, suggesting the closest, never quoting a value', () => {
+    expect(() => parseProblem(problem('4 9 10 13', { tagret: '24' }))).toThrow(
+      /^problem\.params: unknown key "tagret" for task countdown \(did you mean target\?\); known: target$/,
+    );
+    expect(fieldOf(() => parseProblem(problem('4 9 10 13', { target: '24', reference: 'hunter2' })))).toBe('problem.params');
+    expect(() => parseProblem(problem('4 9 10 13', { reference: 'hunter2' }))).toThrow(/^problem\.params: unknown key "reference" for task countdown; known: target$/);
+    // A long or odd key is not shown at all.
+    expect(() => parseProblem(problem('4 9', { ['tagret'.repeat(20)]: '1' }))).toThrow(/^problem\.params: unknown key a name that is not one for task countdown; known: target$/);
+  });
+
   it('rejects another task', () => {
     expect(fieldOf(() => parseProblem({ task: 'math', question: '4 6', params: {} }))).toBe('problem.task');
   });

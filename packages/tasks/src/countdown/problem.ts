@@ -1,5 +1,6 @@
 // Reads and validates a countdown problem: 2..6 positive integers in `question`, an integer `params.target`.
 import { InvalidArgumentError, nameInMessage } from '@arbor/kit/errors';
+import { checkParamKeys } from '../params.js';
 import type { ProblemLike } from '../task.js';
 
 export const TASK_NAME = 'countdown';
@@ -10,6 +11,8 @@ export const MAX_NUMBERS = 6;
 export const MAX_INPUT = 1_000_000;
 /** Any integer target within this magnitude is accepted, negative included (negative intermediates are legal). */
 export const MAX_ABS_TARGET = 1_000_000_000;
+
+const KNOWN_PARAMS: readonly string[] = ['target'];
 
 export interface CountdownPuzzle {
   /** Input numbers in the order given. */
@@ -22,6 +25,7 @@ export function parseProblem(problem: ProblemLike): CountdownPuzzle {
   if (problem.task !== TASK_NAME) {
     throw new InvalidArgumentError('problem.task', `expected "${TASK_NAME}", got ${nameInMessage(problem.task)}`);
   }
+  checkParamKeys(problem, TASK_NAME, KNOWN_PARAMS);
   return { numbers: parseNumbers(problem.question), target: parseTarget(problem.params['target']) };
 }
 

@@ -49,7 +49,9 @@ describe('parseProblem', () => {
     [problem('q', { reference: '1'.repeat(1001) }), 'problem.params.reference', 'problem.params.reference: has 1001 characters; the limit is 1000'],
     [problem('q', { delimiter: '' }), 'problem.params.delimiter', 'problem.params.delimiter: must be non-empty'],
     [problem('q', { delimiter: '-'.repeat(65) }), 'problem.params.delimiter', 'problem.params.delimiter: has 65 characters; the limit is 64'],
-    [problem('q', { target: '24' }), 'problem.params', 'problem.params: unknown parameter "target"; known: delimiter, reference'],
+    [problem('q', { target: '24' }), 'problem.params', 'problem.params: unknown key "target" for task math; known: delimiter, reference'],
+    [problem('q', { refrence: '42' }), 'problem.params', 'problem.params: unknown key "refrence" for task math (did you mean reference?); known: delimiter, reference'],
+    [problem('q', { delimeter: '\n' }), 'problem.params', 'problem.params: unknown key "delimeter" for task math (did you mean delimiter?); known: delimiter, reference'],
     [problem('q', {}, 'countdown'), 'problem.task', 'problem.task: expected "math", got "countdown"'],
   ])('rejects %#, naming the field', (input, field, message) => {
     const err = errorOf(() => parseProblem(input));

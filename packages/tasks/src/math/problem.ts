@@ -1,5 +1,6 @@
 // Reads and validates a math problem: the word problem in `question`, optional `params.reference` and `params.delimiter`.
 import { InvalidArgumentError, nameInMessage } from '@arbor/kit/errors';
+import { checkParamKeys } from '../params.js';
 import type { ProblemLike } from '../task.js';
 import { normalizeAnswer } from './normalize.js';
 
@@ -27,11 +28,7 @@ export function parseProblem(problem: ProblemLike): MathProblem {
   if (problem.task !== TASK_NAME) {
     throw new InvalidArgumentError('problem.task', `expected "${TASK_NAME}", got ${nameInMessage(problem.task)}`);
   }
-  for (const key of Object.keys(problem.params)) {
-    if (!KNOWN_PARAMS.includes(key)) {
-      throw new InvalidArgumentError('problem.params', `unknown parameter ${nameInMessage(key)}; known: ${KNOWN_PARAMS.join(', ')}`);
-    }
-  }
+  checkParamKeys(problem, TASK_NAME, KNOWN_PARAMS);
   const question = parseQuestion(problem.question);
   const reference = parseReference(problem.params['reference']);
   const delimiter = parseDelimiter(problem.params['delimiter']);

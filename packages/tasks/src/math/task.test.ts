@@ -17,7 +17,7 @@ describe('math task definition', () => {
     expect(() => mathTask.validateProblem({ task: 'math', question: ' ', params: {} })).toThrow('problem.question');
     expect(() => mathTask.validateProblem(problem({ reference: '$$' }))).toThrow('problem.params.reference');
     expect(() => mathTask.validateProblem(problem({ delimiter: '' }))).toThrow('problem.params.delimiter');
-    expect(() => mathTask.validateProblem(problem({ level: '5' }))).toThrow('problem.params: unknown parameter "level"');
+    expect(() => mathTask.validateProblem(problem({ level: '5' }))).toThrow('problem.params: unknown key "level" for task math; known: delimiter, reference');
     expect(() => mathTask.validateProblem({ ...withRef, task: 'countdown' })).toThrow('problem.task');
   });
 

@@ -1,6 +1,6 @@
 import type { Problem__Output } from '@arbor/contracts';
 import { FailedPreconditionError, UnavailableError } from '@arbor/kit/errors';
-import { capturingLogger, errorReply, judgeReply, poolingReply, silent, startFakeModelServerForTest, type FakeModelServer, type FakeRequest } from '@arbor/testing';
+import { capturingLogger, errorReply, judgeReply, qwenPrmRows, silent, startFakeModelServerForTest, type FakeModelServer } from '@arbor/testing';
 import { describe, expect, it } from 'vitest';
 import type { RewardItem } from '../backend.js';
 import { readRewardConfig } from '../config.js';
@@ -15,22 +15,8 @@ const item = (steps: string[]): RewardItem => ({ problem: math, trajectory: { st
 /** A step the fake model takes for wrong: the probes' wrong answers, or any step saying "wrong". */
 const WRONG = /= (48|15)\b|wrong/;
 
-/** Qwen2.5-Math-PRM rows [p_wrong, p_right] per step, right or wrong by WRONG; `swap` puts the columns the other way. */
-const qwenRows =
-  (options: { swap?: boolean; flat?: number } = {}) =>
-  (req: FakeRequest) =>
-    poolingReply({
-      rows: (req.body.input as string[]).map((text) =>
-        text
-          .slice(text.lastIndexOf('assistant'))
-          .split('<extra_0>')
-          .slice(0, -1)
-          .map((step) => {
-            const right = options.flat ?? (WRONG.test(step) ? 0.05 : 0.95);
-            return options.swap ? [right, 1 - right] : [1 - right, right];
-          }),
-      ),
-    });
+/** Qwen2.5-Math-PRM rows [p_wrong, p_right] per step, right or wrong by WRONG. */
+const qwenRows = (options: { swap?: boolean; flat?: number } = {}) => qwenPrmRows({ ...options, wrong: WRONG });
 
 const prmEnv = (server: FakeModelServer, extra: Record<string, string> = {}) => ({
   ARBOR_REWARD_BACKEND: 'vllm-prm',

@@ -759,7 +759,7 @@ describe.each(['base', ...overlays])('security of %s', (set) => {
     const objects = objectsOf(set);
     const nats = natsServer(objects);
     const authorization = nats.data['nats-authorization.conf'] ?? '';
-    const passwordOf = Object.fromEntries([...authorization.matchAll(/user:\s*(\w+)\s+password:\s*\$(\w+)/g)].map((m) => [m[1]!, m[2]!]));
+    const passwordOf = Object.fromEntries([...authorization.matchAll(/user:\s*"?([\w.]+)"?\s+password:\s*\$(\w+)/g)].map((m) => [m[1]!, m[2]!]));
     expect(Object.keys(passwordOf).sort()).toEqual([...ARBOR_SERVICES].sort());
     for (const service of ARBOR_SERVICES) {
       const { workload, container } = arborContainer(objects, service);

@@ -51,7 +51,7 @@ describe('arbor token new', () => {
     [['new', '--tenant', 'has space'], /^arbor: --tenant: 1 to 64 letters/],
     [['new', '--tenant', 'a', '--expires', 'soon'], /^arbor: --expires: expected an ISO date-time or a duration such as 30d, got "soon"$/],
     [['new', '--tenant', 'a', '--expires', '2001-01-01'], /^arbor: --expires: must be in the future$/],
-    [['new', '--tenant', 'a', '--bogus'], /^arbor: Unknown option '--bogus'/],
+    [['new', '--tenant', 'a', '--bogus'], /^arbor: unknown option --bogus; see --help$/],
   ])('refuses %j with one line and exit code 2', (args, message) => {
     const result = arbor(...args);
     expect(result.status).toBe(2);

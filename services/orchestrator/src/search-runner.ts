@@ -94,6 +94,8 @@ function ownedKey(tenant: string, searchId: string): string {
 
 /** Error kinds that mean a model service could not answer, as opposed to refusing the request. */
 const OUTAGE_KINDS: ReadonlySet<ErrorKind> = new Set(['unavailable', 'deadline_exceeded', 'internal', 'cancelled']);
+/** Refusals that no later call of the same search could escape: the configuration itself cannot serve it. */
+const CONFIGURATION_REFUSALS: ReadonlySet<ErrorKind> = new Set(['invalid_argument', 'unauthenticated']);
 
 /**
  * Every model call carries the problem, so a problem that cannot fit in a model message (256 KiB)
@@ -257,10 +259,11 @@ export class SearchRunner {
       const solved = outcome.answer !== '' && task.verifyAnswer(problem, outcome.answer);
       // The same stats go on the root span and into the result below: the two must never disagree.
       trace.finish(outcome, solved);
-      // A model service that refused the request itself (a task its backend does not serve, a bad argument, a
-      // message too large) is the caller's problem, not an outage: pass its error on unchanged, even when the
-      // search had an answer by then (that answer came from a pipeline that cannot work as configured).
-      if (outcome.stopReason === 'model_unavailable' && isArborError(outcome.error) && !OUTAGE_KINDS.has(outcome.error.kind)) throw outcome.error;
+      // A model service that refused the request itself is the caller's problem, not an outage. A refusal of the
+      // whole configuration (a task its backend does not serve, a bad API key) fails the search even with an
+      // answer in hand: that answer came from a pipeline that cannot work. Other refusals (a model server's 4xx
+      // for one long trajectory, say) keep the best answer so far.
+      if (outcome.stopReason === 'model_unavailable' && isArborError(outcome.error) && CONFIGURATION_REFUSALS.has(outcome.error.kind)) throw outcome.error;
       if (outcome.stopReason === 'model_unavailable' && outcome.answer !== '') {
         this.options.logger.warn({ searchId, tenant, trace_id: trace.traceId, err: outcome.error }, 'search stopped early: model service unavailable; returning its best answer so far');
       }

@@ -3,7 +3,7 @@
 // answer from half of it with stop reason model_unavailable hid why (issue 14's math-on-the-embedded-reward).
 import { describe, expect, it } from 'vitest';
 import { arborV1, type ProposeResponse__Output, type SearchRequest } from '@arbor/contracts';
-import { InvalidArgumentError, UnavailableError } from '@arbor/kit/errors';
+import { FailedPreconditionError, InvalidArgumentError, UnavailableError } from '@arbor/kit/errors';
 import { countdownRequest, silent } from '@arbor/testing';
 import { SearchRunner } from '../src/search-runner.js';
 import type { ModelTransports } from '../src/transport/types.js';
@@ -38,6 +38,14 @@ describe('a model service that refuses the request', () => {
     const runner = new SearchRunner({ logger: silent, transports: transports(() => Promise.reject(refusal)) });
     const search = runner.search(decode(countdownRequest('4 9 10 13', { bestOfN: { n: 2 } })));
     await expect(search).rejects.toBe(refusal);
+  });
+
+  it('keeps the best answer so far when a model server refuses one request (a 4xx for one long trajectory)', async () => {
+    const tooLong = new FailedPreconditionError('reward model server answered 400: the prompt is longer than the context');
+    const runner = new SearchRunner({ logger: silent, transports: transports(() => Promise.reject(tooLong)) });
+    const result = await runner.search(decode(countdownRequest('4 9 10 13', { bestOfN: { n: 2 } })));
+    expect(result.stopReason).toBe('STOP_REASON_MODEL_UNAVAILABLE');
+    expect(result.answer).not.toBe('');
   });
 
   it('still returns the best answer so far when the service is down (an outage, not a refusal)', async () => {

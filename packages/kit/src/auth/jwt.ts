@@ -1,6 +1,7 @@
 // JWT bearer tokens (from an OIDC provider, or any issuer with a JWKS), verified with `jose`: the signature
 // against the JWKS, then issuer, audience and expiry. The tenant is one claim of the token.
-import { readFileSync, unwatchFile, watchFile } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { watchFileStatus, type FileWatch } from './file-watch.js';
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { ConfigError } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -47,15 +48,17 @@ export function looksLikeJwt(token: string): boolean {
 export class JwtVerifier {
   private keys: JWTVerifyGetKey;
   private readonly file: string | undefined;
+  private readonly watch: FileWatch | undefined;
 
   constructor(private readonly settings: JwtSettings) {
     const isUrl = /^[a-z]+:\/\//i.test(settings.jwks);
     this.file = isUrl ? undefined : settings.jwks;
+    this.watch = this.file ? watchFileStatus(this.file, settings.reloadMs, this.onChange) : undefined;
     this.keys = isUrl ? remoteKeys(new URL(settings.jwks)) : fileKeys(settings.jwks);
-    if (this.file) watchFile(this.file, { interval: settings.reloadMs, persistent: false }, this.onChange);
   }
 
   private readonly onChange = (): void => {
+    this.watch?.reading();
     try {
       this.keys = fileKeys(this.file!);
       this.settings.logger.info('JWKS file reloaded');
@@ -92,6 +95,6 @@ export class JwtVerifier {
   }
 
   close(): void {
-    if (this.file) unwatchFile(this.file, this.onChange);
+    this.watch?.stop();
   }
 }

@@ -6,7 +6,8 @@
 //
 // It is read again whenever it changes (a Kubernetes Secret mounted as a volume changes in place), so tokens are
 // added and revoked without a restart. A file that no longer parses is reported and the last good one kept.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { watchFileStatus, type FileWatch } from './file-watch.js';
 import { ConfigError, z } from '../config.js';
 import type { Logger } from '../logger.js';
 import { tenantLimitsSchema, TENANT_PATTERN, limitsOf, type TenantLimits } from './tenants.js';
@@ -92,31 +93,18 @@ export class TokensFile {
   private loaded: Loaded;
   /** The reason the last reload failed, so that one broken file is reported once, not at every check. */
   private lastError: string | undefined;
-  /** The file's status when last read: a check compares against it, so no change made after a read is missed. */
-  private readStatus: string | undefined;
-  private readonly timer: NodeJS.Timeout;
+  private readonly watch: FileWatch;
 
   constructor(
     readonly path: string,
     private readonly options: TokensFileOptions,
   ) {
+    this.watch = watchFileStatus(path, options.reloadMs, () => this.reload());
     this.loaded = index(this.read());
-    this.timer = setInterval(this.onCheck, options.reloadMs);
-    this.timer.unref();
-  }
-
-  /** Identity, size and times: a Secret updated in place swaps the file behind a symlink, which changes all. */
-  private status(): string | undefined {
-    try {
-      const { ino, size, mtimeMs, ctimeMs } = statSync(this.path);
-      return `${ino}:${size}:${mtimeMs}:${ctimeMs}`;
-    } catch {
-      return undefined;
-    }
   }
 
   private read(): TokensFileContent {
-    this.readStatus = this.status();
+    this.watch.reading();
     let text: string;
     try {
       text = readFileSync(this.path, 'utf8');
@@ -125,10 +113,6 @@ export class TokensFile {
     }
     return parseTokensFile(text, this.path);
   }
-
-  private readonly onCheck = (): void => {
-    if (this.status() !== this.readStatus) this.reload();
-  };
 
   /** Reads the file again; on failure keeps what it had and logs why (once per distinct failure). */
   reload(): boolean {
@@ -170,6 +154,6 @@ export class TokensFile {
   }
 
   close(): void {
-    clearInterval(this.timer);
+    this.watch.stop();
   }
 }

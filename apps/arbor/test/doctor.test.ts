@@ -171,6 +171,16 @@ describe('arbor doctor', () => {
     expect(row('policy', 'model')).toEqual({ service: 'policy', check: 'model', result: 'FAIL', detail: '"fake-model" is not served (it serves "Qwen/Qwen2.5-7B-Instruct") → set ARBOR_POLICY_MODEL' });
   });
 
+  it('a model name llama.cpp does not list is a warning (it answers any name), and Ollama\'s ":latest" counts as served', async () => {
+    const llama = await emulated('llama.cpp', { models: ['qwen2.5-7b-instruct-q4_k_m.gguf'] });
+    const onLlama = await doctor(policyOn(llama.baseUrl), '--service', 'policy');
+    expect(onLlama.row('policy', 'model')).toMatchObject({ result: 'warn', detail: expect.stringContaining('→ check ARBOR_POLICY_MODEL') });
+    expect(onLlama.row('policy', 'call')?.result).not.toBe('skip');
+    const ollama = await emulated('ollama', { models: ['fake-model:latest'] });
+    const onOllama = await doctor(policyOn(ollama.baseUrl), '--service', 'policy');
+    expect(onOllama.row('policy', 'model')).toEqual({ service: 'policy', check: 'model', result: 'ok', detail: '"fake-model" is served' });
+  });
+
   it('a setting that cannot work is a FAIL row, not a usage error', async () => {
     const { code, row } = await doctor({ ARBOR_POLICY_BACKEND: 'openai' }, '--service', 'policy');
     expect(code).toBe(1);

@@ -326,6 +326,18 @@ describe('judge requests per server', () => {
 });
 
 describe('judge server detection (auto)', () => {
+  it('is shared by concurrent callers, and one caller cancelling does not fail the others', async () => {
+    const server = await startFakeModelServerForTest({ '/v1/models': () => later(modelsReply({ ownedBy: 'vllm' }), 200), '/v1/completions': (req) => answerAll(req, 0.5) });
+    const judge = judgeFor(server, 'auto');
+    const impatient = new AbortController();
+    const first = judge.setup(impatient.signal);
+    const second = judge.setup(signal);
+    impatient.abort();
+    await expect(first).rejects.toThrow();
+    expect((await second).dialect.server).toBe('vllm');
+    expect(server.requestsTo('/v1/models')).toHaveLength(1);
+  });
+
   it.each([
     ['vllm', 'vllm'],
     ['sglang', 'sglang'],

@@ -3,7 +3,7 @@
 // time (one string prompt per request where the server takes no list); chat takes one request per prompt, a few
 // at a time. What the requests look like depends on the server (server-kind.ts), told by a setting or asked of
 // the server once, before the first judgment.
-import { arborInstruments, ATTR, createLogger, type Logger } from '@arbor/kit';
+import { abortError, arborInstruments, ATTR, createLogger, type Logger } from '@arbor/kit';
 import { estimateTokens } from '@arbor/tasks';
 import { chatCompletionsReplySchema, serverLabel, type ModelHttpClient } from '@arbor/kit/model-http';
 import { runLimited } from './pool.js';
@@ -151,7 +151,9 @@ export function createJudge(options: JudgeOptions): Judge {
       setup = settle(server, `${serverSetting}=${server}`);
       return Promise.resolve(setup);
     }
-    settingUp ??= detect(signal).then(
+    // One detection for every caller, on a signal of its own: the first caller cancelling must not fail the
+    // others waiting on it. Each caller still stops waiting when its own signal aborts.
+    settingUp ??= detect(AbortSignal.timeout(DETECTION_TIMEOUT_MS)).then(
       (found) => (setup = settle(found.server, found.how)),
       (err: unknown) => {
         // Unreachable: ask again with the next batch rather than guess.
@@ -159,7 +161,7 @@ export function createJudge(options: JudgeOptions): Judge {
         throw err;
       },
     );
-    return settingUp;
+    return untilAborted(settingUp, signal);
   }
 
   async function viaCompletions(prompts: readonly string[], dialect: JudgeDialect, signal: AbortSignal): Promise<Answered> {
@@ -253,4 +255,26 @@ function add(total: JudgeUsage, part: JudgeUsage): void {
 /** For a server that sent no usage: the prompts' estimated tokens, and the one verdict token of each. */
 function estimatedUsage(texts: readonly string[]): JudgeUsage {
   return { inputTokens: texts.reduce((sum, t) => sum + estimateTokens(t), 0), outputTokens: texts.length, estimated: true };
+}
+
+/** The longest the shared server detection may take (its requests have their own HTTP timeouts too). */
+const DETECTION_TIMEOUT_MS = 60_000;
+
+/** `promise`, or a rejection as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortError(signal, 'judge setup cancelled'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError(signal, 'judge setup cancelled'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
 }

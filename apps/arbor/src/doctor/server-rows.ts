@@ -82,14 +82,27 @@ export async function serverRows(rows: Rows, service: DoctorService, baseUrl: st
     rows.add('model', 'skip', 'the server lists no models');
   } else {
     rows.add('reachable', 'ok', `${at} answered GET /models in ${models.ms} ms`);
-    if (models.ids.includes(model)) rows.add('model', 'ok', `"${model}" is served`);
+    // Ollama serves "llama3.2" as "llama3.2:latest".
+    if (models.ids.includes(model) || models.ids.includes(`${model}:latest`)) rows.add('model', 'ok', `"${model}" is served`);
     else {
       const served = models.ids.slice(0, 4).map((id) => `"${id}"`).join(', ') + (models.ids.length > 4 ? ', …' : '');
+      const facts = await detect(service, baseUrl, apiKey, options);
+      // llama.cpp answers any model name with the one it loaded, and a server it cannot tell may do the same: a
+      // mismatch there is worth a look, not a failure. vLLM, SGLang and OpenAI refuse a model they do not serve.
+      if (facts.detected === undefined || facts.detected === 'llama.cpp' || facts.detected === 'other') {
+        rows.add('model', 'warn', `"${model}" is not listed (it lists ${served || 'none'}); this server may answer any name → check ${p}MODEL`);
+        return facts;
+      }
       rows.add('model', 'FAIL', `"${model}" is not served (it serves ${served || 'none'}) → set ${p}MODEL`);
       rows.add('server', 'skip', 'the model is not served');
       return { reachable: false };
     }
   }
+  return detect(service, baseUrl, apiKey, options);
+}
+
+/** The server's kind, as the judges' detector tells it; unknown when it cannot. */
+async function detect(service: DoctorService, baseUrl: string, apiKey: string | undefined, options: DoctorOptions): Promise<ServerFacts> {
   try {
     const found = await judgeServerDetector({ baseUrl, apiKey, timeoutMs: options.timeoutMs, label: `${service} model server` })(AbortSignal.timeout(options.timeoutMs));
     return { reachable: true, detected: found.server, how: found.how };

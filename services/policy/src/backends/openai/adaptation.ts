@@ -38,15 +38,18 @@ export function nRefusal(err: unknown): NRefusal | undefined {
 const COPIES_CHANCE = 0.01;
 
 /**
- * True when a seeded request at a temperature above 0 got `n` ≥ 2 identical samples, and the samples' own
- * probability makes that practically impossible by chance (p^(n-1) < 1%): a server whose seed fixes every sample
- * of the request (SGLang with --enable-deterministic-inference). A step the model is sure of (p near 1) repeats
- * legitimately and does not count; neither do samples without logprobs, whose probability is unknown.
+ * True when a seeded request got `n` ≥ 2 identical samples, and the samples' own probability makes that
+ * practically impossible by chance (p^(n-1) < 1%): a server whose seed fixes every sample of the request (SGLang
+ * with --enable-deterministic-inference). A step the model is sure of (p near 1) repeats legitimately and does
+ * not count; neither do samples without logprobs, whose probability is unknown. Servers report the model's raw
+ * logprobs, before temperature and top_p: only at temperature ≥ 1 with top_p 1 is a sample at least as unlikely
+ * to the sampler as its raw logprob says, so only there is the test sound (ARBOR_POLICY_SERVER=sglang covers the
+ * rest).
  */
 export function seededCopies(request: ModelRequest, generations: readonly Generation[], sampling: StepSampling): boolean {
   const [first] = generations;
   if (!first || request.n < 2 || generations.length !== request.n) return false;
-  if (request.body.seed === undefined || !(sampling.temperature > 0)) return false;
+  if (request.body.seed === undefined || !(sampling.temperature >= 1) || sampling.topP < 1) return false;
   if (first.tokens === undefined || generations.some((g) => g.text !== first.text)) return false;
   return (request.n - 1) * first.logprob < Math.log(COPIES_CHANCE);
 }
@@ -69,6 +72,7 @@ export class ServerAdaptation {
   seedApart: boolean;
   openPrefix: boolean;
   private readonly said = new Set<string>();
+  private emptyContinued = 0;
 
   constructor(
     initial: { maxN: number; seedApart: boolean; openPrefix: boolean },
@@ -78,6 +82,12 @@ export class ServerAdaptation {
     this.maxN = initial.maxN;
     this.seedApart = initial.seedApart;
     this.openPrefix = initial.openPrefix;
+  }
+
+  /** Counts samples of continued chat requests that came back empty; returns the count so far. */
+  emptyContinuations(samples: number): number {
+    this.emptyContinued += samples;
+    return this.emptyContinued;
   }
 
   /** Logs once per `key` for the life of the backend. */

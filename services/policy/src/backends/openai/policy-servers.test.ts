@@ -64,6 +64,19 @@ describe('servers that take fewer choices than asked (llama.cpp, Ollama)', () =>
     expect(server.requestsTo(COMPLETIONS).map((q) => q.body.n)).toEqual([2, 2, 2, 2]);
   });
 
+  it('two calls refused at once: the one whose lesson the other learned asks again too, and neither comes back empty', async () => {
+    server.route(COMPLETIONS, (r) =>
+      (r.body.n ?? 1) > 2 ? errorReply(400, "Field 'n': Value must be between 1 <= value <= 2, but got 8") : completionsReply({ choices: distinct(r) }),
+    );
+    const policy = createOpenAiPolicy(testSettings(server.baseUrl), { log: notices().log });
+    const [a, b] = await Promise.all([
+      policy.propose(mathRequest('q', [], 8, { seed: '1' }), signal),
+      policy.propose(mathRequest('q', [], 8, { seed: '100' }), signal),
+    ]);
+    expect(texts(a)).toHaveLength(8);
+    expect(texts(b)).toHaveLength(8);
+  });
+
   it('Ollama answering one choice whatever n asks: asks again for the rest, then one per request', async () => {
     server.route(CHAT, (r) => chatReply({ choices: distinct(r).slice(0, 1), dialect: 'plain' }));
     const { log, events } = notices();
@@ -122,11 +135,22 @@ describe('seeded requests that sample alike (SGLang --enable-deterministic-infer
     server.route(COMPLETIONS, bySeed);
     const { log, events } = notices();
     const policy = createOpenAiPolicy(testSettings(server.baseUrl), { log });
-    const r = await policy.propose(mathRequest('q', [], 4, { seed: '7' }), signal);
+    // At temperature 1 and top_p 1 the raw logprobs are the sampler's own, so the test is sound there.
+    const r = await policy.propose(mathRequest('q', [], 4, { seed: '7', temperature: 1 }), signal);
     expect(texts(r)).toEqual(['Try 7 first.', 'Try 8 first.', 'Try 9 first.', 'Try 10 first.']);
     expect(server.requestsTo(COMPLETIONS).map((q) => q.body.n)).toEqual([4, undefined, undefined, undefined]);
-    await policy.propose(mathRequest('q', [], 2, { seed: '50' }), signal);
+    await policy.propose(mathRequest('q', [], 2, { seed: '50', temperature: 1 }), signal);
     expect(events()).toEqual(['policy_seeded_copies']);
+  });
+
+  it('does not take copies for a server sampling by seed below temperature 1, where raw logprobs understate the sampler', async () => {
+    server.route(COMPLETIONS, bySeed);
+    const { log, lines } = notices();
+    const policy = createOpenAiPolicy(testSettings(server.baseUrl), { log });
+    const r = await policy.propose(mathRequest('q', [], 4, { seed: '7', temperature: 0.7 }), signal);
+    expect(texts(r)).toEqual(['Try 7 first.']);
+    expect(server.requestsTo(COMPLETIONS)).toHaveLength(1);
+    expect(lines).toEqual([]);
   });
 
   it('takes copies of a step the model is sure of for what they are', async () => {
@@ -204,6 +228,18 @@ describe('continued chat under a template that trims the message (stock Llama 3.
     server.requests.length = 0;
     await policy.propose(mathRequest('q', STEPS, 2), signal);
     expect(server.requestsTo(CHAT).map((q) => q.body.min_tokens)).toEqual([1]);
+    expect(events()).toEqual(['policy_chat_prefix_open']);
+  });
+
+  it('auto: one empty sample is not enough to switch (it may be the model\'s own); a second one, in another call, is', async () => {
+    server.route(CHAT, trimming);
+    const { log, events } = notices();
+    const policy = createOpenAiPolicy(testSettings(server.baseUrl, { api: 'chat', chatContinue: true }), { log });
+    const first = await policy.propose(mathRequest('q', STEPS, 1), signal);
+    expect(first.candidates).toEqual([]);
+    expect(events()).toEqual([]);
+    const second = await policy.propose(mathRequest('q', STEPS, 1), signal);
+    expect(texts(second)).toEqual(['So x = 5.']);
     expect(events()).toEqual(['policy_chat_prefix_open']);
   });
 

@@ -30,7 +30,7 @@ export interface OpenAiPolicyOptions {
   log?: NoticeLogger;
 }
 
-type Outcome = { kind: 'ok'; request: ModelRequest; reply: ReplyGenerations } | { kind: 'refused'; request: ModelRequest; refusal: NRefusal };
+type Outcome = { kind: 'ok'; request: ModelRequest; reply: ReplyGenerations } | { kind: 'refused'; request: ModelRequest; refusal: NRefusal; error: unknown };
 
 export function createOpenAiPolicy(settings: OpenAiPolicySettings, options: OpenAiPolicyOptions = {}): PolicyBackend {
   const client = options.client ?? createPolicyModelClient(settings);
@@ -65,7 +65,7 @@ export function createOpenAiPolicy(settings: OpenAiPolicySettings, options: Open
       return { kind: 'ok', request, reply: await send(request, signal) };
     } catch (err) {
       const refusal = request.n > 1 ? nRefusal(err) : undefined;
-      if (refusal) return { kind: 'refused', request, refusal };
+      if (refusal) return { kind: 'refused', request, refusal, error: err };
       throw err;
     }
   }
@@ -85,27 +85,35 @@ export function createOpenAiPolicy(settings: OpenAiPolicySettings, options: Open
       index += requests.length;
       const outcomes = await sendAll(requests, signal, attempt);
       const accepted = outcomes.flatMap((o) => (o.kind === 'ok' ? [o.request.n] : []));
+      // Learned is whether asking again can help: this round taught the backend something, or another call
+      // running at the same time already did (its maxN is below what this round asked, or it seeds apart now).
       let learned = false;
       let got = 0;
+      let refusedWith: unknown;
       for (const outcome of outcomes) {
         if (outcome.kind === 'refused') {
-          learned = adaptation.nRefused(outcome.request.n, outcome.refusal, accepted) || learned;
+          learned = adaptation.nRefused(outcome.request.n, outcome.refusal, accepted) || outcome.request.n > adaptation.maxN || learned;
+          refusedWith ??= outcome.error;
           continue;
         }
         replies.push(outcome.reply);
         const asked = outcome.request.n;
         // More choices than asked is a server bug; fewer is a server capping n: what came is used, the rest asked again.
         let taken = outcome.reply.generations.slice(0, asked);
-        if (taken.length > 0 && taken.length < asked) learned = adaptation.shortReply(asked, taken.length) || learned;
+        if (taken.length > 0 && taken.length < asked) learned = adaptation.shortReply(asked, taken.length) || asked > adaptation.maxN || learned;
         if (seededCopies(outcome.request, taken, sampling)) {
-          learned = adaptation.sampledBySeed(asked) || learned;
+          learned = adaptation.sampledBySeed(asked) || adaptation.seedApart || learned;
           taken = taken.slice(0, 1);
         }
         generations.push(...taken);
         got += taken.length;
       }
       missing -= got;
-      if (got === 0 && !learned) break;
+      if (got === 0 && !learned) {
+        // Refused with nothing learned: the refusal itself is the answer, not an empty list of candidates.
+        if (refusedWith !== undefined) throw refusedWith;
+        break;
+      }
     }
     return { replies, generations };
   }
@@ -165,7 +173,8 @@ export function createOpenAiPolicy(settings: OpenAiPolicySettings, options: Open
 
       let { replies, generations } = await generate(plan.prompt, sampling, k, signal);
       const open = () => plan.prompt.api === 'chat' && plan.prompt.open;
-      if (continuing && !open() && trimmedContinuation(plan.prompt, generations, sampling.stop)) {
+      // One empty sample may be the model's own doing; the switch waits for two (in one call or across calls).
+      if (continuing && !open() && trimmedContinuation(plan.prompt, generations, sampling.stop) && adaptation.emptyContinuations(generations.length) >= 2) {
         if (settings.chatPrefix === 'auto' && profile.minTokensHoldsStops) {
           adaptation.openPrefix = true;
           adaptation.once(

@@ -268,6 +268,8 @@ export class SearchRunner {
         this.options.logger.warn({ searchId, tenant, trace_id: trace.traceId, err: outcome.error }, 'search stopped early: model service unavailable; returning its best answer so far');
       }
       if (outcome.stopReason === 'model_unavailable' && outcome.answer === '') {
+        // With no answer, any refusal (a bad argument, a message too large) goes to the caller unchanged.
+        if (isArborError(outcome.error) && !OUTAGE_KINDS.has(outcome.error.kind)) throw outcome.error;
         // Nothing to return but a failure: say so with a status callers and retries understand.
         this.options.logger.warn({ searchId, tenant, trace_id: trace.traceId, err: outcome.error }, 'search stopped: model service unavailable');
         // The underlying error (addresses, transport details) goes to the log above, not to the caller.

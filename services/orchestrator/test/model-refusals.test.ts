@@ -48,6 +48,15 @@ describe('a model service that refuses the request', () => {
     expect(result.answer).not.toBe('');
   });
 
+  it('passes any refusal on unchanged when the search has no answer yet', async () => {
+    const refusal = new FailedPreconditionError('policy model server rejected the request (HTTP 400)');
+    const runner = new SearchRunner({
+      logger: silent,
+      transports: { ...transports(() => Promise.reject(new Error('not reached'))), propose: () => Promise.reject(refusal) },
+    });
+    await expect(runner.search(decode(countdownRequest('4 9 10 13', { bestOfN: { n: 2 } })))).rejects.toBe(refusal);
+  });
+
   it('still returns the best answer so far when the service is down (an outage, not a refusal)', async () => {
     const runner = new SearchRunner({ logger: silent, transports: transports(() => Promise.reject(new UnavailableError('reward is down'))) });
     const result = await runner.search(decode(countdownRequest('4 9 10 13', { bestOfN: { n: 2 } })));

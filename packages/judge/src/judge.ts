@@ -3,7 +3,7 @@
 // time (one string prompt per request where the server takes no list); chat takes one request per prompt, a few
 // at a time. What the requests look like depends on the server (server-kind.ts), told by a setting or asked of
 // the server once, before the first judgment.
-import { abortError, arborInstruments, ATTR, createLogger, type Logger } from '@arbor/kit';
+import { arborInstruments, ATTR, createLogger, untilAborted, type Logger } from '@arbor/kit';
 import { estimateTokens } from '@arbor/tasks';
 import { chatCompletionsReplySchema, serverLabel, type ModelHttpClient } from '@arbor/kit/model-http';
 import { runLimited } from './pool.js';
@@ -161,7 +161,7 @@ export function createJudge(options: JudgeOptions): Judge {
         throw err;
       },
     );
-    return untilAborted(settingUp, signal);
+    return untilAborted(settingUp, signal, 'judge setup cancelled');
   }
 
   async function viaCompletions(prompts: readonly string[], dialect: JudgeDialect, signal: AbortSignal): Promise<Answered> {
@@ -260,21 +260,3 @@ function estimatedUsage(texts: readonly string[]): JudgeUsage {
 /** The longest the shared server detection may take (its requests have their own HTTP timeouts too). */
 const DETECTION_TIMEOUT_MS = 60_000;
 
-/** `promise`, or a rejection as soon as `signal` aborts. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortError(signal, 'judge setup cancelled'));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError(signal, 'judge setup cancelled'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
-}

@@ -14,3 +14,25 @@ export function abortError(signal: AbortSignal, message: string): ArborError {
   }
   return new CancelledError(message, { cause: reason });
 }
+
+/**
+ * `promise`, or a rejection as soon as `signal` aborts, whichever comes first: one caller stops waiting on shared
+ * work (a detection, a check several calls wait for) while the work goes on for the others.
+ */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, message: string): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortError(signal, message));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError(signal, message));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}

@@ -43,7 +43,7 @@ export {
 export { checkHealth, listServices, type HealthStatus } from './grpc-probes.js';
 export * from './nats/index.js';
 export { sleep } from './sleep.js';
-export { abortError } from './abort.js';
+export { abortError, untilAborted } from './abort.js';
 export { setSignalDeadline, signalDeadline } from './signal-deadline.js';
 export { MicroBatcher, type MicroBatcherOptions } from './micro-batcher.js';
 export { splitUsage, type TokenCounts } from './usage-split.js';

@@ -8,7 +8,7 @@
 // runs it. A failed check fails every call after it with the same FAILED_PRECONDITION; a server that could not be
 // reached is asked again with the next call.
 import type { Problem__Output } from '@arbor/contracts';
-import { abortError, createLogger, type Logger } from '@arbor/kit';
+import { createLogger, untilAborted, type Logger } from '@arbor/kit';
 import { FailedPreconditionError, isArborError, RETRYABLE_KINDS } from '@arbor/kit/errors';
 import type { RewardBackend, RewardItem } from '../backend.js';
 import type { PrmFormat } from './prm-format.js';
@@ -114,7 +114,7 @@ export function withLabelCheck(inner: RewardBackend, prm: Pick<PrmFormat, 'prese
       logger = serviceLogger;
       await inner.start?.(serviceLogger, signal);
       try {
-        await untilAborted(checked(), signal);
+        await untilAborted(checked(), signal, 'label-order check: cancelled by the caller');
       } catch (err) {
         if (!isArborError(err) || !RETRYABLE_KINDS.has(err.kind)) throw err;
         // The model server is not up yet: serve, and check before the first call is answered.
@@ -122,27 +122,9 @@ export function withLabelCheck(inner: RewardBackend, prm: Pick<PrmFormat, 'prese
       }
     },
     async score(items, signal) {
-      await untilAborted(checked(), signal);
+      await untilAborted(checked(), signal, 'label-order check: cancelled by the caller');
       return inner.score(items, signal);
     },
   };
 }
 
-/** `promise`, or the caller's abort, whichever comes first; the shared work goes on for the others. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortError(signal, 'label-order check: cancelled by the caller'));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError(signal, 'label-order check: cancelled by the caller'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
-}

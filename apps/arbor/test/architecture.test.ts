@@ -130,9 +130,9 @@ describe('the layering checks', () => {
 });
 
 describe('this repository', () => {
-  it('has the four services, the libraries and the app as workspaces', () => {
+  it('has the five services, the libraries and the app as workspaces', () => {
     const byLayer = (layer: Layer) => readWorkspaces(repoRoot).filter((w) => w.layer === layer).map((w) => w.name).sort();
-    expect(byLayer('services')).toEqual(['@arbor/orchestrator', '@arbor/policy', '@arbor/reward', '@arbor/value']);
+    expect(byLayer('services')).toEqual(['@arbor/gateway', '@arbor/orchestrator', '@arbor/policy', '@arbor/reward', '@arbor/value']);
     expect(byLayer('apps')).toEqual(['@arbor/app']);
     expect(byLayer('packages')).toContain('@arbor/contracts');
   });

@@ -1,0 +1,115 @@
+// The gateway against a real orchestrator (`serve all`, embedded backends), driven by the official `openai`
+// npm client: models.list, a plain completion, extra_body overrides, and the error statuses it surfaces.
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGatewayService, type RunningGateway } from '@arbor/gateway';
+import { createLogger } from '@arbor/kit';
+import { getTask } from '@arbor/tasks';
+import { startServices, type ServingStack } from '../src/compose/services.js';
+
+const pinned = JSON.parse(readFileSync(new URL('../../../packages/testing/src/response-schemas/openai.json', import.meta.url), 'utf8')) as {
+  components: { schemas: Record<string, unknown> };
+};
+const ajv = new Ajv2020({ allErrors: true, discriminator: true, strict: true, strictTypes: false });
+ajv.addFormat('unixtime', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= 0 });
+ajv.addFormat('uri', /^[a-z][a-z0-9+.-]*:/i);
+ajv.addFormat('date', /^\d{4}-\d{2}-\d{2}$/);
+ajv.addKeyword('components');
+ajv.addSchema({ $id: 'openai', components: pinned.components });
+
+function errorsAgainst(schema: string, body: unknown): string[] {
+  const validate = ajv.getSchema(`openai#/components/schemas/${schema}`);
+  if (!validate) throw new Error(`no pinned schema ${schema}`);
+  return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);
+}
+
+const countdown = getTask('countdown');
+
+describe('the gateway, through the official openai client', { timeout: 120_000 }, () => {
+  let stack: ServingStack;
+  let gateway: RunningGateway;
+  let client: OpenAI;
+
+  beforeAll(async () => {
+    stack = await startServices(['all'], { ARBOR_ORCHESTRATOR_LISTEN: '127.0.0.1:0', ARBOR_INPROC_WORKERS: '0' }, 'silent');
+    const orchestrator = stack.services[0]!.grpc.address;
+    gateway = await createGatewayService({ ARBOR_GATEWAY_LISTEN: '127.0.0.1:0', ARBOR_GATEWAY_ORCHESTRATOR_ADDRESS: orchestrator }).serve({
+      logger: createLogger('gateway', { level: 'silent' }),
+      graceMs: 1_000,
+    });
+    client = new OpenAI({ baseURL: `http://${gateway.address}/v1`, apiKey: 'sk-dummy', maxRetries: 0 });
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await stack?.stop();
+  });
+
+  it('lists the presets as models, in the pinned ListModelsResponse shape', async () => {
+    const models = await client.models.list();
+    expect(models.data.map((m) => m.id)).toEqual(['arbor-mcts', 'arbor-beam', 'arbor-bon']);
+    expect(models.data[0]).toMatchObject({ object: 'model', owned_by: 'arbor' });
+    const raw = await (await fetch(`http://${gateway.address}/v1/models`)).json();
+    expect(errorsAgainst('ListModelsResponse', raw)).toEqual([]);
+  });
+
+  it('answers a countdown problem with a trajectory ending in an expression that makes 24', async () => {
+    const completion = await client.chat.completions.create({ model: 'arbor-mcts', messages: [{ role: 'user', content: '4 9 10 13' }] });
+    const choice = completion.choices[0]!;
+    expect(choice.finish_reason).toBe('stop');
+    expect(choice.message.role).toBe('assistant');
+    const lastLine = choice.message.content!.split('\n').at(-1)!;
+    const problem = { task: 'countdown', question: '4 9 10 13', params: { target: '24' } };
+    expect(countdown.verifyAnswer(problem, lastLine)).toBe(true);
+    const arbor = (completion as unknown as { arbor: { search_id: string; answer: string; expansions: number; stop_reason: string } }).arbor;
+    expect(countdown.verifyAnswer(problem, arbor.answer)).toBe(true);
+    expect(completion.id).toBe(`chatcmpl-${arbor.search_id}`);
+    expect(arbor.expansions).toBeGreaterThan(0);
+    expect(completion.usage!.total_tokens).toBeGreaterThan(0);
+    expect(completion.usage!.total_tokens).toBe(completion.usage!.prompt_tokens + completion.usage!.completion_tokens);
+    expect(errorsAgainst('CreateChatCompletionResponse', completion)).toEqual([]);
+  });
+
+  it('reads "Use ... to make N" and answers with the target asked', async () => {
+    const completion = await client.chat.completions.create({ model: 'arbor-beam', messages: [{ role: 'user', content: 'Use 2 3 5 7 11 to make 100' }] });
+    const arbor = (completion as unknown as { arbor: { answer: string } }).arbor;
+    if (completion.choices[0]!.finish_reason === 'stop') {
+      expect(countdown.verifyAnswer({ task: 'countdown', question: '2 3 5 7 11', params: { target: '100' } }, arbor.answer)).toBe(true);
+    } else {
+      expect(arbor.answer).toBe('');
+    }
+  });
+
+  it('gives the same answer twice for the same seed (extra_body arbor.seed)', async () => {
+    const ask = () =>
+      client.chat.completions.create({ model: 'arbor-mcts', messages: [{ role: 'user', content: '4 9 10 13' }], extra_body: { arbor: { seed: '3' } } } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    const [a, b] = [await ask(), await ask()];
+    expect(a.choices[0]!.message.content).toBe(b.choices[0]!.message.content);
+  });
+
+  it('answers an unknown model with 404 model_not_found', async () => {
+    const err = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: '4 9 10 13' }] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.APIError);
+    expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(404);
+    expect((err as InstanceType<typeof OpenAI.APIError>).code).toBe('model_not_found');
+  });
+
+  it('answers a message that states no problem with 400 invalid_request_error, without quoting it', async () => {
+    const err = await client.chat.completions.create({ model: 'arbor-mcts', messages: [{ role: 'user', content: 'hello' }] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    const apiError = err as InstanceType<typeof OpenAI.BadRequestError>;
+    expect(apiError.status).toBe(400);
+    expect(apiError.type).toBe('invalid_request_error');
+    expect(apiError.param).toBe('messages');
+    expect(apiError.message).not.toContain('hello');
+  });
+
+  it('passes the orchestrator\'s INVALID_ARGUMENT on as 400 naming the field', async () => {
+    const err = await client.chat.completions
+      .create({ model: 'arbor-beam', messages: [{ role: 'user', content: '4 9 10 13' }], arbor: { params: { beam_width: 1000 } } } as OpenAI.ChatCompletionCreateParamsNonStreaming)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((err as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('beam.beam_width');
+  });
+});

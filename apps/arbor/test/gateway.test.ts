@@ -1,29 +1,14 @@
 // The gateway against a real orchestrator (`serve all`, embedded backends), driven by the official `openai`
 // npm client: models.list, a plain completion, extra_body overrides, and the error statuses it surfaces.
-import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGatewayService, type RunningGateway } from '@arbor/gateway';
 import { createLogger } from '@arbor/kit';
 import { getTask } from '@arbor/tasks';
+import { openAiSchemaErrors } from '@arbor/testing/openai-schema';
 import { startServices, type ServingStack } from '../src/compose/services.js';
 
-const pinned = JSON.parse(readFileSync(new URL('../../../packages/testing/src/response-schemas/openai.json', import.meta.url), 'utf8')) as {
-  components: { schemas: Record<string, unknown> };
-};
-const ajv = new Ajv2020({ allErrors: true, discriminator: true, strict: true, strictTypes: false });
-ajv.addFormat('unixtime', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= 0 });
-ajv.addFormat('uri', /^[a-z][a-z0-9+.-]*:/i);
-ajv.addFormat('date', /^\d{4}-\d{2}-\d{2}$/);
-ajv.addKeyword('components');
-ajv.addSchema({ $id: 'openai', components: pinned.components });
-
-function errorsAgainst(schema: string, body: unknown): string[] {
-  const validate = ajv.getSchema(`openai#/components/schemas/${schema}`);
-  if (!validate) throw new Error(`no pinned schema ${schema}`);
-  return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);
-}
+const errorsAgainst = openAiSchemaErrors;
 
 const countdown = getTask('countdown');
 

@@ -117,18 +117,18 @@ function serviceAddress(stack: ServingStack): string {
   return stack.services[0]!.grpc.address;
 }
 
+/** `serve all` on a free port with the tokens file, and `extra` settings (TLS, reload). */
+function startAll(extra: Record<string, string>): Promise<ServingStack> {
+  return startServices(['all'], { ARBOR_ORCHESTRATOR_LISTEN: '127.0.0.1:0', ARBOR_AUTH_TOKENS_FILE: tokensFile, ARBOR_INPROC_WORKERS: '0', ...extra }, 'silent');
+}
+
 describe('tenants with bearer tokens', { timeout: 120_000 }, () => {
   let stack: ServingStack;
   let client: SearchServiceClient;
   let address: string;
 
   beforeAll(async () => {
-    stack = await startServices(['all'], {
-      ARBOR_ORCHESTRATOR_LISTEN: '127.0.0.1:0',
-      ARBOR_AUTH_TOKENS_FILE: tokensFile,
-      ARBOR_AUTH_RELOAD_MS: '100',
-      ARBOR_INPROC_WORKERS: '0',
-    }, 'silent');
+    stack = await startAll({ ARBOR_AUTH_RELOAD_MS: '100' });
     address = serviceAddress(stack);
     client = new (arborV1().SearchService)(address, grpc.credentials.createInsecure());
   });
@@ -286,14 +286,7 @@ describe('tenants from client certificates, over mutual TLS', { timeout: 120_000
 
   beforeAll(async () => {
     const server = ca.server();
-    stack = await startServices(['all'], {
-      ARBOR_ORCHESTRATOR_LISTEN: '127.0.0.1:0',
-      ARBOR_TLS_CERT_FILE: server.cert,
-      ARBOR_TLS_KEY_FILE: server.key,
-      ARBOR_TLS_CLIENT_CA_FILE: ca.caCert,
-      ARBOR_AUTH_TOKENS_FILE: tokensFile,
-      ARBOR_INPROC_WORKERS: '0',
-    }, 'silent');
+    stack = await startAll({ ARBOR_TLS_CERT_FILE: server.cert, ARBOR_TLS_KEY_FILE: server.key, ARBOR_TLS_CLIENT_CA_FILE: ca.caCert });
     address = serviceAddress(stack);
   });
   afterAll(async () => {
@@ -325,13 +318,7 @@ describe('a client nobody here wrote: python3-grpcio over TLS with a token', { t
 
   beforeAll(async () => {
     const server = ca.server();
-    stack = await startServices(['all'], {
-      ARBOR_ORCHESTRATOR_LISTEN: '127.0.0.1:0',
-      ARBOR_TLS_CERT_FILE: server.cert,
-      ARBOR_TLS_KEY_FILE: server.key,
-      ARBOR_AUTH_TOKENS_FILE: tokensFile,
-      ARBOR_INPROC_WORKERS: '0',
-    }, 'silent');
+    stack = await startAll({ ARBOR_TLS_CERT_FILE: server.cert, ARBOR_TLS_KEY_FILE: server.key });
     address = serviceAddress(stack);
   });
   afterAll(async () => {

@@ -1,30 +1,12 @@
 // The fake server's replies checked against OpenAI's published response schema (pinned, trimmed, in
 // response-schemas/openai.json with the repository, commit and path it was read from), for every builder and option.
-import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import type { FakeReply } from './fake-model-server.js';
+import { openAiSchemaErrors, pinnedOpenAiSchemas } from './openai-schema.js';
 import { chatReply, completionsReply, judgeReply, modelsReply, poolingReply, type FakeChoice, type FakeDialect } from './reply-shapes.js';
 
-const pinned = JSON.parse(readFileSync(new URL('./response-schemas/openai.json', import.meta.url), 'utf8')) as {
-  source: Record<string, string>;
-  components: { schemas: Record<string, unknown> };
-};
-
-// strictTypes off: OpenAI's spec leaves out `type: object` beside `required` and `discriminator` in places.
-const ajv = new Ajv2020({ allErrors: true, discriminator: true, strict: true, strictTypes: false });
-// OpenAPI's own formats: unixtime (an integer of seconds), uri and date.
-ajv.addFormat('unixtime', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= 0 });
-ajv.addFormat('uri', /^[a-z][a-z0-9+.-]*:/i);
-ajv.addFormat('date', /^\d{4}-\d{2}-\d{2}$/);
-ajv.addKeyword('components');
-ajv.addSchema({ $id: 'openai', components: pinned.components });
-
-function errorsAgainst(schema: string, body: unknown): string[] {
-  const validate = ajv.getSchema(`openai#/components/schemas/${schema}`);
-  if (!validate) throw new Error(`no pinned schema ${schema}`);
-  return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
-}
+const pinned = pinnedOpenAiSchemas;
+const errorsAgainst = openAiSchemaErrors;
 
 function bodyOf(reply: FakeReply): any {
   if (reply.kind !== 'json') throw new Error(`expected a json reply, got ${reply.kind}`);

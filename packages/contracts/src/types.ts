@@ -45,3 +45,9 @@ export type { LiteSearch, LiteSearch__Output } from './generated/arbor/v1/LiteSe
 export type { Rebase, Rebase__Output } from './generated/arbor/v1/Rebase.js';
 export { BestFirstPriority } from './generated/arbor/v1/BestFirstPriority.js';
 export type { BestFirstPriority__Output } from './generated/arbor/v1/BestFirstPriority.js';
+export type { ListSearchesRequest, ListSearchesRequest__Output } from './generated/arbor/v1/ListSearchesRequest.js';
+export type { ListSearchesResponse, ListSearchesResponse__Output } from './generated/arbor/v1/ListSearchesResponse.js';
+export type { RankedAnswer, RankedAnswer__Output } from './generated/arbor/v1/RankedAnswer.js';
+export { SearchStatus } from './generated/arbor/v1/SearchStatus.js';
+export type { SearchStatus__Output } from './generated/arbor/v1/SearchStatus.js';
+export type { SearchSummary, SearchSummary__Output } from './generated/arbor/v1/SearchSummary.js';

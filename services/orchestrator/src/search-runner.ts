@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { context } from '@opentelemetry/api';
-import { arborV1, MAX_MODEL_MESSAGE_BYTES, type Problem, type SearchProgress, type SearchRequest__Output, type SearchResult, type Tree } from '@arbor/contracts';
+import { arborV1, MAX_MODEL_MESSAGE_BYTES, type Problem, type SearchProgress, type SearchRequest__Output, type SearchResult, type SearchSummary, type Tree } from '@arbor/contracts';
 import { runSearch, validateBudget, type AlgorithmConfig, type Budget, type SearchOutcome, type TreeView } from '@arbor/search';
 import { getTask, type ProblemLike, type TaskDefinition } from '@arbor/tasks';
 import {
@@ -21,7 +21,9 @@ import { Admission, DEFAULT_ADMISSION, type AdmissionLimits } from './admission.
 import { algorithmFromRequest } from './algorithms.js';
 import { budgetFromRequest, DEFAULT_BUDGET_LIMITS, withTenantLimits, type BudgetLimits } from './budget.js';
 import { bindModelClient } from './model-client.js';
-import { progressToWire, resultToWire } from './results.js';
+import { chosenPath, MAX_RANKED_ANSWERS, rankAnswers } from './ranked-answers.js';
+import { RecentSearches } from './recent-searches.js';
+import { costToWire, progressToWire, resultToWire, stopReasonToWire } from './results.js';
 import { defaultRetentionBytes, RetainedTrees, treeMemoryBytes } from './retained-trees.js';
 import { treePage } from './tree-pages.js';
 import { startSearchTrace } from './trace-context.js';
@@ -39,6 +41,8 @@ export interface SearchRunnerOptions {
   retainedTreeBytes?: number;
   /** Least time between two progress events of one search. */
   progressIntervalMs?: number;
+  /** Search summaries kept for ListSearches, over all tenants (oldest dropped first). */
+  recentSearches?: number;
 }
 
 export interface RunOptions {
@@ -121,6 +125,12 @@ function shutdownController(): AbortController {
   return controller;
 }
 
+/** What a failed search's summary says: the status the caller got, whose messages never quote the problem. */
+function describeFailure(err: unknown): string {
+  if (isArborError(err)) return `${err.kind.toUpperCase()}: ${err.message}`;
+  return 'INTERNAL: the search failed';
+}
+
 /** uint64 seeds arrive as decimal strings; the search's RNG takes 32 bits, so fold the high half in. */
 export function seedFromWire(seed: string): number {
   const value = BigInt(seed || '0');
@@ -131,6 +141,7 @@ export class SearchRunner {
   private readonly running = new Map<string, RunningSearch>();
   /** Finished trees, converted to the wire form only when someone asks for a page. */
   private readonly finishedTrees: RetainedTrees;
+  private readonly recent: RecentSearches;
   /** Memory for trees, running and kept together. */
   private readonly treeMemory = treeMemoryBytes();
   private readonly limits: BudgetLimits;
@@ -146,6 +157,7 @@ export class SearchRunner {
     this.limits = options.limits ?? DEFAULT_BUDGET_LIMITS;
     this.admission = new Admission(options.admission ?? DEFAULT_ADMISSION);
     this.finishedTrees = new RetainedTrees(options.retainedTreeBytes ?? defaultRetentionBytes());
+    this.recent = new RecentSearches(options.recentSearches);
     this.progressIntervalMs = options.progressIntervalMs ?? 100;
   }
 
@@ -173,6 +185,7 @@ export class SearchRunner {
     const task = getTask(problem.task);
     task.validateProblem(problem);
     const algorithm = algorithmFromRequest(request);
+    if (request.answers > MAX_RANKED_ANSWERS) throw new InvalidArgumentError('answers', `must be at most ${MAX_RANKED_ANSWERS}, got ${request.answers}`);
     const principal = options.principal ?? ANONYMOUS;
     const budget = withTenantLimits(budgetFromRequest(request.budget, this.limits), principal.limits);
     validateBudget(budget);
@@ -192,6 +205,7 @@ export class SearchRunner {
     const controller = new AbortController();
     const entry: RunningSearch = { controller };
     this.running.set(key, entry);
+    this.recent.started(key, { tenant, searchId, problemId: request.problem.id, task: problem.task, algorithm: algorithm.kind, startedUnixMs: Date.now() });
     const onCallerAbort = () => controller.abort(options.signal?.reason);
     options.signal?.addEventListener('abort', onCallerAbort, { once: true });
     const forget = () => {
@@ -210,6 +224,7 @@ export class SearchRunner {
       // Requests often arrive together (one socket read can hold hundreds): start each in a turn of its own.
       await nextTurn();
     } catch (err) {
+      this.recent.failed(key, describeFailure(err), Date.now());
       forget();
       throw err;
     }
@@ -225,6 +240,7 @@ export class SearchRunner {
     const { searchId, tenant, key, problem, task, algorithm, budget, started, entry, controller } = search;
     // The tree's root span; never given the problem text, which must not reach spans or logs.
     const trace = startSearchTrace({ searchId, tenant, algorithm: algorithm.kind, task: problem.task });
+    this.recent.traced(key, trace.traceId);
     const callDeadline = search.deadlineEpoch + CALL_DEADLINE_SLACK_MS;
     try {
       const client = bindModelClient({
@@ -250,7 +266,9 @@ export class SearchRunner {
         progressIntervalMs: this.progressIntervalMs,
         onProgress: (progress) => {
           entry.tree = progress.tree;
-          options.onProgress?.(progressToWire(searchId, progress.stats, performance.now() - started, progress.bestScore, progress.bestAnswer));
+          const wire = progressToWire(searchId, progress.stats, performance.now() - started, progress.bestScore, progress.bestAnswer);
+          this.recent.progressed(key, wire.stats ?? {}, costToWire(progress.stats), progress.bestScore);
+          options.onProgress?.(wire);
         },
       }));
       // Wrapping up is cheap (the tree is converted only if asked for), so it runs at once: many searches
@@ -295,7 +313,7 @@ export class SearchRunner {
         },
         'search finished',
       );
-      return resultToWire(outcome, {
+      const result = resultToWire(outcome, {
         searchId,
         algorithm: algorithm.kind,
         traceId: trace.traceId,
@@ -303,7 +321,30 @@ export class SearchRunner {
         solved,
         includeTree: request.includeTree,
       });
+      if (request.answers > 0) {
+        result.answers = rankAnswers(outcome.treeView, outcome, (answer) => task.answerKey(problem, answer), request.answers);
+      }
+      const best = outcome.best;
+      this.recent.finished(
+        key,
+        {
+          stopReason: stopReasonToWire(outcome.stopReason),
+          solved,
+          answer: outcome.answer,
+          score: outcome.score,
+          stats: result.stats ?? {},
+          cost: result.cost ?? [],
+          finishedUnixMs: Date.now(),
+        },
+        // Only while the tree is kept: a summary must not hold a tree past the retention budget.
+        () => {
+          const tree = this.finishedTrees.get(key);
+          return tree ? chosenPath(tree, best) : [];
+        },
+      );
+      return result;
     } catch (err) {
+      this.recent.failed(key, describeFailure(err), Date.now());
       trace.fail(err);
       throw err;
     } finally {
@@ -333,20 +374,26 @@ export class SearchRunner {
    * A page of the tree of a running or recently finished search of `tenant` (see tree-pages.ts). Another tenant's
    * search is NOT_FOUND, as one that never ran: whether it exists is not theirs to know.
    */
-  getTree(tenant: string, searchId: string, pageSize = 0, pageToken = ''): Tree {
+  getTree(tenant: string, searchId: string, pageSize = 0, pageToken = '', startNodeId = 0): Tree {
     checkSearchId(searchId);
     const key = ownedKey(tenant, searchId);
     const running = this.running.get(key);
     if (running) {
-      return running.tree ? treePage(searchId, running.tree, pageSize, pageToken) : { searchId, nodes: [], totalNodes: 0, nextPageToken: '' };
+      return running.tree ? treePage(searchId, running.tree, pageSize, pageToken, startNodeId) : { searchId, nodes: [], totalNodes: 0, nextPageToken: '' };
     }
     const kept = this.finishedTrees.get(key);
-    if (kept) return treePage(searchId, kept, pageSize, pageToken);
+    if (kept) return treePage(searchId, kept, pageSize, pageToken, startNodeId);
     if (this.finishedTrees.expired(key)) {
       const mb = Math.round(this.finishedTrees.budgetBytes / 2 ** 20);
       throw new NotFoundError(`search_id: the tree of this search has expired (finished trees are kept within ${mb} MB, oldest dropped first)`);
     }
     throw new NotFoundError('search_id: no running or recent search with this id');
+  }
+
+  /** Recent searches of `tenant`, newest first (see RecentSearches). */
+  listSearches(tenant: string, limit: number, searchId = ''): SearchSummary[] {
+    if (searchId !== '') checkSearchId(searchId);
+    return this.recent.list(tenant, limit, searchId);
   }
 
   /**

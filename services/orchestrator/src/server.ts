@@ -4,6 +4,8 @@ import {
   type CancelSearchRequest__Output,
   type CancelSearchResponse,
   type GetTreeRequest__Output,
+  type ListSearchesRequest__Output,
+  type ListSearchesResponse,
   type SearchEvent,
   type SearchRequest__Output,
   type SearchResult,
@@ -69,10 +71,13 @@ export function startSearchServer(options: SearchServerOptions): Promise<Running
             send({ result });
           }, { serverSpan: false }),
           GetTree: unaryHandler<GetTreeRequest__Output, Tree>(logger, 'GetTree', async (request, context) =>
-            runner.getTree(await tenantOf(context), requireSearchId(request.searchId), request.pageSize, request.pageToken),
+            runner.getTree(await tenantOf(context), requireSearchId(request.searchId), request.pageSize, request.pageToken, request.startNodeId),
           ),
           CancelSearch: unaryHandler<CancelSearchRequest__Output, CancelSearchResponse>(logger, 'CancelSearch', async (request, context) => ({
             cancelled: runner.cancel(await tenantOf(context), requireSearchId(request.searchId)),
+          })),
+          ListSearches: unaryHandler<ListSearchesRequest__Output, ListSearchesResponse>(logger, 'ListSearches', async (request, context) => ({
+            searches: runner.listSearches(await tenantOf(context), request.limit, request.searchId),
           })),
         },
       },

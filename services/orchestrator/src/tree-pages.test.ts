@@ -33,6 +33,14 @@ function readAll(view: TreeView, pageSize = 0) {
 }
 
 describe('treePage', () => {
+  it('starts at start_node_id when no token is given, and past the last node returns an empty page', () => {
+    const view = tree(5, (i) => `step ${i}`);
+    expect(treePage('s', view, 0, '', 4).nodes?.map((n) => n.id)).toEqual([4, 5]);
+    expect(treePage('s', view, 1, '', 3)).toMatchObject({ nextPageToken: 'n4', totalNodes: 6 });
+    expect(treePage('s', view, 0, '', 6).nodes).toEqual([]);
+    expect(treePage('s', view, 0, '', 99)).toMatchObject({ nodes: [], totalNodes: 6, nextPageToken: '' });
+  });
+
   it('returns a small tree in one page', () => {
     const page = treePage('s', tree(5, (i) => `step ${i}`));
     expect(page.nodes?.map((n) => n.id)).toEqual([0, 1, 2, 3, 4, 5]);

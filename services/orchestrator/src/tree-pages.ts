@@ -32,8 +32,8 @@ function encodedBytes(node: TreeNodeSnapshot): number {
   return NODE_FIELD_BYTES + Buffer.byteLength(node.step?.text ?? '') + Buffer.byteLength(node.answer);
 }
 
-function pageStart(token: string, size: number): number {
-  if (token === '') return 0;
+function pageStart(token: string, size: number, startNodeId: number): number {
+  if (token === '') return Math.min(startNodeId, size);
   const match = /^n(\d{1,9})$/.exec(token);
   const start = match ? Number(match[1]) : Number.NaN;
   if (!Number.isSafeInteger(start) || start < 1 || start > size) {
@@ -42,13 +42,16 @@ function pageStart(token: string, size: number): number {
   return start;
 }
 
-/** One page of `view`: `pageSize` nodes at most (0: as many as fit), starting where `pageToken` says. */
-export function treePage(searchId: string, view: TreeView, pageSize = 0, pageToken = ''): Tree {
+/**
+ * One page of `view`: `pageSize` nodes at most (0: as many as fit), starting where `pageToken` says, or without
+ * one at node `startNodeId` (past the last node: an empty page).
+ */
+export function treePage(searchId: string, view: TreeView, pageSize = 0, pageToken = '', startNodeId = 0): Tree {
   if (!Number.isInteger(pageSize) || pageSize < 0 || pageSize > MAX_PAGE_NODES) {
     throw new InvalidArgumentError('page_size', `must be between 0 and ${MAX_PAGE_NODES}, got ${pageSize}`);
   }
   const total = view.size;
-  const start = pageStart(pageToken, total);
+  const start = pageStart(pageToken, total, startNodeId);
   const limit = pageSize === 0 ? MAX_PAGE_NODES : pageSize;
   const nodes: TreeNode[] = [];
   let bytes = 0;

@@ -9,9 +9,12 @@ import type { CancelSearchRequest as _arbor_v1_CancelSearchRequest, CancelSearch
 import type { CancelSearchResponse as _arbor_v1_CancelSearchResponse, CancelSearchResponse__Output as _arbor_v1_CancelSearchResponse__Output } from './arbor/v1/CancelSearchResponse';
 import type { Dvts as _arbor_v1_Dvts, Dvts__Output as _arbor_v1_Dvts__Output } from './arbor/v1/Dvts';
 import type { GetTreeRequest as _arbor_v1_GetTreeRequest, GetTreeRequest__Output as _arbor_v1_GetTreeRequest__Output } from './arbor/v1/GetTreeRequest';
+import type { ListSearchesRequest as _arbor_v1_ListSearchesRequest, ListSearchesRequest__Output as _arbor_v1_ListSearchesRequest__Output } from './arbor/v1/ListSearchesRequest';
+import type { ListSearchesResponse as _arbor_v1_ListSearchesResponse, ListSearchesResponse__Output as _arbor_v1_ListSearchesResponse__Output } from './arbor/v1/ListSearchesResponse';
 import type { LiteSearch as _arbor_v1_LiteSearch, LiteSearch__Output as _arbor_v1_LiteSearch__Output } from './arbor/v1/LiteSearch';
 import type { Mcts as _arbor_v1_Mcts, Mcts__Output as _arbor_v1_Mcts__Output } from './arbor/v1/Mcts';
 import type { Problem as _arbor_v1_Problem, Problem__Output as _arbor_v1_Problem__Output } from './arbor/v1/Problem';
+import type { RankedAnswer as _arbor_v1_RankedAnswer, RankedAnswer__Output as _arbor_v1_RankedAnswer__Output } from './arbor/v1/RankedAnswer';
 import type { Rebase as _arbor_v1_Rebase, Rebase__Output as _arbor_v1_Rebase__Output } from './arbor/v1/Rebase';
 import type { Sampling as _arbor_v1_Sampling, Sampling__Output as _arbor_v1_Sampling__Output } from './arbor/v1/Sampling';
 import type { SearchEvent as _arbor_v1_SearchEvent, SearchEvent__Output as _arbor_v1_SearchEvent__Output } from './arbor/v1/SearchEvent';
@@ -20,6 +23,7 @@ import type { SearchRequest as _arbor_v1_SearchRequest, SearchRequest__Output as
 import type { SearchResult as _arbor_v1_SearchResult, SearchResult__Output as _arbor_v1_SearchResult__Output } from './arbor/v1/SearchResult';
 import type { SearchServiceClient as _arbor_v1_SearchServiceClient, SearchServiceDefinition as _arbor_v1_SearchServiceDefinition } from './arbor/v1/SearchService';
 import type { SearchStats as _arbor_v1_SearchStats, SearchStats__Output as _arbor_v1_SearchStats__Output } from './arbor/v1/SearchStats';
+import type { SearchSummary as _arbor_v1_SearchSummary, SearchSummary__Output as _arbor_v1_SearchSummary__Output } from './arbor/v1/SearchSummary';
 import type { ServiceCost as _arbor_v1_ServiceCost, ServiceCost__Output as _arbor_v1_ServiceCost__Output } from './arbor/v1/ServiceCost';
 import type { Step as _arbor_v1_Step, Step__Output as _arbor_v1_Step__Output } from './arbor/v1/Step';
 import type { Trajectory as _arbor_v1_Trajectory, Trajectory__Output as _arbor_v1_Trajectory__Output } from './arbor/v1/Trajectory';
@@ -44,9 +48,12 @@ export interface ProtoGrpcType {
       Dvts: MessageTypeDefinition<_arbor_v1_Dvts, _arbor_v1_Dvts__Output>
       FinalChoice: EnumTypeDefinition
       GetTreeRequest: MessageTypeDefinition<_arbor_v1_GetTreeRequest, _arbor_v1_GetTreeRequest__Output>
+      ListSearchesRequest: MessageTypeDefinition<_arbor_v1_ListSearchesRequest, _arbor_v1_ListSearchesRequest__Output>
+      ListSearchesResponse: MessageTypeDefinition<_arbor_v1_ListSearchesResponse, _arbor_v1_ListSearchesResponse__Output>
       LiteSearch: MessageTypeDefinition<_arbor_v1_LiteSearch, _arbor_v1_LiteSearch__Output>
       Mcts: MessageTypeDefinition<_arbor_v1_Mcts, _arbor_v1_Mcts__Output>
       Problem: MessageTypeDefinition<_arbor_v1_Problem, _arbor_v1_Problem__Output>
+      RankedAnswer: MessageTypeDefinition<_arbor_v1_RankedAnswer, _arbor_v1_RankedAnswer__Output>
       Rebase: MessageTypeDefinition<_arbor_v1_Rebase, _arbor_v1_Rebase__Output>
       RewardAggregation: EnumTypeDefinition
       Sampling: MessageTypeDefinition<_arbor_v1_Sampling, _arbor_v1_Sampling__Output>
@@ -56,6 +63,8 @@ export interface ProtoGrpcType {
       SearchResult: MessageTypeDefinition<_arbor_v1_SearchResult, _arbor_v1_SearchResult__Output>
       SearchService: SubtypeConstructor<typeof grpc.Client, _arbor_v1_SearchServiceClient> & { service: _arbor_v1_SearchServiceDefinition }
       SearchStats: MessageTypeDefinition<_arbor_v1_SearchStats, _arbor_v1_SearchStats__Output>
+      SearchStatus: EnumTypeDefinition
+      SearchSummary: MessageTypeDefinition<_arbor_v1_SearchSummary, _arbor_v1_SearchSummary__Output>
       ServiceCost: MessageTypeDefinition<_arbor_v1_ServiceCost, _arbor_v1_ServiceCost__Output>
       Step: MessageTypeDefinition<_arbor_v1_Step, _arbor_v1_Step__Output>
       StopReason: EnumTypeDefinition

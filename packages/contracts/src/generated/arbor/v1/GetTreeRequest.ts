@@ -12,6 +12,11 @@ export interface GetTreeRequest {
    * The next_page_token of the page before; empty for the first page.
    */
   'pageToken'?: (string);
+  /**
+   * With no page_token: the first page starts at this node id rather than at the root, so that a client following
+   * a growing tree reads only the nodes it has not seen (ids are stable: a tree only grows).
+   */
+  'startNodeId'?: (number);
 }
 
 export interface GetTreeRequest__Output {
@@ -25,4 +30,9 @@ export interface GetTreeRequest__Output {
    * The next_page_token of the page before; empty for the first page.
    */
   'pageToken': (string);
+  /**
+   * With no page_token: the first page starts at this node id rather than at the root, so that a client following
+   * a growing tree reads only the nodes it has not seen (ids are stable: a tree only grows).
+   */
+  'startNodeId': (number);
 }

@@ -30,6 +30,10 @@ export interface SearchRequest {
    * Return the tree in the result: its first page (see GetTree), with next_page_token set when more follows.
    */
   'includeTree'?: (boolean);
+  /**
+   * Distinct answers to return in SearchResult.answers, best first; 0 returns none. At most 100.
+   */
+  'answers'?: (number);
   'algorithm'?: "bestOfN"|"beam"|"mcts"|"dvts"|"bestFirst"|"litesearch"|"rebase";
 }
 
@@ -52,5 +56,9 @@ export interface SearchRequest__Output {
    * Return the tree in the result: its first page (see GetTree), with next_page_token set when more follows.
    */
   'includeTree': (boolean);
+  /**
+   * Distinct answers to return in SearchResult.answers, best first; 0 returns none. At most 100.
+   */
+  'answers': (number);
   'algorithm'?: "bestOfN"|"beam"|"mcts"|"dvts"|"bestFirst"|"litesearch"|"rebase";
 }

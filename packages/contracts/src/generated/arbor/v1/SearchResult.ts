@@ -5,6 +5,7 @@ import type { SearchStats as _arbor_v1_SearchStats, SearchStats__Output as _arbo
 import type { ServiceCost as _arbor_v1_ServiceCost, ServiceCost__Output as _arbor_v1_ServiceCost__Output } from '../../arbor/v1/ServiceCost';
 import type { StopReason as _arbor_v1_StopReason, StopReason__Output as _arbor_v1_StopReason__Output } from '../../arbor/v1/StopReason';
 import type { Tree as _arbor_v1_Tree, Tree__Output as _arbor_v1_Tree__Output } from '../../arbor/v1/Tree';
+import type { RankedAnswer as _arbor_v1_RankedAnswer, RankedAnswer__Output as _arbor_v1_RankedAnswer__Output } from '../../arbor/v1/RankedAnswer';
 
 export interface SearchResult {
   'searchId'?: (string);
@@ -27,6 +28,11 @@ export interface SearchResult {
   'traceId'?: (string);
   'tree'?: (_arbor_v1_Tree | null);
   'algorithm'?: (string);
+  /**
+   * Up to SearchRequest.answers distinct answers (equal answers grouped as the task compares them): the chosen one
+   * first, then the others by verified first, then the trajectories that reached them, then their best score.
+   */
+  'answers'?: (_arbor_v1_RankedAnswer)[];
 }
 
 export interface SearchResult__Output {
@@ -50,4 +56,9 @@ export interface SearchResult__Output {
   'traceId': (string);
   'tree': (_arbor_v1_Tree__Output | null);
   'algorithm': (string);
+  /**
+   * Up to SearchRequest.answers distinct answers (equal answers grouped as the task compares them): the chosen one
+   * first, then the others by verified first, then the trajectories that reached them, then their best score.
+   */
+  'answers': (_arbor_v1_RankedAnswer__Output)[];
 }

@@ -5,6 +5,8 @@ import type { MethodDefinition } from '@grpc/proto-loader'
 import type { CancelSearchRequest as _arbor_v1_CancelSearchRequest, CancelSearchRequest__Output as _arbor_v1_CancelSearchRequest__Output } from '../../arbor/v1/CancelSearchRequest';
 import type { CancelSearchResponse as _arbor_v1_CancelSearchResponse, CancelSearchResponse__Output as _arbor_v1_CancelSearchResponse__Output } from '../../arbor/v1/CancelSearchResponse';
 import type { GetTreeRequest as _arbor_v1_GetTreeRequest, GetTreeRequest__Output as _arbor_v1_GetTreeRequest__Output } from '../../arbor/v1/GetTreeRequest';
+import type { ListSearchesRequest as _arbor_v1_ListSearchesRequest, ListSearchesRequest__Output as _arbor_v1_ListSearchesRequest__Output } from '../../arbor/v1/ListSearchesRequest';
+import type { ListSearchesResponse as _arbor_v1_ListSearchesResponse, ListSearchesResponse__Output as _arbor_v1_ListSearchesResponse__Output } from '../../arbor/v1/ListSearchesResponse';
 import type { SearchEvent as _arbor_v1_SearchEvent, SearchEvent__Output as _arbor_v1_SearchEvent__Output } from '../../arbor/v1/SearchEvent';
 import type { SearchRequest as _arbor_v1_SearchRequest, SearchRequest__Output as _arbor_v1_SearchRequest__Output } from '../../arbor/v1/SearchRequest';
 import type { SearchResult as _arbor_v1_SearchResult, SearchResult__Output as _arbor_v1_SearchResult__Output } from '../../arbor/v1/SearchResult';
@@ -42,6 +44,21 @@ export interface SearchServiceClient extends grpc.Client {
   getTree(argument: _arbor_v1_GetTreeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_arbor_v1_Tree__Output>): grpc.ClientUnaryCall;
   getTree(argument: _arbor_v1_GetTreeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_arbor_v1_Tree__Output>): grpc.ClientUnaryCall;
   getTree(argument: _arbor_v1_GetTreeRequest, callback: grpc.requestCallback<_arbor_v1_Tree__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * The caller's recent searches, running and ended, newest first: a summary each, without the tree.
+   */
+  ListSearches(argument: _arbor_v1_ListSearchesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_arbor_v1_ListSearchesResponse__Output>): grpc.ClientUnaryCall;
+  ListSearches(argument: _arbor_v1_ListSearchesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_arbor_v1_ListSearchesResponse__Output>): grpc.ClientUnaryCall;
+  ListSearches(argument: _arbor_v1_ListSearchesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_arbor_v1_ListSearchesResponse__Output>): grpc.ClientUnaryCall;
+  ListSearches(argument: _arbor_v1_ListSearchesRequest, callback: grpc.requestCallback<_arbor_v1_ListSearchesResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The caller's recent searches, running and ended, newest first: a summary each, without the tree.
+   */
+  listSearches(argument: _arbor_v1_ListSearchesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_arbor_v1_ListSearchesResponse__Output>): grpc.ClientUnaryCall;
+  listSearches(argument: _arbor_v1_ListSearchesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_arbor_v1_ListSearchesResponse__Output>): grpc.ClientUnaryCall;
+  listSearches(argument: _arbor_v1_ListSearchesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_arbor_v1_ListSearchesResponse__Output>): grpc.ClientUnaryCall;
+  listSearches(argument: _arbor_v1_ListSearchesRequest, callback: grpc.requestCallback<_arbor_v1_ListSearchesResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * Runs a search to completion and returns its result.
@@ -84,6 +101,11 @@ export interface SearchServiceHandlers extends grpc.UntypedServiceImplementation
   GetTree: grpc.handleUnaryCall<_arbor_v1_GetTreeRequest__Output, _arbor_v1_Tree>;
   
   /**
+   * The caller's recent searches, running and ended, newest first: a summary each, without the tree.
+   */
+  ListSearches: grpc.handleUnaryCall<_arbor_v1_ListSearchesRequest__Output, _arbor_v1_ListSearchesResponse>;
+  
+  /**
    * Runs a search to completion and returns its result.
    */
   Search: grpc.handleUnaryCall<_arbor_v1_SearchRequest__Output, _arbor_v1_SearchResult>;
@@ -98,6 +120,7 @@ export interface SearchServiceHandlers extends grpc.UntypedServiceImplementation
 export interface SearchServiceDefinition extends grpc.ServiceDefinition {
   CancelSearch: MethodDefinition<_arbor_v1_CancelSearchRequest, _arbor_v1_CancelSearchResponse, _arbor_v1_CancelSearchRequest__Output, _arbor_v1_CancelSearchResponse__Output>
   GetTree: MethodDefinition<_arbor_v1_GetTreeRequest, _arbor_v1_Tree, _arbor_v1_GetTreeRequest__Output, _arbor_v1_Tree__Output>
+  ListSearches: MethodDefinition<_arbor_v1_ListSearchesRequest, _arbor_v1_ListSearchesResponse, _arbor_v1_ListSearchesRequest__Output, _arbor_v1_ListSearchesResponse__Output>
   Search: MethodDefinition<_arbor_v1_SearchRequest, _arbor_v1_SearchResult, _arbor_v1_SearchRequest__Output, _arbor_v1_SearchResult__Output>
   StreamSearch: MethodDefinition<_arbor_v1_SearchRequest, _arbor_v1_SearchEvent, _arbor_v1_SearchRequest__Output, _arbor_v1_SearchEvent__Output>
 }

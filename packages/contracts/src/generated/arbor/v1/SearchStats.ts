@@ -24,6 +24,10 @@ export interface SearchStats {
    * re-sends when the NATS connection came back. The first reply won; the others' usage is on their spans only.
    */
   'hedges'?: (number);
+  /**
+   * Of input_tokens, those the model servers reported as served from their prefix caches.
+   */
+  'cachedInputTokens'?: (number);
 }
 
 export interface SearchStats__Output {
@@ -49,4 +53,8 @@ export interface SearchStats__Output {
    * re-sends when the NATS connection came back. The first reply won; the others' usage is on their spans only.
    */
   'hedges': (number);
+  /**
+   * Of input_tokens, those the model servers reported as served from their prefix caches.
+   */
+  'cachedInputTokens': (number);
 }

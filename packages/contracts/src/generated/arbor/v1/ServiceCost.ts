@@ -10,6 +10,7 @@ export interface ServiceCost {
   'inputTokens'?: (number);
   'outputTokens'?: (number);
   'costUsd'?: (number | string);
+  'cachedInputTokens'?: (number);
 }
 
 /**
@@ -21,4 +22,5 @@ export interface ServiceCost__Output {
   'inputTokens': (number);
   'outputTokens': (number);
   'costUsd': (number);
+  'cachedInputTokens': (number);
 }

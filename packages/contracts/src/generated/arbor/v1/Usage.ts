@@ -22,6 +22,10 @@ export interface Usage {
    * True when token counts are estimated from text rather than reported by a model server.
    */
   'estimated'?: (boolean);
+  /**
+   * Of input_tokens, those the model server reported as served from its prefix cache (0 when it reports none).
+   */
+  'cachedInputTokens'?: (number);
 }
 
 /**
@@ -45,4 +49,8 @@ export interface Usage__Output {
    * True when token counts are estimated from text rather than reported by a model server.
    */
   'estimated': (boolean);
+  /**
+   * Of input_tokens, those the model server reported as served from its prefix cache (0 when it reports none).
+   */
+  'cachedInputTokens': (number);
 }

@@ -8,6 +8,11 @@ export const gatewayConfigShape = {
   ARBOR_GATEWAY_ORCHESTRATOR_ADDRESS: env.address('127.0.0.1:50051'),
   /** A JSON file of search presets (the models /v1/models lists); empty: the built-in presets. */
   ARBOR_GATEWAY_PRESETS_FILE: env.string(''),
+  /**
+   * The tree viewer's link to a search's trace: a URL with {trace_id} in it, e.g. Jaeger's
+   * http://jaeger:16686/trace/{trace_id} or a Tempo explore link; empty: no link.
+   */
+  ARBOR_GATEWAY_TRACE_URL: env.string(''),
   /** TLS towards the orchestrator (ARBOR_GRPC_TLS, ARBOR_GRPC_CA_FILE, ...). */
   ...clientTlsShape,
 };

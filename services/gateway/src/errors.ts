@@ -1,6 +1,7 @@
 // Errors in OpenAI's shape ({error: {message, type, param, code}}) with the HTTP status an OpenAI client expects.
 import { ArborError, InvalidArgumentError, type ErrorKind } from '@arbor/kit';
 import { nameInMessage } from '@arbor/kit/errors';
+import type { FastifyReply } from 'fastify';
 
 export interface OpenAiErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null };
@@ -47,4 +48,9 @@ export function httpErrorOf(err: unknown): HttpError {
   if (err.kind === 'internal') return openAiError(status, 'internal error', type);
   const param = err instanceof InvalidArgumentError ? err.field : null;
   return openAiError(status, err.message, type, param, code);
+}
+
+/** Sends an HttpError as the reply (status, Retry-After when it has one, OpenAI's error body). */
+export function sendError(reply: FastifyReply, error: HttpError): FastifyReply {
+  return reply.code(error.status).headers(error.headers).send(error.body);
 }

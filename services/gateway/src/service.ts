@@ -1,8 +1,11 @@
 // The gateway as the arbor app composes it: built from its own settings, serve() listens on HTTP until stop().
-import { clientTlsFrom, type EnvSource, type ServeOptions } from '@arbor/kit';
+// An HTTP service, so it has types of its own rather than the kit's ArborService/RunningService, which describe
+// gRPC servers (a RunningService's `grpc`, its health); the arbor app composes the two kinds side by side.
+import { cannotListen, clientTlsFrom, type EnvSource, type ServeOptions } from '@arbor/kit';
 import { readGatewayConfig, type GatewayConfig } from './config.js';
-import { orchestratorSearcher } from './orchestrator.js';
+import { orchestratorClient } from './orchestrator.js';
 import { loadPresets, type Preset } from './presets.js';
+import { orchestratorReadiness } from './readiness.js';
 import { buildGatewayApp } from './server.js';
 
 export interface RunningGateway {
@@ -10,15 +13,25 @@ export interface RunningGateway {
   /** HOST:PORT as bound (useful with port 0). */
   readonly address: string;
   readonly port: number;
+  /** The orchestrator it calls. */
+  readonly orchestrator: string;
   /** Stops taking connections, lets requests in flight finish within the grace period, then closes the client. */
   stop(): Promise<void>;
+}
+
+export interface GatewayServeOptions extends ServeOptions {
+  /**
+   * The orchestrator to call instead of ARBOR_GATEWAY_ORCHESTRATOR_ADDRESS: `arbor serve all` passes the address
+   * its own orchestrator bound (which differs from any setting when that one listens on port 0).
+   */
+  orchestratorAddress?: string;
 }
 
 export interface GatewayService {
   readonly name: 'gateway';
   readonly config: GatewayConfig;
   readonly presets: readonly Preset[];
-  serve(options: ServeOptions): Promise<RunningGateway>;
+  serve(options: GatewayServeOptions): Promise<RunningGateway>;
 }
 
 function splitAddress(address: string): { host: string; port: number } {
@@ -36,34 +49,43 @@ export function createGatewayService(env: EnvSource): GatewayService {
     name: 'gateway',
     config,
     presets,
-    async serve({ logger, graceMs }) {
-      const searcher = orchestratorSearcher(config.ARBOR_GATEWAY_ORCHESTRATOR_ADDRESS, tls);
-      const app = buildGatewayApp({ presets, searcher });
+    async serve({ logger, graceMs, orchestratorAddress }) {
+      const orchestrator = orchestratorAddress ?? config.ARBOR_GATEWAY_ORCHESTRATOR_ADDRESS;
+      const client = orchestratorClient(orchestrator, tls);
+      const app = buildGatewayApp({ presets, orchestrator: client, traceUrl: config.ARBOR_GATEWAY_TRACE_URL, readiness: orchestratorReadiness(orchestrator, tls) });
       const { host, port } = splitAddress(config.ARBOR_GATEWAY_LISTEN);
       try {
         await app.listen({ host, port });
       } catch (err) {
-        searcher.close();
-        throw err;
+        client.close();
+        await app.close().catch(() => undefined);
+        // A busy port is the same one line as for a gRPC listener: "cannot listen on HOST:PORT: ...".
+        throw err instanceof Error && 'code' in err && typeof err.code === 'string' && /^E[A-Z]+$/.test(err.code)
+          ? cannotListen(config.ARBOR_GATEWAY_LISTEN, err)
+          : err;
       }
       const bound = app.server.address();
       const boundPort = bound && typeof bound === 'object' ? bound.port : port;
       const address = `${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
-      logger.info({ address, orchestrator: config.ARBOR_GATEWAY_ORCHESTRATOR_ADDRESS, models: presets.map((p) => p.id) }, 'gateway listening');
+      logger.info({ address, orchestrator, models: presets.map((p) => p.id) }, 'gateway listening');
       let stopping: Promise<void> | undefined;
       return {
         name: 'gateway',
         address,
         port: boundPort,
+        orchestrator,
         stop() {
           stopping ??= (async () => {
+            // close() stops accepting at once, ends idle keep-alive connections and answers 503 to any new
+            // request on a busy one; requests in flight run on until the grace period ends.
             const timer = setTimeout(() => app.server.closeAllConnections(), graceMs);
             try {
               await app.close();
             } finally {
               clearTimeout(timer);
-              searcher.close();
+              client.close();
             }
+            logger.info('gateway stopped');
           })();
           return stopping;
         },

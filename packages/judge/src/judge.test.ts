@@ -46,7 +46,7 @@ describe('judge over completions', () => {
     const result = await judge.ask(['first?', 'second?', 'third?'], signal);
     expect(result.probabilities.map((p) => Number(p.toFixed(6)))).toEqual([0.8, 0.3, 0.55]);
     expect(result.undecided).toBe(0);
-    expect(result.usage).toEqual({ inputTokens: 60, outputTokens: 3, estimated: false });
+    expect(result.usage).toEqual({ inputTokens: 60, outputTokens: 3, cachedInputTokens: 0, estimated: false });
     expect(result.model).toBe('fake-judge');
     const requests = server.requestsTo('/v1/completions');
     expect(requests).toHaveLength(1);
@@ -94,7 +94,7 @@ describe('judge over completions', () => {
       },
     });
     const result = await judgeOn(server, 'completions').ask(['x'.repeat(40)], signal);
-    expect(result.usage).toEqual({ inputTokens: Math.ceil((40 + '\nAnswer:'.length) / 4), outputTokens: 1, estimated: true });
+    expect(result.usage).toEqual({ inputTokens: Math.ceil((40 + '\nAnswer:'.length) / 4), outputTokens: 1, cachedInputTokens: 0, estimated: true });
   });
 
   it('splits a large batch into requests of at most 64 prompts, 4 at a time, and reassembles it in order', async () => {
@@ -122,7 +122,7 @@ describe('judge over completions', () => {
     expect(requests.flatMap((r) => r.body.prompt as string[])).toEqual(prompts.map((p) => `${p}\nAnswer:`));
     expect(most).toBe(4);
     // Usage summed over the requests: judgeReply counts 20 prompt tokens and one completion token per prompt.
-    expect(result.usage).toEqual({ inputTokens: 20 * prompts.length, outputTokens: prompts.length, estimated: false });
+    expect(result.usage).toEqual({ inputTokens: 20 * prompts.length, outputTokens: prompts.length, cachedInputTokens: 0, estimated: false });
   });
 
   it('fails a chunked batch with the first failure and sends no further chunk', async () => {
@@ -217,7 +217,7 @@ describe('judge over chat', () => {
     const result = await judgeOn(server, 'chat', 3).ask(prompts, signal);
     expect(result.probabilities.map((p) => Number(p.toFixed(6)))).toEqual([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]);
     expect(most).toBe(3);
-    expect(result.usage).toEqual({ inputTokens: 7 * 20, outputTokens: 7, estimated: false });
+    expect(result.usage).toEqual({ inputTokens: 7 * 20, outputTokens: 7, cachedInputTokens: 0, estimated: false });
     const requests = server.requestsTo('/v1/chat/completions');
     expect(requests).toHaveLength(7);
     expect(requests[0]?.body).toEqual({
@@ -306,7 +306,7 @@ describe('judge requests per server', () => {
     expect(result.probabilities.map((p) => Number(p.toFixed(6)))).toEqual([0.25, 0.5, 0.75]);
     expect(result.model).toBe('judge.gguf');
     // judgeReply counts 20 prompt tokens per prompt: the replies' usage is summed.
-    expect(result.usage).toEqual({ inputTokens: 60, outputTokens: 3, estimated: false });
+    expect(result.usage).toEqual({ inputTokens: 60, outputTokens: 3, cachedInputTokens: 0, estimated: false });
     expect(server.requestsTo('/v1/completions')).toHaveLength(1);
   });
 
@@ -435,5 +435,52 @@ describe('undecided judgments', () => {
       [2, 3],
     ]);
     expect(JSON.stringify(log.lines)).not.toContain('secret');
+  });
+});
+
+describe('cached prompt tokens in the judge usage', () => {
+  it('sums usage.prompt_tokens_details.cached_tokens over the requests of one ask (completions, in chunks)', async () => {
+    const server = await startFakeModelServerForTest({
+      '/v1/completions': (req) => {
+        const prompts = req.body.prompt as string[];
+        // 20 prompt tokens per prompt (judgeReply), 16 of each cached.
+        return judgeReply({ api: 'completions', top: prompts.map(() => topFor(0.9)), cached: 16 * prompts.length });
+      },
+    });
+    const prompts = Array.from({ length: COMPLETIONS_CHUNK_PROMPTS + 6 }, (_, i) => `q${i}`);
+    const result = await judgeFor(server, 'vllm', 'completions').ask(prompts, signal);
+    expect(server.requestsTo('/v1/completions')).toHaveLength(2);
+    expect(result.usage).toEqual({ inputTokens: 20 * prompts.length, outputTokens: prompts.length, cachedInputTokens: 16 * prompts.length, estimated: false });
+  });
+
+  it('sums them over the chat requests, one per prompt', async () => {
+    const server = await startFakeModelServerForTest({ '/v1/chat/completions': () => judgeReply({ api: 'chat', top: [topFor(0.4)], cached: 12 }) });
+    const result = await judgeFor(server, 'openai', 'chat').ask(['a', 'b', 'c'], signal);
+    expect(result.usage).toMatchObject({ inputTokens: 60, cachedInputTokens: 36 });
+  });
+
+  it("reads llama.cpp's timings.cache_n, in each reply of an older build's top-level array too", async () => {
+    const server = await startFakeModelServerForTest({
+      '/v1/completions': (req) => {
+        const prompts = req.body.prompt as string[];
+        const body = prompts.map((_, i) => ({ ...(judgeReply({ api: 'completions', top: [topFor(0.5)] }) as { body: object }).body, timings: { cache_n: 10 + i, prompt_n: 10 - i } }));
+        return { kind: 'json', body };
+      },
+    });
+    const result = await judgeFor(server, 'llama.cpp').ask(['p1', 'p2', 'p3'], signal);
+    expect(result.usage).toMatchObject({ inputTokens: 60, cachedInputTokens: 10 + 11 + 12 });
+  });
+
+  it('counts none where the server reports none, and none for an estimated usage', async () => {
+    const plain = await startFakeModelServerForTest({ '/v1/completions': (req) => judgeReply({ api: 'completions', top: [topFor(0.5)], model: String(req.body.model) }) });
+    expect((await judgeFor(plain, 'ollama', 'completions').ask(['a', 'b'], signal)).usage).toMatchObject({ inputTokens: 40, cachedInputTokens: 0 });
+    const bare = await startFakeModelServerForTest({
+      '/v1/completions': () => {
+        const reply = judgeReply({ api: 'completions', top: [topFor(0.5)] }) as { kind: 'json'; body: Record<string, unknown> };
+        delete reply.body.usage;
+        return { ...reply, body: { ...reply.body, timings: { cache_n: 7 } } };
+      },
+    });
+    expect((await judgeFor(bare, 'vllm', 'completions').ask(['a'], signal)).usage).toMatchObject({ cachedInputTokens: 0, estimated: true });
   });
 });

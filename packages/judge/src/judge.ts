@@ -5,7 +5,7 @@
 // the server once, before the first judgment.
 import { arborInstruments, ATTR, createLogger, untilAborted, type Logger } from '@arbor/kit';
 import { estimateTokens } from '@arbor/tasks';
-import { chatCompletionsReplySchema, serverLabel, type ModelHttpClient } from '@arbor/kit/model-http';
+import { cachedPromptTokens, chatCompletionsReplySchema, serverLabel, type ModelHttpClient } from '@arbor/kit/model-http';
 import { runLimited } from './pool.js';
 import {
   chatJudgeBody,
@@ -76,6 +76,8 @@ export interface JudgeOptions {
 export interface JudgeUsage {
   inputTokens: number;
   outputTokens: number;
+  /** Of inputTokens, those the server reported as served from its prefix cache (0 where it reported none). */
+  cachedInputTokens: number;
   /** True when a reply had no usage and its tokens were estimated from the text. */
   estimated: boolean;
 }
@@ -166,7 +168,7 @@ export function createJudge(options: JudgeOptions): Judge {
 
   async function viaCompletions(prompts: readonly string[], dialect: JudgeDialect, signal: AbortSignal): Promise<Answered> {
     const tops: TopLogprob[][] = new Array(prompts.length);
-    const usage: JudgeUsage = { inputTokens: 0, outputTokens: 0, estimated: false };
+    const usage: JudgeUsage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, estimated: false };
     let answeredBy = '';
     const per = dialect.stringPrompt ? 1 : COMPLETIONS_CHUNK_PROMPTS;
     const chunks = Math.ceil(prompts.length / per);
@@ -179,7 +181,7 @@ export function createJudge(options: JudgeOptions): Judge {
       const reply = mergedCompletions(raw, label);
       completionsTops(reply, texts.length, label).forEach((top, j) => (tops[from + j] = top));
       answeredBy ||= reply.model ?? '';
-      const counted = reply.usage && { inputTokens: reply.usage.prompt_tokens, outputTokens: reply.usage.completion_tokens ?? texts.length, estimated: false };
+      const counted = reply.usage && { inputTokens: reply.usage.prompt_tokens, outputTokens: reply.usage.completion_tokens ?? texts.length, cachedInputTokens: cachedPromptTokens(reply) ?? 0, estimated: false };
       add(usage, counted || estimatedUsage(texts));
     });
     return { tops, usage, model: answeredBy || model };
@@ -187,14 +189,14 @@ export function createJudge(options: JudgeOptions): Judge {
 
   async function viaChat(prompts: readonly string[], dialect: JudgeDialect, signal: AbortSignal): Promise<Answered> {
     const tops: TopLogprob[][] = new Array(prompts.length);
-    const usage: JudgeUsage = { inputTokens: 0, outputTokens: 0, estimated: false };
+    const usage: JudgeUsage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, estimated: false };
     let answeredBy = '';
     await runLimited(prompts.length, concurrency, signal, async (i, batchSignal) => {
       const prompt = prompts[i] as string;
       const reply = await http.postJson('/chat/completions', chatJudgeBody(model, prompt, dialect), chatCompletionsReplySchema, batchSignal);
       tops[i] = chatTop(reply, label);
       answeredBy ||= reply.model ?? '';
-      const counted = reply.usage && { inputTokens: reply.usage.prompt_tokens, outputTokens: reply.usage.completion_tokens ?? 1, estimated: false };
+      const counted = reply.usage && { inputTokens: reply.usage.prompt_tokens, outputTokens: reply.usage.completion_tokens ?? 1, cachedInputTokens: cachedPromptTokens(reply) ?? 0, estimated: false };
       add(usage, counted || estimatedUsage([prompt]));
     });
     return { tops, usage, model: answeredBy || model };
@@ -229,7 +231,7 @@ export function createJudge(options: JudgeOptions): Judge {
       logger = next;
     },
     async ask(prompts, signal) {
-      if (prompts.length === 0) return { probabilities: [], usage: { inputTokens: 0, outputTokens: 0, estimated: false }, model, undecided: 0 };
+      if (prompts.length === 0) return { probabilities: [], usage: { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, estimated: false }, model, undecided: 0 };
       const { dialect, api } = await setUp(signal);
       const answered = api === 'completions' ? await viaCompletions(prompts, dialect, signal) : await viaChat(prompts, dialect, signal);
       let undecided = 0;
@@ -249,12 +251,13 @@ export function createJudge(options: JudgeOptions): Judge {
 function add(total: JudgeUsage, part: JudgeUsage): void {
   total.inputTokens += part.inputTokens;
   total.outputTokens += part.outputTokens;
+  total.cachedInputTokens += part.cachedInputTokens;
   total.estimated ||= part.estimated;
 }
 
 /** For a server that sent no usage: the prompts' estimated tokens, and the one verdict token of each. */
 function estimatedUsage(texts: readonly string[]): JudgeUsage {
-  return { inputTokens: texts.reduce((sum, t) => sum + estimateTokens(t), 0), outputTokens: texts.length, estimated: true };
+  return { inputTokens: texts.reduce((sum, t) => sum + estimateTokens(t), 0), outputTokens: texts.length, cachedInputTokens: 0, estimated: true };
 }
 
 /** The longest the shared server detection may take (its requests have their own HTTP timeouts too). */

@@ -1,6 +1,6 @@
 // The judge's requests to an OpenAI-compatible server and the top logprobs read back from the replies: one
 // token, greedy, with the top alternatives the server allows (server-kind.ts), which is all that P(yes) needs.
-import { completionsReplySchema, type ChatCompletionsReply, type CompletionsReply } from '@arbor/kit/model-http';
+import { cachedPromptTokens, completionsReplySchema, type ChatCompletionsReply, type CompletionsReply } from '@arbor/kit/model-http';
 import { z } from '@arbor/kit';
 import { FailedPreconditionError, UnavailableError } from '@arbor/kit/errors';
 import type { JudgeDialect } from './server-kind.js';
@@ -54,10 +54,13 @@ export function mergedCompletions(reply: z.infer<typeof judgeCompletionsReplySch
     return { ...(part.choices[0] as CompletionsReply['choices'][number]), index: k };
   });
   const counted = reply.every((part) => part.usage);
+  // Cached tokens each part reported (in its usage, or llama.cpp's timings), summed; none reported is none.
+  const cached = reply.map((part) => cachedPromptTokens(part));
   const usage = counted
     ? {
         prompt_tokens: reply.reduce((sum, part) => sum + (part.usage?.prompt_tokens ?? 0), 0),
         completion_tokens: reply.reduce((sum, part) => sum + (part.usage?.completion_tokens ?? 1), 0),
+        ...(cached.some((c) => c !== undefined) && { prompt_tokens_details: { cached_tokens: cached.reduce((sum: number, c) => sum + (c ?? 0), 0) } }),
       }
     : undefined;
   return { model: reply.find((part) => part.model)?.model, choices, ...(usage && { usage }) };

@@ -44,4 +44,14 @@ describe('BackendCalls', () => {
     expect([a.usage.calls, b.usage.calls]).toEqual([1, 1]);
     expect(backend.batchStats).toEqual({ batches: 1, items: 2 });
   });
+
+  it('passes cached input tokens through unbatched, and shares them out with the input tokens when batched', async () => {
+    const alone = new BackendCalls({ batching: NO_BATCHING, weight: () => 1, call: doubling([], { cachedInputTokens: 24 }) });
+    expect((await alone.run([1, 2, 3], signal())).usage).toMatchObject({ inputTokens: 30, cachedInputTokens: 24 });
+    const shared = new BackendCalls({ batching: { maxItems: 8, maxWaitMs: 5 }, weight: (n: number) => n, call: doubling([], { cachedInputTokens: 12 }) });
+    const [a, b] = await Promise.all([shared.run([1], signal()), shared.run([3], signal())]);
+    // 20 input tokens split 5 : 15, their 12 cached 3 : 9.
+    expect([a.usage.inputTokens, a.usage.cachedInputTokens]).toEqual([5, 3]);
+    expect([b.usage.inputTokens, b.usage.cachedInputTokens]).toEqual([15, 9]);
+  });
 });

@@ -18,6 +18,17 @@ describe('shareBatchUsage', () => {
     }
   });
 
+  it('shares cached input tokens out with the input tokens, none above its share of them', () => {
+    const shares = shareBatchUsage({ inputTokens: 100, outputTokens: 10, cachedInputTokens: 64 }, [1, 3, 1], 5);
+    expect(shares.map((s) => [s.inputTokens, s.cachedInputTokens])).toEqual([
+      [20, 13],
+      [60, 38],
+      [20, 13],
+    ]);
+    expect(shareBatchUsage({ inputTokens: 10, cachedInputTokens: 999 }, [1, 1], 5).map((s) => s.cachedInputTokens)).toEqual([5, 5]);
+    expect(shareBatchUsage({ inputTokens: 10 }, [1, 1], 5).map((s) => s.cachedInputTokens)).toEqual([0, 0]);
+  });
+
   it('reads cost and compute time sent as strings (proto int64 and double fields may arrive so)', () => {
     const [share] = shareBatchUsage({ inputTokens: 4, costUsd: '0.25', computeMs: '12' }, [1], 99);
     expect(share).toMatchObject({ costUsd: 0.25, computeMs: 12 });
@@ -31,7 +42,7 @@ describe('shareBatchUsage', () => {
   it('leaves unset fields at zero, empty and false; no cost when every weight is 0', () => {
     const shares = shareBatchUsage({ inputTokens: 3, costUsd: 1 }, [0, 0], 5);
     expect(shares.map((s) => s.inputTokens).reduce((a, b) => a + b, 0)).toBe(3);
-    for (const share of shares) expect(share).toMatchObject({ outputTokens: 0, costUsd: 0, model: '', estimated: false });
+    for (const share of shares) expect(share).toMatchObject({ outputTokens: 0, cachedInputTokens: 0, costUsd: 0, model: '', estimated: false });
   });
 
   it('gives each call a batch of its own', () => {
@@ -43,14 +54,14 @@ describe('shareBatchUsage', () => {
 
 describe('sumShares', () => {
   it('adds tokens and cost, counts one call, and each batch compute time once', () => {
-    const first = shareBatchUsage({ inputTokens: 10, outputTokens: 2, costUsd: 0.2, computeMs: 30, model: 'judge' }, [1, 1], 0);
-    const second = shareBatchUsage({ inputTokens: 9, outputTokens: 3, costUsd: 0.3, computeMs: 50, model: 'judge', estimated: true }, [1, 2], 0);
+    const first = shareBatchUsage({ inputTokens: 10, outputTokens: 2, cachedInputTokens: 8, costUsd: 0.2, computeMs: 30, model: 'judge' }, [1, 1], 0);
+    const second = shareBatchUsage({ inputTokens: 9, outputTokens: 3, cachedInputTokens: 6, costUsd: 0.3, computeMs: 50, model: 'judge', estimated: true }, [1, 2], 0);
     const usage = sumShares([first[0]!, first[1]!, second[1]!]);
-    expect(usage).toMatchObject({ inputTokens: 16, outputTokens: 4, calls: 1, computeMs: 80, model: 'judge', estimated: true });
+    expect(usage).toMatchObject({ inputTokens: 16, outputTokens: 4, cachedInputTokens: 12, calls: 1, computeMs: 80, model: 'judge', estimated: true });
     expect(usage.costUsd).toBeCloseTo(0.4);
   });
 
   it('is an empty call for no shares', () => {
-    expect(sumShares([])).toEqual({ inputTokens: 0, outputTokens: 0, calls: 1, costUsd: 0, computeMs: 0, model: '', estimated: false });
+    expect(sumShares([])).toEqual({ inputTokens: 0, outputTokens: 0, calls: 1, costUsd: 0, computeMs: 0, model: '', estimated: false, cachedInputTokens: 0 });
   });
 });

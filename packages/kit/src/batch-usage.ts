@@ -1,11 +1,13 @@
 // Shares one batched backend call's usage out over the items of its batch, in proportion to each item's weight,
 // and sums a request's shares back into the usage of its response, whatever batches its items went into.
 import type { Usage } from '@arbor/contracts';
-import { splitUsage } from './usage-split.js';
+import { splitCachedTokens, splitUsage } from './usage-split.js';
 
 export interface ItemShare {
   inputTokens: number;
   outputTokens: number;
+  /** Of inputTokens, those the server served from its prefix cache. */
+  cachedInputTokens: number;
   costUsd: number;
   model: string;
   estimated: boolean;
@@ -22,6 +24,7 @@ export interface ItemShare {
  */
 export function shareBatchUsage(usage: Usage, weights: readonly number[], elapsedMs: number): ItemShare[] {
   const tokens = splitUsage(usage, weights);
+  const cached = splitCachedTokens(usage.cachedInputTokens, tokens.map((t) => t.inputTokens));
   const totalWeight = weights.reduce((a, b) => a + b, 0);
   const cost = Number(usage.costUsd ?? 0);
   const computeMs = Number(usage.computeMs ?? 0) || elapsedMs;
@@ -29,6 +32,7 @@ export function shareBatchUsage(usage: Usage, weights: readonly number[], elapse
   return tokens.map((t, i) => ({
     inputTokens: t.inputTokens,
     outputTokens: t.outputTokens,
+    cachedInputTokens: cached[i] ?? 0,
     costUsd: totalWeight > 0 ? (cost * (weights[i] ?? 0)) / totalWeight : 0,
     model: usage.model ?? '',
     estimated: usage.estimated ?? false,
@@ -40,10 +44,11 @@ export function shareBatchUsage(usage: Usage, weights: readonly number[], elapse
 /** One response's usage from its items' shares: one call as the caller sees it, whatever batches served it. */
 export function sumShares(shares: readonly ItemShare[]): Usage {
   const batches = new Set<object>();
-  const usage = { inputTokens: 0, outputTokens: 0, calls: 1, costUsd: 0, computeMs: 0, model: shares[0]?.model ?? '', estimated: false };
+  const usage = { inputTokens: 0, outputTokens: 0, calls: 1, costUsd: 0, computeMs: 0, model: shares[0]?.model ?? '', estimated: false, cachedInputTokens: 0 };
   for (const share of shares) {
     usage.inputTokens += share.inputTokens;
     usage.outputTokens += share.outputTokens;
+    usage.cachedInputTokens += share.cachedInputTokens;
     usage.costUsd += share.costUsd;
     usage.estimated ||= share.estimated;
     if (!batches.has(share.batch)) {

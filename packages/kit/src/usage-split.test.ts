@@ -1,7 +1,7 @@
 // splitUsage: shares in proportion to the weights, whole tokens, and parts that add up to the batch exactly.
 import { describe, expect, it } from 'vitest';
 import { ArborError } from './errors.js';
-import { splitUsage } from './usage-split.js';
+import { splitCachedTokens, splitUsage } from './usage-split.js';
 
 const sum = (parts: { inputTokens: number; outputTokens: number }[]) => ({
   inputTokens: parts.reduce((a, p) => a + p.inputTokens, 0),
@@ -61,5 +61,30 @@ describe('splitUsage', () => {
   it('refuses a negative or non-finite weight', () => {
     expect(() => splitUsage({ inputTokens: 1, outputTokens: 1 }, [1, -1])).toThrow(ArborError);
     expect(() => splitUsage({ inputTokens: 1, outputTokens: 1 }, [Number.NaN])).toThrow(/weight 0 is NaN/);
+  });
+});
+
+describe('splitCachedTokens', () => {
+  it('splits cached tokens in proportion to the input parts, summing to the whole', () => {
+    expect(splitCachedTokens(50, [20, 60, 20])).toEqual([10, 30, 10]);
+    expect(splitCachedTokens(0, [20, 60, 20])).toEqual([0, 0, 0]);
+    expect(splitCachedTokens(undefined, [3, 4])).toEqual([0, 0]);
+  });
+
+  it('never gives an item more cached tokens than input tokens, and never more in all than the input', () => {
+    expect(splitCachedTokens(100, [20, 60, 20])).toEqual([20, 60, 20]);
+    expect(splitCachedTokens(500, [1, 2])).toEqual([1, 2]);
+    expect(splitCachedTokens(7, [0, 0])).toEqual([0, 0]);
+    let seed = 11;
+    const random = () => ((seed = (seed * 48_271) % 2_147_483_647) / 2_147_483_647);
+    for (let trial = 0; trial < 500; trial++) {
+      const input = Math.floor(random() * 10_000);
+      const cached = Math.floor(random() * (input + 1));
+      const weights = Array.from({ length: 1 + Math.floor(random() * 12) }, () => (random() < 0.2 ? 0 : random() * 1_000));
+      const parts = splitUsage({ inputTokens: input, outputTokens: 0 }, weights).map((p) => p.inputTokens);
+      const shares = splitCachedTokens(cached, parts);
+      expect(shares.reduce((a, b) => a + b, 0)).toBe(cached);
+      shares.forEach((share, i) => expect(Number.isInteger(share) && share >= 0 && share <= parts[i]!).toBe(true));
+    }
   });
 });

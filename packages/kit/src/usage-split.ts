@@ -49,3 +49,17 @@ export function splitUsage(usage: { readonly inputTokens?: number; readonly outp
   const output = apportion(tokens(usage.outputTokens), weights);
   return weights.map((_, i) => ({ inputTokens: input[i]!, outputTokens: output[i]! }));
 }
+
+/**
+ * A batch's cached prompt tokens (reported as part of its input tokens) split among its items in proportion to
+ * each item's share of the input tokens, `inputParts` (splitUsage's). The parts sum to `cached` (taken as at most
+ * the input) and none exceeds its item's input part: cached tokens are input tokens.
+ */
+export function splitCachedTokens(cached: number | undefined, inputParts: readonly number[]): number[] {
+  const input = inputParts.reduce((a, b) => a + b, 0);
+  const total = Math.min(tokens(cached), input);
+  if (total === 0) return inputParts.map(() => 0);
+  // In proportion to the input parts, a part's exact share is at most its input part, and the largest remainders
+  // only round up shares that were below it; the min guards against float error.
+  return apportion(total, inputParts).map((part, i) => Math.min(part, inputParts[i] ?? 0));
+}

@@ -28,7 +28,7 @@ export { AGGREGATIONS, aggregateRewards, trajectoryScore } from './aggregate.js'
 export type { Aggregation } from './aggregate.js';
 export { HARD_STOPS, STOP_REASONS } from './stop.js';
 export type { StopReason } from './stop.js';
-export type { SearchStats } from './stats.js';
+export type { SearchStats, ServiceUsage } from './stats.js';
 export type { TreeNodeSnapshot, TreeSnapshot, TreeView } from './tree.js';
 export { NODE_OVERHEAD_BYTES } from './tree.js';
 export type {

@@ -24,6 +24,8 @@ export type ModelService = 'policy' | 'value' | 'reward';
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
+  /** Of inputTokens, those the model server served from its prefix cache (0 or unset when it reported none). */
+  cachedInputTokens?: number;
   /** Model calls this response stands for (1 for one request, more if the transport retried). */
   calls: number;
   costUsd: number;

@@ -67,6 +67,25 @@ describe('stats', () => {
     expect(stats.generatedSteps).toBe(3 * stats.expansions);
   });
 
+  it('sum cached input tokens per service and in total, as part of the input tokens', async () => {
+    const usage = {
+      policy: { inputTokens: 40, outputTokens: 6, cachedInputTokens: 32, costUsd: 0 },
+      value: { inputTokens: 20, outputTokens: 1, cachedInputTokens: 5, costUsd: 0 },
+      // A reward reply that reports no cached tokens at all.
+      reward: { inputTokens: 50, outputTokens: 0, costUsd: 0 },
+    };
+    const { outcome, client } = await run(MCTS, {}, { usage });
+    const { stats } = outcome;
+    const callsTo = (method: string) => client.calls.filter((c) => c.method === method).length;
+    expect(callsTo('propose')).toBeGreaterThan(0);
+    expect(callsTo('evaluate')).toBeGreaterThan(0);
+    expect(stats.perService.policy.cachedInputTokens).toBe(32 * callsTo('propose'));
+    expect(stats.perService.value.cachedInputTokens).toBe(5 * callsTo('evaluate'));
+    expect(stats.perService.reward.cachedInputTokens).toBe(0);
+    expect(stats.cachedInputTokens).toBe(32 * callsTo('propose') + 5 * callsTo('evaluate'));
+    expect(stats.inputTokens).toBe(40 * callsTo('propose') + 20 * callsTo('evaluate') + 50 * callsTo('score'));
+  });
+
   it('count steps the policy dropped as invalid as generated, never beyond what was asked', async () => {
     const world = letterWorld({ depth: 3, letters: 'abc', optimum: 'ab' });
     const inner = new SyntheticClient({ world });

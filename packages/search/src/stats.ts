@@ -1,4 +1,5 @@
-// What a search consumed: calls, tokens and cost per service, as reported in SearchStats.
+// What a search consumed: calls, tokens (cached input tokens among them) and cost per service, as reported in
+// SearchStats.
 
 import type { ModelService, Usage } from './model.js';
 
@@ -11,6 +12,8 @@ export interface SearchStats {
   modelCalls: number;
   inputTokens: number;
   outputTokens: number;
+  /** Of inputTokens, those the model servers reported as served from their prefix caches. */
+  cachedInputTokens: number;
   costUsd: number;
   /** Time since the search started, on the injected clock. */
   wallMs: number;
@@ -28,13 +31,18 @@ export interface SearchStats {
    * Per service: `calls` counts calls issued (so the three add up to modelCalls; failed and aborted calls
    * included), tokens and cost sum the replies that arrived.
    */
-  perService: Record<ModelService, Usage>;
+  perService: Record<ModelService, ServiceUsage>;
+}
+
+/** One service's totals over a search: its replies' usage summed, cached input tokens always counted. */
+export interface ServiceUsage extends Usage {
+  cachedInputTokens: number;
 }
 
 const SERVICES: readonly ModelService[] = ['policy', 'value', 'reward'];
 
-function emptyUsage(): Usage {
-  return { inputTokens: 0, outputTokens: 0, calls: 0, costUsd: 0 };
+function emptyUsage(): ServiceUsage {
+  return { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, calls: 0, costUsd: 0 };
 }
 
 /** A usage number from a model service, made safe to add: negative or non-finite counts as 0. */
@@ -43,7 +51,7 @@ function count(x: number): number {
 }
 
 export class UsageLedger {
-  readonly #perService: Record<ModelService, Usage> = { policy: emptyUsage(), value: emptyUsage(), reward: emptyUsage() };
+  readonly #perService: Record<ModelService, ServiceUsage> = { policy: emptyUsage(), value: emptyUsage(), reward: emptyUsage() };
   expansions = 0;
   generatedSteps = 0;
   invalidSteps = 0;
@@ -69,8 +77,11 @@ export class UsageLedger {
 
   received(service: ModelService, usage: Usage): void {
     const total = this.#perService[service];
-    total.inputTokens += count(usage.inputTokens);
+    const input = count(usage.inputTokens);
+    total.inputTokens += input;
     total.outputTokens += count(usage.outputTokens);
+    // Part of the reply's input tokens: a reply claiming more cached than input counts its input only.
+    total.cachedInputTokens += Math.min(count(usage.cachedInputTokens ?? 0), input);
     total.costUsd += count(usage.costUsd);
     this.retries += Math.max(0, count(usage.calls) - 1);
     this.hedges += count(usage.hedges ?? 0);
@@ -88,6 +99,7 @@ export class UsageLedger {
       modelCalls: this.calls,
       inputTokens: SERVICES.reduce((sum, s) => sum + perService[s].inputTokens, 0),
       outputTokens: SERVICES.reduce((sum, s) => sum + perService[s].outputTokens, 0),
+      cachedInputTokens: SERVICES.reduce((sum, s) => sum + perService[s].cachedInputTokens, 0),
       costUsd: this.costUsd,
       wallMs,
       depth: tree.maxDepth,

@@ -17,7 +17,10 @@ export interface EmulationOptions {
   slots?: number;
   /** openai: a reasoning model (o-series, gpt-5), which refuses temperature, top_p, logprobs, stop and max_tokens. */
   reasoning?: boolean;
-  /** Report usage.prompt_tokens_details.cached_tokens; default on for vllm and openai. */
+  /**
+   * Report usage.prompt_tokens_details.cached_tokens; default on for vllm and openai. (llama.cpp reports its cached
+   * tokens as timings.cache_n whatever this says, as its /v1 routes do.)
+   */
   cachedTokens?: boolean;
 }
 
@@ -86,8 +89,11 @@ export function emulatedServerRoutes(kind: EmulatedServer, options: EmulationOpt
     return Array.from({ length: n }, (_, i) => ({ text: `Multiply the two numbers, way ${Number(body.seed ?? 0) + i}.`, ...(!logprobs && { logprob: null }) }));
   }
 
+  const timings = kind === 'llama.cpp' || kind === 'llama.cpp-old';
   const usage = (choices: FakeChoice[]): FakeUsage | undefined =>
-    cached ? { prompt: 40, completion: choices.reduce((sum, c) => sum + pseudoTokens(c.text).length, 0), cached: 32 } : undefined;
+    cached || timings
+      ? { prompt: 40, completion: choices.reduce((sum, c) => sum + pseudoTokens(c.text).length, 0), ...(cached && { cached: 32 }), ...(timings && { cacheN: 32 }) }
+      : undefined;
 
   const routes: Record<string, FakeRoute> = {
     '/v1/models': () => modelsReply({ ownedBy: OWNERS[kind], ids: models }),

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeReply } from './fake-model-server.js';
 import { openAiSchemaErrors, pinnedOpenAiSchemas } from './openai-schema.js';
-import { chatReply, completionsReply, judgeReply, modelsReply, poolingReply, type FakeChoice, type FakeDialect } from './reply-shapes.js';
+import { chatReply, completionsReply, judgeReply, modelsReply, poolingReply, type FakeChoice, type FakeDialect, type FakeUsage } from './reply-shapes.js';
 
 const pinned = pinnedOpenAiSchemas;
 const errorsAgainst = openAiSchemaErrors;
@@ -24,7 +24,13 @@ const choiceSets: Record<string, FakeChoice[]> = {
     { text: ' second', stopReason: null },
   ],
 };
-const usages: Record<string, { prompt: number; completion: number } | null | undefined> = { 'usage counted': undefined, 'usage given': { prompt: 7, completion: 4 }, 'no usage': null };
+const usages: Record<string, FakeUsage | null | undefined> = {
+  'usage counted': undefined,
+  'usage given': { prompt: 7, completion: 4 },
+  'cached tokens reported': { prompt: 40, completion: 4, cached: 32 },
+  "llama.cpp's timings.cache_n": { prompt: 40, completion: 4, cacheN: 32 },
+  'no usage': null,
+};
 
 describe('the pinned OpenAI response schema', () => {
   it('names where it was read from and holds the response schemas the tests use', () => {
@@ -97,6 +103,19 @@ describe('reply builders match OpenAI’s response schema', () => {
     expect(Object.keys(chat.choices[0]).filter((k) => !(k in schemas.CreateChatCompletionResponse.properties.choices.items.properties))).toEqual([]);
     expect(Object.keys(chat.choices[0].message).filter((k) => !(k in schemas.ChatCompletionResponseMessage.properties))).toEqual([]);
     expect(Object.keys(completion.choices[0]).filter((k) => !(k in schemas.CreateCompletionResponse.properties.choices.items.properties))).toEqual([]);
+  });
+
+  it('reports cached tokens where OpenAI does, and llama.cpp\'s timings beside the usage', () => {
+    const cached = bodyOf(completionsReply({ choices: [{ text: ' a' }], usage: { prompt: 40, completion: 1, cached: 32 } }));
+    expect(cached.usage).toEqual({ prompt_tokens: 40, completion_tokens: 1, total_tokens: 41, prompt_tokens_details: { cached_tokens: 32 } });
+    expect(cached.timings).toBeUndefined();
+    const llama = bodyOf(chatReply({ choices: [{ text: ' a' }], usage: { prompt: 40, completion: 1, cacheN: 30 } }));
+    expect(llama.usage).toEqual({ prompt_tokens: 40, completion_tokens: 1, total_tokens: 41 });
+    expect(llama.timings).toMatchObject({ cache_n: 30, prompt_n: 10, predicted_n: 1 });
+    const judge = bodyOf(judgeReply({ api: 'chat', top: [{ ' Yes': -0.1 }], cached: 12 }));
+    expect(judge.usage.prompt_tokens_details).toEqual({ cached_tokens: 12 });
+    expect(errorsAgainst('CreateChatCompletionResponse', judge)).toEqual([]);
+    expect(bodyOf(judgeReply({ api: 'completions', top: [{ ' Yes': -0.1 }] })).usage.prompt_tokens_details).toBeUndefined();
   });
 
   for (const api of ['chat', 'completions'] as const) {

@@ -29,8 +29,16 @@ function stopField(dialect: FakeDialect | undefined, reason: string | number | n
 export interface FakeUsage {
   prompt: number;
   completion: number;
-  /** Prompt tokens served from the prefix cache, sent as usage.prompt_tokens_details.cached_tokens (OpenAI, vLLM with --enable-prompt-tokens-details). */
+  /**
+   * Prompt tokens served from the prefix cache, sent as usage.prompt_tokens_details.cached_tokens (OpenAI; vLLM with
+   * --enable-prompt-tokens-details; SGLang with --enable-cache-report; newer llama.cpp builds).
+   */
   cached?: number;
+  /**
+   * llama.cpp: prompt tokens reused from its cache, sent as the top-level `timings.cache_n` beside the usage (as
+   * tools/server/server-task.cpp's to_json_oaicompat does), with prompt_n the rest of the prompt.
+   */
+  cacheN?: number;
 }
 
 /** Splits text into pseudo-tokens (a word with its leading space, or a run of whitespace), as BPE roughly does. */
@@ -68,6 +76,12 @@ function usageBody(usage: FakeUsage | null | undefined, choices: FakeChoice[]) {
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, ...details };
 }
 
+/** llama.cpp's `timings` beside the usage, when the usage says cacheN. */
+function timingsBody(usage: FakeUsage | null | undefined, body: ReturnType<typeof usageBody>) {
+  if (usage?.cacheN === undefined || !body) return {};
+  return { timings: { cache_n: usage.cacheN, prompt_n: body.prompt_tokens - usage.cacheN, prompt_ms: 1, predicted_n: body.completion_tokens, predicted_ms: 1 } };
+}
+
 /** A /v1/completions reply (object "text_completion"); `usage: null` leaves usage out, as some servers do. */
 export function completionsReply(options: { model?: string; choices: FakeChoice[]; usage?: FakeUsage | null; dialect?: FakeDialect }): FakeReply {
   const usage = usageBody(options.usage, options.choices);
@@ -99,6 +113,7 @@ export function completionsReply(options: { model?: string; choices: FakeChoice[
         };
       }),
       ...(usage && { usage }),
+      ...timingsBody(options.usage, usage),
     },
   };
 }
@@ -130,15 +145,17 @@ export function chatReply(options: { model?: string; choices: FakeChoice[]; usag
         };
       }),
       ...(usage && { usage }),
+      ...timingsBody(options.usage, usage),
     },
   };
 }
 
 /**
  * A one-token judge reply whose top logprobs hold the given candidates (e.g. {" Yes": -0.2, " No": -1.8}),
- * in the completions shape (`api: 'completions'`) or the chat shape.
+ * in the completions shape (`api: 'completions'`) or the chat shape; 20 prompt tokens per choice, of which `cached`
+ * (in all) are reported as usage.prompt_tokens_details.cached_tokens.
  */
-export function judgeReply(options: { api: 'completions' | 'chat'; top: Record<string, number>[]; model?: string }): FakeReply {
+export function judgeReply(options: { api: 'completions' | 'chat'; top: Record<string, number>[]; model?: string; cached?: number }): FakeReply {
   const choices = options.top.map((top, index) => {
     const [token, logprob] = Object.entries(top).sort((a, b) => b[1] - a[1])[0] ?? [' Yes', 0];
     if (options.api === 'completions') {
@@ -160,7 +177,12 @@ export function judgeReply(options: { api: 'completions' | 'chat'; top: Record<s
       created: 1_760_000_000,
       model: options.model ?? 'fake-judge',
       choices,
-      usage: { prompt_tokens: 20 * choices.length, completion_tokens: choices.length, total_tokens: 21 * choices.length },
+      usage: {
+        prompt_tokens: 20 * choices.length,
+        completion_tokens: choices.length,
+        total_tokens: 21 * choices.length,
+        ...(options.cached !== undefined && { prompt_tokens_details: { cached_tokens: options.cached } }),
+      },
     },
   };
 }

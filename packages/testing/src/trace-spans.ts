@@ -122,6 +122,8 @@ export interface ReportedTotals {
   modelCalls: number;
   inputTokens: number;
   outputTokens: number;
+  /** Of inputTokens, those served from the model servers' prefix caches; checked when given. */
+  cachedInputTokens?: number;
   costUsd: number;
   /** Lower case, e.g. "solved". */
   stopReason: string;
@@ -139,6 +141,7 @@ export function totalsOfResult(result: SearchResult__Output): ReportedTotals {
     modelCalls: stats.modelCalls,
     inputTokens: stats.inputTokens,
     outputTokens: stats.outputTokens,
+    cachedInputTokens: stats.cachedInputTokens,
     costUsd: stats.costUsd,
     depth: stats.depth,
     stopReason: result.stopReason.replace(/^STOP_REASON_/, '').toLowerCase(),
@@ -215,6 +218,10 @@ export function checkSearchTrace(all: SpanRecord[], reported: ReportedTotals, pa
   expect(sum(ATTR.genAiInputTokens)).toBe(reported.inputTokens);
   expect(sum(ATTR.genAiOutputTokens)).toBe(reported.outputTokens);
   expect(sum(ATTR.costUsd)).toBeCloseTo(reported.costUsd, 12);
+  if (reported.cachedInputTokens !== undefined) {
+    expect(num(root, ATTR.genAiCacheReadInputTokens)).toBe(reported.cachedInputTokens);
+    expect(sum(ATTR.genAiCacheReadInputTokens)).toBe(reported.cachedInputTokens);
+  }
   expect(num(root, ATTR.treeNodes)).toBe(reported.nodes);
   expect(num(root, ATTR.treeExpansions)).toBe(reported.expansions);
   expect(root.attributes[ATTR.treeStopReason]).toBe(reported.stopReason);

@@ -22,10 +22,11 @@ function toWireSteps(steps: readonly Step[]) {
   return { steps: steps.map((s) => ({ text: s.text, logprob: s.logprob, tokens: s.tokens })) };
 }
 
-function toUsage(usage: { inputTokens: number; outputTokens: number; costUsd: number } | null, attempts: number, hedges = 0): Usage {
+function toUsage(usage: { inputTokens: number; outputTokens: number; cachedInputTokens: number; costUsd: number } | null, attempts: number, hedges = 0): Usage {
   return {
     inputTokens: usage?.inputTokens ?? 0,
     outputTokens: usage?.outputTokens ?? 0,
+    cachedInputTokens: usage?.cachedInputTokens ?? 0,
     costUsd: usage?.costUsd ?? 0,
     calls: attempts,
     ...(hedges > 0 && { hedges }),
@@ -91,6 +92,7 @@ function tracedCall<R extends { usage: Usage }>(
         [ATTR.attempts]: reply.usage.calls,
         ...(reply.usage.hedges && { [ATTR.hedges]: reply.usage.hedges }),
         [ATTR.genAiInputTokens]: reply.usage.inputTokens,
+        [ATTR.genAiCacheReadInputTokens]: reply.usage.cachedInputTokens ?? 0,
         [ATTR.genAiOutputTokens]: reply.usage.outputTokens,
         [ATTR.costUsd]: reply.usage.costUsd,
         ...(model && { [ATTR.genAiRequestModel]: model, [ATTR.genAiResponseModel]: model }),

@@ -21,6 +21,7 @@ export function statsToWire(stats: DomainStats, wallMs: number): SearchStats {
     invalidSteps: stats.invalidSteps,
     retries: stats.retries,
     hedges: stats.hedges,
+    cachedInputTokens: stats.cachedInputTokens,
   };
 }
 
@@ -35,6 +36,7 @@ export function costToWire(stats: DomainStats): ServiceCost[] {
       inputTokens: usage.inputTokens,
       outputTokens: usage.outputTokens,
       costUsd: usage.costUsd,
+      cachedInputTokens: usage.cachedInputTokens,
     };
   });
 }

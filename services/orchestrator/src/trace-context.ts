@@ -38,6 +38,7 @@ export function treeTotals(outcome: SearchOutcome): Attributes {
     [ATTR.treeDepth]: stats.depth,
     [ATTR.treeStopReason]: outcome.stopReason,
     [ATTR.genAiInputTokens]: stats.inputTokens,
+    [ATTR.genAiCacheReadInputTokens]: stats.cachedInputTokens,
     [ATTR.genAiOutputTokens]: stats.outputTokens,
     [ATTR.treeCostUsd]: stats.costUsd,
     [ATTR.treeRetries]: stats.retries,

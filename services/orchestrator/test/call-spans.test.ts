@@ -22,7 +22,7 @@ afterAll(async () => {
   await telemetry?.shutdown();
 });
 
-const usage = { inputTokens: 100, outputTokens: 20, calls: 1, costUsd: 0.5, computeMs: 1, model: 'fake/policy', estimated: false };
+const usage = { inputTokens: 100, outputTokens: 20, calls: 1, costUsd: 0.5, computeMs: 1, model: 'fake/policy', estimated: false, cachedInputTokens: 60 };
 const proposal: ProposeResponse__Output = {
   candidates: [{ step: { text: '1 + 1 = 2 (left: 2)', logprob: -1, tokens: 5 }, terminal: false, answer: '' }],
   usage,
@@ -63,6 +63,7 @@ describe('model-call spans', () => {
       expect(call.attributes).toMatchObject({
         [ATTR.callOutcome]: CALL_OUTCOME.discarded,
         [ATTR.genAiInputTokens]: 100,
+        [ATTR.genAiCacheReadInputTokens]: 60,
         [ATTR.costUsd]: 0.5,
         [ATTR.genAiRequestModel]: 'fake/policy',
       });
@@ -70,11 +71,13 @@ describe('model-call spans', () => {
     const root = spans.find((s) => s.name === 'search')!;
     expect(root.attributes).toMatchObject({
       [ATTR.genAiInputTokens]: 0,
+      [ATTR.genAiCacheReadInputTokens]: 0,
       [ATTR.treeCostUsd]: 0,
       [`${ATTR.treeCallsPrefix}policy`]: calls.length,
       [ATTR.treeStopReason]: 'deadline',
     });
     expect(result.stats?.costUsd).toBe(0);
+    expect(result.stats?.cachedInputTokens).toBe(0);
     expect(result.stats?.modelCalls).toBe(calls.length);
   });
 

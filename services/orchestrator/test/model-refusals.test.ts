@@ -8,7 +8,7 @@ import { countdownRequest, silent } from '@arbor/testing';
 import { SearchRunner } from '../src/search-runner.js';
 import type { ModelTransports } from '../src/transport/types.js';
 
-const usage = { inputTokens: 10, outputTokens: 5, calls: 1, costUsd: 0, computeMs: 1, model: 'fake/policy', estimated: false };
+const usage = { inputTokens: 10, outputTokens: 5, calls: 1, costUsd: 0, computeMs: 1, model: 'fake/policy', estimated: false, cachedInputTokens: 0 };
 // Finished trajectories with an answer, so the search has one before the reward is asked.
 const proposal: ProposeResponse__Output = {
   candidates: [

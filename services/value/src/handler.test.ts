@@ -154,3 +154,39 @@ describe('EvaluateHandler with batching over openai-judge', () => {
     expect(server.requestsTo('/v1/completions')).toHaveLength(1);
   });
 });
+
+describe('EvaluateHandler cached prompt tokens (openai-judge on a real HTTP server)', () => {
+  /** 20 prompt tokens per prompt (judgeReply), 15 of each reported cached, as vLLM with --enable-prompt-tokens-details does. */
+  function cachingJudge() {
+    return startFakeModelServerForTest({
+      '/v1/completions': (req) => {
+        const prompts = req.body.prompt as string[];
+        return judgeReply({ api: 'completions', top: prompts.map(() => ({ ' Yes': Math.log(0.75), ' No': Math.log(0.25) })), cached: 15 * prompts.length });
+      },
+    });
+  }
+  const math = (question: string): Problem__Output => ({ task: 'math', id: question, question, params: {} });
+
+  it('reports the cached input tokens of the call in EvaluateResponse.usage', async () => {
+    const server = await cachingJudge();
+    const backend = createJudgeValue({ url: server.baseUrl, model: 'judge', api: 'completions', timeoutMs: 5_000, maxAttempts: 1 });
+    const response = await new EvaluateHandler(backend, noPrices).evaluate(request(math('What is 6 times 7?'), [[], ['6 * 7 = 42']]), signal);
+    expect(response.usage).toMatchObject({ inputTokens: 40, cachedInputTokens: 30, calls: 1 });
+  });
+
+  it('shares a batched call\'s cached tokens out with its input tokens: each caller within its own, all of them in total', async () => {
+    const server = await cachingJudge();
+    const backend = createJudgeValue({ url: server.baseUrl, model: 'judge', api: 'completions', timeoutMs: 5_000, maxAttempts: 1 });
+    const handler = new EvaluateHandler(backend, noPrices, { maxItems: 8, maxWaitMs: 20 });
+    const responses = await Promise.all([
+      handler.evaluate(request(math('What is 6 times 7?'), [['6 * 7 = 42']]), signal),
+      handler.evaluate(request(math('What is the sum of the first twenty odd numbers?'), [[], ['1 + 3 + 5 + ... + 39 = 400']]), signal),
+    ]);
+    expect(server.requestsTo('/v1/completions')).toHaveLength(1);
+    const total = (key: 'inputTokens' | 'cachedInputTokens') => responses.reduce((sum, r) => sum + (r.usage?.[key] ?? 0), 0);
+    expect(total('inputTokens')).toBe(60);
+    expect(total('cachedInputTokens')).toBe(45);
+    for (const r of responses) expect(r.usage?.cachedInputTokens).toBeLessThanOrEqual(r.usage?.inputTokens ?? 0);
+    for (const r of responses) expect(r.usage?.cachedInputTokens).toBeGreaterThan(0);
+  });
+});

@@ -32,6 +32,8 @@ export function toJson({ entry, result }: SolvedProblem): Record<string, unknown
       nodes: stats?.nodes ?? 0,
       model_calls: stats?.modelCalls ?? 0,
       input_tokens: stats?.inputTokens ?? 0,
+      // Only when a model server reported some, so the output stays as it was for those that report none.
+      ...(stats?.cachedInputTokens && { cached_input_tokens: stats.cachedInputTokens }),
       output_tokens: stats?.outputTokens ?? 0,
       cost_usd: dollars(stats?.costUsd ?? 0),
       wall_ms: Math.round((stats?.wallMs ?? 0) * 10) / 10,
@@ -43,6 +45,7 @@ export function toJson({ entry, result }: SolvedProblem): Record<string, unknown
       service: c.service,
       calls: c.calls,
       input_tokens: c.inputTokens,
+      ...(c.cachedInputTokens && { cached_input_tokens: c.cachedInputTokens }),
       output_tokens: c.outputTokens,
       cost_usd: dollars(c.costUsd),
     })),
@@ -51,6 +54,11 @@ export function toJson({ entry, result }: SolvedProblem): Record<string, unknown
     algorithm: result.algorithm,
     search_id: result.searchId,
   };
+}
+
+/** " (N input cached)" when the model servers reported prompt tokens served from their caches; "" otherwise. */
+function cachedNote(cached: number | undefined): string {
+  return cached ? ` (${cached} input cached)` : '';
 }
 
 function verdict(entry: ProblemEntry, result: SearchResult__Output): string {
@@ -73,7 +81,7 @@ export function describeOne({ entry, result }: SolvedProblem): string {
     isAttempt(entry, result) ? `best try ${result.answer}  ${verdict(entry, result)}` : `answer   ${result.answer || '(none)'}  ${verdict(entry, result)}`,
     `stopped  ${stopReasonName(result)} (${result.algorithm})`,
     `cost     ${stats?.expansions ?? 0} expansions, ${stats?.nodes ?? 0} nodes, ${stats?.modelCalls ?? 0} model calls, ` +
-      `${(stats?.inputTokens ?? 0) + (stats?.outputTokens ?? 0)} tokens, $${(stats?.costUsd ?? 0).toFixed(4)}, ${Math.round(stats?.wallMs ?? 0)} ms`,
+      `${(stats?.inputTokens ?? 0) + (stats?.outputTokens ?? 0)} tokens${cachedNote(stats?.cachedInputTokens)}, $${(stats?.costUsd ?? 0).toFixed(4)}, ${Math.round(stats?.wallMs ?? 0)} ms`,
     `trace    ${result.traceId}`,
   ];
   return lines.join('\n');
@@ -102,7 +110,7 @@ export function summaryTable(solved: SolvedProblem[], totalWallMs: number): stri
     `solved ${solvedCount}/${solved.length} (${((100 * solvedCount) / n).toFixed(1)}%)` +
     `  mean expansions ${(sum((r) => r.stats?.expansions ?? 0) / n).toFixed(1)}` +
     `  mean model calls ${(sum((r) => r.stats?.modelCalls ?? 0) / n).toFixed(1)}` +
-    `  tokens ${sum((r) => (r.stats?.inputTokens ?? 0) + (r.stats?.outputTokens ?? 0))}` +
+    `  tokens ${sum((r) => (r.stats?.inputTokens ?? 0) + (r.stats?.outputTokens ?? 0))}${cachedNote(sum((r) => r.stats?.cachedInputTokens ?? 0))}` +
     `  cost $${sum((r) => r.stats?.costUsd ?? 0).toFixed(4)}` +
     `  wall ${(totalWallMs / 1000).toFixed(2)} s`;
   return `${table}\n\n${totals}`;

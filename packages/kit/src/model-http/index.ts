@@ -4,6 +4,7 @@ export {
   completionsReplySchema,
   chatCompletionsReplySchema,
   poolingReplySchema,
+  cachedPromptTokens,
   type CompletionsReply,
   type ChatCompletionsReply,
   type PoolingReply,

@@ -1,6 +1,6 @@
 // The reply schemas accept what real servers send (extra fields and all) and refuse what we could not read.
 import { describe, expect, it } from 'vitest';
-import { chatCompletionsReplySchema, completionsReplySchema, poolingReplySchema } from './schemas.js';
+import { cachedPromptTokens, chatCompletionsReplySchema, completionsReplySchema, poolingReplySchema } from './schemas.js';
 
 describe('completionsReplySchema', () => {
   it('accepts a vLLM reply with logprobs and stop_reason', () => {
@@ -29,7 +29,8 @@ describe('completionsReplySchema', () => {
     });
     expect(reply.choices[0]?.logprobs?.token_logprobs).toEqual([null, -0.25]);
     expect(reply.choices[1]?.stop_reason).toBe(151643);
-    expect(reply.usage).toEqual({ prompt_tokens: 12, total_tokens: 20, completion_tokens: 8 });
+    expect(reply.usage).toEqual({ prompt_tokens: 12, total_tokens: 20, completion_tokens: 8, prompt_tokens_details: null });
+    expect(cachedPromptTokens(reply)).toBeUndefined();
   });
 
   it("keeps SGLang's matched_stop: the EOS token id, or the stop string that fired", () => {
@@ -180,5 +181,63 @@ describe('poolingReplySchema', () => {
     expect(poolingReplySchema.safeParse({ data: [{ index: 0, data: ['a'] }] }).success).toBe(false);
     expect(poolingReplySchema.safeParse({ data: [{ index: 0 }] }).success).toBe(false);
     expect(poolingReplySchema.safeParse({ data: {} }).success).toBe(false);
+  });
+});
+
+describe('cachedPromptTokens', () => {
+  const choice = { index: 0, text: 'x', finish_reason: 'stop' };
+
+  it("reads usage.prompt_tokens_details.cached_tokens as vLLM (--enable-prompt-tokens-details), SGLang and OpenAI send it", () => {
+    // vLLM's PromptTokenUsageInfo, with its other fields null.
+    const vllm = completionsReplySchema.parse({
+      choices: [choice],
+      usage: { prompt_tokens: 150, completion_tokens: 4, total_tokens: 154, prompt_tokens_details: { cached_tokens: 128, audio_tokens: null, image_tokens: null } },
+    });
+    expect(cachedPromptTokens(vllm)).toBe(128);
+    // OpenAI's CompletionUsage, on chat.
+    const openai = chatCompletionsReplySchema.parse({
+      choices: [{ index: 0, message: { content: 'Yes' } }],
+      usage: { prompt_tokens: 2006, completion_tokens: 1, total_tokens: 2007, prompt_tokens_details: { cached_tokens: 1920, audio_tokens: 0 } },
+    });
+    expect(cachedPromptTokens(openai)).toBe(1920);
+  });
+
+  it("falls back on llama.cpp's timings.cache_n, which builds without prompt_tokens_details send", () => {
+    // As tools/server/server-task.cpp's to_json_oaicompat: usage without details, timings beside it.
+    const llama = completionsReplySchema.parse({
+      choices: [choice],
+      usage: { completion_tokens: 35, prompt_tokens: 237, total_tokens: 272 },
+      timings: { cache_n: 236, prompt_n: 1, prompt_ms: 30.9, predicted_n: 35, predicted_ms: 661 },
+    });
+    expect(cachedPromptTokens(llama)).toBe(236);
+    // Newer builds send both; the usage field wins.
+    const both = chatCompletionsReplySchema.parse({
+      choices: [{ index: 0, message: { content: 'a' } }],
+      usage: { prompt_tokens: 44, completion_tokens: 48, total_tokens: 92, prompt_tokens_details: { cached_tokens: 0 } },
+      timings: { cache_n: 40, prompt_n: 4 },
+    });
+    expect(cachedPromptTokens(both)).toBe(0);
+  });
+
+  it('reports none for a reply without them (vLLM without the flag, Ollama), or without usage to count them in', () => {
+    expect(cachedPromptTokens(completionsReplySchema.parse({ choices: [choice], usage: { prompt_tokens: 9, prompt_tokens_details: null } }))).toBeUndefined();
+    expect(cachedPromptTokens(completionsReplySchema.parse({ choices: [choice], usage: { prompt_tokens: 9, prompt_tokens_details: { cached_tokens: null } } }))).toBeUndefined();
+    expect(cachedPromptTokens(completionsReplySchema.parse({ choices: [choice], usage: { prompt_tokens: 9 } }))).toBeUndefined();
+    expect(cachedPromptTokens(completionsReplySchema.parse({ choices: [choice], timings: { cache_n: 5 } }))).toBeUndefined();
+  });
+
+  it('never counts more cached tokens than prompt tokens', () => {
+    const reply = completionsReplySchema.parse({ choices: [choice], usage: { prompt_tokens: 10, prompt_tokens_details: { cached_tokens: 64 } } });
+    expect(cachedPromptTokens(reply)).toBe(10);
+  });
+
+  it('reads a malformed cached count as none, without failing a reply whose results and counts are fine', () => {
+    for (const details of [{ cached_tokens: -3 }, { cached_tokens: 2.5 }, { cached_tokens: '7' }, 'yes', 42]) {
+      const reply = completionsReplySchema.parse({ choices: [choice], usage: { prompt_tokens: 10, prompt_tokens_details: details } });
+      expect(reply.usage?.prompt_tokens).toBe(10);
+      expect(cachedPromptTokens(reply), JSON.stringify(details)).toBeUndefined();
+    }
+    const timings = completionsReplySchema.parse({ choices: [choice], usage: { prompt_tokens: 10 }, timings: { cache_n: -1 } });
+    expect(cachedPromptTokens(timings)).toBeUndefined();
   });
 });

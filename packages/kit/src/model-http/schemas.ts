@@ -9,14 +9,33 @@ import { z } from 'zod';
  */
 const tokenCount = z.number().int().nonnegative();
 
+/**
+ * A count that only informs (cached prompt tokens): one a server got wrong is read as not reported, rather than
+ * failing a reply whose results and token counts are fine.
+ */
+const informativeCount = tokenCount.nullable().optional().catch(undefined);
+
 const usage = z
   .object({
     prompt_tokens: tokenCount,
     completion_tokens: tokenCount.optional(),
     total_tokens: tokenCount.optional(),
+    /**
+     * Of prompt_tokens, those served from the server's prefix cache: OpenAI, vLLM with
+     * --enable-prompt-tokens-details (else null), SGLang with --enable-cache-report (left out when 0), llama.cpp's
+     * /v1 routes in newer builds. Each server's own name for the same count, so read as one here.
+     */
+    prompt_tokens_details: z.object({ cached_tokens: informativeCount }).nullable().optional().catch(undefined),
   })
   .nullable()
   .optional();
+
+/**
+ * llama.cpp's `timings` on /v1/completions and /v1/chat/completions (tools/server/README.md, "Timings and context
+ * usage"): cache_n is the number of prompt tokens reused from its cache. Builds older than
+ * usage.prompt_tokens_details report cached tokens only here.
+ */
+const llamaCppTimings = z.object({ cache_n: informativeCount }).nullable().optional().catch(undefined);
 
 /** Why generation stopped: "stop", "length", ...; null while unknown. */
 const finishReason = z.string().nullable().optional();
@@ -88,6 +107,7 @@ export const completionsReplySchema = z.object({
     }),
   ),
   usage,
+  timings: llamaCppTimings,
 });
 
 /** POST /chat/completions. */
@@ -109,6 +129,7 @@ export const chatCompletionsReplySchema = z.object({
     }),
   ),
   usage,
+  timings: llamaCppTimings,
 });
 
 /**
@@ -132,3 +153,18 @@ export const poolingReplySchema = z.object({
 export type CompletionsReply = z.infer<typeof completionsReplySchema>;
 export type ChatCompletionsReply = z.infer<typeof chatCompletionsReplySchema>;
 export type PoolingReply = z.infer<typeof poolingReplySchema>;
+
+/** What a reply says of its usage, in any of the reply shapes above. */
+type ReplyUsage = { usage?: z.infer<typeof usage>; timings?: z.infer<typeof llamaCppTimings> };
+
+/**
+ * The prompt tokens a reply says its server served from its prefix cache: usage.prompt_tokens_details.cached_tokens
+ * (OpenAI, vLLM, SGLang, newer llama.cpp), else llama.cpp's timings.cache_n. At most usage.prompt_tokens, since they
+ * are part of it. Undefined when the reply reports none, or reports no usage to count them in.
+ */
+export function cachedPromptTokens(reply: ReplyUsage): number | undefined {
+  const usage = reply.usage;
+  if (!usage) return undefined;
+  const cached = usage.prompt_tokens_details?.cached_tokens ?? reply.timings?.cache_n ?? undefined;
+  return cached === undefined ? undefined : Math.min(cached, usage.prompt_tokens);
+}

@@ -35,6 +35,8 @@ export const ATTR = {
   genAiResponseModel: 'gen_ai.response.model',
   genAiInputTokens: 'gen_ai.usage.input_tokens',
   genAiOutputTokens: 'gen_ai.usage.output_tokens',
+  /** Of gen_ai.usage.input_tokens, those the model server served from its prefix cache (OpenTelemetry GenAI semconv). */
+  genAiCacheReadInputTokens: 'gen_ai.usage.cache_read.input_tokens',
   genAiTokenType: 'gen_ai.token.type',
 
   messagingSystem: 'messaging.system',

@@ -104,10 +104,11 @@ function decodeReply<ResOut>(msg: Msg, method: MethodDefinition<unknown, unknown
 
 /** Usage on a reply that lost the race, for its span: it was paid for, though the search does not count it. */
 function usageAttributes(value: unknown): Record<string, number> {
-  const usage = (value as { usage?: { inputTokens?: number; outputTokens?: number; costUsd?: number } | null }).usage;
+  const usage = (value as { usage?: { inputTokens?: number; outputTokens?: number; cachedInputTokens?: number; costUsd?: number } | null }).usage;
   if (!usage) return {};
   return {
     [ATTR.genAiInputTokens]: usage.inputTokens ?? 0,
+    [ATTR.genAiCacheReadInputTokens]: usage.cachedInputTokens ?? 0,
     [ATTR.genAiOutputTokens]: usage.outputTokens ?? 0,
     [ATTR.costUsd]: usage.costUsd ?? 0,
   };

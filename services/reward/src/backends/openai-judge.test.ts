@@ -43,6 +43,16 @@ describe('openai-judge reward', () => {
     expect(rounded).toEqual([{ stepRewards: [0.1, 0.2], outcome: 0.2 }, { stepRewards: [0.1, 0.2, 0.3] }]);
   });
 
+  it.each(['completions', 'chat'] as const)('reports the prompt tokens the server served from its prefix cache (%s), summed over its requests', async (api) => {
+    // 20 prompt tokens per prompt (judgeReply), 18 of each cached: the steps of a trajectory share its prefix.
+    const server = await startFakeModelServerForTest({
+      '/v1/completions': (req) => judgeReply({ api: 'completions', top: (req.body.prompt as string[]).map(topFor), cached: 18 * (req.body.prompt as string[]).length }),
+      '/v1/chat/completions': (req) => judgeReply({ api: 'chat', top: [topFor(req.body.messages[0].content as string)], cached: 18 }),
+    });
+    const result = await judgeOn(server, api).score([item(math, ['6 * 7 = 42', 'The answer is \\boxed{42}.']), item(math, ['6 * 7 = 40 + 2'])], signal);
+    expect(result.usage).toMatchObject({ inputTokens: 60, cachedInputTokens: 54, calls: 1 });
+  });
+
   it.each(['completions', 'chat'] as const)('keeps a judge sure of the last step (%s) below the outcome of a verified answer', async (api) => {
     // " Yes" at logprob 0 and no "No" among the top tokens reads as P(yes) = 1 exactly.
     const top = { ' Yes': 0 };

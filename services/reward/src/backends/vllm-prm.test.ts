@@ -163,6 +163,14 @@ describe('vllm-prm with Math-Shepherd (next token after each ки)', () => {
     expect(result.usage).toMatchObject({ inputTokens: 60, outputTokens: 3, calls: 1, model: 'math-shepherd', estimated: false });
   });
 
+  it('reports the cached prompt tokens of /v1/completions (each prefix holds the one before it)', async () => {
+    const server = await startFakeModelServerForTest({
+      '/v1/completions': (req) => judgeReply({ api: 'completions', top: (req.body.prompt as string[]).map(plusFor), cached: 25 }),
+    });
+    const result = await prmOn(server, 'math-shepherd').score([item(math, SOLVED), item(math, ['6 * 7 = 40 + 2'])], signal);
+    expect(result.usage).toMatchObject({ inputTokens: 60, cachedInputTokens: 25, estimated: false });
+  });
+
   it('scores a step answered with neither label 0.5 and counts it undecided', async () => {
     const server = await startFakeModelServerForTest({ '/v1/completions': (req) => judgeReply({ api: 'completions', top: (req.body.prompt as string[]).map(() => ({ ' The': -0.1 })) }) });
     const prm = createVllmPrmReward({ baseUrl: server.baseUrl, model: 'prm-7b', timeoutMs: 5_000, maxAttempts: 1, prm: prmFormat('math-shepherd') }) as ReturnType<typeof createVllmPrmReward> & { judge: Judge };

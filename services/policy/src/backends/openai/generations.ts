@@ -1,6 +1,6 @@
 // Reads the choices of a completions or chat reply into one shape: the generated text, its logprob and token
 // count where the server sent them, and why generation stopped.
-import type { ChatCompletionsReply, CompletionsReply } from '@arbor/kit/model-http';
+import { cachedPromptTokens, type ChatCompletionsReply, type CompletionsReply } from '@arbor/kit/model-http';
 import { UnavailableError } from '@arbor/kit/errors';
 
 export interface Generation {
@@ -37,6 +37,8 @@ export interface ReplyGenerations {
   /** From the server; undefined when it sent none (or no completion count). */
   promptTokens: number | undefined;
   completionTokens: number | undefined;
+  /** Of promptTokens, those the server served from its prefix cache; undefined when it reported none. */
+  cachedPromptTokens: number | undefined;
 }
 
 export function completionsGenerations(reply: CompletionsReply, label: string): ReplyGenerations {
@@ -113,7 +115,7 @@ function sumLogprobs(logprobs: readonly (number | null)[] | undefined, field: st
   return { logprob: sum, tokens: logprobs.length };
 }
 
-function usageOf(reply: CompletionsReply | ChatCompletionsReply): Pick<ReplyGenerations, 'promptTokens' | 'completionTokens'> {
+function usageOf(reply: CompletionsReply | ChatCompletionsReply): Pick<ReplyGenerations, 'promptTokens' | 'completionTokens' | 'cachedPromptTokens'> {
   const usage = reply.usage ?? undefined;
-  return { promptTokens: usage?.prompt_tokens, completionTokens: usage?.completion_tokens };
+  return { promptTokens: usage?.prompt_tokens, completionTokens: usage?.completion_tokens, cachedPromptTokens: cachedPromptTokens(reply) };
 }

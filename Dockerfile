@@ -2,7 +2,8 @@
 # One image for every Arbor service: the bundled `arbor` CLI (dist/arbor.mjs) on plain node, with the production
 # dependencies and the proto tree it loads at run time. The command picks the service:
 #   docker build -t arbor:0.1.0 .
-#   docker run --rm arbor:0.1.0 serve reward          (default command: serve all, the embedded demo stack)
+#   docker run --rm arbor:0.1.0 serve reward          (default command: serve all, the embedded demo stack
+#                                                      with the gateway: -p 8080:8080 for the OpenAI-compatible API)
 
 # A minor release on a fixed Alpine, so a rebuild gets patch fixes but never a new major or distro.
 # Production builds should pin the digest as well: --build-arg NODE_IMAGE=node:20.20-alpine3.22@sha256:...
@@ -69,7 +70,8 @@ ENV NODE_ENV=production \
     ARBOR_ORCHESTRATOR_LISTEN=0.0.0.0:50051 \
     ARBOR_POLICY_LISTEN=0.0.0.0:50052 \
     ARBOR_VALUE_LISTEN=0.0.0.0:50053 \
-    ARBOR_REWARD_LISTEN=0.0.0.0:50054
+    ARBOR_REWARD_LISTEN=0.0.0.0:50054 \
+    ARBOR_GATEWAY_LISTEN=0.0.0.0:8080
 # Owned by root and not writable by the service user: the app writes nothing to disk, and must not be able to
 # change its own code. This also lets Kubernetes mount the root filesystem read-only.
 COPY --from=prod-deps /app/node_modules node_modules
@@ -77,7 +79,7 @@ COPY --from=build /app/apps/arbor/dist dist
 COPY protos protos
 # The base image's `node` user, given by number so that Kubernetes' runAsNonRoot can verify it is not root.
 USER 1000:1000
-EXPOSE 50051 50052 50053 50054
+EXPOSE 50051 50052 50053 50054 8080
 # node is PID 1: `arbor serve` handles SIGTERM/SIGINT itself (health NOT_SERVING, drain, exit), so no init is
 # needed. The telemetry loader runs before the app's modules load, and is a no-op unless OTEL_* configures it.
 # Source maps turn stack traces in the JSON logs into TypeScript file and line.

@@ -8,8 +8,10 @@ import { arborEntry } from './arbor-entry.js';
 export interface ServiceProcess {
   readonly name: string;
   readonly child: ChildProcess;
-  /** The gRPC address it bound. */
+  /** The gRPC address it bound; for a process serving the gateway alone, the gateway's. */
   readonly address: string;
+  /** The gateway's HTTP address, when it serves one (`gateway`, `all`). */
+  readonly gatewayAddress?: string;
   /** The last 64 KB of its log (JSON lines on stderr). */
   log(): string;
   /** Resolves with its exit code once it has exited. */
@@ -20,6 +22,7 @@ export interface ServiceProcess {
 }
 
 const LISTENING = /"address":"([^"]+)"[^\n]*"msg":"gRPC server listening"/;
+const GATEWAY_LISTENING = /"address":"([^"]+)"[^\n]*"msg":"gateway listening"/;
 const LOG_KEPT = 64 * 1024;
 
 export interface StartOptions {
@@ -31,12 +34,18 @@ export interface StartOptions {
 }
 
 /**
- * Starts `arbor serve <args> --listen 127.0.0.1:0` and resolves once it listens (and, with `servesNats`, takes
- * requests from NATS). Rejects with the child's log when it exits or is not ready within the time allowed.
+ * Starts `arbor serve <args> --listen 127.0.0.1:0` (with `all`, also `--gateway-listen 127.0.0.1:0`, so that
+ * processes running side by side never share a port) and resolves once it listens (and, with `servesNats`,
+ * takes requests from NATS). Rejects with the child's log when it exits or is not ready within the time allowed.
  */
 export async function startArbor(name: string, args: string[], env: Record<string, string | undefined>, options: StartOptions = {}): Promise<ServiceProcess> {
   const { servesNats = false, timeoutMs = 30_000 } = options;
-  const child = spawn(process.execPath, [options.entry ?? arborEntry(), 'serve', ...args, '--listen', '127.0.0.1:0', '--log-level', 'info'], {
+  const firstFlag = args.findIndex((a) => a.startsWith('-'));
+  const services = firstFlag === -1 ? args : args.slice(0, firstFlag);
+  const wantsGrpc = services.some((s) => s !== 'gateway');
+  const wantsGateway = services.includes('gateway') || services.includes('all');
+  const gatewayListen = services.includes('all') ? ['--gateway-listen', '127.0.0.1:0'] : [];
+  const child = spawn(process.execPath, [options.entry ?? arborEntry(), 'serve', ...args, '--listen', '127.0.0.1:0', ...gatewayListen, '--log-level', 'info'], {
     env: { ...env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -48,12 +57,16 @@ export async function startArbor(name: string, args: string[], env: Record<strin
   });
   const until = Date.now() + timeoutMs;
   let address: string | undefined;
+  let gatewayAddress: string | undefined;
+  const isReady = () =>
+    (!wantsGrpc || address !== undefined) && (!wantsGateway || gatewayAddress !== undefined) && (!servesNats || log.includes('"msg":"serving on NATS"'));
   while (Date.now() < until && child.exitCode === null) {
     address ??= LISTENING.exec(log)?.[1];
-    if (address && (!servesNats || log.includes('"msg":"serving on NATS"'))) break;
+    gatewayAddress ??= GATEWAY_LISTENING.exec(log)?.[1];
+    if (isReady()) break;
     await sleep(50);
   }
-  const ready = address !== undefined && (!servesNats || log.includes('"msg":"serving on NATS"'));
+  const ready = isReady();
   if (!ready || child.exitCode !== null) {
     child.kill('SIGKILL');
     throw new Error(`${name} did not start:\n${log.slice(-2_000)}`);
@@ -61,7 +74,8 @@ export async function startArbor(name: string, args: string[], env: Record<strin
   return {
     name,
     child,
-    address: address!,
+    address: (wantsGrpc ? address : gatewayAddress)!,
+    ...(gatewayAddress !== undefined && { gatewayAddress }),
     log: () => log,
     exited,
     signal: (signal) => {

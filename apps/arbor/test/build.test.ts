@@ -29,7 +29,7 @@ describe('the bundled CLI', () => {
     expect(result.stdout).toMatch(/solved \d\/2/);
   });
 
-  it('serves all with the embedded models on worker threads loaded from dist/model-worker.mjs', async () => {
+  it('serves all with the embedded models on worker threads loaded from dist/model-worker.mjs, and the gateway', async () => {
     const server = await startArbor('serve all', ['all'], { ...process.env, ARBOR_INPROC_WORKERS: '1' }, { entry: bundle });
     try {
       const { address } = server;
@@ -37,6 +37,11 @@ describe('the bundled CLI', () => {
       expect(result.status).toBe(0);
       expect(JSON.parse(result.stdout).solved).toBe(true);
       expect(server.log()).not.toMatch(/model worker failed/);
+      // The gateway is in the bundle too (Fastify comes from node_modules, as in the image), in front of it.
+      const models = await fetch(`http://${server.gatewayAddress!}/v1/models`);
+      expect(models.status).toBe(200);
+      expect(((await models.json()) as { data: { id: string }[] }).data.map((m) => m.id)).toContain('arbor-mcts');
+      expect((await fetch(`http://${server.gatewayAddress!}/readyz`)).status).toBe(200);
     } finally {
       await server.stop();
     }

@@ -72,6 +72,18 @@ describe('a canary in problems, bad requests and failing calls', { timeout: 60_0
     ]);
     for (const outcome of outcomes) expect(outcome.details).not.toContain(CANARY);
     expect(fake.requestsTo('/v1/completions').length).toBeGreaterThan(0);
+    // Through the gateway of serve all: a model name that is no preset, and a search (whose model calls fail, as
+    // above: 400 failed_precondition) with the canary in a message it does not read.
+    const viaGateway = async (body: object) => {
+      const response = await fetch(`http://${server.gatewayAddress!}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: response.status, text: await response.text() };
+    };
+    const unknownModel = await viaGateway({ model: `${CANARY}-${'y'.repeat(60)}`, messages: [{ role: 'user', content: '4 9 10 13' }] });
+    expect(unknownModel.status).toBe(404);
+    expect(unknownModel.text).not.toContain(CANARY);
+    const answered = await viaGateway({ model: 'arbor-bon', messages: [{ role: 'system', content: CANARY }, { role: 'user', content: '4 9 10 13' }] });
+    expect(answered.status).toBe(400);
+    expect(answered.text).not.toContain(CANARY);
     const log = server.log();
     expect(log).toMatch(/"msg":"call rejected"/);
     const lines = log.split('\n').filter((line) => line.toLowerCase().includes(CANARY));

@@ -254,31 +254,43 @@ describe('arbor solve', () => {
 });
 
 interface ServerProcess {
+  /** The gRPC address it bound (the gateway's, for `serve gateway`). */
   address: string;
+  /** The gateway's log line ("gateway listening": its address, the orchestrator it calls), when it runs one. */
+  gateway?: { address: string; orchestrator: string };
   stderr: () => string;
   /** SIGTERM, then the exit code. */
   stop(): Promise<number | null>;
 }
 
-/** Spawns `arbor serve ...` and waits for its "listening" log line to learn the bound address. */
+const GRPC_LISTENING = /"address":"(127\.0\.0\.1:\d+)".*gRPC server listening/;
+const GATEWAY_LISTENING = /"address":"(127\.0\.0\.1:\d+)","orchestrator":"([^"]+)".*"msg":"gateway listening"/;
+
+/**
+ * Spawns `arbor serve ...` and waits for its "listening" log lines (gRPC, and the gateway's with `all` or
+ * `gateway`) to learn the bound addresses.
+ */
 async function spawnServer(args: string[]): Promise<ServerProcess> {
   const child = spawn(process.execPath, [BIN, 'serve', ...args], { env: { ...process.env, LOG_LEVEL: 'info' } });
   let stderr = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const address = await new Promise<string>((resolve, reject) => {
+  const wantsGrpc = args[0] !== 'gateway';
+  const wantsGateway = args[0] === 'gateway' || args[0] === 'all';
+  const [grpcMatch, gatewayMatch] = await new Promise<[RegExpExecArray | null, RegExpExecArray | null]>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no listening line in: ${stderr}`)), 30_000);
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
-      const match = /"address":"(127\.0\.0\.1:\d+)".*gRPC server listening/.exec(stderr);
-      if (match) {
+      const found: [RegExpExecArray | null, RegExpExecArray | null] = [GRPC_LISTENING.exec(stderr), GATEWAY_LISTENING.exec(stderr)];
+      if ((!wantsGrpc || found[0]) && (!wantsGateway || found[1])) {
         clearTimeout(timer);
-        resolve(match[1]!);
+        resolve(found);
       }
     });
     child.on('exit', () => reject(new Error(`server exited early: ${stderr}`)));
   });
   return {
-    address,
+    address: (grpcMatch ?? gatewayMatch)![1]!,
+    ...(gatewayMatch && { gateway: { address: gatewayMatch[1]!, orchestrator: gatewayMatch[2]! } }),
     stderr: () => stderr,
     stop() {
       child.kill('SIGTERM');
@@ -298,17 +310,57 @@ function solveAgainst(address: string): Promise<{ code: number | null; stdout: s
   });
 }
 
+/** POST /v1/chat/completions on a gateway: the status and the answer it names. */
+async function askGateway(address: string, content: string): Promise<{ status: number; answer?: string }> {
+  const response = await fetch(`http://${address}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'arbor-mcts', messages: [{ role: 'user', content }] }),
+  });
+  const body = (await response.json()) as { arbor?: { answer: string } };
+  return { status: response.status, ...(body.arbor && { answer: body.arbor.answer }) };
+}
+
 describe('arbor serve', () => {
-  it('serves all on one address that arbor solve --server uses, and stops on SIGTERM', async () => {
-    const server = await spawnServer(['all', '--listen', '127.0.0.1:0']);
+  it('serves all on one address that arbor solve --server uses, with the gateway in front, and stops on SIGTERM', async () => {
+    const server = await spawnServer(['all', '--listen', '127.0.0.1:0', '--gateway-listen', '127.0.0.1:0']);
+    let gatewayAlone: ServerProcess | undefined;
     try {
       const solved = await solveAgainst(server.address);
       expect(solved.stderr).toBe('');
       expect(solved.code).toBe(0);
       expect(isCorrect('4 9 10 13', JSON.parse(solved.stdout).answer)).toBe(true);
+      // Its log names the gateway's address, and the orchestrator it calls: the port 0 this one bound.
+      expect(server.gateway!.orchestrator).toBe(server.address);
+      const models = await fetch(`http://${server.gateway!.address}/v1/models`);
+      expect(models.status).toBe(200);
+      expect(((await models.json()) as { data: { id: string }[] }).data.map((m) => m.id)).toEqual(['arbor-mcts', 'arbor-beam', 'arbor-bon']);
+      const asked = await askGateway(server.gateway!.address, '3 3 8 8');
+      expect(asked.status).toBe(200);
+      expect(isCorrect('3 3 8 8', asked.answer!)).toBe(true);
+      // `serve gateway` on its own, in front of that orchestrator.
+      gatewayAlone = await spawnServer(['gateway', '--listen', '127.0.0.1:0', '--orchestrator-address', server.address]);
+      expect(gatewayAlone.gateway).toEqual({ address: gatewayAlone.address, orchestrator: server.address });
+      expect(gatewayAlone.stderr()).not.toMatch(/gRPC server listening/);
+      expect((await fetch(`http://${gatewayAlone.address}/readyz`)).status).toBe(200);
+      const viaAlone = await askGateway(gatewayAlone.address, '4 9 10 13');
+      expect(viaAlone.status).toBe(200);
+      expect(isCorrect('4 9 10 13', viaAlone.answer!)).toBe(true);
+      expect(await gatewayAlone.stop()).toBe(0);
+      expect(gatewayAlone.stderr()).toMatch(/"msg":"gateway stopped"/);
     } finally {
+      await gatewayAlone?.stop();
       expect(await server.stop()).toBe(0);
       expect(server.stderr()).toMatch(/shutting down/);
+    }
+  });
+
+  it('refuses --gateway-listen and --orchestrator-address without a gateway to apply them to', () => {
+    for (const flag of ['--gateway-listen', '--orchestrator-address']) {
+      const { code, stdout, stderr } = arbor(['serve', 'policy', flag, '127.0.0.1:0']);
+      expect(code, flag).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(new RegExp(`^arbor: ${flag}[^\n]*gateway`));
     }
   });
 
@@ -348,19 +400,26 @@ describe('arbor serve', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as AddressInfo).port;
     try {
+      const busy = `127.0.0.1:${port}`;
+      const gateway = `${busy} (gateway, ARBOR_GATEWAY_LISTEN)`;
       const runs = [
-        { args: ['serve', 'all', '--listen', `127.0.0.1:${port}`], env: {} },
+        { args: ['serve', 'all', '--listen', busy, '--gateway-listen', '127.0.0.1:0'], env: {}, address: busy },
+        // The gateway's HTTP listener says it the same way, naming its setting, alone or beside the orchestrator
+        // (which then stops). Set by its variables (which the CLI knows: no warning line either).
+        { args: ['serve', 'gateway'], env: { ARBOR_GATEWAY_LISTEN: busy, ARBOR_GATEWAY_ORCHESTRATOR_ADDRESS: '127.0.0.1:1' }, address: gateway },
+        { args: ['serve', 'all', '--listen', '127.0.0.1:0', '--gateway-listen', busy], env: { ARBOR_INPROC_WORKERS: '0' }, address: gateway },
         // Three services in one process: the one busy port stops them all, with the same one line.
         {
           args: ['serve', 'policy', 'value', 'reward'],
-          env: { ARBOR_POLICY_LISTEN: '127.0.0.1:0', ARBOR_VALUE_LISTEN: `127.0.0.1:${port}`, ARBOR_REWARD_LISTEN: '127.0.0.1:0' },
+          env: { ARBOR_POLICY_LISTEN: '127.0.0.1:0', ARBOR_VALUE_LISTEN: busy, ARBOR_REWARD_LISTEN: '127.0.0.1:0' },
+          address: busy,
         },
       ];
-      for (const { args, env } of runs) {
+      for (const { args, env, address } of runs) {
         const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
         expect(result.status, args.join(' ')).toBe(1);
         expect(result.stdout).toBe('');
-        expect(result.stderr).toBe(`arbor: unavailable: cannot listen on 127.0.0.1:${port}: the address is in use (another process listens there)\n`);
+        expect(result.stderr).toBe(`arbor: unavailable: cannot listen on ${address}: the address is in use (another process listens there)\n`);
       }
     } finally {
       blocker.close();

@@ -1,5 +1,6 @@
-// docker-compose.yml must be a valid Compose file wiring every service's telemetry to the collector, and the
-// collector's config must send traces on to Jaeger. Validated with `docker-compose config` (CI installs it).
+// docker-compose.yml must be a valid Compose file wiring every service's telemetry to the collector, the gateway
+// to the orchestrator, and the collector's config must send traces on to Jaeger. Validated with
+// `docker-compose config` (CI installs it).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,7 +42,7 @@ describe('docker-compose.yml', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const services = compose(['config', '--services']).stdout.split('\n').filter(Boolean).sort();
-    expect(services).toEqual(['jaeger', 'nats', 'orchestrator', 'otel-collector', 'policy', 'reward', 'value']);
+    expect(services).toEqual(['gateway', 'jaeger', 'nats', 'orchestrator', 'otel-collector', 'policy', 'reward', 'value']);
   });
 
   it('connects each Arbor service to NATS as its own user, and refuses to run without the passwords', () => {
@@ -54,6 +55,10 @@ describe('docker-compose.yml', () => {
       // The rest of the shared environment is still there.
       expect(env.OTEL_EXPORTER_OTLP_ENDPOINT, service).toBe('http://otel-collector:4318');
     }
+    // The gateway is no NATS client: it holds no NATS credential.
+    const gatewayEnv = resolved.services.gateway?.environment ?? {};
+    expect(Object.keys(gatewayEnv).filter((name) => name.startsWith('NATS_'))).toEqual([]);
+    expect(gatewayEnv.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://otel-collector:4318');
     expect(resolved.services.nats?.command).toEqual(['--config', '/etc/nats/nats.conf']);
     expect(resolved.services.nats?.environment).toEqual(NATS_PASSWORDS);
 
@@ -67,7 +72,7 @@ describe('docker-compose.yml', () => {
   it('points every Arbor service at the collector, and reward at 2 replicas', () => {
     const text = readFileSync(`${root}/docker-compose.yml`, 'utf8');
     expect(text).toMatch(/OTEL_EXPORTER_OTLP_ENDPOINT: http:\/\/otel-collector:4318/);
-    for (const service of ['policy', 'value', 'reward', 'orchestrator']) {
+    for (const service of ['policy', 'value', 'reward', 'orchestrator', 'gateway']) {
       expect(text).toMatch(new RegExp(`\\n  ${service}:\\n    <<: \\*arbor\\n    command: \\["serve", "${service}"\\]`));
     }
     expect(text).toMatch(/\n  reward:\n(?: {4}.*\n)*? {4}deploy:\n {6}replicas: 2\n/);
@@ -78,7 +83,7 @@ describe('docker-compose.yml', () => {
       services: Record<string, { command?: string[]; stop_grace_period?: string; environment?: Record<string, string> }>;
     };
     const arbor = Object.entries(file.services).filter(([, service]) => service.command?.[0] === 'serve');
-    expect(arbor.map(([name]) => name).sort()).toEqual(['orchestrator', 'policy', 'reward', 'value']);
+    expect(arbor.map(([name]) => name).sort()).toEqual(['gateway', 'orchestrator', 'policy', 'reward', 'value']);
     for (const [name, service] of arbor) {
       const graceMs = Number(service.environment?.ARBOR_SHUTDOWN_GRACE_MS);
       const stopMs = Number(/^(\d+)s$/.exec(service.stop_grace_period ?? '')?.[1]) * 1000;
@@ -90,6 +95,24 @@ describe('docker-compose.yml', () => {
     const imageGraceMs = Number(/ARBOR_SHUTDOWN_GRACE_MS=(\d+)/.exec(dockerfile)?.[1]);
     const dockerStopDefaultMs = 10_000;
     expect(imageGraceMs + 2_000).toBeLessThanOrEqual(dockerStopDefaultMs);
+  });
+
+  it('runs the gateway on port 8080, published on the loopback, calling the orchestrator where it listens', () => {
+    const file = parse(readFileSync(`${root}/docker-compose.yml`, 'utf8'), { merge: true }) as {
+      services: Record<string, { command?: string[]; ports?: string[]; depends_on?: string[]; environment?: Record<string, string> }>;
+    };
+    const gateway = file.services.gateway!;
+    const dockerfile = readFileSync(`${root}/Dockerfile`, 'utf8');
+    const listening = (variable: string) => Number(new RegExp(`${variable}=0\\.0\\.0\\.0:(\\d+)`).exec(dockerfile)?.[1]);
+    // The image listens on all interfaces; compose publishes the gateway's port on the host's loopback only.
+    expect(listening('ARBOR_GATEWAY_LISTEN')).toBe(8080);
+    expect(gateway.ports).toEqual(['127.0.0.1:8080:8080']);
+    // It dials the orchestrator's compose service on the port the orchestrator listens on in the image.
+    const [host, port] = gateway.environment!.ARBOR_GATEWAY_ORCHESTRATOR_ADDRESS!.split(':');
+    expect(host).toBe('orchestrator');
+    expect(file.services[host!]?.command).toEqual(['serve', 'orchestrator']);
+    expect(Number(port)).toBe(listening('ARBOR_ORCHESTRATOR_LISTEN'));
+    expect(gateway.depends_on).toContain('orchestrator');
   });
 
   it('has a collector that exports traces to Jaeger', () => {

@@ -1,8 +1,9 @@
 // The deployment artefacts: renders every kustomize overlay in deploy/k8s with `kubectl kustomize`, validates
 // each object against the Kubernetes schemas (kubernetes-models), and checks the invariants the stack relies
-// on (probes, resources, restricted security context, reward autoscaling, drain time, GPU placement) and its
-// security (network policies, NATS users, TLS and route verification, API tokens, Secrets referenced and never
-// rendered, the cert-manager and api-tls components); starts nats-server with the shipped configuration and the
+// on (probes, resources, restricted security context, reward and gateway autoscaling, drain time, GPU placement,
+// the gateway's HTTP probes and the orchestrator it dials) and its security (network policies, NATS users, TLS and
+// route verification, API tokens, Secrets referenced and never rendered, the cert-manager and api-tls components,
+// the gateway's TLS to the orchestrator); starts nats-server with the shipped configuration and the
 // certificate make-secrets.sh makes; then checks the Dockerfile and .dockerignore that build the image those
 // manifests run.
 import { spawn, spawnSync } from 'node:child_process';
@@ -17,6 +18,7 @@ import { parseAllDocuments } from 'yaml';
 import { createPolicyBackend, readPolicyConfig } from '@arbor/policy';
 import { createRewardBackend, readRewardConfig } from '@arbor/reward';
 import { createValueBackend, readValueConfig } from '@arbor/value';
+import { createGatewayService, DEFAULT_PRESETS, readGatewayConfig } from '@arbor/gateway';
 import { freePort, LIVENESS_SERVICE, startNatsServer, type NatsServerProcess } from '@arbor/kit';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
@@ -37,6 +39,10 @@ const componentsDir = join(k8sDir, 'components');
 const ARBOR_IMAGE = /(^|\/)arbor(:|@|$)/;
 const ARBOR_SERVICES = ['orchestrator', 'policy', 'value', 'reward'] as const;
 const MODEL_SERVICES = ['policy', 'value', 'reward'] as const;
+/** The HTTP front door (OpenAI-compatible API): an Arbor container too, but a gRPC client, not a server. */
+const GATEWAY = 'gateway';
+/** Every Deployment running the Arbor image. */
+const ARBOR_WORKLOADS = [...ARBOR_SERVICES, GATEWAY] as const;
 /** The services' own defaults, used when a manifest leaves a setting out (README, configuration table). */
 const DEFAULT_GRACE_MS = 10_000;
 /** What a stopped service may spend flushing its NATS connection after its drain. */
@@ -282,9 +288,9 @@ describe('deploy/k8s overlays', () => {
       expect(elsewhere.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
     });
 
-    it('runs the four Arbor services and NATS', () => {
+    it('runs the four Arbor services, the gateway and NATS', () => {
       const objects = objectsOf(overlay);
-      for (const service of ARBOR_SERVICES) expect(() => arborContainer(objects, service)).not.toThrow();
+      for (const service of ARBOR_WORKLOADS) expect(() => arborContainer(objects, service)).not.toThrow();
       expect(() => named(objects, 'StatefulSet', 'nats')).not.toThrow();
     });
 
@@ -351,7 +357,7 @@ describe('deploy/k8s overlays', () => {
       expect(problems).toEqual([]);
     });
 
-    it('names every Service port, gives the Arbor services a port named grpc, and selects existing pods', () => {
+    it('names every Service port, gives the Arbor services a port named grpc (the gateway http), and selects existing pods', () => {
       const objects = objectsOf(overlay);
       const workloads = objects.filter(isWorkload);
       const problems: string[] = [];
@@ -366,9 +372,10 @@ describe('deploy/k8s overlays', () => {
           const declared = selected.some((w) => containers(w).some((c) => (c.ports ?? []).some((p) => p.name === port.targetPort)));
           if (!declared) problems.push(`Service ${name}: targetPort ${port.targetPort} is no container port of its pods`);
         }
-        if (selected.some(isArbor) && !ports.some((p) => p.name === 'grpc')) problems.push(`Service ${name}: no port named grpc`);
+        const wanted = selected.some((w) => labelsOf(w)['app.kubernetes.io/name'] === GATEWAY) ? 'http' : 'grpc';
+        if (selected.some(isArbor) && !ports.some((p) => p.name === wanted)) problems.push(`Service ${name}: no port named ${wanted}`);
       }
-      for (const service of ARBOR_SERVICES) {
+      for (const service of ARBOR_WORKLOADS) {
         if (!objects.some((o) => o.kind === 'Service' && o.metadata.name === service)) problems.push(`no Service ${service}`);
       }
       expect(problems).toEqual([]);
@@ -396,10 +403,10 @@ describe('deploy/k8s overlays', () => {
       expect(problems).toEqual([]);
     });
 
-    it('scales reward with an HPA on CPU that owns its replica count', () => {
+    it.each(['reward', GATEWAY])('scales %s with an HPA on CPU that owns its replica count', (service) => {
       const objects = objectsOf(overlay);
       const hpas = byKind<IHorizontalPodAutoscaler>(objects, 'HorizontalPodAutoscaler').filter(
-        (h) => h.spec?.scaleTargetRef.kind === 'Deployment' && h.spec.scaleTargetRef.name === 'reward',
+        (h) => h.spec?.scaleTargetRef.kind === 'Deployment' && h.spec.scaleTargetRef.name === service,
       );
       expect(hpas).toHaveLength(1);
       const hpa = hpas[0]!.spec!;
@@ -407,11 +414,42 @@ describe('deploy/k8s overlays', () => {
       expect(hpa.minReplicas).toBeGreaterThanOrEqual(2);
       expect(hpa.maxReplicas).toBeGreaterThan(hpa.minReplicas!);
       expect(hpa.metrics?.some((m) => m.type === 'Resource' && m.resource?.name === 'cpu')).toBe(true);
-      const { workload, container } = arborContainer(objects, 'reward');
+      const { workload, container } = arborContainer(objects, service);
       // A replicas field would reset the HPA's count on every `kubectl apply`.
       expect((workload as IDeployment).spec?.replicas).toBeUndefined();
       // CPU utilisation is measured against the request.
       expect(container.resources?.requests?.cpu).toBeDefined();
+    });
+
+    it('serves the gateway on HTTP: probes on /readyz and /healthz, a Service on port 8080, the orchestrator\'s Service dialled', () => {
+      const objects = objectsOf(overlay);
+      const { workload, container } = arborContainer(objects, GATEWAY);
+      const env = environment(objects, container);
+      expect(container.args).toEqual(['serve', GATEWAY]);
+      const port = portOf(container, 'http');
+      expect(port).toBe(8080);
+      expect(env.ARBOR_GATEWAY_LISTEN).toBe(`0.0.0.0:${port}`);
+      // Readiness follows the orchestrator's health; liveness and start-up only that the process answers.
+      expect(container.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'http' });
+      expect(container.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'http' });
+      expect(container.startupProbe?.httpGet).toEqual({ path: '/healthz', port: 'http' });
+      // /readyz asks the orchestrator with a 1 s deadline: the probe must wait longer than that.
+      expect(container.readinessProbe?.timeoutSeconds).toBeGreaterThan(1);
+      expect((named(objects, 'Service', GATEWAY) as IService & K8sObject).spec?.ports).toEqual([{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP' }]);
+      // It dials the orchestrator's Service on its gRPC port, which selects the orchestrator's pods.
+      const [host, dialled] = (env.ARBOR_GATEWAY_ORCHESTRATOR_ADDRESS ?? '').split(':');
+      expect(host).toBe('orchestrator');
+      const orchestratorService = named(objects, 'Service', host!) as IService & K8sObject;
+      const grpcPort = orchestratorService.spec?.ports?.find((p) => p.name === 'grpc');
+      expect(grpcPort?.port).toBe(Number(dialled));
+      expect(selects(orchestratorService.spec?.selector, labelsOf(arborContainer(objects, 'orchestrator').workload))).toBe(true);
+      // Its own config reader accepts the rendered environment, as the pod would at start.
+      const gateway = createGatewayService(env);
+      expect(gateway.presets.map((p) => p.id)).toEqual(DEFAULT_PRESETS.map((p) => p.id));
+      expect(gateway.config.ARBOR_GRPC_TLS).toBe(false);
+      // A client of the API only: no NATS user, no Secret (the caller's token passes through it).
+      for (const variable of ['NATS_USER', 'NATS_PASSWORD', 'NATS_CA']) expect(envVar(container, variable), variable).toBeUndefined();
+      expect(requiredSecrets(workload)).toEqual([]);
     });
 
     it('protects every replicated workload with a PodDisruptionBudget that still lets nodes drain', () => {
@@ -474,7 +512,8 @@ describe('deploy/k8s overlays', () => {
 
     it('allows a stopping Arbor pod its preStop sleep, the whole drain and the NATS flush', () => {
       const objects = objectsOf(overlay);
-      for (const service of ARBOR_SERVICES) {
+      // The gateway has no NATS connection, but the same margin to exit after its drain.
+      for (const service of ARBOR_WORKLOADS) {
         const { workload, container } = arborContainer(objects, service);
         const graceMs = Number(environment(objects, container).ARBOR_SHUTDOWN_GRACE_MS ?? DEFAULT_GRACE_MS);
         // `arbor serve` keeps its whole drain (searches stopped with their best answer, gRPC and NATS
@@ -499,7 +538,7 @@ describe('deploy/k8s overlays', () => {
 
     it('keeps the V8 heap cap of every Arbor container below its memory limit', () => {
       const objects = objectsOf(overlay);
-      for (const service of ARBOR_SERVICES) {
+      for (const service of ARBOR_WORKLOADS) {
         const { container } = arborContainer(objects, service);
         const heapMiB = Number(/--max-old-space-size=(\d+)/.exec(environment(objects, container).NODE_OPTIONS ?? '')?.[1]);
         expect(heapMiB, service).toBeGreaterThan(0);
@@ -507,9 +546,11 @@ describe('deploy/k8s overlays', () => {
       }
     });
 
-    it('sends telemetry only to a collector Service that exists', () => {
+    it('sends telemetry only to a collector Service that exists, from every Arbor container or none', () => {
       const objects = objectsOf(overlay);
-      for (const service of ARBOR_SERVICES) {
+      const endpoints = ARBOR_WORKLOADS.map((service) => environment(objects, arborContainer(objects, service).container).OTEL_EXPORTER_OTLP_ENDPOINT);
+      expect(new Set(endpoints).size, endpoints.join(', ')).toBe(1);
+      for (const service of ARBOR_WORKLOADS) {
         const endpoint = environment(objects, arborContainer(objects, service).container).OTEL_EXPORTER_OTLP_ENDPOINT;
         if (endpoint === undefined) continue;
         const { host, port } = hostOf(endpoint);
@@ -605,6 +646,11 @@ const NETWORK_POLICIES: Record<string, unknown> = {
         ports: [tcp('grpc')],
       },
     ],
+  },
+  'gateway-from-clients': {
+    podSelector: { matchLabels: { [NAME]: 'gateway' } },
+    policyTypes: ['Ingress'],
+    ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'arbor.dev/client': 'true' } } }], ports: [tcp('http')] }],
   },
   'nats-from-arbor': {
     podSelector: { matchLabels: { [NAME]: 'nats' } },
@@ -746,10 +792,18 @@ describe.each(['base', ...overlays])('security of %s', (set) => {
       return workloads.filter((w) => selects(spec.podSelector.matchLabels, labelsOf(w))).map((w) => w.metadata.name).sort();
     };
     expect(selected('orchestrator-from-clients')).toEqual(['orchestrator']);
+    expect(selected('gateway-from-clients')).toEqual([GATEWAY]);
     expect(selected('model-services-from-orchestrator')).toEqual([...MODEL_SERVICES].sort());
     expect(selected('nats-from-arbor')).toEqual(['nats']);
+    // The gateway's pods are among those the orchestrator lets in (in this namespace), on the port it dials.
+    const gateway = arborContainer(objects, GATEWAY);
+    type Peer = { namespaceSelector?: object; podSelector?: { matchLabels?: Record<string, string> } };
+    const toOrchestrator = (named(objects, 'NetworkPolicy', 'orchestrator-from-clients') as K8sObject & { spec: { ingress: { from: Peer[]; ports: { port: string }[] }[] } }).spec.ingress;
+    const admitted = toOrchestrator.filter((rule) => rule.from.some((peer) => !peer.namespaceSelector && selects(peer.podSelector?.matchLabels, labelsOf(gateway.workload))));
+    expect(admitted.flatMap((rule) => rule.ports.map((p) => p.port))).toEqual(['grpc']);
+    expect(portOf(gateway.container, 'http')).toBeDefined();
     // NATS lets in pods with the part-of label: every Arbor service has it, on its pods.
-    for (const service of ARBOR_SERVICES) expect(labelsOf(arborContainer(objects, service).workload)['app.kubernetes.io/part-of'], service).toBe('arbor');
+    for (const service of ARBOR_WORKLOADS) expect(labelsOf(arborContainer(objects, service).workload)['app.kubernetes.io/part-of'], service).toBe('arbor');
     for (const service of ARBOR_SERVICES) expect(portOf(arborContainer(objects, service).container, 'grpc'), service).toBeDefined();
     const nats = natsServer(objects).container;
     for (const port of ['client', 'cluster']) expect(portOf(nats, port), port).toBeDefined();
@@ -895,6 +949,24 @@ describe('deploy/k8s components', () => {
     expect(env.ARBOR_ORCHESTRATOR_LISTEN).toBe(`0.0.0.0:${portOf(container, 'grpc')}`);
     expect(container.readinessProbe?.grpc).toEqual({ port: health });
     expect(container.livenessProbe?.grpc).toEqual({ port: health, service: LIVENESS_SERVICE });
+    // The gateway, a client of the API, dials it over TLS trusting the CA of orchestrator-tls, and gets that
+    // Secret's ca.crt alone: never the orchestrator's private key.
+    const gateway = arborContainer(objects, GATEWAY);
+    const gatewayEnv = environment(objects, gateway.container);
+    expect(gatewayEnv.ARBOR_GRPC_TLS).toBe('true');
+    expect(mountedFile(gateway.workload, gateway.container, gatewayEnv.ARBOR_GRPC_CA_FILE ?? '')).toEqual({ source: 'Secret', name: 'orchestrator-tls', key: 'ca.crt' });
+    const keys = (podSpec(gateway.workload).volumes ?? []).filter((v) => v.secret?.secretName === 'orchestrator-tls').map((v) => v.secret!.items?.map((i) => i.key));
+    expect(keys).toEqual([['ca.crt']]);
+    expect(requiredSecrets(gateway.workload)).toEqual(['orchestrator-tls']);
+    // Its reader takes the settings; it dials the TLS API port (not the plaintext health port), by a name the
+    // orchestrator's certificate carries (cert-manager's; make-secrets.sh's is checked below).
+    const config = readGatewayConfig(gatewayEnv);
+    expect(config.ARBOR_GRPC_TLS).toBe(true);
+    expect(config.ARBOR_GRPC_SERVER_NAME).toBe('');
+    const [host, port] = config.ARBOR_GATEWAY_ORCHESTRATOR_ADDRESS.split(':');
+    expect(Number(port)).toBe(portOf(container, 'grpc'));
+    const certificate = byKind<K8sObject & { spec: { secretName: string; dnsNames?: string[] } }>(objectsOf('base+cert-manager'), 'Certificate').find((c) => c.spec.secretName === 'orchestrator-tls');
+    expect(certificate?.spec.dnsNames).toContain(host);
     // Everything else of the base stays as it was.
     expect(objects.filter(isWorkload).map((w) => w.metadata.name).sort()).toEqual(objectsOf('base').filter(isWorkload).map((w) => w.metadata.name).sort());
   });
@@ -984,6 +1056,9 @@ describe('make-secrets.sh and nats-server on the shipped configuration', () => {
     expect(api.checkIssued(ca) && api.verify(ca.publicKey)).toBe(true);
     expect(api.keyUsage).toEqual([SERVER_AUTH]);
     expect(api.checkHost('orchestrator.arbor.svc')).toBe('orchestrator.arbor.svc');
+    // The name the gateway dials (its ARBOR_GATEWAY_ORCHESTRATOR_ADDRESS), which components/api-tls verifies.
+    const gatewayDials = environment(objectsOf('base'), arborContainer(objectsOf('base'), GATEWAY).container).ARBOR_GATEWAY_ORCHESTRATOR_ADDRESS!.split(':')[0]!;
+    expect(api.checkHost(gatewayDials)).toBe(gatewayDials);
   });
 
   it('lets each service in over TLS with its own password, and no one with a wrong one or another name', async () => {
@@ -1122,7 +1197,7 @@ describe('the image', () => {
     expect(Number(uid)).toBeGreaterThan(0);
     for (const overlay of overlays) {
       const objects = objectsOf(overlay);
-      for (const service of ARBOR_SERVICES) {
+      for (const service of ARBOR_WORKLOADS) {
         const { workload, container } = arborContainer(objects, service);
         const runAsUser = container.securityContext?.runAsUser ?? podSpec(workload).securityContext?.runAsUser;
         expect(runAsUser, `${overlay}/${service}`).toBe(Number(uid));
@@ -1142,7 +1217,7 @@ describe('the image', () => {
     if (built.includes('telemetry.mjs')) expect(preloaded).toContain('telemetry.mjs');
     expect(JSON.parse(final.body.filter((i) => i.keyword === 'CMD').at(-1)!.args)).toEqual(['serve', 'all']);
     for (const overlay of overlays) {
-      for (const service of ARBOR_SERVICES) {
+      for (const service of ARBOR_WORKLOADS) {
         expect(arborContainer(objectsOf(overlay), service).container.args).toEqual(['serve', service]);
       }
     }
@@ -1161,11 +1236,12 @@ describe('the image', () => {
   it('listens on all interfaces, on the ports the manifests expose', () => {
     const env = final.body.filter((i) => i.keyword === 'ENV').map((i) => i.args).join(' ');
     for (const overlay of overlays) {
-      for (const service of ARBOR_SERVICES) {
+      for (const service of ARBOR_WORKLOADS) {
         const port = new RegExp(`ARBOR_${service.toUpperCase()}_LISTEN=0\\.0\\.0\\.0:(\\d+)`).exec(env)?.[1];
         expect(port, service).toBeDefined();
         const { container } = arborContainer(objectsOf(overlay), service);
-        expect(container.ports?.find((p) => p.name === 'grpc')?.containerPort, `${overlay}/${service}`).toBe(Number(port));
+        const portName = service === GATEWAY ? 'http' : 'grpc';
+        expect(container.ports?.find((p) => p.name === portName)?.containerPort, `${overlay}/${service}`).toBe(Number(port));
       }
     }
   });

@@ -143,24 +143,26 @@ describe('the gateway in serve all', { timeout: 120_000 }, () => {
   it('serves the viewer\'s API: a search, and its tree from a node on, complete with its chosen path', async () => {
     const completion = await client.chat.completions.create({ model: 'arbor-mcts', messages: [{ role: 'user', content: '4 9 10 13' }], seed: 2 });
     const searchId = completion.id.replace(/^chatcmpl-/, '');
-    const summary = await (await fetch(`${base}/ui/api/searches/${searchId}`)).json();
+    // The JSON read back, checked field by field below.
+    type Json = any;
+    const summary: Json = await (await fetch(`${base}/ui/api/searches/${searchId}`)).json();
     expect(summary).toMatchObject({ search_id: searchId, task: 'countdown', algorithm: 'mcts', status: 'finished', solved: true, trace_url: null });
     expect(summary.stats.input_tokens).toBe(completion.usage!.prompt_tokens);
-    const tree = await (await fetch(`${base}/ui/api/searches/${searchId}/tree`)).json();
+    const tree: Json = await (await fetch(`${base}/ui/api/searches/${searchId}/tree`)).json();
     expect(tree.complete).toBe(true);
     expect(tree.nodes).toHaveLength(summary.stats.nodes);
     expect(tree.total_nodes).toBe(summary.stats.nodes);
     expect(tree.chosen_path[0]).toBe(0);
     const texts = tree.chosen_path.slice(1).map((id: number) => tree.nodes[id].text);
     expect(texts.join('\n')).toBe(completion.choices[0]!.message.content!.split('\n').slice(0, texts.length).join('\n'));
-    const rest = await (await fetch(`${base}/ui/api/searches/${searchId}/tree?since=5`)).json();
+    const rest: Json = await (await fetch(`${base}/ui/api/searches/${searchId}/tree?since=5`)).json();
     expect(rest.nodes[0].id).toBe(5);
     expect(rest.nodes).toHaveLength(summary.stats.nodes - 5);
     const missing = await fetch(`${base}/ui/api/searches/no-such-search`);
     expect(missing.status).toBe(404);
-    expect((await missing.json()).error.code).toBe('not_found');
+    expect(((await missing.json()) as Json).error.code).toBe('not_found');
     const bad = await fetch(`${base}/ui/api/searches/${searchId}/tree?since=-1`);
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.param).toBe('since');
+    expect(((await bad.json()) as Json).error.param).toBe('since');
   });
 });

@@ -88,7 +88,7 @@ describe('the gateway with bearer tokens', { timeout: 120_000 }, () => {
         .catch((e: unknown) => e),
     );
     expect(err.status).toBe(429);
-    expect(err.headers.get('retry-after')).toBe('1');
+    expect(err.headers?.get('retry-after')).toBe('1');
     expect(err.message).toContain('budget.max_tokens');
     // Within the limit, the same override is taken.
     const within = await clientOf(tokens.limited).chat.completions.create({ ...ask, extra_body: { arbor: { budget: { max_tokens: 50_000 } } } } as OpenAI.ChatCompletionCreateParamsNonStreaming);
@@ -103,7 +103,7 @@ describe('the gateway with bearer tokens', { timeout: 120_000 }, () => {
     for (let i = 0; i < 200 && !(await list()).some((s) => s.status === 'running'); i++) await new Promise((r) => setTimeout(r, 25));
     const second = apiError(await clientOf(tokens.limited).chat.completions.create(ask).catch((e: unknown) => e));
     expect(second.status).toBe(429);
-    expect(second.headers.get('retry-after')).toBe('1');
+    expect(second.headers?.get('retry-after')).toBe('1');
     abort.abort();
     await first;
     for (let i = 0; i < 200 && (await list()).some((s) => s.status === 'running'); i++) await new Promise((r) => setTimeout(r, 25));

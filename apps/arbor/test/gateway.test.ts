@@ -1,9 +1,11 @@
-// The gateway against a real orchestrator (`serve all`, embedded backends), driven by the official `openai`
-// npm client: models.list, a plain completion, extra_body overrides, and the error statuses it surfaces.
+// The gateway as `serve all` composes it, in front of a real orchestrator (embedded backends), driven by the
+// official `openai` npm client: models.list, a plain completion, extra_body overrides, and the error statuses it
+// surfaces; then its readiness over real HTTP in front of an orchestrator that serves, one that is not ready,
+// and none at all.
+import { createServer, type AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGatewayService, type RunningGateway } from '@arbor/gateway';
-import { createLogger } from '@arbor/kit';
+import type { RunningGateway } from '@arbor/gateway';
 import { getTask } from '@arbor/tasks';
 import { openAiSchemaErrors } from '@arbor/testing/openai-schema';
 import { startServices, type ServingStack } from '../src/compose/services.js';
@@ -18,17 +20,24 @@ describe('the gateway, through the official openai client', { timeout: 120_000 }
   let client: OpenAI;
 
   beforeAll(async () => {
-    stack = await startServices(['all'], { ARBOR_ORCHESTRATOR_LISTEN: '127.0.0.1:0', ARBOR_INPROC_WORKERS: '0' }, 'silent');
-    const orchestrator = stack.services[0]!.grpc.address;
-    gateway = await createGatewayService({ ARBOR_GATEWAY_LISTEN: '127.0.0.1:0', ARBOR_GATEWAY_ORCHESTRATOR_ADDRESS: orchestrator }).serve({
-      logger: createLogger('gateway', { level: 'silent' }),
-      graceMs: 1_000,
-    });
+    stack = await startServices(['all'], { ARBOR_ORCHESTRATOR_LISTEN: '127.0.0.1:0', ARBOR_GATEWAY_LISTEN: '127.0.0.1:0', ARBOR_INPROC_WORKERS: '0' }, 'silent');
+    gateway = stack.gateway!;
     client = new OpenAI({ baseURL: `http://${gateway.address}/v1`, apiKey: 'sk-dummy', maxRetries: 0 });
   });
   afterAll(async () => {
-    await gateway?.stop();
     await stack?.stop();
+  });
+
+  it('is part of serve all, calling the orchestrator at the address it bound (port 0 here), and ready', async () => {
+    const orchestrator = stack.services[0]!;
+    expect(orchestrator.name).toBe('orchestrator');
+    expect(orchestrator.grpc.address).toMatch(/^127\.0\.0\.1:[1-9]\d*$/);
+    expect(gateway.orchestrator).toBe(orchestrator.grpc.address);
+    expect(gateway.address).toMatch(/^127\.0\.0\.1:[1-9]\d*$/);
+    const ready = await fetch(`http://${gateway.address}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', ready: true, orchestrator: 'SERVING' });
+    expect((await fetch(`http://${gateway.address}/healthz`)).status).toBe(200);
   });
 
   it('lists the presets as models, in the pinned ListModelsResponse shape', async () => {
@@ -96,5 +105,59 @@ describe('the gateway, through the official openai client', { timeout: 120_000 }
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
     expect((err as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('beam.beam_width');
+  });
+});
+
+/** An address nothing listens on. */
+async function deadAddress(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `127.0.0.1:${port}`;
+}
+
+const get = async (gateway: RunningGateway, path: string) => {
+  const response = await fetch(`http://${gateway.address}${path}`);
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+};
+
+describe('the gateway\'s readiness, over HTTP', { timeout: 60_000 }, () => {
+  it('says 503 in front of an orchestrator that is not ready (a model service away), which `serve orchestrator gateway` wires it to', async () => {
+    const dead = await deadAddress();
+    const stack = await startServices(
+      ['orchestrator', 'gateway'],
+      {
+        ARBOR_ORCHESTRATOR_LISTEN: '127.0.0.1:0',
+        ARBOR_GATEWAY_LISTEN: '127.0.0.1:0',
+        ARBOR_INPROC_WORKERS: '0',
+        ...Object.fromEntries(['POLICY', 'VALUE', 'REWARD'].flatMap((s) => [[`ARBOR_${s}_TRANSPORT`, 'grpc'], [`ARBOR_${s}_ADDRESS`, dead]])),
+      },
+      'silent',
+    );
+    try {
+      expect(stack.gateway!.orchestrator).toBe(stack.services[0]!.grpc.address);
+      expect(await get(stack.gateway!, '/readyz')).toEqual({ status: 503, body: { status: 'not ready', ready: false, orchestrator: 'NOT_SERVING' } });
+      expect((await get(stack.gateway!, '/healthz')).status).toBe(200);
+    } finally {
+      await stack.stop();
+    }
+  });
+
+  it('says 503 when no orchestrator answers, and answers requests 503 in OpenAI\'s shape, while /healthz and /v1/models stay up', async () => {
+    const stack = await startServices(['gateway'], { ARBOR_GATEWAY_LISTEN: '127.0.0.1:0', ARBOR_GATEWAY_ORCHESTRATOR_ADDRESS: await deadAddress() }, 'silent');
+    try {
+      expect(stack.services).toEqual([]);
+      const gateway = stack.gateway!;
+      expect(await get(gateway, '/readyz')).toEqual({ status: 503, body: { status: 'not ready', ready: false, orchestrator: 'UNREACHABLE' } });
+      expect((await get(gateway, '/healthz')).status).toBe(200);
+      expect((await get(gateway, '/v1/models')).status).toBe(200);
+      const client = new OpenAI({ baseURL: `http://${gateway.address}/v1`, apiKey: 'sk-dummy', maxRetries: 0 });
+      const err = await client.chat.completions.create({ model: 'arbor-mcts', messages: [{ role: 'user', content: '4 9 10 13' }] }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OpenAI.APIError);
+      expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
+    } finally {
+      await stack.stop();
+    }
   });
 });

@@ -293,7 +293,7 @@ describe('the Prometheus scrape endpoint', () => {
       OTEL_EXPORTER_PROMETHEUS_PORT: String(port),
       LOG_LEVEL: 'info',
     });
-    const server = start('all', ['serve', 'all', '--listen', '127.0.0.1:0'], env);
+    const server = start('all', ['serve', 'all', '--listen', '127.0.0.1:0', '--gateway-listen', '127.0.0.1:0'], env);
     try {
       const address = await listeningAddress(server);
       const solved = await run(['solve', '--numbers', '4 9 10 13', '--server', address, '--json'], envWith({}));
@@ -338,7 +338,7 @@ describe('flushing on exit', () => {
 
   it('arbor serve exports what it still holds when it is stopped', async () => {
     const receiver = await startReceiver();
-    const server = start('all', ['serve', 'all', '--listen', '127.0.0.1:0'], lazy(receiver));
+    const server = start('all', ['serve', 'all', '--listen', '127.0.0.1:0', '--gateway-listen', '127.0.0.1:0'], lazy(receiver));
     try {
       const address = await listeningAddress(server);
       const solved = await run(['solve', '--numbers', '4 9 10 13', '--server', address, '--json'], envWith({}));

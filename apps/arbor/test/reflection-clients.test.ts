@@ -34,7 +34,7 @@ describe('generic gRPC clients driven by server reflection alone', { timeout: 12
 
   beforeAll(async () => {
     // No ARBOR_AUTH_*: the orchestrator takes calls without a token.
-    stack = await startServices(['all'], { ARBOR_ORCHESTRATOR_LISTEN: '127.0.0.1:0', ARBOR_INPROC_WORKERS: '0' }, 'silent');
+    stack = await startServices(['all'], { ARBOR_ORCHESTRATOR_LISTEN: '127.0.0.1:0', ARBOR_GATEWAY_LISTEN: '127.0.0.1:0', ARBOR_INPROC_WORKERS: '0' }, 'silent');
     address = stack.services[0]!.grpc.address;
   });
   afterAll(async () => {
@@ -54,6 +54,7 @@ describe('generic gRPC clients driven by server reflection alone', { timeout: 12
     expect((await bufCurl(`http://${address}`, '--list-methods')).trim().split('\n')).toEqual([
       'arbor.v1.SearchService/CancelSearch',
       'arbor.v1.SearchService/GetTree',
+      'arbor.v1.SearchService/ListSearches',
       'arbor.v1.SearchService/Search',
       'arbor.v1.SearchService/StreamSearch',
       'grpc.health.v1.Health/Check',
@@ -105,6 +106,7 @@ describe('generic gRPC clients driven by server reflection alone', { timeout: 12
         'StreamSearch(arbor.v1.SearchRequest) returns (stream arbor.v1.SearchEvent)',
         'GetTree(arbor.v1.GetTreeRequest) returns (arbor.v1.Tree)',
         'CancelSearch(arbor.v1.CancelSearchRequest) returns (arbor.v1.CancelSearchResponse)',
+        'ListSearches(arbor.v1.ListSearchesRequest) returns (arbor.v1.ListSearchesResponse)',
       ]);
       expect(out.methods['grpc.health.v1.Health']).toHaveLength(3);
       expect(out.describe['arbor.v1.Problem']).toEqual([

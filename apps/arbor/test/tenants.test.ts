@@ -2,7 +2,8 @@
 // certificates over mutual TLS), whose searches they see (another tenant's is NOT_FOUND, ids are per tenant and
 // not re-used while a tree is kept), and what each may take (concurrent searches, searches per minute, budgets).
 // Health and reflection stay open for probes. A client nobody here wrote (Debian's python3-grpcio) gets in with
-// a token over TLS.
+// a token over TLS. The gateway of `serve all` passes the caller's bearer token on, over TLS too, and the
+// orchestrator decides.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -117,9 +118,28 @@ function serviceAddress(stack: ServingStack): string {
   return stack.services[0]!.grpc.address;
 }
 
-/** `serve all` on a free port with the tokens file, and `extra` settings (TLS, reload). */
+/** `serve all` (with its gateway) on free ports with the tokens file, and `extra` settings (TLS, reload). */
 function startAll(extra: Record<string, string>): Promise<ServingStack> {
-  return startServices(['all'], { ARBOR_ORCHESTRATOR_LISTEN: '127.0.0.1:0', ARBOR_AUTH_TOKENS_FILE: tokensFile, ARBOR_INPROC_WORKERS: '0', ...extra }, 'silent');
+  return startServices(
+    ['all'],
+    { ARBOR_ORCHESTRATOR_LISTEN: '127.0.0.1:0', ARBOR_GATEWAY_LISTEN: '127.0.0.1:0', ARBOR_AUTH_TOKENS_FILE: tokensFile, ARBOR_INPROC_WORKERS: '0', ...extra },
+    'silent',
+  );
+}
+
+/** POST /v1/chat/completions on the stack's gateway, with `Authorization: Bearer <token>` when a token is given. */
+interface GatewayReply {
+  status: number;
+  body: { error?: { type: string }; choices?: Array<{ finish_reason: string }>; arbor?: { search_id: string; solved: boolean } };
+}
+
+async function chatThroughGateway(stack: ServingStack, token: Caller): Promise<GatewayReply> {
+  const response = await fetch(`http://${stack.gateway!.address}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token !== undefined && { authorization: `Bearer ${token}` }) },
+    body: JSON.stringify({ model: 'arbor-mcts', messages: [{ role: 'user', content: '4 9 10 13' }] }),
+  });
+  return { status: response.status, body: (await response.json()) as GatewayReply['body'] };
 }
 
 describe('tenants with bearer tokens', { timeout: 120_000 }, () => {
@@ -166,6 +186,24 @@ describe('tenants with bearer tokens', { timeout: 120_000 }, () => {
   it('keeps health and reflection open for probes', async () => {
     expect(await checkHealth(address)).toBe('SERVING');
     expect(await listServices(address)).toContain('arbor.v1.SearchService');
+  });
+
+  it('through the gateway: the caller\'s bearer token reaches the orchestrator, which decides and names the tenant', async () => {
+    // The gateway's readiness asks health, which needs no token.
+    expect((await fetch(`http://${stack.gateway!.address}/readyz`)).status).toBe(200);
+    for (const token of [undefined, 'arbor_hunter2-not-a-token', tokens.expired]) {
+      const refused = await chatThroughGateway(stack, token);
+      expect(refused.status).toBe(401);
+      expect(refused.body.error?.type).toBe('authentication_error');
+      expect(JSON.stringify(refused.body)).not.toContain('hunter2');
+    }
+    const answered = await chatThroughGateway(stack, tokens.a);
+    expect(answered.status).toBe(200);
+    expect(answered.body.choices?.[0]?.finish_reason).toBe('stop');
+    // The search ran as tenant a: a sees its tree, b does not.
+    const searchId = answered.body.arbor!.search_id;
+    expect((await getTree(client, tokens.a, searchId)).totalNodes).toBeGreaterThan(0);
+    expect((await statusOf(getTree(client, tokens.b, searchId))).code).toBe(grpc.status.NOT_FOUND);
   });
 
   it('shows a tenant only its own searches: GetTree, CancelSearch and StreamSearch of another tenant see nothing of it', async () => {
@@ -318,11 +356,30 @@ describe('a client nobody here wrote: python3-grpcio over TLS with a token', { t
 
   beforeAll(async () => {
     const server = ca.server();
-    stack = await startAll({ ARBOR_TLS_CERT_FILE: server.cert, ARBOR_TLS_KEY_FILE: server.key });
+    // The gateway of `serve all` dials it over TLS with the client settings every gRPC client of Arbor reads,
+    // checking the certificate's name (localhost) rather than the address it dials (127.0.0.1).
+    stack = await startAll({
+      ARBOR_TLS_CERT_FILE: server.cert,
+      ARBOR_TLS_KEY_FILE: server.key,
+      ARBOR_GRPC_TLS: 'true',
+      ARBOR_GRPC_CA_FILE: ca.caCert,
+      ARBOR_GRPC_SERVER_NAME: 'localhost',
+    });
     address = serviceAddress(stack);
   });
   afterAll(async () => {
     await stack?.stop();
+  });
+
+  it('serves the gateway over TLS to the orchestrator: ready, and a token gets an answer', async () => {
+    expect(stack.gateway!.orchestrator).toBe(address);
+    const ready = await fetch(`http://${stack.gateway!.address}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ ready: true, orchestrator: 'SERVING' });
+    expect((await chatThroughGateway(stack, undefined)).status).toBe(401);
+    const answered = await chatThroughGateway(stack, tokens.b);
+    expect(answered.status).toBe(200);
+    expect(answered.body.arbor?.solved).toBe(true);
   });
 
   function python(spec: Record<string, string>): Promise<{ code: string; details: string; response?: string }> {

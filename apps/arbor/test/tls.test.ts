@@ -195,7 +195,7 @@ describe('TLS settings that do not fit', () => {
   it('stop arbor serve at start with one line naming the setting', () => {
     const server = ca.server('lonely');
     const run = (env: Record<string, string>) =>
-      spawnSync(process.execPath, [BIN, 'serve', 'all', '--listen', '127.0.0.1:0'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...env } });
+      spawnSync(process.execPath, [BIN, 'serve', 'all', '--listen', '127.0.0.1:0', '--gateway-listen', '127.0.0.1:0'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...env } });
     const noKey = run({ ARBOR_TLS_CERT_FILE: server.cert });
     expect(noKey.status).toBe(2);
     expect(noKey.stderr).toMatch(/^arbor: .*ARBOR_TLS_KEY_FILE: required with ARBOR_TLS_CERT_FILE/);

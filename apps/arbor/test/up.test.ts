@@ -1,4 +1,5 @@
-// `arbor up` as a user runs it: real processes (nats-server, five replicas), loopback only, bounded in time.
+// `arbor up` as a user runs it: real processes (nats-server, five replicas and the gateway), loopback only,
+// bounded in time.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -46,23 +47,39 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
   });
 }
 
-async function twoFreePorts(): Promise<[number, number]> {
-  const first = await freePort();
-  let second = await freePort();
-  while (second === first) second = await freePort();
-  return [first, second];
+async function threeFreePorts(): Promise<[number, number, number]> {
+  const ports = new Set<number>();
+  while (ports.size < 3) ports.add(await freePort());
+  return [...ports] as [number, number, number];
 }
 
-// Spawned processes on a 2-core machine: each test gets the full minute, well above what it needs (~15 s).
+interface Completion {
+  choices: { finish_reason: string }[];
+  arbor: { answer: string; stop_reason: string; expansions: number };
+}
+
+/** POST /v1/chat/completions through the gateway; the HTTP status and the completion. */
+async function chat(gateway: string, content: string, arbor?: object): Promise<{ status: number; body: Completion }> {
+  const response = await fetch(`http://${gateway}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'arbor-mcts', messages: [{ role: 'user', content }], ...(arbor && { arbor }) }),
+  });
+  return { status: response.status, body: (await response.json()) as Completion };
+}
+
+// Spawned processes on a 2-core machine: each test gets the full minute, well above what it needs (~15 s); the
+// whole stack's, seven processes with the gateway started last, a minute and a half.
 describe('arbor up', { timeout: 60_000 }, () => {
-  it('starts its own NATS and every replica, serves a search, restarts a killed replica, and stops cleanly', async () => {
-    const [listenPort, natsPort] = await twoFreePorts();
+  it('starts its own NATS and every replica and the gateway, serves searches, restarts a killed replica, and stops cleanly', { timeout: 90_000 }, async () => {
+    const [listenPort, natsPort, gatewayPort] = await threeFreePorts();
     const listen = `127.0.0.1:${listenPort}`;
+    const gatewayListen = `127.0.0.1:${gatewayPort}`;
     const natsUrl = `nats://127.0.0.1:${natsPort}`;
     expect(await natsAnswers(natsUrl, 300)).toBe(false);
 
     // A slow policy keeps the search below running until the stack stops it.
-    const up = spawn(process.execPath, [BIN, 'up', '--listen', listen, '--replicas', 'reward=2', '--nats-url', natsUrl], {
+    const up = spawn(process.execPath, [BIN, 'up', '--listen', listen, '--gateway-listen', gatewayListen, '--replicas', 'reward=2', '--nats-url', natsUrl], {
       env: { ...process.env, LOG_LEVEL: 'info', ARBOR_POLICY_EMBEDDED_LATENCY_MS: '50' },
     });
     let stdout = '';
@@ -75,10 +92,12 @@ describe('arbor up', { timeout: 60_000 }, () => {
       await waitFor(() => stdout, /^Arbor is up: arbor solve --numbers "4 9 10 13" --server (\S+)$/m, 45_000, up);
       expect(stdout).toContain(`--server ${listen}\n`);
       const rows = new Map(
-        [...stdout.matchAll(/^(orchestrator|(?:policy|value|reward)-\d+)\s+(\d+)\s+(127\.0\.0\.1:\d+)$/gm)].map((m) => [m[1]!, m]),
+        [...stdout.matchAll(/^(orchestrator|gateway|(?:policy|value|reward)-\d+)\s+(\d+)\s+(127\.0\.0\.1:\d+)\s+(gRPC|HTTP)$/gm)].map((m) => [m[1]!, m]),
       );
-      expect([...rows.keys()].sort()).toEqual(['orchestrator', 'policy-1', 'reward-1', 'reward-2', 'value-1']);
+      expect([...rows.keys()].sort()).toEqual(['gateway', 'orchestrator', 'policy-1', 'reward-1', 'reward-2', 'value-1']);
       expect(rows.get('orchestrator')![3]).toBe(listen);
+      expect(rows.get('gateway')!.slice(3)).toEqual([gatewayListen, 'HTTP']);
+      expect(stdout).toContain(`OpenAI-compatible API (gateway): http://${gatewayListen}/v1\n`);
       for (const row of rows.values()) pids.add(Number(row[2]));
       for (const pid of pids) expect(isAlive(pid)).toBe(true);
       expect(stdout).toContain(`NATS: ${natsUrl} (started by arbor up`);
@@ -93,6 +112,16 @@ describe('arbor up', { timeout: 60_000 }, () => {
       expect(solved.code).toBe(0);
       expect(JSON.parse(solved.stdout)).toMatchObject({ solved: true, stop_reason: 'solved' });
 
+      // The gateway, its own process, answers OpenAI's routes through the orchestrator (and its NATS replicas).
+      const models = await fetch(`http://${gatewayListen}/v1/models`);
+      expect(models.status).toBe(200);
+      expect(((await models.json()) as { data: { id: string }[] }).data.map((m) => m.id)).toEqual(['arbor-mcts', 'arbor-beam', 'arbor-bon']);
+      expect((await fetch(`http://${gatewayListen}/readyz`)).status).toBe(200);
+      const viaGateway = await chat(gatewayListen, '4 9 10 13');
+      expect(viaGateway.status).toBe(200);
+      expect(viaGateway.body.choices[0]!.finish_reason).toBe('stop');
+      expect(viaGateway.body.arbor.stop_reason).toBe('solved');
+
       // A replica that dies is noticed, reported and replaced.
       process.kill(Number(rows.get('reward-1')![2]), 'SIGKILL');
       const restarted = await waitFor(() => stderr, /^up\s+\| reward-1 restarted: pid (\d+)/m, 30_000, up);
@@ -102,9 +131,11 @@ describe('arbor up', { timeout: 60_000 }, () => {
       expect(again.code).toBe(0);
       expect(JSON.parse(again.stdout).stop_reason).toMatch(/^[a-z_]+$/);
 
-      // Ctrl-C with a search running: the orchestrator stops first and returns it with its best answer.
+      // Ctrl-C with a search running, and one through the gateway: the orchestrator and the gateway stop first, and
+      // both searches return with their best answer.
       const client = new (arborV1().SearchService)(listen, grpc.credentials.createInsecure());
       const running = search(client, { ...ENDLESS, seed: '3' });
+      const runningViaGateway = chat(gatewayListen, 'Use 1 2 3 4 5 to make 1000', { algorithm: 'best_first', seed: '4', budget: { deadline_ms: 120_000, max_expansions: 1_000_000 } });
       await sleep(1_000);
       const stopStarted = Date.now();
       up.kill('SIGINT');
@@ -112,6 +143,10 @@ describe('arbor up', { timeout: 60_000 }, () => {
       client.close();
       expect(result.stopReason).toBe('STOP_REASON_SHUTDOWN');
       expect(Number(result.stats?.expansions)).toBeGreaterThan(0);
+      const gatewayResult = await runningViaGateway;
+      expect(gatewayResult.status).toBe(200);
+      expect(gatewayResult.body.arbor.stop_reason).toBe('shutdown');
+      expect(gatewayResult.body.arbor.expansions).toBeGreaterThan(0);
       expect(await exited).toBe(0);
       expect(Date.now() - stopStarted).toBeLessThan(15_000);
       for (const pid of pids) expect(isAlive(pid), `pid ${pid} outlived arbor up`).toBe(false);

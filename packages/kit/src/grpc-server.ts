@@ -95,12 +95,20 @@ const BIND_FAILURES: Array<[RegExp, string]> = [
   [/EADDRNOTAVAIL|ENOTFOUND|EAI_AGAIN/, 'no such local address'],
 ];
 
+/**
+ * A listener that could not bind `address` (gRPC here, or any other server of the process, e.g. the gateway's
+ * HTTP), as the one line `arbor serve` prints: "cannot listen on HOST:PORT: the address is in use ...".
+ */
+export function cannotListen(address: string, err: Error): UnavailableError {
+  const reason = BIND_FAILURES.find(([pattern]) => pattern.test(err.message) || pattern.test(String((err as NodeJS.ErrnoException).code ?? '')))?.[1];
+  return new UnavailableError(`cannot listen on ${address}: ${reason ?? err.message}`, { cause: err });
+}
+
 function bind(server: grpc.Server, address: string, credentials: grpc.ServerCredentials): Promise<number> {
   return new Promise<number>((resolve, reject) => {
     server.bindAsync(address, credentials, (err, boundPort) => {
       if (!err) return resolve(boundPort);
-      const reason = BIND_FAILURES.find(([pattern]) => pattern.test(err.message))?.[1];
-      reject(new UnavailableError(`cannot listen on ${address}: ${reason ?? err.message}`, { cause: err }));
+      reject(cannotListen(address, err));
     });
   });
 }

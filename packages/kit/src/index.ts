@@ -21,6 +21,7 @@ export {
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export {
   startGrpcServer,
+  cannotListen,
   LIVENESS_SERVICE,
   MAX_RECEIVE_MESSAGE_BYTES,
   type GrpcServerOptions,
@@ -46,7 +47,7 @@ export { sleep } from './sleep.js';
 export { abortError, untilAborted } from './abort.js';
 export { setSignalDeadline, signalDeadline } from './signal-deadline.js';
 export { MicroBatcher, type MicroBatcherOptions } from './micro-batcher.js';
-export { splitUsage, type TokenCounts } from './usage-split.js';
+export { splitCachedTokens, splitUsage, type TokenCounts } from './usage-split.js';
 export { shareBatchUsage, sumShares, type ItemShare } from './batch-usage.js';
 export {
   arborTracer,

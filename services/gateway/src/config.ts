@@ -4,7 +4,10 @@ import { clientTlsShape, env, readConfig, type EnvSource } from '@arbor/kit';
 export const gatewayConfigShape = {
   /** HOST:PORT the HTTP (OpenAI-compatible) API listens on. */
   ARBOR_GATEWAY_LISTEN: env.address('127.0.0.1:8080'),
-  /** The orchestrator's gRPC address; every request becomes a Search call there. */
+  /**
+   * The orchestrator's gRPC address; every request becomes a Search call there. A process that runs the
+   * orchestrator too (`arbor serve all`) calls that one instead, at the address it bound.
+   */
   ARBOR_GATEWAY_ORCHESTRATOR_ADDRESS: env.address('127.0.0.1:50051'),
   /** A JSON file of search presets (the models /v1/models lists); empty: the built-in presets. */
   ARBOR_GATEWAY_PRESETS_FILE: env.string(''),

@@ -53,8 +53,9 @@ describe('presets', () => {
 
   it('reads a presets file and refuses a bad one with a ConfigError', () => {
     expect(parsePresets({ 'my-beam': { algorithm: 'beam', params: { beam_width: 4 } } })).toEqual([
-      { id: 'my-beam', task: 'countdown', algorithm: 'beam', params: { beam_width: 4 }, budget: {} },
+      { id: 'my-beam', task: 'math', algorithm: 'beam', params: { beam_width: 4 }, budget: {} },
     ]);
+    expect(parsePresets({ c: { task: 'countdown', algorithm: 'mcts' } })[0]?.task).toBe('countdown');
     expect(() => parsePresets({ x: { algorithm: 'nope' } })).toThrow(ConfigError);
     expect(() => parsePresets({ x: { algorithm: 'mcts', budget: { max_depht: 1 } } })).toThrow(ConfigError);
     expect(() => parsePresets({})).toThrow(/names no preset/);

@@ -34,13 +34,14 @@ export interface Preset {
 const budgetShape = z.object(Object.fromEntries(BUDGET_KEYS.map((k) => [k, z.number().nonnegative().optional()]))).strict();
 const presetShape = z
   .object({
-    task: z.string().min(1).default('countdown'),
+    // A chat message is most often a math problem; countdown presets name their task.
+    task: z.string().min(1).default('math'),
     algorithm: z.enum(ALGORITHMS),
     params: z.record(z.string(), z.unknown()).default({}),
     budget: budgetShape.default({}),
   })
   .strict();
-/** The presets file: `{ "<model id>": { task, algorithm, params, budget } }`. */
+/** The presets file: `{ "<model id>": { task (default math), algorithm, params, budget } }`. */
 const presetsFileShape = z.record(z.string().regex(/^[A-Za-z0-9._:-]+$/), presetShape);
 
 const DEFAULT_BUDGET: Budget = { max_expansions: 400, deadline_ms: 60_000 };

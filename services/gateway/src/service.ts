@@ -59,9 +59,10 @@ export function createGatewayService(env: EnvSource): GatewayService {
       } catch (err) {
         client.close();
         await app.close().catch(() => undefined);
-        // A busy port is the same one line as for a gRPC listener: "cannot listen on HOST:PORT: ...".
+        // A busy port is the same one line as for a gRPC listener ("cannot listen on HOST:PORT: ..."), naming the
+        // setting: `serve all` runs a gateway its user may not think of (and llama.cpp's server also takes 8080).
         throw err instanceof Error && 'code' in err && typeof err.code === 'string' && /^E[A-Z]+$/.test(err.code)
-          ? cannotListen(config.ARBOR_GATEWAY_LISTEN, err)
+          ? cannotListen(`${config.ARBOR_GATEWAY_LISTEN} (gateway, ARBOR_GATEWAY_LISTEN)`, err)
           : err;
       }
       const bound = app.server.address();

@@ -1,6 +1,7 @@
 // Checks the names in ARBOR_CONFIG_FILE, and the ARBOR_* names of the environment, against every setting the `arbor` processes read from it. Each service reads
 // only its own names from the shared file, so on its own it cannot tell a typo ("ARBOR_POLICY_TEMPRATURE") from
 // another service's setting; the CLI knows them all, and refuses the file before anything starts.
+import { gatewayConfigShape } from '@arbor/gateway';
 import { ConfigError, PRICED_SERVICES, priceVariables, readConfigFileSettings, type EnvSource } from '@arbor/kit';
 import { policyConfigShape } from '@arbor/policy';
 import { rewardConfigShape } from '@arbor/reward';
@@ -16,6 +17,7 @@ function knownSettings(): Set<string> {
     ...Object.keys(valueConfigShape),
     ...Object.keys(rewardConfigShape),
     ...Object.keys(orchestratorConfigShape),
+    ...Object.keys(gatewayConfigShape),
     ...Object.keys(serveConfigShape),
   ]);
   for (const service of PRICED_SERVICES) for (const name of Object.values(priceVariables(service))) known.add(name);

@@ -20,9 +20,9 @@ const HELP = `Usage: arbor <command> [options]
 Commands:
   solve     solve countdown / Game-of-24 puzzles or math word problems by tree search
   demo      solve the hardest generated puzzles and print a results table (npm start)
-  serve     run services: policy, value, reward, orchestrator, or all
+  serve     run services: policy, value, reward, orchestrator, gateway, or all
   bench     run the benchmarks (b1 to b6) against their baselines and write JSON results (npm run bench)
-  up        run a local multi-process stack (NATS, model replicas, orchestrator) until Ctrl-C
+  up        run a local multi-process stack (NATS, model replicas, orchestrator, gateway) until Ctrl-C
   token     make a bearer token for a tenant: arbor token new --tenant NAME --file tokens.json
   nats      NATS users and permissions for a stack: arbor nats authorization, arbor nats passwords
   doctor    check each configured model backend the way the services use it, and say which setting to change

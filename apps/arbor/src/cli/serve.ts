@@ -9,6 +9,8 @@ import { UsageError } from './usage-error.js';
 
 const SERVE_FLAGS = {
   listen: { type: 'string' },
+  'gateway-listen': { type: 'string' },
+  'orchestrator-address': { type: 'string' },
   'policy-address': { type: 'string' },
   'value-address': { type: 'string' },
   'reward-address': { type: 'string' },
@@ -25,6 +27,7 @@ const LISTEN_VARIABLE: Record<Exclude<ServeTarget, 'all'>, string> = {
   value: 'ARBOR_VALUE_LISTEN',
   reward: 'ARBOR_REWARD_LISTEN',
   orchestrator: 'ARBOR_ORCHESTRATOR_LISTEN',
+  gateway: 'ARBOR_GATEWAY_LISTEN',
 };
 
 /** Flags become the environment variables they stand for, so one validation path covers both. */
@@ -36,6 +39,16 @@ function environmentFor(names: ServeTarget[], values: Record<string, string | bo
     if (names.length !== 1) throw new UsageError('--listen sets the address of one service; name exactly one (or all)');
     const only = names[0]!;
     env[LISTEN_VARIABLE[only === 'all' ? 'orchestrator' : only]] = listen;
+  }
+  const servesGateway = names.includes('gateway') || names.includes('all');
+  const gatewayListen = str('gateway-listen');
+  if (gatewayListen !== undefined) {
+    if (!servesGateway) throw new UsageError('--gateway-listen sets the gateway\'s address; name gateway (or all)');
+    env.ARBOR_GATEWAY_LISTEN = gatewayListen;
+  }
+  if (str('orchestrator-address') !== undefined) {
+    if (!servesGateway) throw new UsageError('--orchestrator-address tells the gateway where the orchestrator is; name gateway');
+    env.ARBOR_GATEWAY_ORCHESTRATOR_ADDRESS = str('orchestrator-address');
   }
   if (str('policy-address') !== undefined) env.ARBOR_POLICY_ADDRESS = str('policy-address');
   if (str('value-address') !== undefined) env.ARBOR_VALUE_ADDRESS = str('value-address');
@@ -81,14 +94,20 @@ export async function serveCommand(args: string[], io: CliIO): Promise<number> {
   process.exit(code);
 }
 
-export const SERVE_HELP = `Usage: arbor serve <policy|value|reward|orchestrator|all>... [options]
+export const SERVE_HELP = `Usage: arbor serve <policy|value|reward|orchestrator|gateway|all>... [options]
 
-Runs Arbor services as gRPC servers (with grpc.health.v1 and server reflection). "all" runs the
-orchestrator with the three model services inside it; "orchestrator" alone reaches them over gRPC.
-Default addresses: orchestrator 127.0.0.1:50051, policy :50052, value :50053, reward :50054.
+Runs Arbor services as gRPC servers (with grpc.health.v1 and server reflection), and the gateway: an
+OpenAI-compatible HTTP API (/v1/models, /v1/chat/completions; /healthz, /readyz) over the orchestrator's
+search. "all" runs the orchestrator with the three model services inside it, and the gateway calling that
+orchestrator; "orchestrator" alone reaches the model services over gRPC; "gateway" alone calls the
+orchestrator at ARBOR_GATEWAY_ORCHESTRATOR_ADDRESS.
+Default addresses: orchestrator 127.0.0.1:50051, policy :50052, value :50053, reward :50054,
+gateway (HTTP) 127.0.0.1:8080.
 
 Options:
   --listen HOST:PORT        address of the one service named (the orchestrator's with "all"); port 0 picks one
+  --gateway-listen H:P      the gateway's HTTP address (ARBOR_GATEWAY_LISTEN), e.g. with "all"
+  --orchestrator-address H:P  where a gateway finds the orchestrator (default 127.0.0.1:50051)
   --policy-address H:P      where the orchestrator finds the policy service (also --value-, --reward-address)
   --transport inproc|grpc|nats  how the orchestrator reaches the model services (default: nats when
                             NATS_URL is set, else grpc; inproc for "all")

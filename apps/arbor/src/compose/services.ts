@@ -1,7 +1,9 @@
 // The in-process composition: builds the services named (`arbor serve policy value`, `serve all`, `arbor solve`)
 // from one environment, each reading only its own settings, and hands the orchestrator the model services that
-// run beside it. This is the one place that knows every service.
+// run beside it, and the gateway the address that orchestrator bound. This is the one place that knows every
+// service.
 import { availableParallelism } from 'node:os';
+import { createGatewayService, type GatewayService, type RunningGateway } from '@arbor/gateway';
 import { createLogger, env as setting, readConfig, type EnvSource, type Logger, type RunningService } from '@arbor/kit';
 import { createOrchestrator, inprocServices, readOrchestratorConfig, type InprocHandlers, type Orchestrator, type OrchestratorConfig } from '@arbor/orchestrator';
 import { createPolicyService } from '@arbor/policy';
@@ -10,7 +12,7 @@ import { createValueService } from '@arbor/value';
 import type { ModelService } from '@arbor/search';
 import { startModelWorkers, type ModelWorkers } from './model-workers.js';
 
-export const SERVE_TARGETS = ['policy', 'value', 'reward', 'orchestrator', 'all'] as const;
+export const SERVE_TARGETS = ['policy', 'value', 'reward', 'orchestrator', 'gateway', 'all'] as const;
 export type ServeTarget = (typeof SERVE_TARGETS)[number];
 
 /** Settings of `arbor serve` itself, beside each service's own. */
@@ -67,16 +69,35 @@ function composeServedOrchestrator(env: EnvSource, logger: Logger, threads: numb
 }
 
 export interface ServingStack {
+  /** The gRPC services, in the order named (`all`: the orchestrator). */
   services: RunningService[];
+  /**
+   * The gateway, when one was named or `all` was: an HTTP service, so it is not a RunningService (whose `grpc`
+   * is a gRPC server and its health) but sits beside them.
+   */
+  gateway?: RunningGateway;
   stop(): Promise<void>;
 }
 
-/** Starts each service named, in this process, on its own gRPC address (`all` is the orchestrator). */
+/** A client cannot dial a wildcard address: the gateway beside an orchestrator on 0.0.0.0 dials the loopback. */
+export function dialable(address: string): string {
+  return address.replace(/^0\.0\.0\.0:/, '127.0.0.1:').replace(/^\[::\]:/, '[::1]:');
+}
+
+/**
+ * Starts each service named, in this process, on its own address (`all` is the orchestrator with the model
+ * services inside it, and the gateway). A gateway started with an orchestrator calls that one, at the address it
+ * bound; a gateway alone calls ARBOR_GATEWAY_ORCHESTRATOR_ADDRESS. Every setting is read before anything listens.
+ */
 export async function startServices(names: ServeTarget[], env: EnvSource, logLevel: string): Promise<ServingStack> {
   const { ARBOR_SHUTDOWN_GRACE_MS: graceMs, ARBOR_INPROC_WORKERS: threads } = readConfig(serveConfigShape, env);
+  const wanted = new Set(names);
+  const gatewayService: GatewayService | undefined = wanted.has('gateway') || wanted.has('all') ? createGatewayService(env) : undefined;
+  wanted.delete('gateway');
   const running: RunningService[] = [];
+  let gateway: RunningGateway | undefined;
   try {
-    for (const name of new Set(names)) {
+    for (const name of wanted) {
       const logger = createLogger(name === 'all' ? 'orchestrator' : name, { level: logLevel });
       if (name === 'orchestrator' || name === 'all') {
         const { orchestrator, workers } = composeServedOrchestrator(env, logger, threads);
@@ -91,15 +112,27 @@ export async function startServices(names: ServeTarget[], env: EnvSource, logLev
       const service = name === 'policy' ? createPolicyService(env) : name === 'value' ? createValueService(env) : createRewardService(env);
       running.push(await service.serve({ logger, graceMs }));
     }
+    if (gatewayService) {
+      const orchestrator = running.find((service) => service.name === 'orchestrator');
+      const logger = createLogger('gateway', { level: logLevel });
+      if (orchestrator && env.ARBOR_TLS_CERT_FILE && !gatewayService.config.ARBOR_GRPC_TLS) {
+        logger.warn('the orchestrator serves TLS (ARBOR_TLS_CERT_FILE) but the gateway dials it in plaintext: set ARBOR_GRPC_TLS=true and ARBOR_GRPC_CA_FILE (and ARBOR_GRPC_SERVER_NAME)');
+      }
+      gateway = await gatewayService.serve({ logger, graceMs, ...(orchestrator && { orchestratorAddress: dialable(orchestrator.grpc.address) }) });
+    }
   } catch (err) {
     await Promise.all(running.map((service) => service.stop()));
     throw err;
   }
+  const started = gateway;
   return {
     services: running,
-    // Every service drains at once (health NOT_SERVING first), each then stopping what it started in order.
+    ...(started && { gateway: started }),
+    // Everything drains at once: the gateway stops taking connections while the orchestrator (health NOT_SERVING
+    // first) winds its searches down, so the gateway's requests in flight still get their answers; each then
+    // stops what it started, in order.
     stop: async () => {
-      await Promise.all(running.map((service) => service.stop()));
+      await Promise.all([started?.stop(), ...running.map((service) => service.stop())]);
     },
   };
 }

@@ -1,5 +1,5 @@
-// `arbor up`: a local multi-process stack — NATS, model replicas and the orchestrator, each its own process,
-// supervised (restarts, prefixed logs) and stopped together.
+// `arbor up`: a local multi-process stack — NATS, model replicas, the orchestrator and the gateway, each its own
+// process, supervised (restarts, prefixed logs) and stopped together.
 import { MODEL_SERVICES } from '@arbor/orchestrator';
 import { arborEntry } from '../arbor-entry.js';
 import type { ModelService } from '@arbor/search';
@@ -7,11 +7,12 @@ import { choiceFlag, numberFlag, parseFlags } from '../cli/args.js';
 import type { CliIO } from '../cli/io.js';
 import { renderTable } from '../cli/table.js';
 import { ensureNats, natsEnvFor, natsServers, type StackNats } from './nats.js';
-import { LEVEL_VALUES, LOG_LEVELS, Replica, untilServing, type LogLevel } from './replica.js';
+import { LEVEL_VALUES, LOG_LEVELS, Replica, untilReadyz, untilServing, type LogLevel, type ReplicaOptions } from './replica.js';
 import { UsageError } from '../cli/usage-error.js';
 
 const MAX_REPLICAS = 16;
 const DEFAULT_LISTEN = '127.0.0.1:50051';
+const DEFAULT_GATEWAY_LISTEN = '127.0.0.1:8080';
 const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
 /**
  * Each replica's own grace period (its --grace-ms): the orchestrator's searches stop with their best answer
@@ -26,6 +27,7 @@ const UP_FLAGS = {
   'nats-url': { type: 'string' },
   replicas: { type: 'string', multiple: true },
   listen: { type: 'string' },
+  'gateway-listen': { type: 'string' },
   'slip-rate': { type: 'string' },
   'log-level': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -35,6 +37,8 @@ export interface UpPlan {
   natsUrl: string;
   replicas: Record<ModelService, number>;
   listen: string;
+  /** The gateway's HTTP address (OpenAI-compatible API). */
+  gatewayListen: string;
   slipRate?: number;
   logLevel: LogLevel;
 }
@@ -65,10 +69,15 @@ export function readUpPlan(values: Record<string, string | string[] | boolean | 
   const { bad } = natsServers(natsUrl);
   if (bad !== undefined) throw new UsageError(`${natsFromFlag !== undefined ? '--nats-url' : 'NATS_URL'}: not a NATS URL: "${bad}"`);
 
-  const listen = str('listen') ?? DEFAULT_LISTEN;
-  if (!/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:.]+\]:\d{1,5}$/.test(listen) || Number(listen.slice(listen.lastIndexOf(':') + 1)) > 65_535) {
-    throw new UsageError(`--listen: expected HOST:PORT, got "${listen}"`);
-  }
+  const address = (flag: string, fallback: string) => {
+    const value = str(flag) ?? fallback;
+    if (!/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:.]+\]:\d{1,5}$/.test(value) || Number(value.slice(value.lastIndexOf(':') + 1)) > 65_535) {
+      throw new UsageError(`--${flag}: expected HOST:PORT, got "${value}"`);
+    }
+    return value;
+  };
+  const listen = address('listen', DEFAULT_LISTEN);
+  const gatewayListen = address('gateway-listen', DEFAULT_GATEWAY_LISTEN);
 
   const levelFromFlag = str('log-level');
   const rawLevel = levelFromFlag ?? env.LOG_LEVEL ?? 'info';
@@ -78,6 +87,7 @@ export function readUpPlan(values: Record<string, string | string[] | boolean | 
     natsUrl,
     replicas: parseReplicas(values.replicas as string[] | undefined),
     listen,
+    gatewayListen,
     ...(slipRate !== undefined && { slipRate }),
     logLevel,
   };
@@ -106,7 +116,7 @@ async function runStack(plan: UpPlan, io: CliIO): Promise<number> {
     'orchestrator',
     ...MODEL_SERVICES.flatMap((service) => Array.from({ length: plan.replicas[service] }, (_, i) => `${service}-${i + 1}`)),
   ];
-  const width = Math.max(...names.map((n) => n.length));
+  const width = Math.max(...[...names, 'gateway'].map((n) => n.length));
   const writeLine = (name: string, line: string) => io.stderr.write(`${name.padEnd(width)} | ${line}\n`);
   const notice = (level: number, message: string) => {
     if (level >= shown) writeLine('up', message);
@@ -147,7 +157,22 @@ async function runStack(plan: UpPlan, io: CliIO): Promise<number> {
       const entry = arborEntry();
       const env = { ...io.env, LOG_LEVEL: childLevel };
       const stackNats = nats;
-      const common = ['--nats-url', nats.url, '--log-level', childLevel, '--grace-ms', String(REPLICA_GRACE_MS)];
+      const grace = ['--log-level', childLevel, '--grace-ms', String(REPLICA_GRACE_MS)];
+      const common = ['--nats-url', nats.url, ...grace];
+      const replica = (name: string, options: Pick<ReplicaOptions, 'args' | 'env' | 'listeningMessage' | 'readyMessages' | 'untilReady'>) =>
+        new Replica({
+          name,
+          entry,
+          ...options,
+          output: (line, level) => {
+            if (level === undefined || level >= shown) writeLine(name, line);
+          },
+          notice,
+          onGiveUp: (err) => {
+            failure ??= err;
+            requestStop();
+          },
+        });
       for (const name of names) {
         const service = name === 'orchestrator' ? name : name.slice(0, name.lastIndexOf('-'));
         const isOrchestrator = service === 'orchestrator';
@@ -162,36 +187,40 @@ async function runStack(plan: UpPlan, io: CliIO): Promise<number> {
               ...(service === 'policy' && plan.slipRate !== undefined ? ['--slip-rate', String(plan.slipRate)] : []),
             ];
         replicas.push(
-          new Replica({
-            name,
-            entry,
+          replica(name, {
             args,
             env: { ...env, ...natsEnvFor(stackNats, service as ModelService | 'orchestrator') },
             // A model replica is useful once it takes requests from NATS, which is how the orchestrator calls it.
             ...(isOrchestrator ? { untilReady: untilServing } : { readyMessages: ['serving on NATS'] }),
-            output: (line, level) => {
-              if (level === undefined || level >= shown) writeLine(name, line);
-            },
-            notice,
-            onGiveUp: (err) => {
-              failure ??= err;
-              requestStop();
-            },
           }),
         );
       }
-      const started = Promise.all(replicas.map((r) => r.start()));
       // A replica that fails to start stops the stack; its rejection after a Ctrl-C is expected and ignored.
-      started.catch(() => undefined);
-      const first = await Promise.race([started.then(() => 'ready' as const), stopRequested.then(() => 'stop' as const)]).catch(
-        (err: unknown) => {
+      const untilStarted = (starting: Promise<unknown>) => {
+        starting.catch(() => undefined);
+        return Promise.race([starting.then(() => 'ready' as const), stopRequested.then(() => 'stop' as const)]).catch((err: unknown) => {
           failure ??= err instanceof Error ? err : new Error(String(err));
           return 'failed' as const;
-        },
-      );
-      if (first === 'ready') {
+        });
+      };
+      let outcome = await untilStarted(Promise.all(replicas.map((r) => r.start())));
+      const orchestrator = replicas[0]?.address ? dialable(replicas[0].address) : undefined;
+      if (outcome === 'ready' && orchestrator) {
+        // The gateway last, once the orchestrator it calls is serving (at the address it bound): ready when its
+        // /readyz says the orchestrator answers. It talks gRPC to the orchestrator and has no NATS of its own.
+        const gateway = replica('gateway', {
+          args: ['serve', 'gateway', '--listen', plan.gatewayListen, '--orchestrator-address', orchestrator, ...grace],
+          env,
+          listeningMessage: 'gateway listening',
+          untilReady: untilReadyz,
+        });
+        replicas.push(gateway);
+        outcome = await untilStarted(gateway.start());
+      }
+      if (outcome === 'ready') {
         io.stdout.write(`${statusTable(replicas, nats)}\n\n`);
-        const orchestrator = dialable(replicas[0]!.address!);
+        const gateway = replicas.find((r) => r.name === 'gateway');
+        io.stdout.write(`OpenAI-compatible API (gateway): http://${dialable(gateway!.address!)}/v1\n`);
         io.stdout.write(`Arbor is up: arbor solve --numbers "4 9 10 13" --server ${orchestrator}\n`);
         await stopRequested;
       }
@@ -218,16 +247,21 @@ export function sharedNatsWarning(url: string, env: CliIO['env']): string {
 }
 
 function statusTable(replicas: Replica[], nats: StackNats): string {
-  const rows = replicas.map((r) => [r.name, String(r.pid ?? ''), r.address ?? '']);
+  const rows = replicas.map((r) => [r.name, String(r.pid ?? ''), r.address ?? '', r.name === 'gateway' ? 'HTTP' : 'gRPC']);
   const natsNote = nats.started ? 'started by arbor up with a user per service; stops with it' : 'already running; left alone';
-  return `${renderTable(['replica', 'pid', 'gRPC address'], rows)}\n\nNATS: ${nats.url} (${natsNote})`;
+  return `${renderTable(['replica', 'pid', 'address', 'protocol'], rows)}\n\nNATS: ${nats.url} (${natsNote})`;
 }
 
-/** The orchestrator first, so searches still in flight can reach the models while it drains; NATS last. */
+/**
+ * The gateway and the orchestrator first, together: the gateway stops taking connections while the orchestrator
+ * winds its searches down, so requests in flight through the gateway still get their answers, and searches can
+ * reach the models while they drain. NATS last.
+ */
 async function stopAll(replicas: Replica[], nats: StackNats | undefined): Promise<void> {
   const deadline = Date.now() + SHUTDOWN_GRACE_MS;
-  const [orchestrator, ...models] = replicas;
-  await orchestrator?.stop(deadline);
+  const front = replicas.filter((r) => r.name === 'orchestrator' || r.name === 'gateway');
+  const models = replicas.filter((r) => !front.includes(r));
+  await Promise.all(front.map((r) => r.stop(deadline)));
   // However long the orchestrator took, the models still get a moment to drain their NATS connections.
   await Promise.all(models.map((m) => m.stop(Math.max(deadline, Date.now() + 2_000))));
   await nats?.started?.stop();
@@ -235,8 +269,8 @@ async function stopAll(replicas: Replica[], nats: StackNats | undefined): Promis
 
 export const UP_HELP = `Usage: arbor up [options]
 
-Runs a local Arbor stack as separate processes: a policy, value and reward service per replica and an
-orchestrator that reaches them over NATS. Starts nats-server when nothing answers at the NATS URL, with a user
+Runs a local Arbor stack as separate processes: a policy, value and reward service per replica, an
+orchestrator that reaches them over NATS, and the gateway (OpenAI-compatible HTTP API) in front of it. Starts nats-server when nothing answers at the NATS URL, with a user
 and a random password per service, each allowed only its own subjects (arbor nats authorization); a server that
 already answers is used as it is, with the NATS_* credentials of the environment for every replica. Prints a
 table of the replicas once every one is ready; child logs go to stderr, prefixed with the replica name.
@@ -247,6 +281,7 @@ Options:
   --replicas S=N,...        replicas per model service, 1..${MAX_REPLICAS} each (default 1), e.g. reward=3;
                             may be repeated: --replicas policy=2 --replicas reward=3
   --listen HOST:PORT        orchestrator address (default ${DEFAULT_LISTEN})
+  --gateway-listen H:P      gateway (HTTP) address (default ${DEFAULT_GATEWAY_LISTEN})
   --slip-rate R             embedded policy's arithmetic slip rate, 0..1 (default 0)
   --log-level LEVEL         which child log lines to show: ${LOG_LEVELS.join('|')} (default LOG_LEVEL, else info)
 `;

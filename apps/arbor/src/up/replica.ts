@@ -36,9 +36,11 @@ export interface ReplicaOptions {
   entry: string;
   args: string[];
   env: Record<string, string | undefined>;
-  /** Log messages that must appear, besides "gRPC server listening", before the replica counts as ready. */
+  /** The log message that carries the address it bound (default "gRPC server listening"; the gateway's "gateway listening"). */
+  listeningMessage?: string;
+  /** Log messages that must appear, besides the listening one, before the replica counts as ready. */
   readyMessages?: string[];
-  /** A further readiness check once the gRPC address is known (the orchestrator: health SERVING). */
+  /** A further readiness check once the address is known (the orchestrator: health SERVING; the gateway: /readyz). */
   untilReady?: (address: string, signal: AbortSignal) => Promise<void>;
   startTimeoutMs?: number;
   restart?: RestartPolicy;
@@ -63,6 +65,22 @@ function describeExit(exit: Exit): string {
 
 function isAlive(child: ChildProcess): boolean {
   return child.exitCode === null && child.signalCode === null && child.pid !== undefined;
+}
+
+/**
+ * Resolves once the gateway's GET /readyz answers 200, which it does once the orchestrator it calls is SERVING.
+ */
+export async function untilReadyz(address: string, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted) {
+    try {
+      const response = await fetch(`http://${address}/readyz`, { signal: AbortSignal.any([signal, AbortSignal.timeout(2_000)]) });
+      await response.body?.cancel();
+      if (response.status === 200) return;
+    } catch {
+      // Not answering yet: keep polling until the start-up timeout aborts us.
+    }
+    await sleep(200, undefined, { signal }).catch(() => undefined);
+  }
 }
 
 /** Resolves once the orchestrator's health is SERVING, which it only is once its NATS connection is up. */
@@ -123,7 +141,7 @@ export class Replica {
     const onLine = (line: string) => {
       const entry = parseLogLine(line);
       if (entry) {
-        if (entry.msg === 'gRPC server listening' && typeof entry.address === 'string') listening(entry.address);
+        if (entry.msg === (options.listeningMessage ?? 'gRPC server listening') && typeof entry.address === 'string') listening(entry.address);
         if (waitingFor.delete(entry.msg ?? '') && waitingFor.size === 0) messagesSeen();
         if ((entry.level ?? 0) >= LEVEL_VALUES.error) this.lastProblem = [entry.msg, entry.err?.message].filter(Boolean).join(': ');
       } else if (line.trim() !== '') {
@@ -206,7 +224,7 @@ export class Replica {
     if (this.stopping) return;
     try {
       await this.launch();
-      this.options.notice(LEVEL_VALUES.info, `${this.name} restarted: pid ${this.pid}, gRPC ${this.address}`);
+      this.options.notice(LEVEL_VALUES.info, `${this.name} restarted: pid ${this.pid}, ${this.options.listeningMessage ? 'at' : 'gRPC'} ${this.address}`);
     } catch (err) {
       // A restart that fails to come up counts as one more exit, so a broken replica still ends in giving up.
       if (!this.stopping) this.crashed({ code: null, signal: null, error: err instanceof Error ? err : new Error(String(err)) });

@@ -23,6 +23,7 @@ describe('serviceNameFromArgs', () => {
     [['serve', 'policy'], 'arbor-policy'],
     [['serve', 'reward', '--listen', '127.0.0.1:0', '--nats-url', 'nats://127.0.0.1:4222'], 'arbor-reward'],
     [['serve', 'orchestrator'], 'arbor-orchestrator'],
+    [['serve', 'gateway', '--orchestrator-address', 'orchestrator:50051'], 'arbor-gateway'],
     [['serve', 'all'], 'arbor'],
     [['serve', 'policy', 'value', 'reward'], 'arbor'],
     [['solve', '--numbers', '4 9 10 13'], 'arbor'],

@@ -44,7 +44,7 @@ export function wantsConsoleExporter(env: Env = process.env): boolean {
   return [env.OTEL_TRACES_EXPORTER, env.OTEL_METRICS_EXPORTER].some((value) => list(value)?.includes('console') ?? false);
 }
 
-const SERVICES = new Set(['policy', 'value', 'reward', 'orchestrator']);
+const SERVICES = new Set(['policy', 'value', 'reward', 'orchestrator', 'gateway']);
 
 /**
  * service.name for an `arbor` process, from its arguments: `arbor serve policy` is `arbor-policy`; a process

@@ -58,7 +58,7 @@ describe('contracts', () => {
     expect(Object.keys(v1.PolicyService.service)).toEqual(['Propose']);
     expect(Object.keys(v1.ValueService.service)).toEqual(['Evaluate']);
     expect(Object.keys(v1.RewardService.service)).toEqual(['Score']);
-    expect(Object.keys(v1.SearchService.service).sort()).toEqual(['CancelSearch', 'GetTree', 'Search', 'StreamSearch']);
+    expect(Object.keys(v1.SearchService.service).sort()).toEqual(['CancelSearch', 'GetTree', 'ListSearches', 'Search', 'StreamSearch']);
   });
 
   it('round-trips a message with defaults filled and optional fields kept absent', () => {

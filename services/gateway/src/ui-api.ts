@@ -5,51 +5,8 @@ import type { SearchSummary__Output, TreeNode__Output } from '@arbor/contracts';
 import { InvalidArgumentError, NotFoundError } from '@arbor/kit/errors';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { httpErrorOf, sendError } from './errors.js';
+import type { SearchList, SearchSummary as SearchSummaryJson, TreeJson, TreeNodeJson } from './ui-api-types.js';
 import type { CallOptions, Orchestrator } from './orchestrator.js';
-
-export interface SearchSummaryJson {
-  search_id: string;
-  problem_id: string;
-  task: string;
-  algorithm: string;
-  status: 'running' | 'finished' | 'failed';
-  stop_reason: string;
-  solved: boolean;
-  answer: string;
-  score: number;
-  error: string;
-  started_at: string;
-  finished_at: string | null;
-  stats: {
-    expansions: number;
-    nodes: number;
-    model_calls: number;
-    input_tokens: number;
-    output_tokens: number;
-    cached_input_tokens: number;
-    cost_usd: number;
-    wall_ms: number;
-    depth: number;
-  };
-  cost: Array<{ service: string; calls: number; input_tokens: number; output_tokens: number; cached_input_tokens: number; cost_usd: number }>;
-  trace_id: string;
-  trace_url: string | null;
-}
-
-export interface TreeNodeJson {
-  id: number;
-  parent_id: number;
-  depth: number;
-  text: string;
-  terminal: boolean;
-  answer: string;
-  value: number | null;
-  reward: number | null;
-  outcome: number | null;
-  visits: number;
-  expanded: boolean;
-  tokens: number;
-}
 
 const STATUS: Record<string, SearchSummaryJson['status']> = {
   SEARCH_STATUS_RUNNING: 'running',
@@ -152,7 +109,8 @@ export function registerUiApi(app: FastifyInstance, options: UiApiOptions): void
     try {
       const limit = queryInteger(request.query, 'limit', 50, 1000);
       const searches = await orchestrator.listSearches({ limit }, callOptions(request));
-      return { searches: searches.map((s) => summaryJson(s, options.traceUrl)) };
+      const list: SearchList = { searches: searches.map((s) => summaryJson(s, options.traceUrl)) };
+      return list;
     } catch (err) {
       return sendError(reply, httpErrorOf(err));
     }
@@ -174,13 +132,14 @@ export function registerUiApi(app: FastifyInstance, options: UiApiOptions): void
       const complete = summary.status !== 'SEARCH_STATUS_RUNNING';
       // A failed search may have no tree at all (refused before its first step).
       const tree = summary.status === 'SEARCH_STATUS_FAILED' ? { nodes: [], totalNodes: 0 } : await orchestrator.getTree(request.params.id, since, callOptions(request));
-      return {
+      const json: TreeJson = {
         search_id: summary.searchId,
         total_nodes: tree.totalNodes,
         complete,
         chosen_path: complete ? summary.chosenPath : [],
         nodes: tree.nodes.map(nodeJson),
       };
+      return json;
     } catch (err) {
       return sendError(reply, httpErrorOf(err));
     }

@@ -131,6 +131,31 @@ describe('the gateway in serve all', { timeout: 120_000 }, () => {
     expect(ended).toMatchObject({ status: 'finished', stop_reason: 'cancelled' });
   });
 
+  it('cancels a streamed search when the client disconnects mid-stream', async () => {
+    const abort = new AbortController();
+    const response = await fetch(`${base}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'arbor-mcts', stream: true, messages: [{ role: 'user', content: '1 1 1 1 1 1' }], arbor: ENDLESS }),
+      signal: abort.signal,
+    });
+    expect(response.status).toBe(200);
+    const searchId = response.headers.get('x-arbor-search-id')!;
+    expect(searchId).toMatch(/^[0-9a-f-]{36}$/);
+    // Read until the first progress comment: the search is running and the stream is open.
+    const reader = response.body!.getReader();
+    let text = '';
+    while (!text.includes(': arbor.progress ')) text += new TextDecoder().decode((await reader.read()).value);
+    abort.abort();
+    let ended: Summary | undefined;
+    for (let i = 0; i < 200; i++) {
+      ended = (await searches()).find((s) => s.search_id === searchId);
+      if (ended?.status !== 'running') break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(ended).toMatchObject({ status: 'finished', stop_reason: 'cancelled' });
+  });
+
   it('answers 504 when the deadline passed before any answer', async () => {
     const err = await client.chat.completions
       .create({ model: 'arbor-mcts', messages: [{ role: 'user', content: '1 1 1 1 1 1' }], extra_body: { arbor: { ...ENDLESS, budget: { max_expansions: 0, deadline_ms: 1 } } } } as OpenAI.ChatCompletionCreateParamsNonStreaming)

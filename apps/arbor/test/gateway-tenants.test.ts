@@ -1,6 +1,7 @@
 // The gateway in front of an orchestrator that asks for bearer tokens (a tokens file): the same tokens and
 // tenants as the gRPC API, through the official `openai` client. 401 without a good token, 429 with Retry-After
-// for a tenant's limits, each tenant's viewer API showing its own searches only; and 503 with no orchestrator.
+// for a tenant's limits and for a full admission queue, each tenant's viewer API showing its own searches only;
+// and 503 with no orchestrator.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -108,6 +109,35 @@ describe('the gateway with bearer tokens', { timeout: 120_000 }, () => {
     await first;
     for (let i = 0; i < 200 && (await list()).some((s) => s.status === 'running'); i++) await new Promise((r) => setTimeout(r, 25));
     expect((await clientOf(tokens.limited).chat.completions.create(ask)).choices).toHaveLength(1);
+  });
+});
+
+describe("the gateway in front of a full orchestrator", { timeout: 60_000 }, () => {
+  it('answers 429 with Retry-After when the admission queue is full, and serves again once there is room', async () => {
+    const stack = await startServices(
+      ['all'],
+      { ARBOR_ORCHESTRATOR_LISTEN: '127.0.0.1:0', ARBOR_GATEWAY_LISTEN: '127.0.0.1:0', ARBOR_INPROC_WORKERS: '0', ARBOR_MAX_CONCURRENT_SEARCHES: '1', ARBOR_ADMISSION_QUEUE: '0' },
+      'silent',
+    );
+    try {
+      const base = `http://${stack.gateway!.address}`;
+      const client = new OpenAI({ baseURL: `${base}/v1`, apiKey: 'x', maxRetries: 0 });
+      const abort = new AbortController();
+      const first = client.chat.completions.create(endless, { signal: abort.signal }).catch((e: unknown) => e);
+      const running = async () =>
+        ((await (await fetch(`${base}/ui/api/searches`)).json()) as { searches: Array<{ status: string }> }).searches.some((s) => s.status === 'running');
+      for (let i = 0; i < 200 && !(await running()); i++) await new Promise((r) => setTimeout(r, 25));
+      const refused = apiError(await client.chat.completions.create(ask).catch((e: unknown) => e));
+      expect(refused.status).toBe(429);
+      expect(refused.type).toBe('rate_limit_error');
+      expect(refused.headers?.get('retry-after')).toBe('1');
+      abort.abort();
+      await first;
+      for (let i = 0; i < 200 && (await running()); i++) await new Promise((r) => setTimeout(r, 25));
+      expect((await client.chat.completions.create(ask)).choices[0]!.finish_reason).toBe('stop');
+    } finally {
+      await stack.stop();
+    }
   });
 });
 

@@ -19,7 +19,7 @@ export const TASKS = ['countdown', 'math'] as const;
 type SolveValues = ReturnType<typeof parseFlags<typeof SOLVE_FLAGS>>['values'];
 
 /** The problems the flags name, each checked by its task; flags of the other task are refused. */
-async function readEntries(task: (typeof TASKS)[number], values: SolveValues): Promise<ProblemEntry[]> {
+export async function readEntries(task: (typeof TASKS)[number], values: SolveValues): Promise<ProblemEntry[]> {
   const foreign = task === 'countdown' ? MATH_ONLY_FLAGS : COUNTDOWN_ONLY_FLAGS;
   for (const flag of foreign) {
     if (values[flag as keyof SolveValues] !== undefined) throw new UsageError(`--${flag} does not apply to --task ${task}`);

@@ -1,0 +1,182 @@
+// `arbor eval`: a dataset over a grid of algorithms x budgets x seeds, in this process or against --server, into
+// a run folder that a second run of the same command resumes; then the report (report.json, report.md, the
+// accuracy plot) worked out from the results files.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { algorithmOneof } from '@arbor/orchestrator';
+import type { SearchResult__Output } from '@arbor/contracts';
+import { choiceFlag, integerFlag, parseFlags } from '../cli/args.js';
+import { CONNECTION_FLAGS, CONNECTION_HELP, readConnection } from '../cli/connection.js';
+import type { CliIO } from '../cli/io.js';
+import type { ProblemEntry } from '../cli/problems/entry.js';
+import { progressBar } from '../cli/progress.js';
+import { localSearcher, remoteSearcher, type Searcher } from '../cli/searcher.js';
+import { readEntries, TASKS } from '../cli/solve.js';
+import { UsageError } from '../cli/usage-error.js';
+import { budgetOf, readGrid, type EvalConfig } from './grid.js';
+import { buildReport, reportSvg, reportTable } from './report.js';
+import { RunFolder, sha256Of, type ResultLine, type RunDefinition } from './run-folder.js';
+
+export const EVAL_FLAGS = {
+  task: { type: 'string' },
+  file: { type: 'string' },
+  samples: { type: 'boolean' },
+  'step-delimiter': { type: 'string' },
+  target: { type: 'string' },
+  algo: { type: 'string' },
+  budgets: { type: 'string' },
+  'budget-unit': { type: 'string' },
+  seeds: { type: 'string' },
+  'deadline-ms': { type: 'string' },
+  concurrency: { type: 'string' },
+  server: { type: 'string' },
+  out: { type: 'string' },
+  ...CONNECTION_FLAGS,
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const EVAL_HELP = `Usage: arbor eval --file DATASET --out DIR [options]
+       arbor eval --task math --samples --out DIR [options]
+
+Runs every problem of a dataset with every algorithm, budget and seed of a grid, and reports accuracy per
+algorithm and budget (95% Wilson interval), the tokens and cost spent, and the generated tokens each algorithm
+needs to reach best-of-N's best accuracy. Results go to DIR a line per problem as each finishes; the same
+command again resumes the run (at most the problems in flight when it stopped are run again).
+
+Dataset:
+  --task countdown|math   default countdown
+  --file PATH             countdown: one puzzle per line; math: JSON lines ({question, answer} as GSM8K,
+                          {problem, solution} as MATH, or {question, reference}) or a JSON array
+  --samples               math: the built-in sample problems
+  --target N              countdown target (default 24); --step-delimiter as for arbor solve
+Grid:
+  --algo LIST             algorithms, comma-separated (default bon,mcts; the names of arbor solve --algo)
+  --budgets LIST          budgets, comma-separated (default 64,256 steps)
+  --budget-unit U         steps (generated steps, as B6) | tokens (input + output) | cost (USD); default steps
+  --seeds LIST            seeds (default 1); problem i of seed S uses seed S + i
+Run:
+  --out DIR               the run folder (required): run.json, results/<config>.jsonl, report.json,
+                          report.md, accuracy.svg
+  --concurrency N         searches at once (default 4)
+  --deadline-ms N         wall-clock limit of each search
+  --server HOST:PORT      a running orchestrator instead of the embedded stack in this process
+${CONNECTION_HELP}`;
+
+/** A configuration's problems still to run, and the results it already has. */
+interface Pending {
+  config: EvalConfig;
+  todo: Array<{ entry: ProblemEntry; index: number }>;
+}
+
+function resultLine(config: EvalConfig, entry: ProblemEntry, result: SearchResult__Output): ResultLine {
+  const stats = result.stats;
+  return {
+    problem_id: entry.problem.id,
+    config: config.name,
+    answer: result.answer,
+    correct: entry.verifiable ? result.solved : null,
+    input_tokens: stats?.inputTokens ?? 0,
+    output_tokens: stats?.outputTokens ?? 0,
+    cached_input_tokens: stats?.cachedInputTokens ?? 0,
+    cost_usd: stats?.costUsd ?? 0,
+    expansions: stats?.expansions ?? 0,
+    generated_steps: stats?.generatedSteps ?? 0,
+    nodes: stats?.nodes ?? 0,
+    stop_reason: String(result.stopReason).replace(/^STOP_REASON_/, '').toLowerCase(),
+    wall_ms: Math.round((stats?.wallMs ?? 0) * 10) / 10,
+    search_id: result.searchId,
+    trace_id: result.traceId,
+  };
+}
+
+/** Runs `jobs` with at most `concurrency` at once. */
+async function pool<T>(items: readonly T[], concurrency: number, run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await run(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}
+
+export async function evalCommand(args: string[], io: CliIO): Promise<number> {
+  const { values } = parseFlags(args, EVAL_FLAGS);
+  if (values.help) {
+    io.stdout.write(EVAL_HELP);
+    return 0;
+  }
+  if (values.out === undefined) throw new UsageError('--out DIR is required: the run folder, which the same command resumes');
+  const task = choiceFlag('task', values.task, TASKS) ?? 'countdown';
+  if (values.file === undefined && values.samples !== true) throw new UsageError('give the dataset: --file PATH (or --task math --samples)');
+  const entries = await readEntries(task, { file: values.file, samples: values.samples, 'step-delimiter': values['step-delimiter'], target: values.target } as Parameters<typeof readEntries>[1]);
+  const ids = new Set(entries.map((e) => e.problem.id));
+  if (ids.size !== entries.length) throw new UsageError('--file: two problems share an id; every problem needs its own to be resumed');
+  const configs = readGrid(values);
+  const concurrency = integerFlag('concurrency', values.concurrency, 1, 256) ?? 4;
+  const deadlineMs = integerFlag('deadline-ms', values['deadline-ms'], 1, 3_600_000);
+  const server = values.server;
+  if (server !== undefined && !/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:.]+\]:\d{1,5}$/.test(server)) throw new UsageError(`--server: expected HOST:PORT, got "${server}"`);
+
+  const definition: RunDefinition = {
+    task,
+    dataset: { path: values.file ?? 'samples', sha256: values.file ? sha256Of(values.file) : 'samples', problems: entries.length },
+    configs: configs.map((c) => c.name),
+    settings: {
+      ...(deadlineMs !== undefined && { deadline_ms: deadlineMs }),
+      ...(values.target !== undefined && { target: values.target }),
+      ...(values['step-delimiter'] !== undefined && { step_delimiter: values['step-delimiter'] }),
+      ...(server !== undefined && { server }),
+    },
+  };
+  const folder = RunFolder.open(values.out, definition);
+  const pending: Pending[] = configs.map((config) => {
+    const done = folder.results(config.name);
+    return { config, todo: entries.map((entry, index) => ({ entry, index })).filter(({ entry }) => !done.has(entry.problem.id)) };
+  });
+  const total = configs.length * entries.length;
+  const remaining = pending.reduce((n, p) => n + p.todo.length, 0);
+  io.stderr.write(
+    remaining < total
+      ? `arbor eval: resuming ${values.out}: ${total - remaining} of ${total} results there, ${remaining} to run\n`
+      : `arbor eval: ${configs.length} configurations x ${entries.length} problems into ${values.out}\n`,
+  );
+
+  const searcher: Searcher = server
+    ? remoteSearcher(server, (deadlineMs ?? 600_000) + 5_000, readConnection(values, io.env))
+    : localSearcher(io.env);
+  // Ctrl-C: what finished is on disk already; say how to go on, and stop at once.
+  const onSigint = () => {
+    io.stderr.write(`\narbor eval: interrupted; the results so far are in ${values.out}: run the same command to resume\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    for (const { config, todo } of pending) {
+      if (todo.length === 0) continue;
+      io.stderr.write(`${config.name}: ${todo.length} to run\n`);
+      const progress = progressBar(io.stderr, todo.length);
+      await pool(todo, concurrency, async ({ entry, index }) => {
+        const result = await searcher.search({
+          problem: entry.problem,
+          ...algorithmOneof(config.algo, {}),
+          budget: budgetOf(config, deadlineMs),
+          seed: String(config.seed + index),
+        });
+        folder.append(resultLine(config, entry, result));
+        progress.tick(entry.label);
+      });
+      progress.done();
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+    await searcher.close();
+  }
+
+  const results = new Map(configs.map((c) => [c.name, [...folder.results(c.name).values()]]));
+  const report = buildReport(configs, results);
+  const table = reportTable(report);
+  writeFileSync(join(values.out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(values.out, 'report.md'), `# arbor eval: ${task}, ${entries.length} problems\n\n\`\`\`\n${table}\n\`\`\`\n`);
+  writeFileSync(join(values.out, 'accuracy.svg'), reportSvg(report, `accuracy vs generated tokens, ${task}, ${entries.length} problems`));
+  io.stdout.write(`${table}\n`);
+  return 0;
+}

@@ -93,6 +93,31 @@ describe('arbor eval', { timeout: 180_000 }, () => {
     expect(report.matchBestOfN.map((m) => m.algo)).toEqual(['mcts']);
     expect(run.stdout).toMatch(/^algorithm +budget +results +accuracy +95% CI/m);
     expect(readFileSync(join(out, 'accuracy.svg'), 'utf8')).toMatch(/^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    const png = readFileSync(join(out, 'accuracy.png'));
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    // Drawn at twice the SVG's width (IHDR's width, big-endian, at byte 16).
+    const svgWidth = Number(/<svg[^>]* width="(\d+)"/.exec(readFileSync(join(out, 'accuracy.svg'), 'utf8'))![1]);
+    expect(png.readUInt32BE(16)).toBe(2 * svgWidth);
+  });
+
+  it('with --save-trees, writes each search\'s whole tree beside its result', async () => {
+    const trees = join(dir, 'trees');
+    const run = await arbor(['eval', '--file', file, '--out', trees, '--algo', 'mcts', '--budgets', '256', '--save-trees']);
+    expect(run.code).toBe(0);
+    const [lines] = [...readResults(trees).values()];
+    for (const line of lines!) {
+      const saved = JSON.parse(readFileSync(join(trees, 'trees', 'mcts.steps-256.seed-1', `${line.problem_id}.json`), 'utf8'));
+      expect(saved).toMatchObject({ search_id: line.search_id, problem_id: line.problem_id, config: 'mcts.steps-256.seed-1' });
+      expect(saved.nodes).toHaveLength(line.nodes);
+      expect(saved.nodes.map((n: { id: number }) => n.id)).toEqual(saved.nodes.map((_: unknown, i: number) => i));
+      expect(saved.nodes[0]).toMatchObject({ id: 0, parent_id: 0, depth: 0, text: '' });
+      // A solved search's tree holds a terminal node with the answer given.
+      if (line.correct) expect(saved.nodes.some((n: { terminal: boolean; answer: string }) => n.terminal && n.answer === line.answer)).toBe(true);
+    }
+    // Saving trees is part of what the run is: the folder refuses the same grid without it.
+    const without = await arbor(['eval', '--file', file, '--out', trees, '--algo', 'mcts', '--budgets', '256']);
+    expect(without.code).toBe(2);
+    expect(without.stderr).toContain('its settings differ');
   });
 
   it('resumes: the same command again runs nothing and leaves the results as they were', async () => {
@@ -142,11 +167,18 @@ describe('arbor eval --server', { timeout: 120_000 }, () => {
     await stack?.stop();
   });
 
-  it('runs the same grid against a running orchestrator, with the same answers as in process for the same seeds', async () => {
+  it('runs the same grid against a running orchestrator, with the same answers as in process for the same seeds, and its trees', async () => {
     const out = join(dir, 'remote');
-    const run = await arbor(['eval', '--file', file, '--out', out, ...GRID, '--server', stack.services[0]!.grpc.address]);
+    const run = await arbor(['eval', '--file', file, '--out', out, ...GRID, '--server', stack.services[0]!.grpc.address, '--save-trees']);
     expect(run.code).toBe(0);
     const remote = readResults(out);
+    // The trees came over GetTree, page by page.
+    for (const line of remote.get('mcts.steps-256.seed-1')!) {
+      const saved = JSON.parse(readFileSync(join(out, 'trees', 'mcts.steps-256.seed-1', `${line.problem_id}.json`), 'utf8'));
+      expect(saved.nodes).toHaveLength(line.nodes);
+    }
+    // The in-process run of the same grid (made by the first test, or here when that one was not run).
+    if (!existsSync(join(dir, 'run', 'results'))) expect((await arbor(['eval', '--file', file, '--out', join(dir, 'run'), ...GRID])).code).toBe(0);
     const local = readResults(join(dir, 'run'));
     for (const config of CONFIGS) {
       const answers = (results: Map<string, ResultLine[]>) => Object.fromEntries(results.get(config)!.map((l) => [l.problem_id, [l.answer, l.correct]]));

@@ -4,7 +4,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { algorithmOneof } from '@arbor/orchestrator';
-import type { SearchResult__Output } from '@arbor/contracts';
+import type { SearchResult__Output, TreeNode__Output } from '@arbor/contracts';
+import { Resvg } from '@resvg/resvg-js';
 import { choiceFlag, integerFlag, parseFlags } from '../cli/args.js';
 import { CONNECTION_FLAGS, CONNECTION_HELP, readConnection } from '../cli/connection.js';
 import type { CliIO } from '../cli/io.js';
@@ -15,7 +16,7 @@ import { readEntries, TASKS } from '../cli/solve.js';
 import { UsageError } from '../cli/usage-error.js';
 import { budgetOf, readGrid, type EvalConfig } from './grid.js';
 import { buildReport, reportSvg, reportTable } from './report.js';
-import { RunFolder, sha256Of, type ResultLine, type RunDefinition } from './run-folder.js';
+import { RunFolder, sha256Of, type ResultLine, type RunDefinition, type SavedNode } from './run-folder.js';
 
 export const EVAL_FLAGS = {
   task: { type: 'string' },
@@ -31,6 +32,7 @@ export const EVAL_FLAGS = {
   concurrency: { type: 'string' },
   server: { type: 'string' },
   out: { type: 'string' },
+  'save-trees': { type: 'boolean' },
   ...CONNECTION_FLAGS,
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -56,7 +58,8 @@ Grid:
   --seeds LIST            seeds (default 1); problem i of seed S uses seed S + i
 Run:
   --out DIR               the run folder (required): run.json, results/<config>.jsonl, report.json,
-                          report.md, accuracy.svg
+                          report.md, accuracy.svg and accuracy.png
+  --save-trees            also write each search's whole tree to DIR/trees/<config>/<problem id>.json
   --concurrency N         searches at once (default 4)
   --deadline-ms N         wall-clock limit of each search
   --server HOST:PORT      a running orchestrator instead of the embedded stack in this process
@@ -86,6 +89,24 @@ function resultLine(config: EvalConfig, entry: ProblemEntry, result: SearchResul
     wall_ms: Math.round((stats?.wallMs ?? 0) * 10) / 10,
     search_id: result.searchId,
     trace_id: result.traceId,
+  };
+}
+
+function savedNode(node: TreeNode__Output): SavedNode {
+  return {
+    id: node.id,
+    parent_id: node.parentId,
+    depth: node.depth,
+    text: node.step?.text ?? '',
+    logprob: node.step?.logprob ?? 0,
+    tokens: node.step?.tokens ?? 0,
+    terminal: node.terminal,
+    answer: node.answer,
+    value: node.value ?? null,
+    reward: node.reward ?? null,
+    outcome: node.outcome ?? null,
+    visits: node.visits,
+    expanded: node.expanded,
   };
 }
 
@@ -125,6 +146,7 @@ export async function evalCommand(args: string[], io: CliIO): Promise<number> {
       ...(values.target !== undefined && { target: values.target }),
       ...(values['step-delimiter'] !== undefined && { step_delimiter: values['step-delimiter'] }),
       ...(server !== undefined && { server }),
+      ...(values['save-trees'] === true && { save_trees: true }),
     },
   };
   const folder = RunFolder.open(values.out, definition);
@@ -161,6 +183,10 @@ export async function evalCommand(args: string[], io: CliIO): Promise<number> {
           budget: budgetOf(config, deadlineMs),
           seed: String(config.seed + index),
         });
+        if (values['save-trees'] === true) {
+          const nodes = await searcher.tree(result.searchId);
+          folder.saveTree(config.name, entry.problem.id, { search_id: result.searchId, problem_id: entry.problem.id, config: config.name, nodes: nodes.map(savedNode) });
+        }
         folder.append(resultLine(config, entry, result));
         progress.tick(entry.label);
       });
@@ -176,7 +202,10 @@ export async function evalCommand(args: string[], io: CliIO): Promise<number> {
   const table = reportTable(report);
   writeFileSync(join(values.out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(values.out, 'report.md'), `# arbor eval: ${task}, ${entries.length} problems\n\n\`\`\`\n${table}\n\`\`\`\n`);
-  writeFileSync(join(values.out, 'accuracy.svg'), reportSvg(report, `accuracy vs generated tokens, ${task}, ${entries.length} problems`));
+  const svg = reportSvg(report, `accuracy vs generated tokens, ${task}, ${entries.length} problems`);
+  writeFileSync(join(values.out, 'accuracy.svg'), svg);
+  // The same plot as PNG, for places that show no SVG; drawn at twice the SVG's size, with the system's fonts.
+  writeFileSync(join(values.out, 'accuracy.png'), new Resvg(svg, { fitTo: { mode: 'zoom', value: 2 }, font: { loadSystemFonts: true } }).render().asPng());
   io.stdout.write(`${table}\n`);
   return 0;
 }

@@ -4,7 +4,7 @@
 // folder never mixes two runs.
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { UsageError } from '../cli/usage-error.js';
 
 export interface RunDefinition {
@@ -33,6 +33,31 @@ export interface ResultLine {
   wall_ms: number;
   search_id: string;
   trace_id: string;
+}
+
+/** One node of a saved tree: the wire TreeNode in the snake_case of the results files. */
+export interface SavedNode {
+  id: number;
+  parent_id: number;
+  depth: number;
+  text: string;
+  logprob: number;
+  tokens: number;
+  terminal: boolean;
+  answer: string;
+  value: number | null;
+  reward: number | null;
+  outcome: number | null;
+  visits: number;
+  expanded: boolean;
+}
+
+export interface SavedTree {
+  search_id: string;
+  problem_id: string;
+  config: string;
+  /** In id order: a parent before its children; the root's parent_id is its own id, 0. */
+  nodes: SavedNode[];
 }
 
 export function sha256Of(path: string): string {
@@ -112,5 +137,17 @@ export class RunFolder {
 
   append(result: ResultLine): void {
     appendFileSync(this.resultsFile(result.config), `${JSON.stringify(result)}\n`);
+  }
+
+  /** trees/<config>/<problem id>.json (the id made safe as a file name). */
+  treeFile(config: string, problemId: string): string {
+    return join(this.dir, 'trees', config, `${encodeURIComponent(problemId)}.json`);
+  }
+
+  /** Written before the result line, so that a result in the results file always has its tree. */
+  saveTree(config: string, problemId: string, tree: SavedTree): void {
+    const path = this.treeFile(config, problemId);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, `${JSON.stringify(tree)}\n`);
   }
 }

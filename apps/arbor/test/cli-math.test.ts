@@ -1,7 +1,7 @@
 // `arbor solve --task math` as a user runs it: a spawned CLI whose in-process stack is configured by the
 // ARBOR_POLICY_* / ARBOR_REWARD_* variables, talking real HTTP to a fake model server in this test process.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,3 +93,27 @@ describe('arbor solve --task math on real backends', () => {
     expect(stderr.trim().split('\n')).toHaveLength(1);
   });
 });
+
+describe('arbor eval --task math on real backends', () => {
+  it('runs a math dataset through the fake model server, checks answers against the references, and resumes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'arbor-math-eval-'));
+    const dataset = join(dir, 'problems.jsonl');
+    // The same question twice, once with its right reference and once with a wrong one: one correct, one not.
+    writeFileSync(dataset, `${JSON.stringify({ id: 'q-right', question: QUESTION, reference: REFERENCE })}\n${JSON.stringify({ id: 'q-wrong-ref', question: QUESTION, reference: '44' })}\n`);
+    const out = join(dir, 'run');
+    const args = ['eval', '--task', 'math', '--file', dataset, '--out', out, '--algo', 'beam', '--budgets', '64', '--param', 'beam.beam_width=2', '--param', 'beam.expansions_per_beam=2', '--param', 'beam.use_value=false'];
+    const run = await arbor(args, modelEnv);
+    expect(run.code).toBe(0);
+    const lines = readFileSync(join(out, 'results', 'beam.steps-64.seed-1.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(Object.fromEntries(lines.map((l) => [l.problem_id, [l.answer, l.correct]]))).toEqual({ 'q-right': ['43', true], 'q-wrong-ref': ['43', false] });
+    expect(run.stdout).toMatch(/^beam +64 steps +2 +50\.0%/m);
+    const again = await arbor(args, modelEnv);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('2 of 2 results there, 0 to run');
+    // A parameter for an algorithm not in the grid is refused, naming the form.
+    const bad = await arbor([...args.slice(0, -6), '--param', 'mcts.simulations=4'], modelEnv);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--param: expected ALGO.NAME=VALUE for an algorithm of --algo (beam)');
+  });
+});
+

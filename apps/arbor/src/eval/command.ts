@@ -25,6 +25,7 @@ export const EVAL_FLAGS = {
   'step-delimiter': { type: 'string' },
   target: { type: 'string' },
   algo: { type: 'string' },
+  param: { type: 'string', multiple: true },
   budgets: { type: 'string' },
   'budget-unit': { type: 'string' },
   seeds: { type: 'string' },
@@ -53,6 +54,7 @@ Dataset:
   --target N              countdown target (default 24); --step-delimiter as for arbor solve
 Grid:
   --algo LIST             algorithms, comma-separated (default bon,mcts; the names of arbor solve --algo)
+  --param ALGO.NAME=V     a parameter of one algorithm of the grid, e.g. beam.beam_width=8 (repeatable)
   --budgets LIST          budgets, comma-separated (default 64,256 steps)
   --budget-unit U         steps (generated steps, as B6) | tokens (input + output) | cost (USD); default steps
   --seeds LIST            seeds (default 1); problem i of seed S uses seed S + i
@@ -147,6 +149,7 @@ export async function evalCommand(args: string[], io: CliIO): Promise<number> {
       ...(values['step-delimiter'] !== undefined && { step_delimiter: values['step-delimiter'] }),
       ...(server !== undefined && { server }),
       ...(values['save-trees'] === true && { save_trees: true }),
+      ...(values.param !== undefined && { params: [...values.param].sort().join(' ') }),
     },
   };
   const folder = RunFolder.open(values.out, definition);
@@ -179,7 +182,7 @@ export async function evalCommand(args: string[], io: CliIO): Promise<number> {
       await pool(todo, concurrency, async ({ entry, index }) => {
         const result = await searcher.search({
           problem: entry.problem,
-          ...algorithmOneof(config.algo, {}),
+          ...algorithmOneof(config.algo, config.params),
           budget: budgetOf(config, deadlineMs),
           seed: String(config.seed + index),
         });

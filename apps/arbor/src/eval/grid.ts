@@ -1,7 +1,8 @@
 // The grid `arbor eval` runs: every algorithm at every budget with every seed, each cell a configuration with a
 // name that is also its results file's (results/<name>.jsonl).
 import type { Budget } from '@arbor/contracts';
-import { ALGORITHM_NAMES, type AlgorithmName } from '@arbor/orchestrator';
+import { ALGORITHMS, ALGORITHM_NAMES, type AlgorithmName } from '@arbor/orchestrator';
+import { parseAlgorithmParams } from '../cli/algorithm-params.js';
 import { UsageError } from '../cli/usage-error.js';
 import { didYouMean } from '../cli/suggest.js';
 
@@ -13,6 +14,8 @@ export interface EvalConfig {
   /** e.g. "mcts.steps-256.seed-1": its results file's name. */
   name: string;
   algo: AlgorithmName;
+  /** Fields of the algorithm's proto message, from --param ALGO.NAME=VALUE. */
+  params: Record<string, number | boolean | string>;
   unit: BudgetUnit;
   budget: number;
   seed: number;
@@ -34,9 +37,25 @@ function positive(flag: string, item: string, integer: boolean): number {
 
 export interface GridFlags {
   algo?: string;
+  /** ALGO.NAME=VALUE, each for one algorithm of the grid. */
+  param?: string[];
   budgets?: string;
   'budget-unit'?: string;
   seeds?: string;
+}
+
+/** --param ALGO.NAME=VALUE, checked against each algorithm's proto message as arbor solve's --param is. */
+function paramsByAlgorithm(pairs: readonly string[], algos: readonly AlgorithmName[]): Partial<Record<AlgorithmName, Record<string, number | boolean | string>>> {
+  const byAlgo = new Map<AlgorithmName, string[]>();
+  for (const pair of pairs) {
+    const dot = pair.indexOf('.');
+    const algo = pair.slice(0, Math.max(0, dot)) as AlgorithmName;
+    if (dot <= 0 || !algos.includes(algo)) {
+      throw new UsageError(`--param: expected ALGO.NAME=VALUE for an algorithm of --algo (${algos.join(', ')}), got "${pair.slice(0, 64)}"`);
+    }
+    byAlgo.set(algo, [...(byAlgo.get(algo) ?? []), pair.slice(dot + 1)]);
+  }
+  return Object.fromEntries([...byAlgo].map(([algo, list]) => [algo, parseAlgorithmParams(algo, ALGORITHMS, list)]));
 }
 
 export function readGrid(flags: GridFlags): EvalConfig[] {
@@ -54,8 +73,9 @@ export function readGrid(flags: GridFlags): EvalConfig[] {
     if (!/^\d{1,15}$/.test(s)) throw new UsageError(`--seeds: "${s}" is not a non-negative integer`);
     return Number(s);
   });
+  const params = paramsByAlgorithm(flags.param ?? [], algos);
   return algos.flatMap((algo) =>
-    budgets.flatMap((budget) => seeds.map((seed) => ({ name: `${algo}.${unit}-${budget}.seed-${seed}`, algo, unit, budget, seed }))),
+    budgets.flatMap((budget) => seeds.map((seed) => ({ name: `${algo}.${unit}-${budget}.seed-${seed}`, algo, params: params[algo] ?? {}, unit, budget, seed }))),
   );
 }
 

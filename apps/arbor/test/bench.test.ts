@@ -304,7 +304,7 @@ describe('arbor bench search --quick', () => {
     expect(b6.failure).toBeUndefined();
     expect(b6.parameters.puzzles).toBe(2);
     const { lines, budgets, slipRates } = b6.parameters as { lines: string[]; budgets: number[]; slipRates: number[] };
-    expect(lines).toEqual(expect.arrayContaining(['bon', 'bon-majority', 'beam', 'dvts', 'mcts', 'bfs', 'litesearch', 'rebase']));
+    expect(lines).toEqual(expect.arrayContaining(['bon', 'bon-majority', 'beam', 'dvts', 'mcts', 'bfs', 'litesearch', 'rebase', 'particle_filter']));
     expect(b6.results).toHaveLength(lines.length * budgets.length * slipRates.length);
     for (const cell of b6.results) {
       const label = `b6 ${cell.line} slip ${cell.slipRate} budget ${cell.budget}`;
@@ -328,7 +328,7 @@ describe('arbor bench search --quick', () => {
     expect(tagsBalance(svg)).toBe(true);
     // One line per algorithm and baseline in each panel (one panel: --quick runs slip 0 only), and a legend entry each.
     expect(svg.match(/<polyline /g)).toHaveLength(lines.length * slipRates.length);
-    for (const name of ['bon (verifier)', 'bon (majority)', 'litesearch']) expect(svg).toContain(`>${name}</text>`);
+    for (const name of ['bon (verifier)', 'bon (majority)', 'litesearch', 'particle_filter']) expect(svg).toContain(`>${name}</text>`);
   }, 90_000);
 
   it('rejects --puzzles for a benchmark other than b6', () => {

@@ -71,6 +71,26 @@ describe('arbor solve', () => {
     expect(capped.stop_reason).toBe('max_generated_steps');
   });
 
+  it('--algo particle_filter solves with the embedded models: one single-step propose per particle and round', () => {
+    const args = ['solve', '--numbers', '4 9 10 13', '--algo', 'particle_filter', '--param', 'particles=8', '--param', 'temperature=0.5', '--json'];
+    const out = JSON.parse(arbor(args).stdout);
+    expect(out.solved).toBe(true);
+    expect(isCorrect('4 9 10 13', out.answer)).toBe(true);
+    expect(out.stop_reason).toBe('solved');
+    // 8 particles, 3 rounds (every countdown trajectory of 4 numbers takes 3 steps), one step each.
+    expect(out.stats.expansions).toBe(24);
+    expect(out.stats.generated_steps).toBe(24);
+    // A score call per round, and with the server's value weighting an evaluate call per round but the last.
+    expect(out.cost.map((c: { service: string; calls: number }) => [c.service, c.calls])).toEqual([
+      ['policy', 24],
+      ['value', 2],
+      ['reward', 3],
+    ]);
+    const again = JSON.parse(arbor(args).stdout);
+    expect(again.answer).toBe(out.answer);
+    expect(again.stats.nodes).toBe(out.stats.nodes);
+  });
+
   it('--budget caps expansions', () => {
     const out = JSON.parse(arbor(['solve', '--numbers', '1 1 1 1', '--budget', '3', '--json']).stdout);
     expect(out.solved).toBe(false);

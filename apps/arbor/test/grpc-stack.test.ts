@@ -26,7 +26,7 @@ describe('SearchService over gRPC with the model services over gRPC', () => {
   });
 
   it('solves a puzzle with each algorithm and the answer checks out', async () => {
-    const algorithms = [{ mcts: {} }, { beam: {} }, { bestOfN: { n: 64 } }, { dvts: {} }, { bestFirst: {} }, { litesearch: {} }, { rebase: {} }];
+    const algorithms = [{ mcts: {} }, { beam: {} }, { bestOfN: { n: 64 } }, { dvts: {} }, { bestFirst: {} }, { litesearch: {} }, { rebase: {} }, { particleFilter: {} }];
     for (const algorithm of algorithms) {
       const result = await search(stack.client, countdownRequest('4 9 10 13', algorithm));
       expect(result.solved, JSON.stringify(algorithm)).toBe(true);

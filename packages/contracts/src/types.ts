@@ -43,6 +43,7 @@ export type { Dvts, Dvts__Output } from './generated/arbor/v1/Dvts.js';
 export type { BestFirst, BestFirst__Output } from './generated/arbor/v1/BestFirst.js';
 export type { LiteSearch, LiteSearch__Output } from './generated/arbor/v1/LiteSearch.js';
 export type { Rebase, Rebase__Output } from './generated/arbor/v1/Rebase.js';
+export type { ParticleFilter, ParticleFilter__Output } from './generated/arbor/v1/ParticleFilter.js';
 export { BestFirstPriority } from './generated/arbor/v1/BestFirstPriority.js';
 export type { BestFirstPriority__Output } from './generated/arbor/v1/BestFirstPriority.js';
 export type { ListSearchesRequest, ListSearchesRequest__Output } from './generated/arbor/v1/ListSearchesRequest.js';

@@ -100,6 +100,13 @@ describe('descriptor set', () => {
       { name: 'problem', typeName: '.arbor.v1.Problem' },
       { name: 'best_of_n', jsonName: 'bestOfN', typeName: '.arbor.v1.BestOfN', oneofIndex: 0 },
     ]);
+    // Oneof members share the message's field numbers: particle_filter came after budget (10) .. answers (13).
+    expect(request.field?.find((f) => f.name === 'particle_filter')).toMatchObject({
+      number: 14,
+      jsonName: 'particleFilter',
+      typeName: '.arbor.v1.ParticleFilter',
+      oneofIndex: 0,
+    });
     const mcts = message(search, 'Mcts');
     const stop = mcts.field?.find((f) => f.name === 'stop_on_solution');
     expect(stop).toMatchObject({ proto3Optional: true });

@@ -4,7 +4,7 @@ import { NO_LIMITS, validateBudget, type Budget } from './budget.js';
 import { DEFAULTS, resolveBeam, resolveMcts, validateAlgorithm, type AlgorithmConfig } from './config.js';
 import { runSearch } from './search.js';
 import { SyntheticClient } from './testing/synthetic.js';
-import { BEAM, BFS, BON, DVTS, LITE, MCTS, REBASE, WORLD } from './testing/fixtures.js';
+import { BEAM, BFS, BON, DVTS, LITE, MCTS, PF, REBASE, WORLD } from './testing/fixtures.js';
 
 /** The field path of the InvalidArgumentError `fn` throws. */
 function fieldOf(fn: () => void): string {
@@ -85,6 +85,16 @@ describe('validateAlgorithm', () => {
     [{ ...REBASE, aggregation: 'max' as 'min' }, 'rebase.aggregation'],
     [{ ...REBASE, vote: 'loudest' as 'best' }, 'rebase.vote'],
     [{ ...REBASE, useValue: 0 as unknown as boolean }, 'rebase.use_value'],
+    [{ ...PF, particles: 0 }, 'particle_filter.particles'],
+    [{ ...PF, particles: 1025 }, 'particle_filter.particles'],
+    [{ ...PF, particles: 1.5 }, 'particle_filter.particles'],
+    [{ ...PF, temperature: 0 }, 'particle_filter.temperature'],
+    [{ ...PF, temperature: Number.NaN }, 'particle_filter.temperature'],
+    [{ ...PF, aggregation: 'mean' as 'last' }, 'particle_filter.aggregation'],
+    [{ ...PF, vote: 'loudest' as 'best' }, 'particle_filter.vote'],
+    [{ ...PF, useValue: 'no' as unknown as boolean }, 'particle_filter.use_value'],
+    [{ ...PF, stopOnSolution: 1 as unknown as boolean }, 'particle_filter.stop_on_solution'],
+    [{ ...PF, dedupeStates: null as unknown as boolean }, 'particle_filter.dedupe_states'],
     [{ kind: 'dfs' } as unknown as AlgorithmConfig, 'algorithm'],
   ];
   it.each(cases)('names the field of %j', (config, field) => {
@@ -94,6 +104,7 @@ describe('validateAlgorithm', () => {
   it('puts the field path in the message', () => {
     expect(() => validateAlgorithm({ ...BEAM, expansionsPerBeam: 0 })).toThrow(/^beam\.expansions_per_beam: /);
     expect(() => validateAlgorithm({ ...LITE, threshold: 2 })).toThrow(/^litesearch\.threshold: /);
+    expect(() => validateAlgorithm({ ...PF, particles: 0 })).toThrow('particle_filter.particles: must be an integer between 1 and 1024');
   });
 });
 

@@ -110,6 +110,24 @@ export interface RebaseConfig {
   vote: Vote;
 }
 
+/** arbor.v1.ParticleFilter: particle filtering over partial trajectories. */
+export interface ParticleFilterConfig {
+  kind: 'particle_filter';
+  /** Particles (N): the population size kept by every resampling. */
+  particles: number;
+  /** How a particle's step rewards become its weight; 'last' (the last step's reward) is the paper's likelihood. */
+  aggregation: Aggregation;
+  /** Resampling draws particle i with probability softmax(weight / temperature): 1 is the paper's softmax. */
+  temperature: number;
+  /** Multiply an unfinished particle's weight by the value service's estimate of its state. */
+  useValue: boolean;
+  stopOnSolution: boolean;
+  /** Particles proposing a state the tree already holds join its node instead of creating a second one. */
+  dedupeStates: boolean;
+  /** How the finished particles of the final population pick the answer. */
+  vote: Vote;
+}
+
 export type AlgorithmConfig =
   | BonConfig
   | BeamConfig
@@ -117,7 +135,8 @@ export type AlgorithmConfig =
   | DvtsConfig
   | BfsConfig
   | LiteSearchConfig
-  | RebaseConfig;
+  | RebaseConfig
+  | ParticleFilterConfig;
 
 export type AlgorithmKind = AlgorithmConfig['kind'];
 
@@ -133,6 +152,7 @@ interface Defaults {
   bfs: Readonly<BfsConfig>;
   litesearch: Readonly<LiteSearchConfig>;
   rebase: Readonly<RebaseConfig>;
+  particle_filter: Readonly<ParticleFilterConfig>;
 }
 
 /**
@@ -211,6 +231,18 @@ export const DEFAULTS: Readonly<Defaults> = Object.freeze({
     width: 16,
     temperature: 0.2,
     aggregation: 'min',
+    useValue: false,
+    stopOnSolution: true,
+    dedupeStates: true,
+    vote: 'reward_weighted',
+  }),
+  // As in Puri et al. 2025: the last step's process reward is the likelihood, resampling by its plain softmax
+  // (temperature 1), the answer by a reward-weighted vote of the final particles. 16 particles as best-of-N's 16.
+  particle_filter: Object.freeze({
+    kind: 'particle_filter',
+    particles: 16,
+    aggregation: 'last',
+    temperature: 1,
     useValue: false,
     stopOnSolution: true,
     dedupeStates: true,
@@ -319,6 +351,16 @@ export function validateAlgorithm(config: AlgorithmConfig): void {
       bool(config.useValue, 'rebase.use_value');
       bool(config.stopOnSolution, 'rebase.stop_on_solution');
       bool(config.dedupeStates, 'rebase.dedupe_states');
+      return;
+    case 'particle_filter':
+      // A round's new particles are scored in one reward call.
+      intIn(config.particles, 1, MAX_TRAJECTORIES_PER_CALL, 'particle_filter.particles');
+      oneOf(config.aggregation, AGGREGATIONS, 'particle_filter.aggregation');
+      finiteAbove(config.temperature, 0, 100, 'particle_filter.temperature');
+      oneOf(config.vote, VOTES, 'particle_filter.vote');
+      bool(config.useValue, 'particle_filter.use_value');
+      bool(config.stopOnSolution, 'particle_filter.stop_on_solution');
+      bool(config.dedupeStates, 'particle_filter.dedupe_states');
       return;
     default: {
       // Reached only by untyped input; keeps the error a client error rather than a crash.

@@ -14,6 +14,7 @@ export type {
   FinalChoice,
   LiteSearchConfig,
   MctsConfig,
+  ParticleFilterConfig,
   RebaseConfig,
   ResolvedBeamConfig,
   ResolvedMctsConfig,
@@ -21,6 +22,7 @@ export type {
 } from './config.js';
 export { expansionBudget } from './litesearch-budget.js';
 export { allocateWidth } from './rebase-allocation.js';
+export { multinomialResample, resamplingProbabilities } from './particle-resampling.js';
 export { allowedChildren } from './widening.js';
 export { NO_LIMITS, validateBudget } from './budget.js';
 export type { Budget } from './budget.js';

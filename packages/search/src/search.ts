@@ -13,6 +13,7 @@ import { ModelGateway } from './gateway.js';
 import { runLiteSearch } from './litesearch.js';
 import { runMcts } from './mcts.js';
 import type { ModelClient, Step } from './model.js';
+import { runParticleFilter } from './particle-filter.js';
 import { runRebase } from './rebase.js';
 import { UsageLedger, type SearchStats } from './stats.js';
 import type { StopReason } from './stop.js';
@@ -160,5 +161,7 @@ function runAlgorithm(ctx: SearchContext, algorithm: AlgorithmConfig): Promise<A
       return runLiteSearch(ctx, algorithm);
     case 'rebase':
       return runRebase(ctx, algorithm);
+    case 'particle_filter':
+      return runParticleFilter(ctx, algorithm);
   }
 }

@@ -27,6 +27,10 @@ export const CALL_PURPOSE = {
   rollout: 2,
   /** One greedy step of a beam candidate's lookahead rollout, from the rollout's current tip. */
   lookahead: 3,
+  /** Particle filtering: the step of particle `index` from node `nodeId`. */
+  particle: 4,
+  /** Particle filtering: draw `index` of the resampling after round `nodeId` (not a call; a seeded uniform). */
+  resample: 5,
 } as const;
 export type CallPurpose = (typeof CALL_PURPOSE)[keyof typeof CALL_PURPOSE];
 

@@ -32,6 +32,13 @@ describe('presets', () => {
     expect(request.bestOfN).toEqual({ n: 4 });
   });
 
+  it('selects particle filtering by its oneof name, with its params in camelCase', () => {
+    const request = buildSearchRequest(mcts, readOverrides({ algorithm: 'particle_filter', params: { particles: 8, stop_on_solution: false } }), problem);
+    expect(request.mcts).toBeUndefined();
+    expect(request.particleFilter).toEqual({ particles: 8, stopOnSolution: false });
+    expect(parsePresets({ pf: { task: 'countdown', algorithm: 'particle_filter', params: { temperature: 0.5 } } })[0]?.algorithm).toBe('particle_filter');
+  });
+
   it('refuses bad overrides, naming the field', () => {
     const field = (arbor: unknown) => {
       try {

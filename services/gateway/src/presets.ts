@@ -5,7 +5,7 @@ import type { SearchRequest } from '@arbor/contracts';
 import { ConfigError, InvalidArgumentError, readableFile, z } from '@arbor/kit';
 
 /** The SearchRequest oneof `algorithm`'s field names. */
-export const ALGORITHMS = ['best_of_n', 'beam', 'mcts', 'dvts', 'best_first', 'litesearch', 'rebase'] as const;
+export const ALGORITHMS = ['best_of_n', 'beam', 'mcts', 'dvts', 'best_first', 'litesearch', 'rebase', 'particle_filter'] as const;
 export type AlgorithmName = (typeof ALGORITHMS)[number];
 
 /** snake_case (the proto's and the public API's names) to the camelCase the gRPC client's objects take. */

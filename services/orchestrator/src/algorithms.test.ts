@@ -63,3 +63,57 @@ describe('algorithmFromRequest: enum values', () => {
     );
   });
 });
+
+describe('algorithmFromRequest: particle_filter', () => {
+  it('fills unset fields from the server defaults', () => {
+    expect(algorithmFromRequest(request({ particleFilter: {} }))).toEqual({
+      kind: 'particle_filter',
+      particles: 32,
+      aggregation: 'last',
+      temperature: 0.2,
+      useValue: true,
+      stopOnSolution: true,
+      dedupeStates: true,
+      vote: 'reward_weighted',
+    });
+    expect(SERVER_DEFAULTS.particle_filter).toMatchObject({ particles: 32, useValue: true });
+  });
+
+  it('maps every field of the message', () => {
+    const config = algorithmFromRequest(
+      request({
+        particleFilter: {
+          particles: 8,
+          aggregation: 'REWARD_AGGREGATION_MIN',
+          temperature: 0.25,
+          stopOnSolution: false,
+          vote: 'VOTE_MAJORITY',
+          useValue: false,
+          dedupeStates: false,
+        },
+      }),
+    );
+    expect(config).toEqual({
+      kind: 'particle_filter',
+      particles: 8,
+      aggregation: 'min',
+      temperature: 0.25,
+      useValue: false,
+      stopOnSolution: false,
+      dedupeStates: false,
+      vote: 'majority',
+    });
+  });
+
+  it.each([
+    [{ particles: 1025 }, 'particle_filter.particles', 'particle_filter.particles: must be an integer between 1 and 1024'],
+    [{ temperature: -1 }, 'particle_filter.temperature', 'particle_filter.temperature: must be a number greater than 0 and at most 100'],
+    [{ temperature: 101 }, 'particle_filter.temperature', 'particle_filter.temperature: must be a number greater than 0 and at most 100'],
+    [{ aggregation: 9 }, 'particle_filter.aggregation', `particle_filter.aggregation: 9 is not a known value; known: ${AGGREGATIONS}`],
+    [{ vote: 'VOTE_BESTT' }, 'particle_filter.vote', `particle_filter.vote: "VOTE_BESTT" is not a known value (did you mean VOTE_BEST?); known: ${VOTES}`],
+  ])('refuses %j, naming the field', (fields, field, message) => {
+    const err = errorOf(() => algorithmFromRequest(request({ particleFilter: fields })));
+    expect(err.field).toBe(field);
+    expect(err.message).toBe(message);
+  });
+});

@@ -7,11 +7,11 @@ import { type AlgorithmName, algorithmOneof } from '@arbor/orchestrator';
 /** A line of the B6 plot: an algorithm, or best-of-N under another vote. */
 export type B6Line = AlgorithmName | 'bon-majority';
 
-export const B6_LINES: readonly B6Line[] = ['bon', 'bon-majority', 'beam', 'dvts', 'mcts', 'bfs', 'litesearch', 'rebase'];
+export const B6_LINES: readonly B6Line[] = ['bon', 'bon-majority', 'beam', 'dvts', 'mcts', 'bfs', 'litesearch', 'rebase', 'particle_filter'];
 
 /**
  * Steps in one finished countdown trajectory of the bundled puzzles: 4 numbers, one move each merging two.
- * Best-of-N and REBASE size their widths by it.
+ * Best-of-N, REBASE and particle filtering size their widths by it.
  */
 export const STEPS_PER_TRAJECTORY = 3;
 
@@ -21,7 +21,8 @@ const MAX_CANDIDATES = 64;
 /**
  * The reward service scores at most 1024 trajectories a call (reward MAX_TRAJECTORIES), and best-of-N scores
  * all rollouts that finish in one round in one call; its rollouts all finish in the same round here, so a
- * larger n fails the score call and ends the search as model_unavailable.
+ * larger n fails the score call and ends the search as model_unavailable. A particle filter's round is scored in
+ * one call as well, so the same cap holds for its particles.
  */
 const MAX_BON_N = 1024;
 
@@ -40,6 +41,7 @@ export const B6_RULES: Readonly<Record<B6Line, string>> = {
   bfs: 'server defaults (24 children a node): it ends only when solved or when its open queue is empty, so the budget binds already',
   litesearch: 'server defaults (at most 24 children a node): it ends only when solved, above its stop threshold or when no node has budget left, so the budget binds already',
   rebase: 'width = clamp(floor(B / 3), 1, 64): the 3 levels share the width; the root takes all of it in one propose, and the policy proposes at most 64 candidates a call, so from B = 192 on REBASE ends on its own',
+  particle_filter: 'particles = clamp(floor(B / 3), 1, 1024): each particle generates one step a round and finishes in 3, as a best-of-N rollout; resampling by PRM x value at temperature 0.2, stop on a verified particle (server defaults)',
 };
 
 /** The SearchRequest oneof member for `line` at a budget of `budget` generated steps. */
@@ -61,6 +63,8 @@ export function fieldsFor(line: B6Line, budget: number): Partial<SearchRequest> 
       return algorithmOneof('mcts', { simulations: clamp(64 * budget, 256, 1_000_000) });
     case 'rebase':
       return algorithmOneof('rebase', { width: clamp(Math.floor(budget / STEPS_PER_TRAJECTORY), 1, MAX_CANDIDATES) });
+    case 'particle_filter':
+      return algorithmOneof('particle_filter', { particles: bonN(budget) });
     case 'bfs':
     case 'litesearch':
       return algorithmOneof(line);

@@ -13,6 +13,7 @@ import type { ListSearchesRequest as _arbor_v1_ListSearchesRequest, ListSearches
 import type { ListSearchesResponse as _arbor_v1_ListSearchesResponse, ListSearchesResponse__Output as _arbor_v1_ListSearchesResponse__Output } from './arbor/v1/ListSearchesResponse';
 import type { LiteSearch as _arbor_v1_LiteSearch, LiteSearch__Output as _arbor_v1_LiteSearch__Output } from './arbor/v1/LiteSearch';
 import type { Mcts as _arbor_v1_Mcts, Mcts__Output as _arbor_v1_Mcts__Output } from './arbor/v1/Mcts';
+import type { ParticleFilter as _arbor_v1_ParticleFilter, ParticleFilter__Output as _arbor_v1_ParticleFilter__Output } from './arbor/v1/ParticleFilter';
 import type { Problem as _arbor_v1_Problem, Problem__Output as _arbor_v1_Problem__Output } from './arbor/v1/Problem';
 import type { RankedAnswer as _arbor_v1_RankedAnswer, RankedAnswer__Output as _arbor_v1_RankedAnswer__Output } from './arbor/v1/RankedAnswer';
 import type { Rebase as _arbor_v1_Rebase, Rebase__Output as _arbor_v1_Rebase__Output } from './arbor/v1/Rebase';
@@ -52,6 +53,7 @@ export interface ProtoGrpcType {
       ListSearchesResponse: MessageTypeDefinition<_arbor_v1_ListSearchesResponse, _arbor_v1_ListSearchesResponse__Output>
       LiteSearch: MessageTypeDefinition<_arbor_v1_LiteSearch, _arbor_v1_LiteSearch__Output>
       Mcts: MessageTypeDefinition<_arbor_v1_Mcts, _arbor_v1_Mcts__Output>
+      ParticleFilter: MessageTypeDefinition<_arbor_v1_ParticleFilter, _arbor_v1_ParticleFilter__Output>
       Problem: MessageTypeDefinition<_arbor_v1_Problem, _arbor_v1_Problem__Output>
       RankedAnswer: MessageTypeDefinition<_arbor_v1_RankedAnswer, _arbor_v1_RankedAnswer__Output>
       Rebase: MessageTypeDefinition<_arbor_v1_Rebase, _arbor_v1_Rebase__Output>

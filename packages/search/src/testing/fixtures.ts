@@ -9,6 +9,7 @@ import type {
   DvtsConfig,
   LiteSearchConfig,
   MctsConfig,
+  ParticleFilterConfig,
   RebaseConfig,
 } from '../config.js';
 import { runSearch, type SearchOptions, type SearchOutcome } from '../search.js';
@@ -78,6 +79,20 @@ export const REBASE: RebaseConfig = {
   dedupeStates: true,
   vote: 'best',
 };
+/**
+ * Eight particles, resampled at temperature 0.2 so the on-path 0.9 rewards outweigh the 0.3s clearly. Dedupe off:
+ * every particle's step is its own node, so the node cap is reached exactly.
+ */
+export const PF: ParticleFilterConfig = {
+  kind: 'particle_filter',
+  particles: 8,
+  aggregation: 'last',
+  temperature: 0.2,
+  useValue: false,
+  stopOnSolution: false,
+  dedupeStates: false,
+  vote: 'reward_weighted',
+};
 export const ALGORITHMS: ReadonlyArray<[string, AlgorithmConfig]> = [
   ['bon', BON],
   ['beam', BEAM],
@@ -86,6 +101,7 @@ export const ALGORITHMS: ReadonlyArray<[string, AlgorithmConfig]> = [
   ['bfs', BFS],
   ['litesearch', LITE],
   ['rebase', REBASE],
+  ['particle_filter', PF],
 ];
 
 export interface Run {

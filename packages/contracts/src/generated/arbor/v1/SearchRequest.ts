@@ -9,6 +9,7 @@ import type { BestFirst as _arbor_v1_BestFirst, BestFirst__Output as _arbor_v1_B
 import type { LiteSearch as _arbor_v1_LiteSearch, LiteSearch__Output as _arbor_v1_LiteSearch__Output } from '../../arbor/v1/LiteSearch';
 import type { Rebase as _arbor_v1_Rebase, Rebase__Output as _arbor_v1_Rebase__Output } from '../../arbor/v1/Rebase';
 import type { Budget as _arbor_v1_Budget, Budget__Output as _arbor_v1_Budget__Output } from '../../arbor/v1/Budget';
+import type { ParticleFilter as _arbor_v1_ParticleFilter, ParticleFilter__Output as _arbor_v1_ParticleFilter__Output } from '../../arbor/v1/ParticleFilter';
 import type { Long } from '@grpc/proto-loader';
 
 export interface SearchRequest {
@@ -34,7 +35,8 @@ export interface SearchRequest {
    * Distinct answers to return in SearchResult.answers, best first; 0 returns none. At most 100.
    */
   'answers'?: (number);
-  'algorithm'?: "bestOfN"|"beam"|"mcts"|"dvts"|"bestFirst"|"litesearch"|"rebase";
+  'particleFilter'?: (_arbor_v1_ParticleFilter | null);
+  'algorithm'?: "bestOfN"|"beam"|"mcts"|"dvts"|"bestFirst"|"litesearch"|"rebase"|"particleFilter";
 }
 
 export interface SearchRequest__Output {
@@ -60,5 +62,6 @@ export interface SearchRequest__Output {
    * Distinct answers to return in SearchResult.answers, best first; 0 returns none. At most 100.
    */
   'answers': (number);
-  'algorithm'?: "bestOfN"|"beam"|"mcts"|"dvts"|"bestFirst"|"litesearch"|"rebase";
+  'particleFilter'?: (_arbor_v1_ParticleFilter__Output | null);
+  'algorithm'?: "bestOfN"|"beam"|"mcts"|"dvts"|"bestFirst"|"litesearch"|"rebase"|"particleFilter";
 }

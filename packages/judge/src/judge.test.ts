@@ -101,10 +101,23 @@ describe('judge over completions', () => {
     expect([COMPLETIONS_CHUNK_PROMPTS, COMPLETIONS_CHUNK_CONCURRENCY]).toEqual([64, 4]);
     let inFlight = 0;
     let most = 0;
+    // The first four requests are held until all four have arrived (or a second has passed), so that a busy
+    // machine cannot answer one before the client sends the fourth: the count in flight is the client's doing.
+    let arrived = 0;
+    const waiting: Array<() => void> = [];
     const server = await startFakeModelServerForTest({
       '/v1/completions': async (req) => {
         inFlight++;
         most = Math.max(most, inFlight);
+        arrived++;
+        if (arrived === 4) {
+          for (const release of waiting.splice(0)) release();
+        } else if (arrived < 4) {
+          await new Promise<void>((resolve) => {
+            waiting.push(resolve);
+            setTimeout(resolve, 1_000);
+          });
+        }
         await new Promise((r) => setTimeout(r, 10));
         inFlight--;
         // Each prompt is "p<percent>", so a prompt answered out of place shows.

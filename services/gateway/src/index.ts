@@ -8,3 +8,5 @@ export { toChatCompletion, messageOf, type ChatCompletion } from './completion.j
 export { lastUserMessage, readChatRequest, MAX_N } from './chat-request.js';
 export { buildGatewayApp, type GatewayAppOptions } from './server.js';
 export { orchestratorClient, type Orchestrator } from './orchestrator.js';
+export { nodeJson } from './ui-api.js';
+export type { TreeNodeJson } from './ui-api-types.js';

@@ -23,7 +23,6 @@ export interface CallOptions {
 export interface SearchOptions extends CallOptions {
   /** When given, the search runs through StreamSearch and each progress event comes here as it arrives. */
   onProgress?: (progress: SearchProgress__Output) => void;
-  deadlineMs?: number;
 }
 
 export interface TreeNodes {
@@ -52,7 +51,6 @@ export function orchestratorClient(address: string, tls: ClientTls): Orchestrato
     if (authorization) metadata.set('authorization', authorization);
     return metadata;
   };
-  const callOptions = (deadlineMs: number | undefined): grpc.CallOptions => (deadlineMs ? { deadline: Date.now() + deadlineMs } : {});
 
   /** A unary call that the signal cancels, its error turned back into a domain error. */
   function unary<T>(start: (callback: (err: grpc.ServiceError | null, value?: T) => void) => grpc.ClientUnaryCall, signal?: AbortSignal): Promise<T> {
@@ -69,7 +67,7 @@ export function orchestratorClient(address: string, tls: ClientTls): Orchestrato
 
   function streamSearch(request: SearchRequest, options: SearchOptions & { onProgress: NonNullable<SearchOptions['onProgress']> }): Promise<SearchResult__Output> {
     return new Promise((resolve, reject) => {
-      const call = client.StreamSearch(request, metadataOf(options.authorization), callOptions(options.deadlineMs));
+      const call = client.StreamSearch(request, metadataOf(options.authorization));
       const cancel = () => call.cancel();
       options.signal?.addEventListener('abort', cancel, { once: true });
       let result: SearchResult__Output | undefined;
@@ -94,14 +92,14 @@ export function orchestratorClient(address: string, tls: ClientTls): Orchestrato
       await tls.ready;
       if (options.onProgress) return streamSearch(request, { ...options, onProgress: options.onProgress });
       return unary<SearchResult__Output>(
-        (cb) => client.Search(request, metadataOf(options.authorization), callOptions(options.deadlineMs), cb),
+        (cb) => client.Search(request, metadataOf(options.authorization), cb),
         options.signal,
       );
     },
     async listSearches(request, options) {
       await tls.ready;
       const response = await unary<{ searches: SearchSummary__Output[] }>(
-        (cb) => client.ListSearches({ limit: request.limit ?? 0, searchId: request.searchId ?? '' }, metadataOf(options.authorization), callOptions(QUICK_CALL_MS), cb),
+        (cb) => client.ListSearches({ limit: request.limit ?? 0, searchId: request.searchId ?? '' }, metadataOf(options.authorization), { deadline: Date.now() + QUICK_CALL_MS }, cb),
         options.signal,
       );
       return response.searches;
@@ -113,7 +111,7 @@ export function orchestratorClient(address: string, tls: ClientTls): Orchestrato
       let totalNodes = 0;
       for (let page = 0; page < MAX_TREE_PAGES; page++) {
         const tree = await unary<{ nodes: TreeNode__Output[]; nextPageToken: string; totalNodes: number }>(
-          (cb) => client.GetTree({ searchId, pageToken, startNodeId }, metadataOf(options.authorization), callOptions(QUICK_CALL_MS), cb),
+          (cb) => client.GetTree({ searchId, pageToken, startNodeId }, metadataOf(options.authorization), { deadline: Date.now() + QUICK_CALL_MS }, cb),
           options.signal,
         );
         nodes.push(...tree.nodes);

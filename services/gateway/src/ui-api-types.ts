@@ -50,6 +50,8 @@ export interface TreeNodeJson {
   parent_id: number;
   depth: number;
   text: string;
+  /** Log-probability of the step under the policy that wrote it. */
+  logprob: number;
   terminal: boolean;
   answer: string;
   value: number | null;

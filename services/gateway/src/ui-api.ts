@@ -60,12 +60,14 @@ export function summaryJson(summary: SearchSummary__Output, traceTemplate: strin
   };
 }
 
+/** A wire TreeNode as the viewer's API and eval's saved trees write it: snake_case, absent scores null. */
 export function nodeJson(node: TreeNode__Output): TreeNodeJson {
   return {
     id: node.id,
     parent_id: node.parentId,
     depth: node.depth,
     text: node.step?.text ?? '',
+    logprob: node.step?.logprob ?? 0,
     terminal: node.terminal,
     answer: node.answer,
     value: node.value ?? null,

@@ -4,7 +4,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { algorithmOneof } from '@arbor/orchestrator';
-import type { SearchResult__Output, TreeNode__Output } from '@arbor/contracts';
+import type { SearchResult__Output } from '@arbor/contracts';
+import { nodeJson } from '@arbor/gateway';
 import { Resvg } from '@resvg/resvg-js';
 import { choiceFlag, integerFlag, parseFlags } from '../cli/args.js';
 import { CONNECTION_FLAGS, CONNECTION_HELP, readConnection } from '../cli/connection.js';
@@ -16,7 +17,7 @@ import { readEntries, TASKS } from '../cli/solve.js';
 import { UsageError } from '../cli/usage-error.js';
 import { budgetOf, readGrid, type EvalConfig } from './grid.js';
 import { buildReport, reportSvg, reportTable } from './report.js';
-import { RunFolder, sha256Of, type ResultLine, type RunDefinition, type SavedNode } from './run-folder.js';
+import { RunFolder, sha256Of, type ResultLine, type RunDefinition } from './run-folder.js';
 
 export const EVAL_FLAGS = {
   task: { type: 'string' },
@@ -91,24 +92,6 @@ function resultLine(config: EvalConfig, entry: ProblemEntry, result: SearchResul
     wall_ms: Math.round((stats?.wallMs ?? 0) * 10) / 10,
     search_id: result.searchId,
     trace_id: result.traceId,
-  };
-}
-
-function savedNode(node: TreeNode__Output): SavedNode {
-  return {
-    id: node.id,
-    parent_id: node.parentId,
-    depth: node.depth,
-    text: node.step?.text ?? '',
-    logprob: node.step?.logprob ?? 0,
-    tokens: node.step?.tokens ?? 0,
-    terminal: node.terminal,
-    answer: node.answer,
-    value: node.value ?? null,
-    reward: node.reward ?? null,
-    outcome: node.outcome ?? null,
-    visits: node.visits,
-    expanded: node.expanded,
   };
 }
 
@@ -188,7 +171,7 @@ export async function evalCommand(args: string[], io: CliIO): Promise<number> {
         });
         if (values['save-trees'] === true) {
           const nodes = await searcher.tree(result.searchId);
-          folder.saveTree(config.name, entry.problem.id, { search_id: result.searchId, problem_id: entry.problem.id, config: config.name, nodes: nodes.map(savedNode) });
+          folder.saveTree(config.name, entry.problem.id, { search_id: result.searchId, problem_id: entry.problem.id, config: config.name, nodes: nodes.map(nodeJson) });
         }
         folder.append(resultLine(config, entry, result));
         progress.tick(entry.label);

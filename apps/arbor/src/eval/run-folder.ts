@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { TreeNodeJson } from '@arbor/gateway';
 import { UsageError } from '../cli/usage-error.js';
 
 export interface RunDefinition {
@@ -35,22 +36,8 @@ export interface ResultLine {
   trace_id: string;
 }
 
-/** One node of a saved tree: the wire TreeNode in the snake_case of the results files. */
-export interface SavedNode {
-  id: number;
-  parent_id: number;
-  depth: number;
-  text: string;
-  logprob: number;
-  tokens: number;
-  terminal: boolean;
-  answer: string;
-  value: number | null;
-  reward: number | null;
-  outcome: number | null;
-  visits: number;
-  expanded: boolean;
-}
+/** One node of a saved tree: the wire TreeNode in snake_case, as the gateway's viewer API writes it too. */
+export type SavedNode = TreeNodeJson;
 
 export interface SavedTree {
   search_id: string;

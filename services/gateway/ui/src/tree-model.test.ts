@@ -6,7 +6,7 @@ import { LEAF_SPACING, LEVEL_SPACING, TreeStore, defaultMetric, layoutTree, node
 import type { TreeNodeJson } from './types.js';
 
 function node(id: number, parent: number, extra: Partial<TreeNodeJson> = {}): TreeNodeJson {
-  return { id, parent_id: parent, depth: 0, text: `step ${id}`, terminal: false, answer: '', value: null, reward: null, outcome: null, visits: 0, expanded: false, tokens: 3, ...extra };
+  return { id, parent_id: parent, depth: 0, text: `step ${id}`, logprob: -1, terminal: false, answer: '', value: null, reward: null, outcome: null, visits: 0, expanded: false, tokens: 3, ...extra };
 }
 
 /** A complete tree: `branching` children per node down to `depth`, ids in breadth-first order. */

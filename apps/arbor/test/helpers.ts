@@ -45,7 +45,7 @@ export async function startGrpcStack(extraEnv: Record<string, string> = {}): Pro
     ...extraEnv,
   });
   const stack = buildStack(config, silent);
-  const orchestrator = await startSearchServer({ address: config.ARBOR_ORCHESTRATOR_LISTEN, runner: stack.runner, logger: silent });
+  const orchestrator = await startSearchServer({ address: config.ARBOR_ORCHESTRATOR_LISTEN, runner: stack.runner, searches: stack.searches, jobs: stack.jobs, logger: silent });
   const client = new (arborV1().SearchService)(orchestrator.address, grpc.credentials.createInsecure());
   return {
     orchestrator,

@@ -49,9 +49,14 @@ describe('generic gRPC clients driven by server reflection alone', { timeout: 12
   }
 
   it('buf curl lists the services and their methods, and calls Search with a JSON body, over reflection v1 and v1alpha', async () => {
-    expect((await bufCurl(`http://${address}`, '--list-services')).trim().split('\n')).toEqual(['arbor.v1.SearchService', 'grpc.health.v1.Health']);
+    expect((await bufCurl(`http://${address}`, '--list-services')).trim().split('\n')).toEqual(['arbor.v1.JobService', 'arbor.v1.SearchService', 'grpc.health.v1.Health']);
     // Listing methods needs every service's file to resolve in buf's descriptor pool.
     expect((await bufCurl(`http://${address}`, '--list-methods')).trim().split('\n')).toEqual([
+      'arbor.v1.JobService/CancelJob',
+      'arbor.v1.JobService/GetJob',
+      'arbor.v1.JobService/ListJobs',
+      'arbor.v1.JobService/SubmitJob',
+      'arbor.v1.JobService/WatchJob',
       'arbor.v1.SearchService/CancelSearch',
       'arbor.v1.SearchService/GetTree',
       'arbor.v1.SearchService/ListSearches',
@@ -97,7 +102,7 @@ describe('generic gRPC clients driven by server reflection alone', { timeout: 12
       expect(result.stderr).toBe('');
       expect(result.status).toBe(0);
       const out = JSON.parse(result.stdout);
-      expect(out.services).toEqual(['arbor.v1.SearchService', 'grpc.health.v1.Health']);
+      expect(out.services).toEqual(['arbor.v1.JobService', 'arbor.v1.SearchService', 'grpc.health.v1.Health']);
       // Added to the pool dependencies first, under the names the protos have.
       expect(out.files).toEqual(['arbor/v1/common.proto', 'arbor/v1/search.proto', 'grpc/health/v1/health.proto']);
       expect(out.missing_file).toBe('5: Proto file not found: no/such/file.proto');

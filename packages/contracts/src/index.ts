@@ -5,3 +5,4 @@ export * from './types.js';
 export * from './nats.js';
 export * from './handlers.js';
 export { describeMalformed, type Malformed } from './malformed.js';
+export * from './jobs.js';

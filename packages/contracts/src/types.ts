@@ -52,3 +52,16 @@ export type { RankedAnswer, RankedAnswer__Output } from './generated/arbor/v1/Ra
 export { SearchStatus } from './generated/arbor/v1/SearchStatus.js';
 export type { SearchStatus__Output } from './generated/arbor/v1/SearchStatus.js';
 export type { SearchSummary, SearchSummary__Output } from './generated/arbor/v1/SearchSummary.js';
+export type { JobConfiguration, JobConfiguration__Output } from './generated/arbor/v1/JobConfiguration.js';
+export type { SubmitJobRequest, SubmitJobRequest__Output } from './generated/arbor/v1/SubmitJobRequest.js';
+export { JobState } from './generated/arbor/v1/JobState.js';
+export type { JobState__Output } from './generated/arbor/v1/JobState.js';
+export type { Job, Job__Output } from './generated/arbor/v1/Job.js';
+export type { GetJobRequest, GetJobRequest__Output } from './generated/arbor/v1/GetJobRequest.js';
+export type { ListJobsRequest, ListJobsRequest__Output } from './generated/arbor/v1/ListJobsRequest.js';
+export type { ListJobsResponse, ListJobsResponse__Output } from './generated/arbor/v1/ListJobsResponse.js';
+export type { CancelJobRequest, CancelJobRequest__Output } from './generated/arbor/v1/CancelJobRequest.js';
+export type { WatchJobRequest, WatchJobRequest__Output } from './generated/arbor/v1/WatchJobRequest.js';
+export type { JobResult, JobResult__Output } from './generated/arbor/v1/JobResult.js';
+export type { JobEvent, JobEvent__Output } from './generated/arbor/v1/JobEvent.js';
+export type { JobServiceClient, JobServiceHandlers, JobServiceDefinition } from './generated/arbor/v1/JobService.js';

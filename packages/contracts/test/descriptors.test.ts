@@ -134,6 +134,6 @@ describe('descriptor set', () => {
       .map((service) => `arbor.v1.${service.name}: ${service.method.map((m) => m.name).sort().join(' ')}`)
       .sort();
     expect(described).toEqual(loaded);
-    expect(described).toHaveLength(4);
+    expect(described).toHaveLength(5);
   });
 });

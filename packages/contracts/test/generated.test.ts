@@ -59,6 +59,7 @@ describe('contracts', () => {
     expect(Object.keys(v1.ValueService.service)).toEqual(['Evaluate']);
     expect(Object.keys(v1.RewardService.service)).toEqual(['Score']);
     expect(Object.keys(v1.SearchService.service).sort()).toEqual(['CancelSearch', 'GetTree', 'ListSearches', 'Search', 'StreamSearch']);
+    expect(Object.keys(v1.JobService.service).sort()).toEqual(['CancelJob', 'GetJob', 'ListJobs', 'SubmitJob', 'WatchJob']);
   });
 
   it('round-trips a message with defaults filled and optional fields kept absent', () => {

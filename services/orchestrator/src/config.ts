@@ -53,6 +53,23 @@ export const orchestratorConfigShape = {
   ARBOR_ADMISSION_QUEUE: env.integer(256, 0, 1_000_000),
   /** The longest a search waits for a slot (never past its own deadline) before RESOURCE_EXHAUSTED. */
   ARBOR_ADMISSION_MAX_WAIT_MS: env.integer(30_000, 0, 3_600_000),
+  /**
+   * Durable jobs and searches reachable from any replica, on NATS JetStream (NATS_URL): this replica takes work
+   * from the job queue, keeps finished trees in JetStream's object store and answers other replicas about the
+   * searches it runs. Every replica behind one Service needs it on.
+   */
+  ARBOR_JOBS: env.oneOf(['off', 'on'] as const, 'off'),
+  /** Job searches this replica runs at once, within ARBOR_MAX_CONCURRENT_SEARCHES; 0: half of that. */
+  ARBOR_JOB_SEARCHES: env.integer(0, 0, 100_000),
+  /** A job search not reported alive for this long is handed to another replica (it reports every third of it). */
+  ARBOR_JOB_ACK_WAIT_MS: env.integer(30_000, 1_000, 3_600_000),
+  /** Deliveries of one problem (replica stops, model outages) before it is answered as failed. */
+  ARBOR_JOB_MAX_ATTEMPTS: env.integer(5, 1, 100),
+  /** How long jobs, their queued problems and their results are kept. */
+  ARBOR_JOB_RETENTION_HOURS: env.integer(168, 1, 87_600),
+  /** How long finished trees are kept in JetStream for GetTree from any replica, and the most they may take. */
+  ARBOR_TREE_RETENTION_HOURS: env.integer(24, 1, 87_600),
+  ARBOR_SHARED_TREES_MB: env.integer(1_024, 1, 10_000_000),
 };
 
 export type OrchestratorConfig = ReturnType<typeof readOrchestratorConfig>;

@@ -49,6 +49,12 @@ export class RetainedTrees {
     }
   }
 
+  /** Forgets a kept tree, as if it had never been kept. */
+  remove(searchId: string): void {
+    this.#drop(searchId);
+    this.#expired.delete(searchId);
+  }
+
   get(searchId: string): TreeView | undefined {
     return this.#trees.get(searchId);
   }

@@ -43,6 +43,8 @@ export interface SearchRunnerOptions {
   progressIntervalMs?: number;
   /** Search summaries kept for ListSearches, over all tenants (oldest dropped first). */
   recentSearches?: number;
+  /** Told of every search that finished with a result, with its whole tree (to keep it where other replicas read it). */
+  onTreeFinished?: (tenant: string, searchId: string, tree: TreeView) => void;
 }
 
 export interface RunOptions {
@@ -50,6 +52,19 @@ export interface RunOptions {
   principal?: Principal;
   signal?: AbortSignal;
   onProgress?: (progress: SearchProgress) => void;
+  /**
+   * A finished search's tree kept under the same id is dropped instead of refusing the id: a job's problem run
+   * again (after its result failed to reach the results stream) keeps its id, so that its tree can be found.
+   */
+  replaceFinished?: boolean;
+}
+
+/** What a request asks for, once checked: the same checks for a search that runs now and for a job's. */
+interface CheckedRequest {
+  problem: ProblemLike;
+  task: TaskDefinition;
+  algorithm: AlgorithmConfig;
+  budget: Budget;
 }
 
 interface RunningSearch {
@@ -178,7 +193,16 @@ export class SearchRunner {
     return this.admission.waiting;
   }
 
-  async search(request: SearchRequest__Output, options: RunOptions = {}): Promise<SearchResult> {
+  /** Searches that could start now without waiting: slots free and nobody queued for one. */
+  get freeSlots(): number {
+    return this.admission.waiting > 0 ? 0 : Math.max(0, this.admission.limits.maxRunning - this.admission.running);
+  }
+
+  /**
+   * Checks a request as search() does before it runs (INVALID_ARGUMENT naming the field, RESOURCE_EXHAUSTED for a
+   * problem too large), without running it.
+   */
+  check(request: SearchRequest__Output, principal: Principal = ANONYMOUS): CheckedRequest {
     if (!request.problem) throw new InvalidArgumentError('problem', 'is required');
     checkProblemSize(request.problem);
     const problem = toProblemLike(request.problem);
@@ -186,14 +210,21 @@ export class SearchRunner {
     task.validateProblem(problem);
     const algorithm = algorithmFromRequest(request);
     if (request.answers > MAX_RANKED_ANSWERS) throw new InvalidArgumentError('answers', `must be at most ${MAX_RANKED_ANSWERS}, got ${request.answers}`);
-    const principal = options.principal ?? ANONYMOUS;
     const budget = withTenantLimits(budgetFromRequest(request.budget, this.limits), principal.limits);
     validateBudget(budget);
+    return { problem, task, algorithm, budget };
+  }
+
+  async search(request: SearchRequest__Output, options: RunOptions = {}): Promise<SearchResult> {
+    const principal = options.principal ?? ANONYMOUS;
+    const { problem, task, algorithm, budget } = this.check(request, principal);
+    const wireProblem = request.problem!;
     const searchId = request.searchId || randomUUID();
     checkSearchId(searchId);
     if (this.draining) throw new UnavailableError('server is draining and takes no new search; retry on another replica');
     const { tenant } = principal;
     const key = ownedKey(tenant, searchId);
+    if (options.replaceFinished === true && !this.running.has(key)) this.finishedTrees.remove(key);
     // An id names one search for as long as anything of it can be asked for: GetTree must never answer with
     // another search's tree.
     if (this.running.has(key) || this.finishedTrees.get(key)) {
@@ -205,7 +236,7 @@ export class SearchRunner {
     const controller = new AbortController();
     const entry: RunningSearch = { controller };
     this.running.set(key, entry);
-    this.recent.started(key, { tenant, searchId, problemId: request.problem.id, task: problem.task, algorithm: algorithm.kind, startedUnixMs: Date.now() });
+    this.recent.started(key, { tenant, searchId, problemId: wireProblem.id, task: problem.task, algorithm: algorithm.kind, startedUnixMs: Date.now() });
     const onCallerAbort = () => controller.abort(options.signal?.reason);
     options.signal?.addEventListener('abort', onCallerAbort, { once: true });
     const forget = () => {
@@ -229,7 +260,7 @@ export class SearchRunner {
       throw err;
     }
     try {
-      return await this.run(request, { searchId, tenant, key, problem, wireProblem: request.problem, task, algorithm, budget, started, deadlineEpoch, entry, controller }, options);
+      return await this.run(request, { searchId, tenant, key, problem, wireProblem, task, algorithm, budget, started, deadlineEpoch, entry, controller }, options);
     } finally {
       this.admission.leave();
       forget();
@@ -298,6 +329,7 @@ export class SearchRunner {
         );
       }
       this.finishedTrees.add(key, outcome.treeView, this.treeMemory - this.liveTreeBytes(key));
+      this.options.onTreeFinished?.(tenant, searchId, outcome.treeView);
       this.options.logger.info(
         {
           searchId,
@@ -374,20 +406,25 @@ export class SearchRunner {
    * A page of the tree of a running or recently finished search of `tenant` (see tree-pages.ts). Another tenant's
    * search is NOT_FOUND, as one that never ran: whether it exists is not theirs to know.
    */
-  getTree(tenant: string, searchId: string, pageSize = 0, pageToken = '', startNodeId = 0): Tree {
+  getTree(tenant: string, searchId: string, pageSize = 0, pageToken = '', startNodeId = 0, pageBytes?: number): Tree {
     checkSearchId(searchId);
     const key = ownedKey(tenant, searchId);
     const running = this.running.get(key);
     if (running) {
-      return running.tree ? treePage(searchId, running.tree, pageSize, pageToken, startNodeId) : { searchId, nodes: [], totalNodes: 0, nextPageToken: '' };
+      return running.tree ? treePage(searchId, running.tree, pageSize, pageToken, startNodeId, pageBytes) : { searchId, nodes: [], totalNodes: 0, nextPageToken: '' };
     }
     const kept = this.finishedTrees.get(key);
-    if (kept) return treePage(searchId, kept, pageSize, pageToken, startNodeId);
+    if (kept) return treePage(searchId, kept, pageSize, pageToken, startNodeId, pageBytes);
     if (this.finishedTrees.expired(key)) {
       const mb = Math.round(this.finishedTrees.budgetBytes / 2 ** 20);
       throw new NotFoundError(`search_id: the tree of this search has expired (finished trees are kept within ${mb} MB, oldest dropped first)`);
     }
     throw new NotFoundError('search_id: no running or recent search with this id');
+  }
+
+  /** Whether a search of `tenant` with this id is running (or waiting for a slot) in this process. */
+  isRunning(tenant: string, searchId: string): boolean {
+    return this.running.has(ownedKey(tenant, searchId));
   }
 
   /** Recent searches of `tenant`, newest first (see RecentSearches). */

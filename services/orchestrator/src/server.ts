@@ -1,6 +1,14 @@
 // Wires the SearchService RPCs onto a gRPC server; the logic lives in SearchRunner.
 import {
   arborV1,
+  type CancelJobRequest__Output,
+  type GetJobRequest__Output,
+  type Job,
+  type JobEvent,
+  type ListJobsRequest__Output,
+  type ListJobsResponse,
+  type SubmitJobRequest__Output,
+  type WatchJobRequest__Output,
   type CancelSearchRequest__Output,
   type CancelSearchResponse,
   type GetTreeRequest__Output,
@@ -14,9 +22,12 @@ import {
 import { serverStreamHandler, startGrpcServer, unaryHandler, type CallContext, type Logger, type RunningGrpcServer, type ServerTls } from '@arbor/kit';
 import { ANONYMOUS_TENANT, type Authenticator, type Principal } from '@arbor/kit/auth';
 import { InvalidArgumentError } from '@arbor/kit/errors';
+import type { ClusterSearches } from './cluster/cluster-searches.js';
+import type { JobService } from './jobs/job-service.js';
 import type { SearchRunner } from './search-runner.js';
 
 export const SEARCH_SERVICE_NAME = 'arbor.v1.SearchService';
+export const JOB_SERVICE_NAME = 'arbor.v1.JobService';
 
 function requireSearchId(searchId: string): string {
   if (!searchId) throw new InvalidArgumentError('search_id', 'is required');
@@ -26,6 +37,9 @@ function requireSearchId(searchId: string): string {
 export interface SearchServerOptions {
   address: string;
   runner: SearchRunner;
+  /** GetTree and CancelSearch for searches of any replica. */
+  searches: ClusterSearches;
+  jobs: JobService;
   logger: Logger;
   tls?: ServerTls;
   healthAddress?: string;
@@ -34,7 +48,7 @@ export interface SearchServerOptions {
 }
 
 export function startSearchServer(options: SearchServerOptions): Promise<RunningGrpcServer> {
-  const { runner, logger, authenticator } = options;
+  const { runner, searches, jobs, logger, authenticator } = options;
   const callerOf = async (context: CallContext): Promise<Principal | undefined> => {
     if (!authenticator) return undefined;
     const authorization = context.metadata.get('authorization')[0];
@@ -44,6 +58,7 @@ export function startSearchServer(options: SearchServerOptions): Promise<Running
     });
   };
   const tenantOf = async (context: CallContext): Promise<string> => (await callerOf(context))?.tenant ?? ANONYMOUS_TENANT;
+  const principalOf = async (context: CallContext): Promise<Principal> => (await callerOf(context)) ?? { tenant: ANONYMOUS_TENANT, via: 'none', limits: {} };
   return startGrpcServer({
     address: options.address,
     ...(options.tls && { tls: options.tls }),
@@ -71,14 +86,29 @@ export function startSearchServer(options: SearchServerOptions): Promise<Running
             send({ result });
           }, { serverSpan: false }),
           GetTree: unaryHandler<GetTreeRequest__Output, Tree>(logger, 'GetTree', async (request, context) =>
-            runner.getTree(await tenantOf(context), requireSearchId(request.searchId), request.pageSize, request.pageToken, request.startNodeId),
+            searches.getTree(await tenantOf(context), requireSearchId(request.searchId), request.pageSize, request.pageToken, request.startNodeId),
           ),
           CancelSearch: unaryHandler<CancelSearchRequest__Output, CancelSearchResponse>(logger, 'CancelSearch', async (request, context) => ({
-            cancelled: runner.cancel(await tenantOf(context), requireSearchId(request.searchId)),
+            cancelled: await searches.cancel(await tenantOf(context), requireSearchId(request.searchId)),
           })),
           ListSearches: unaryHandler<ListSearchesRequest__Output, ListSearchesResponse>(logger, 'ListSearches', async (request, context) => ({
             searches: runner.listSearches(await tenantOf(context), request.limit, request.searchId),
           })),
+        },
+      },
+      {
+        name: JOB_SERVICE_NAME,
+        definition: arborV1().JobService.service,
+        implementation: {
+          SubmitJob: unaryHandler<SubmitJobRequest__Output, Job>(logger, 'SubmitJob', async (request, context) => jobs.submit(await principalOf(context), request)),
+          GetJob: unaryHandler<GetJobRequest__Output, Job>(logger, 'GetJob', async (request, context) => jobs.get(await tenantOf(context), request.jobId)),
+          ListJobs: unaryHandler<ListJobsRequest__Output, ListJobsResponse>(logger, 'ListJobs', async (request, context) => ({
+            jobs: await jobs.list(await tenantOf(context), request.limit),
+          })),
+          CancelJob: unaryHandler<CancelJobRequest__Output, Job>(logger, 'CancelJob', async (request, context) => jobs.cancel(await tenantOf(context), request.jobId)),
+          WatchJob: serverStreamHandler<WatchJobRequest__Output, JobEvent>(logger, 'WatchJob', async (request, send, context) =>
+            jobs.watch(await tenantOf(context), request.jobId, send, context.signal),
+          ),
         },
       },
     ],

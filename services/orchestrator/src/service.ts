@@ -9,6 +9,8 @@ import { startSearchServer } from './server.js';
 import { MODEL_SERVICES, buildStack, type Stack } from './stack.js';
 import { pollGrpcHealth, Readiness } from './readiness.js';
 import type { InprocHandlers } from './transport/inproc.js';
+import { attachCluster, type ClusterMembership } from './cluster/attach-cluster.js';
+import type { NatsConnection } from '@nats-io/transport-node';
 
 export interface Orchestrator extends ArborService, Stack {
   readonly name: 'orchestrator';
@@ -60,6 +62,8 @@ export function createOrchestrator(config: OrchestratorConfig, options: Orchestr
       const server = await startSearchServer({
         address: config.ARBOR_ORCHESTRATOR_LISTEN,
         runner: stack.runner,
+        searches: stack.searches,
+        jobs: stack.jobs,
         logger,
         tls,
         authenticator,
@@ -79,14 +83,30 @@ export function createOrchestrator(config: OrchestratorConfig, options: Orchestr
       const link = stack.nats;
       const discovery = stack.discovery;
       let stopping = false;
-      if (link && discovery) {
-        readiness.require('nats');
-        for (const { operation } of discovery.services) readiness.require(`${operation} replicas`);
-        discovery.onRound(() => {
-          for (const { operation, replicas } of discovery.services) {
-            readiness.set(`${operation} replicas`, replicas.answering(discovery.presenceWindowMs) > 0);
+      let cluster: ClusterMembership | undefined;
+      const joinCluster = async (nc: NatsConnection): Promise<void> => {
+        // JetStream may still be starting (a NATS cluster electing its meta leader): try again until it answers.
+        for (let attempt = 0; !stopping && !cluster; attempt++) {
+          try {
+            cluster = await attachCluster(nc, stack, config, logger);
+            readiness.set('jetstream', true);
+          } catch (err) {
+            if (attempt === 0) logger.error({ err }, 'ARBOR_JOBS=on but JetStream does not answer (is the NATS server started with JetStream?); retrying');
+            await new Promise((resolve) => setTimeout(resolve, 2_000).unref());
           }
-        });
+        }
+      };
+      if (link) {
+        readiness.require('nats');
+        if (config.ARBOR_JOBS === 'on') readiness.require('jetstream');
+        if (discovery) {
+          for (const { operation } of discovery.services) readiness.require(`${operation} replicas`);
+          discovery.onRound(() => {
+            for (const { operation, replicas } of discovery.services) {
+              readiness.set(`${operation} replicas`, replicas.answering(discovery.presenceWindowMs) > 0);
+            }
+          });
+        }
         const nats = attachNats({
           url: natsClient.url,
           options: natsClient.options,
@@ -98,8 +118,9 @@ export function createOrchestrator(config: OrchestratorConfig, options: Orchestr
             link.set(nc);
             // A first connection that lands while the server is stopping starts nothing.
             if (stopping) return;
-            discovery.start();
-            void discovery.round();
+            discovery?.start();
+            void discovery?.round();
+            if (config.ARBOR_JOBS === 'on') void joinCluster(nc);
           },
           onConnectedChange: (connected) => {
             readiness.set('nats', connected);
@@ -108,7 +129,8 @@ export function createOrchestrator(config: OrchestratorConfig, options: Orchestr
         });
         after.unshift(() => {
           stopping = true;
-          discovery.stop();
+          discovery?.stop();
+          cluster?.leave();
         });
         after.push(() => nats.stop(graceMs));
       }
@@ -118,10 +140,13 @@ export function createOrchestrator(config: OrchestratorConfig, options: Orchestr
         // Searches go on while they can, then stop with their best answer early enough for the results to
         // reach their callers before the grace period ends; whatever is still running after that is cancelled.
         drain: async (remainingMs) => {
+          // No more job work from now on; what this replica cannot finish goes back to the queue.
+          const workerStopped = stack.jobWorker?.stop();
           const stopped = stack.runner.drain(remainingMs - shutdownReserveMs(remainingMs));
           const timeUp = new Promise<void>((resolve) => setTimeout(resolve, remainingMs).unref());
           await Promise.race([stopped, timeUp]);
           stack.runner.cancelAll();
+          await workerStopped;
         },
         after,
       });

@@ -2,7 +2,7 @@
 // the app that composes it), gRPC clients to services running elsewhere, or requests over NATS.
 import { ConfigError, type ClientTls, type Logger } from '@arbor/kit';
 import { natsRoute, type NatsOperation } from '@arbor/contracts';
-import type { ModelService } from '@arbor/search';
+import type { ModelService, TreeView } from '@arbor/search';
 import { TRANSPORT_SETTING, type OrchestratorConfig } from './config.js';
 import { grpcPolicyTransport, grpcRewardTransport, grpcValueTransport } from './transport/grpc.js';
 import { limitCalls, orchestratorLimiters, type ServiceLimiters } from './transport/call-limiter.js';
@@ -16,6 +16,10 @@ import { DEFAULT_RETRY } from './transport/retry.js';
 import type { ModelTransports, UnaryTransport } from './transport/types.js';
 import { nextTurn } from './turns.js';
 import { SearchRunner } from './search-runner.js';
+import { ClusterSearches } from './cluster/cluster-searches.js';
+import { SharedTrees } from './cluster/shared-trees.js';
+import { JobService } from './jobs/job-service.js';
+import { JobWorker } from './jobs/job-worker.js';
 
 export const MODEL_SERVICES = ['policy', 'value', 'reward'] as const satisfies readonly ModelService[];
 
@@ -30,6 +34,13 @@ export interface Stack {
   discovery?: ReplicaDiscovery;
   /** Backpressure per model service: calls in flight, waiting, and the current limit. */
   limiters: ServiceLimiters;
+  /** GetTree and CancelSearch for a search of any replica (this one's alone until JetStream is attached). */
+  searches: ClusterSearches;
+  /** The JobService's domain; FAILED_PRECONDITION for every call unless ARBOR_JOBS=on. */
+  jobs: JobService;
+  /** With ARBOR_JOBS=on: this replica's share of the job queue, and the finished trees it keeps in JetStream. */
+  jobWorker?: JobWorker;
+  sharedTrees?: SharedTrees;
 }
 
 function servicesReachedBy(config: OrchestratorConfig, transport: OrchestratorConfig['ARBOR_POLICY_TRANSPORT']): ModelService[] {
@@ -145,12 +156,13 @@ function takingTurns(transports: ModelTransports, config: OrchestratorConfig): M
  * this process; every service configured as `inproc` must have one.
  */
 export function buildStack(config: OrchestratorConfig, logger: Logger, handlers: InprocHandlers = {}, tls?: ClientTls): Stack {
-  const nats = natsServices(config).length > 0 ? new NatsLink() : undefined;
+  const jobsOn = config.ARBOR_JOBS === 'on';
+  const nats = natsServices(config).length > 0 || jobsOn ? new NatsLink() : undefined;
   const limiters = orchestratorLimiters(config.ARBOR_MAX_CALLS_IN_FLIGHT);
   const routing = natsRouting(config);
   const transports = limitCalls(takingTurns(buildTransports(config, handlers, nats, routing, tls), config), limiters);
   let discovery: ReplicaDiscovery | undefined;
-  if (nats) {
+  if (nats && natsServices(config).length > 0) {
     const services = natsServices(config).map((service) => ({
       operation: OPERATION[service],
       subject: natsRoute(OPERATION[service], config.ARBOR_NATS_NAMESPACE).subject,
@@ -164,6 +176,7 @@ export function buildStack(config: OrchestratorConfig, logger: Logger, handlers:
       }
     });
   }
+  const sharedTrees = jobsOn ? new SharedTrees(logger) : undefined;
   const runner = new SearchRunner({
     transports,
     logger,
@@ -179,6 +192,28 @@ export function buildStack(config: OrchestratorConfig, logger: Logger, handlers:
       maxWaiting: config.ARBOR_ADMISSION_QUEUE,
       maxWaitMs: config.ARBOR_ADMISSION_MAX_WAIT_MS,
     },
+    ...(sharedTrees && { onTreeFinished: (tenant: string, searchId: string, tree: TreeView) => sharedTrees.keep(tenant, searchId, tree) }),
   });
-  return { transports, runner, ...(nats && { nats }), ...(discovery && { discovery }), limiters };
+  const jobWorker = jobsOn
+    ? new JobWorker({
+        runner,
+        logger,
+        ...(sharedTrees && { sharedTrees }),
+        // Half the slots by default: searches asked for interactively keep room beside a large job.
+        slots: config.ARBOR_JOB_SEARCHES || Math.max(1, Math.ceil(config.ARBOR_MAX_CONCURRENT_SEARCHES / 2)),
+        ackWaitMs: config.ARBOR_JOB_ACK_WAIT_MS,
+        maxAttempts: config.ARBOR_JOB_MAX_ATTEMPTS,
+      })
+    : undefined;
+  return {
+    transports,
+    runner,
+    ...(nats && { nats }),
+    ...(discovery && { discovery }),
+    limiters,
+    searches: new ClusterSearches(runner, sharedTrees),
+    jobs: new JobService(runner, jobsOn),
+    ...(jobWorker && { jobWorker }),
+    ...(sharedTrees && { sharedTrees }),
+  };
 }

@@ -44,9 +44,9 @@ function pageStart(token: string, size: number, startNodeId: number): number {
 
 /**
  * One page of `view`: `pageSize` nodes at most (0: as many as fit), starting where `pageToken` says, or without
- * one at node `startNodeId` (past the last node: an empty page).
+ * one at node `startNodeId` (past the last node: an empty page); about `pageBytes` of nodes at most.
  */
-export function treePage(searchId: string, view: TreeView, pageSize = 0, pageToken = '', startNodeId = 0): Tree {
+export function treePage(searchId: string, view: TreeView, pageSize = 0, pageToken = '', startNodeId = 0, pageBytes = PAGE_BYTES): Tree {
   if (!Number.isInteger(pageSize) || pageSize < 0 || pageSize > MAX_PAGE_NODES) {
     throw new InvalidArgumentError('page_size', `must be between 0 and ${MAX_PAGE_NODES}, got ${pageSize}`);
   }
@@ -60,7 +60,7 @@ export function treePage(searchId: string, view: TreeView, pageSize = 0, pageTok
     for (const node of view.slice(next, Math.min(total, next + CHUNK, start + limit))) {
       const size = encodedBytes(node);
       // Always at least one node, so that a page moves on even past a node larger than a page.
-      if (nodes.length > 0 && bytes + size > PAGE_BYTES) break fill;
+      if (nodes.length > 0 && bytes + size > pageBytes) break fill;
       nodes.push(toWire(node));
       bytes += size;
       next++;

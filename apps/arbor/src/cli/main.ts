@@ -4,6 +4,7 @@ import { ArborError, InvalidArgumentError } from '@arbor/kit/errors';
 import { benchCommand, BENCH_HELP } from '../bench/command.js';
 import { evalCommand, EVAL_HELP } from '../eval/command.js';
 import { exportCommand, EXPORT_HELP } from '../export/command.js';
+import { jobsCommand, JOBS_HELP } from '../jobs/command.js';
 import { demoCommand, DEMO_HELP } from './demo.js';
 import { doctorCommand, DOCTOR_HELP } from './doctor.js';
 import { checkConfigFileNames, unknownEnvironmentNames } from './config-file.js';
@@ -23,6 +24,7 @@ Commands:
   solve     solve countdown / Game-of-24 puzzles or math word problems by tree search
   demo      solve the hardest generated puzzles and print a results table (npm start)
   eval      run a dataset over a grid of algorithms, budgets and seeds; resumable; accuracy report
+  jobs      durable eval jobs on the orchestrators (arbor eval --job): list, show, cancel
   export    training data (PRM labels, preference pairs, SFT, value targets) from an eval run's trees
   serve     run services: policy, value, reward, orchestrator, gateway, or all
   bench     run the benchmarks (b1 to b6) against their baselines and write JSON results (npm run bench)
@@ -39,6 +41,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIO) => Promise<number>> =
   solve: solveCommand,
   eval: evalCommand,
   export: exportCommand,
+  jobs: jobsCommand,
   demo: demoCommand,
   serve: serveCommand,
   up: upCommand,
@@ -48,7 +51,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIO) => Promise<number>> =
   doctor: doctorCommand,
 };
 
-const HELPS: Record<string, string> = { solve: SOLVE_HELP, eval: EVAL_HELP, export: EXPORT_HELP, demo: DEMO_HELP, serve: SERVE_HELP, up: UP_HELP, bench: BENCH_HELP, token: TOKEN_HELP, nats: NATS_HELP, doctor: DOCTOR_HELP };
+const HELPS: Record<string, string> = { solve: SOLVE_HELP, eval: EVAL_HELP, export: EXPORT_HELP, jobs: JOBS_HELP, demo: DEMO_HELP, serve: SERVE_HELP, up: UP_HELP, bench: BENCH_HELP, token: TOKEN_HELP, nats: NATS_HELP, doctor: DOCTOR_HELP };
 
 /** Exit codes: 0 done, 1 failed at run time (a service unavailable, ...), 2 bad usage or input. */
 export async function main(argv: string[], io: CliIO): Promise<number> {

@@ -2,9 +2,9 @@
 // a run folder that a second run of the same command resumes; then the report (report.json, report.md, the
 // accuracy plot) worked out from the results files.
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { JOB_ID_PATTERN } from '@arbor/contracts';
 import { algorithmOneof } from '@arbor/orchestrator';
-import type { SearchResult__Output } from '@arbor/contracts';
 import { nodeJson } from '@arbor/gateway';
 import { Resvg } from '@resvg/resvg-js';
 import { choiceFlag, integerFlag, parseFlags } from '../cli/args.js';
@@ -17,7 +17,10 @@ import { readEntries, TASKS } from '../cli/solve.js';
 import { UsageError } from '../cli/usage-error.js';
 import { budgetOf, readGrid, type EvalConfig } from './grid.js';
 import { buildReport, reportSvg, reportTable } from './report.js';
-import { RunFolder, sha256Of, type ResultLine, type RunDefinition } from './run-folder.js';
+import { jobClient } from '../cli/job-client.js';
+import { checkJobMatches, followJob, recordedJob, submitJob, submitRequest } from './job-run.js';
+import { RunFolder, sha256Of, type RunDefinition } from './run-folder.js';
+import { resultLine } from './result-line.js';
 
 export const EVAL_FLAGS = {
   task: { type: 'string' },
@@ -33,6 +36,8 @@ export const EVAL_FLAGS = {
   'deadline-ms': { type: 'string' },
   concurrency: { type: 'string' },
   server: { type: 'string' },
+  job: { type: 'boolean' },
+  attach: { type: 'string' },
   out: { type: 'string' },
   'save-trees': { type: 'boolean' },
   ...CONNECTION_FLAGS,
@@ -66,33 +71,18 @@ Run:
   --concurrency N         searches at once (default 4)
   --deadline-ms N         wall-clock limit of each search
   --server HOST:PORT      a running orchestrator instead of the embedded stack in this process
+  --job                   with --server: run the grid as a durable job on the orchestrators (ARBOR_JOBS=on,
+                          NATS JetStream) and follow it into DIR. The job goes on if this command stops, and
+                          a replica that dies hands its problems to the others; the same command again
+                          follows it on (DIR/job.json names the job)
+  --attach JOB            with --server: follow a job already submitted (the dataset and grid flags of the
+                          command that submitted it), e.g. from another machine. List jobs with arbor jobs
 ${CONNECTION_HELP}`;
 
 /** A configuration's problems still to run, and the results it already has. */
 interface Pending {
   config: EvalConfig;
   todo: Array<{ entry: ProblemEntry; index: number }>;
-}
-
-function resultLine(config: EvalConfig, entry: ProblemEntry, result: SearchResult__Output): ResultLine {
-  const stats = result.stats;
-  return {
-    problem_id: entry.problem.id,
-    config: config.name,
-    answer: result.answer,
-    correct: entry.verifiable ? result.solved : null,
-    input_tokens: stats?.inputTokens ?? 0,
-    output_tokens: stats?.outputTokens ?? 0,
-    cached_input_tokens: stats?.cachedInputTokens ?? 0,
-    cost_usd: stats?.costUsd ?? 0,
-    expansions: stats?.expansions ?? 0,
-    generated_steps: stats?.generatedSteps ?? 0,
-    nodes: stats?.nodes ?? 0,
-    stop_reason: String(result.stopReason).replace(/^STOP_REASON_/, '').toLowerCase(),
-    wall_ms: Math.round((stats?.wallMs ?? 0) * 10) / 10,
-    search_id: result.searchId,
-    trace_id: result.traceId,
-  };
 }
 
 /** Runs `jobs` with at most `concurrency` at once. */
@@ -121,6 +111,9 @@ export async function evalCommand(args: string[], io: CliIO): Promise<number> {
   const deadlineMs = integerFlag('deadline-ms', values['deadline-ms'], 1, 3_600_000);
   const server = values.server;
   if (server !== undefined && !/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:.]+\]:\d{1,5}$/.test(server)) throw new UsageError(`--server: expected HOST:PORT, got "${server}"`);
+  const asJob = values.job === true || values.attach !== undefined;
+  if (asJob && server === undefined) throw new UsageError(`--${values.attach !== undefined ? 'attach' : 'job'}: needs --server HOST:PORT, the orchestrator that runs jobs`);
+  if (values.attach !== undefined && !JOB_ID_PATTERN.test(values.attach)) throw new UsageError('--attach: expected a job id (as arbor jobs list shows)');
 
   const definition: RunDefinition = {
     task,
@@ -130,7 +123,9 @@ export async function evalCommand(args: string[], io: CliIO): Promise<number> {
       ...(deadlineMs !== undefined && { deadline_ms: deadlineMs }),
       ...(values.target !== undefined && { target: values.target }),
       ...(values['step-delimiter'] !== undefined && { step_delimiter: values['step-delimiter'] }),
-      ...(server !== undefined && { server }),
+      // A job is answered by whichever replicas run it: the address it was followed through changes nothing.
+      ...(server !== undefined && !asJob && { server }),
+      ...(asJob && { job: true }),
       ...(values['save-trees'] === true && { save_trees: true }),
       ...(values.param !== undefined && { params: [...values.param].sort().join(' ') }),
     },
@@ -147,6 +142,11 @@ export async function evalCommand(args: string[], io: CliIO): Promise<number> {
       ? `arbor eval: resuming ${values.out}: ${total - remaining} of ${total} results there, ${remaining} to run\n`
       : `arbor eval: ${configs.length} configurations x ${entries.length} problems into ${values.out}\n`,
   );
+
+  if (asJob) {
+    await runAsJob({ folder, configs, entries, values, server: server!, deadlineMs, task, io, remaining, total });
+    return writeReport(values.out, task, configs, entries.length, folder, io);
+  }
 
   const searcher: Searcher = server
     ? remoteSearcher(server, (deadlineMs ?? 600_000) + 5_000, readConnection(values, io.env))
@@ -183,15 +183,69 @@ export async function evalCommand(args: string[], io: CliIO): Promise<number> {
     await searcher.close();
   }
 
+  return writeReport(values.out, task, configs, entries.length, folder, io);
+}
+
+/** report.json, report.md and the plots, worked out from the results files alone; the table on stdout. */
+function writeReport(out: string, task: string, configs: readonly EvalConfig[], problems: number, folder: RunFolder, io: CliIO): number {
   const results = new Map(configs.map((c) => [c.name, [...folder.results(c.name).values()]]));
   const report = buildReport(configs, results);
   const table = reportTable(report);
-  writeFileSync(join(values.out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(values.out, 'report.md'), `# arbor eval: ${task}, ${entries.length} problems\n\n\`\`\`\n${table}\n\`\`\`\n`);
-  const svg = reportSvg(report, `accuracy vs generated tokens, ${task}, ${entries.length} problems`);
-  writeFileSync(join(values.out, 'accuracy.svg'), svg);
+  writeFileSync(join(out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(out, 'report.md'), `# arbor eval: ${task}, ${problems} problems\n\n\`\`\`\n${table}\n\`\`\`\n`);
+  const svg = reportSvg(report, `accuracy vs generated tokens, ${task}, ${problems} problems`);
+  writeFileSync(join(out, 'accuracy.svg'), svg);
   // The same plot as PNG, for places that show no SVG; drawn at twice the SVG's size, with the system's fonts.
-  writeFileSync(join(values.out, 'accuracy.png'), new Resvg(svg, { fitTo: { mode: 'zoom', value: 2 }, font: { loadSystemFonts: true } }).render().asPng());
+  writeFileSync(join(out, 'accuracy.png'), new Resvg(svg, { fitTo: { mode: 'zoom', value: 2 }, font: { loadSystemFonts: true } }).render().asPng());
   io.stdout.write(`${table}\n`);
   return 0;
+}
+
+interface JobRunArgs {
+  folder: RunFolder;
+  configs: EvalConfig[];
+  entries: ProblemEntry[];
+  values: { out?: string; attach?: string; 'save-trees'?: boolean } & Parameters<typeof readConnection>[0];
+  server: string;
+  deadlineMs: number | undefined;
+  task: string;
+  io: CliIO;
+  remaining: number;
+  total: number;
+}
+
+/** Submits the grid as a job (or finds the one this folder or --attach names) and follows it into the folder. */
+async function runAsJob(args: JobRunArgs): Promise<void> {
+  const { folder, configs, entries, values, server, io } = args;
+  const connection = readConnection(values, io.env);
+  const client = jobClient(server, connection);
+  const searcher = values['save-trees'] === true ? remoteSearcher(server, 60_000, connection) : undefined;
+  const recorded = recordedJob(folder);
+  if (values.attach !== undefined && recorded !== undefined && recorded !== values.attach) {
+    throw new UsageError(`--attach: ${values.out} follows job ${recorded}, not ${values.attach}; give another --out`);
+  }
+  // Ctrl-C: the job runs on; say how to follow it again.
+  let jobId = values.attach ?? recorded;
+  const onSigint = () => {
+    io.stderr.write(`\narbor eval: stopped following${jobId ? ` job ${jobId}` : ''}; it goes on on the server. The same command follows it on\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    if (jobId === undefined) {
+      const job = await submitJob(folder, client, server, submitRequest(`arbor eval ${args.task} ${basename(values.out!)}`, configs, entries, args.deadlineMs));
+      jobId = job.jobId;
+      io.stderr.write(`arbor eval: job ${jobId} submitted: ${job.configurations.length} configurations x ${job.problems} problems; following it (Ctrl-C stops following, not the job)\n`);
+    } else {
+      const job = await client.get(jobId);
+      checkJobMatches(job, configs, entries.length);
+      io.stderr.write(`arbor eval: following job ${jobId} (${job.answered} of ${job.total} answered, ${args.total - args.remaining} in ${values.out})\n`);
+    }
+    const last = await followJob(jobId, { folder, client, ...(searcher && { searcher }), configs, entries, io });
+    if (last.state === 'JOB_STATE_CANCELLED') io.stderr.write(`arbor eval: job ${jobId} was cancelled after ${last.answered} of ${last.total} results; the report covers those\n`);
+  } finally {
+    process.off('SIGINT', onSigint);
+    client.close();
+    await searcher?.close();
+  }
 }

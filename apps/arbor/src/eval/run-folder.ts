@@ -34,6 +34,8 @@ export interface ResultLine {
   wall_ms: number;
   search_id: string;
   trace_id: string;
+  /** Set when a job answered the problem with a failure instead of a result (stop_reason "error"). */
+  error?: string;
 }
 
 /** One node of a saved tree: the wire TreeNode in snake_case, as the gateway's viewer API writes it too. */

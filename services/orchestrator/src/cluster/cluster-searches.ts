@@ -1,0 +1,63 @@
+// GetTree and CancelSearch as any replica of a cluster answers them: this replica's own searches first, then the
+// finished trees every replica keeps in JetStream, then the replica that runs the search. Without JetStream
+// (ARBOR_JOBS=off) it is the runner alone, as on a single replica.
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { JobSubjects, Tree } from '@arbor/contracts';
+import { ArborError, NotFoundError, type ErrorKind } from '@arbor/kit/errors';
+import type { SearchRunner } from '../search-runner.js';
+import { treePage } from '../tree-pages.js';
+import { askPeersForTree, askPeersToCancel } from './peer-searches.js';
+import type { SharedTrees } from './shared-trees.js';
+
+const KINDS: ReadonlySet<string> = new Set<ErrorKind>(['invalid_argument', 'failed_precondition', 'resource_exhausted', 'deadline_exceeded', 'unavailable', 'not_found', 'cancelled', 'internal']);
+
+export interface ClusterLink {
+  nc: NatsConnection;
+  subjects: JobSubjects;
+}
+
+export class ClusterSearches {
+  #link: ClusterLink | undefined;
+
+  constructor(
+    private readonly runner: SearchRunner,
+    private readonly trees?: SharedTrees,
+  ) {}
+
+  /** Set when NATS answers: from then on the other replicas are asked too. */
+  attach(link: ClusterLink): void {
+    this.#link = link;
+  }
+
+  async getTree(tenant: string, searchId: string, pageSize = 0, pageToken = '', startNodeId = 0): Promise<Tree> {
+    let notHere: NotFoundError;
+    try {
+      return this.runner.getTree(tenant, searchId, pageSize, pageToken, startNodeId);
+    } catch (err) {
+      if (!(err instanceof NotFoundError) || !this.#link) throw err;
+      notHere = err;
+    }
+    const kept = await this.trees?.get(tenant, searchId);
+    if (kept) return treePage(searchId, kept, pageSize, pageToken, startNodeId);
+    const answer = await askPeersForTree(this.#link.nc, this.#link.subjects, { tenant, searchId, pageSize, pageToken, startNodeId });
+    if (answer && 'tree' in answer) return answer.tree;
+    if (answer) throw new ArborError(KINDS.has(answer.error.kind) ? (answer.error.kind as ErrorKind) : 'internal', answer.error.message);
+    throw notHere;
+  }
+
+  /** As SearchRunner.cancel, for a search of any replica. */
+  async cancel(tenant: string, searchId: string): Promise<boolean> {
+    let notHere: NotFoundError;
+    try {
+      return this.runner.cancel(tenant, searchId);
+    } catch (err) {
+      if (!(err instanceof NotFoundError) || !this.#link) throw err;
+      notHere = err;
+    }
+    const cancelled = await askPeersToCancel(this.#link.nc, this.#link.subjects, { tenant, searchId });
+    if (cancelled !== undefined) return cancelled;
+    // Finished on another replica: as for a finished search here, nothing to cancel.
+    if (await this.trees?.has(tenant, searchId)) return false;
+    throw notHere;
+  }
+}

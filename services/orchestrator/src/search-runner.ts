@@ -204,15 +204,21 @@ export class SearchRunner {
    */
   check(request: SearchRequest__Output, principal: Principal = ANONYMOUS): CheckedRequest {
     if (!request.problem) throw new InvalidArgumentError('problem', 'is required');
-    checkProblemSize(request.problem);
-    const problem = toProblemLike(request.problem);
-    const task = getTask(problem.task);
-    task.validateProblem(problem);
+    const { problem, task } = this.checkProblem(request.problem);
     const algorithm = algorithmFromRequest(request);
     if (request.answers > MAX_RANKED_ANSWERS) throw new InvalidArgumentError('answers', `must be at most ${MAX_RANKED_ANSWERS}, got ${request.answers}`);
     const budget = withTenantLimits(budgetFromRequest(request.budget, this.limits), principal.limits);
     validateBudget(budget);
     return { problem, task, algorithm, budget };
+  }
+
+  /** The problem's part of check(): its size, and its task's own checks. */
+  checkProblem(wire: Problem): { problem: ProblemLike; task: TaskDefinition } {
+    checkProblemSize(wire);
+    const problem = toProblemLike(wire);
+    const task = getTask(problem.task);
+    task.validateProblem(problem);
+    return { problem, task };
   }
 
   async search(request: SearchRequest__Output, options: RunOptions = {}): Promise<SearchResult> {

@@ -79,7 +79,7 @@ export class JobService {
       if (ids.has(problem.id)) throw new InvalidArgumentError(`problems[${index}].id`, 'is the id of an earlier problem');
       ids.add(problem.id);
       try {
-        this.runner.check({ ...searches[0]!, problem }, principal);
+        this.runner.checkProblem(problem);
       } catch (err) {
         throw within(`problems[${index}]`, err);
       }

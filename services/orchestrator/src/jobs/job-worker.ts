@@ -162,7 +162,7 @@ export class JobWorker {
             msg.nak();
             return;
           }
-          await this.options.sharedTrees?.written(record.tenant, result.searchId);
+          await this.options.sharedTrees?.written(record.tenant, id);
           outcome = { result };
         } catch (err) {
           if (active.controller.signal.aborted) {

@@ -106,6 +106,11 @@ describe('searches through any replica', () => {
     // Cancelling it again, through A: it has finished, so nothing is cancelled; an unknown id is NOT_FOUND.
     const again = await new Promise<boolean>((resolve, reject) => onA.CancelSearch({ searchId }, (err, reply) => (err ? reject(err) : resolve(reply!.cancelled))));
     expect(again).toBe(false);
+    // Listed through A too, as the tree viewer behind a Service asks for it.
+    const listed = await new Promise<Array<{ searchId: string; status: string }>>((resolve, reject) =>
+      onA.ListSearches({ limit: 10 }, (err, reply) => (err ? reject(err) : resolve(reply!.searches as Array<{ searchId: string; status: string }>))),
+    );
+    expect(listed.find((s) => s.searchId === searchId)?.status).toBe('SEARCH_STATUS_FINISHED');
     const missing = await new Promise<grpc.ServiceError>((resolve) => onA.GetTree({ searchId: 'never-ran' }, (err) => resolve(err!)));
     expect(missing.code).toBe(grpc.status.NOT_FOUND);
     onA.close();

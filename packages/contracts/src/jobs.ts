@@ -43,6 +43,8 @@ export interface JobSubjects {
   searchTree: string;
   /** Asked of every replica; the one running the search cancels it and answers. */
   cancelSearch: string;
+  /** Asked of every replica; each answers with the caller's recent searches it holds. */
+  listSearches: string;
 }
 
 export function jobSubjects(namespace = ''): JobSubjects {
@@ -53,6 +55,7 @@ export function jobSubjects(namespace = ''): JobSubjects {
     cancelJob: `${prefix}arbor.v1.jobs.cancel`,
     searchTree: `${prefix}arbor.v1.searches.tree`,
     cancelSearch: `${prefix}arbor.v1.searches.cancel`,
+    listSearches: `${prefix}arbor.v1.searches.list`,
   };
 }
 

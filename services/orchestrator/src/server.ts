@@ -92,7 +92,7 @@ export function startSearchServer(options: SearchServerOptions): Promise<Running
             cancelled: await searches.cancel(await tenantOf(context), requireSearchId(request.searchId)),
           })),
           ListSearches: unaryHandler<ListSearchesRequest__Output, ListSearchesResponse>(logger, 'ListSearches', async (request, context) => ({
-            searches: runner.listSearches(await tenantOf(context), request.limit, request.searchId),
+            searches: await searches.list(await tenantOf(context), request.limit, request.searchId),
           })),
         },
       },

@@ -2,11 +2,12 @@
 // finished trees every replica keeps in JetStream, then the replica that runs the search. Without JetStream
 // (ARBOR_JOBS=off) it is the runner alone, as on a single replica.
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { JobSubjects, Tree } from '@arbor/contracts';
+import type { JobSubjects, SearchSummary, Tree } from '@arbor/contracts';
 import { ArborError, NotFoundError, type ErrorKind } from '@arbor/kit/errors';
 import type { SearchRunner } from '../search-runner.js';
 import { treePage } from '../tree-pages.js';
-import { askPeersForTree, askPeersToCancel } from './peer-searches.js';
+import { DEFAULT_LIST_LIMIT } from '../recent-searches.js';
+import { askPeersForTree, askPeersToCancel, askPeersToList } from './peer-searches.js';
 import type { SharedTrees } from './shared-trees.js';
 
 const KINDS: ReadonlySet<string> = new Set<ErrorKind>(['invalid_argument', 'failed_precondition', 'resource_exhausted', 'deadline_exceeded', 'unavailable', 'not_found', 'cancelled', 'internal']);
@@ -43,6 +44,22 @@ export class ClusterSearches {
     if (answer && 'tree' in answer) return answer.tree;
     if (answer) throw new ArborError(KINDS.has(answer.error.kind) ? (answer.error.kind as ErrorKind) : 'internal', answer.error.message);
     throw notHere;
+  }
+
+  /** As SearchRunner.listSearches, over every replica: the newest of them all. */
+  async list(tenant: string, limit: number, searchId = ''): Promise<SearchSummary[]> {
+    const own = this.runner.listSearches(tenant, limit, searchId);
+    if (!this.#link) return own;
+    const wanted = limit === 0 ? DEFAULT_LIST_LIMIT : limit;
+    const others = await askPeersToList(this.#link.nc, this.#link.subjects, { tenant, limit: wanted, searchId });
+    const seen = new Set(own.map((s) => s.searchId));
+    const merged = [...own];
+    for (const summary of others) {
+      if (seen.has(summary.searchId)) continue;
+      seen.add(summary.searchId);
+      merged.push(summary);
+    }
+    return merged.sort((a, b) => Number(b.startedUnixMs) - Number(a.startedUnixMs)).slice(0, wanted);
   }
 
   /** As SearchRunner.cancel, for a search of any replica. */

@@ -5,7 +5,7 @@
 // cancellation), and silence means no replica has it.
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { headers } from '@nats-io/transport-node';
-import { arborV1, NATS_HEADERS, type JobSubjects, type Tree } from '@arbor/contracts';
+import { arborV1, NATS_HEADERS, type JobSubjects, type SearchSummary, type Tree } from '@arbor/contracts';
 import type { Logger } from '@arbor/kit';
 import { NotFoundError } from '@arbor/kit/errors';
 import type { SearchRunner } from '../search-runner.js';
@@ -86,7 +86,54 @@ export function answerPeers(nc: NatsConnection, subjects: JobSubjects, runner: S
       msg.respond(new TextEncoder().encode(JSON.stringify({ cancelled })));
     },
   });
-  return [trees, cancels];
+  const lists = nc.subscribe(subjects.listSearches, {
+    callback: (err, msg) => {
+      if (err) return;
+      const ask = parse(msg.data);
+      if (!isListAsk(ask)) return;
+      try {
+        const searches = runner.listSearches(ask.tenant, Math.min(ask.limit, PEER_LIST_LIMIT), ask.searchId);
+        if (searches.length > 0) msg.respond(listCodec().responseSerialize({ searches }));
+      } catch {
+        // A bad limit or id was refused by the asking replica already; nothing to add.
+      }
+    },
+  });
+  return [trees, cancels, lists];
+}
+
+/** Summaries one replica sends another at most: with their chosen paths they stay far below max_payload. */
+export const PEER_LIST_LIMIT = 200;
+
+/** How long a replica collects the others' recent searches: they answer at once or not at all. */
+export const PEER_LIST_WAIT_MS = 300;
+
+interface ListAsk {
+  tenant: string;
+  limit: number;
+  searchId: string;
+}
+
+function isListAsk(value: unknown): value is ListAsk {
+  const ask = value as ListAsk;
+  return typeof ask?.tenant === 'string' && typeof ask.limit === 'number' && typeof ask.searchId === 'string';
+}
+
+const listCodec = () => arborV1().SearchService.service.ListSearches;
+
+/** The recent searches the other replicas hold for this tenant (each replica's own, newest first). */
+export async function askPeersToList(nc: NatsConnection, subjects: JobSubjects, ask: ListAsk): Promise<SearchSummary[]> {
+  const found: SearchSummary[] = [];
+  try {
+    const replies = await nc.requestMany(subjects.listSearches, JSON.stringify(ask), { strategy: 'timer', maxWait: PEER_LIST_WAIT_MS });
+    for await (const reply of replies) {
+      if (reply.data.length === 0) continue;
+      found.push(...(listCodec().responseDeserialize(Buffer.from(reply.data)) as { searches: SearchSummary[] }).searches);
+    }
+  } catch {
+    // No other replica listens: this one's list is the whole list.
+  }
+  return found;
 }
 
 export type PeerTreeAnswer = { tree: Tree } | { error: { kind: string; message: string } } | undefined;

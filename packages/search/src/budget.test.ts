@@ -47,6 +47,18 @@ describe('BudgetMeter', () => {
     expect(control.reason).toBe('max_tokens');
   });
 
+  it('refuses to start a call once output tokens reach their limit, whatever the input tokens', () => {
+    const { meter, ledger, control } = meterFor({ maxOutputTokens: 20 });
+    const r = granted(meter.reserve({ expansions: 1, calls: 3 }));
+    expect(meter.issue(r, 'policy')).toBeNull();
+    ledger.received('policy', { inputTokens: 5_000, outputTokens: 12, calls: 1, costUsd: 0 });
+    expect(meter.issue(r, 'reward')).toBeNull();
+    ledger.received('reward', { inputTokens: 900, outputTokens: 8, calls: 1, costUsd: 0 });
+    expect(ledger.outputTokens).toBe(20);
+    expect(meter.issue(r, 'value')).toBe('max_output_tokens');
+    expect(control.reason).toBe('max_output_tokens');
+  });
+
   it('grants node slots partially and stops when a child list is truncated', () => {
     const { meter, control } = meterFor({ maxNodes: 5 });
     const r = granted(meter.reserve({ expansions: 1, calls: 1, nodes: 10 }));
@@ -110,6 +122,17 @@ describe.each(ALGORITHMS)('%s under a budget', (_name, algorithm) => {
     expect(total).toBeGreaterThanOrEqual(300);
     expect(total).toBeLessThan(300 + client.maxInFlightTotal * perCall);
     expect(total).toBe(client.calls.length * perCall);
+  });
+
+  it('stops at max_output_tokens, overshooting by at most the calls in flight', async () => {
+    const perCall = 50;
+    // Input tokens far over the limit count for nothing: only what the models generate does.
+    const usage = { inputTokens: 4_000, outputTokens: perCall, costUsd: 0 };
+    const { outcome, client } = await run(algorithm, { maxOutputTokens: 300 }, { usage: { policy: usage, value: usage, reward: usage } });
+    expect(outcome.stopReason).toBe('max_output_tokens');
+    expect(outcome.stats.outputTokens).toBeGreaterThanOrEqual(300);
+    expect(outcome.stats.outputTokens).toBeLessThan(300 + client.maxInFlightTotal * perCall);
+    expect(outcome.stats.outputTokens).toBe(client.calls.length * perCall);
   });
 
   it('stops at max_cost, overshooting by at most the calls in flight', async () => {

@@ -13,7 +13,7 @@
 // - maxGeneratedSteps: candidate steps the policy returns (the unit of the search-efficiency benchmark:
 //   one call can propose any number of steps). Claimed when a propose is issued; a propose asks for fewer
 //   candidates when fewer are left, so the count is never exceeded.
-// - maxTokens / maxCostUsd: only known after a reply. The meter refuses to start a call once the total
+// - maxTokens / maxOutputTokens / maxCostUsd: only known after a reply. The meter refuses to start a call once the total
 //   used is >= the limit, so the total can pass the limit by at most the usage of the calls that were
 //   in flight when it was crossed.
 // - deadlineMs: measured on the injected clock from the start of the search; checked before every call,
@@ -35,6 +35,8 @@ export interface Budget {
   maxNodes: number;
   maxDepth: number;
   maxGeneratedSteps: number;
+  /** Output (generated) tokens over all calls; 0 unlimited. */
+  maxOutputTokens: number;
 }
 
 export const NO_LIMITS: Readonly<Budget> = Object.freeze({
@@ -46,6 +48,7 @@ export const NO_LIMITS: Readonly<Budget> = Object.freeze({
   maxNodes: 0,
   maxDepth: 0,
   maxGeneratedSteps: 0,
+  maxOutputTokens: 0,
 });
 
 const UINT32_MAX = 0xffff_ffff;
@@ -59,6 +62,7 @@ const COUNT_FIELDS: ReadonlyArray<[keyof Budget, string]> = [
   ['maxNodes', 'budget.max_nodes'],
   ['maxDepth', 'budget.max_depth'],
   ['maxGeneratedSteps', 'budget.max_generated_steps'],
+  ['maxOutputTokens', 'budget.max_output_tokens'],
 ];
 
 export function validateBudget(budget: Budget): void {
@@ -206,6 +210,7 @@ export class BudgetMeter {
     if (this.#control.halted) return this.#control.reason ?? 'cancelled';
     if (this.#control.deadlinePassed()) return 'deadline';
     if (this.budget.maxTokens > 0 && this.#ledger.tokens >= this.budget.maxTokens) return 'max_tokens';
+    if (this.budget.maxOutputTokens > 0 && this.#ledger.outputTokens >= this.budget.maxOutputTokens) return 'max_output_tokens';
     if (this.budget.maxCostUsd > 0 && this.#ledger.costUsd >= this.budget.maxCostUsd) return 'max_cost';
     return null;
   }

@@ -66,6 +66,10 @@ export class UsageLedger {
     return SERVICES.reduce((sum, s) => sum + this.#perService[s].inputTokens + this.#perService[s].outputTokens, 0);
   }
 
+  get outputTokens(): number {
+    return SERVICES.reduce((sum, s) => sum + this.#perService[s].outputTokens, 0);
+  }
+
   get costUsd(): number {
     return SERVICES.reduce((sum, s) => sum + this.#perService[s].costUsd, 0);
   }

@@ -16,6 +16,7 @@ export type StopReason =
   | 'max_nodes'
   | 'max_depth'
   | 'max_generated_steps'
+  | 'max_output_tokens'
   | 'cancelled'
   | 'model_unavailable'
   | 'shutdown';
@@ -32,6 +33,7 @@ export const STOP_REASONS: readonly StopReason[] = [
   'max_nodes',
   'max_depth',
   'max_generated_steps',
+  'max_output_tokens',
   'cancelled',
   'model_unavailable',
   'shutdown',

@@ -20,7 +20,7 @@ function camelKeys(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [camel(k), camelKeys(v)]));
 }
 
-const BUDGET_KEYS = ['max_expansions', 'max_model_calls', 'max_tokens', 'max_cost_usd', 'deadline_ms', 'max_nodes', 'max_depth', 'max_generated_steps'] as const;
+const BUDGET_KEYS = ['max_expansions', 'max_model_calls', 'max_tokens', 'max_cost_usd', 'deadline_ms', 'max_nodes', 'max_depth', 'max_generated_steps', 'max_output_tokens'] as const;
 type Budget = Partial<Record<(typeof BUDGET_KEYS)[number], number>>;
 
 export interface Preset {

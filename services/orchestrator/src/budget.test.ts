@@ -12,6 +12,7 @@ const request = (fields: Partial<Budget__Output>): Budget__Output => ({
   maxNodes: 0,
   maxDepth: 0,
   maxGeneratedSteps: 0,
+  maxOutputTokens: 0,
   ...fields,
 });
 

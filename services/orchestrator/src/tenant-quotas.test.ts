@@ -41,7 +41,7 @@ describe('tenant quotas', () => {
 
 describe('tenant budget limits', () => {
   const budget = (fields: { maxTokens?: number; maxCostUsd?: number }) =>
-    budgetFromRequest({ maxExpansions: 0, maxModelCalls: 0, maxTokens: 0, maxCostUsd: 0, deadlineMs: 0, maxNodes: 0, maxDepth: 0, maxGeneratedSteps: 0, ...fields }, DEFAULT_BUDGET_LIMITS);
+    budgetFromRequest({ maxExpansions: 0, maxModelCalls: 0, maxTokens: 0, maxCostUsd: 0, deadlineMs: 0, maxNodes: 0, maxDepth: 0, maxGeneratedSteps: 0, maxOutputTokens: 0, ...fields }, DEFAULT_BUDGET_LIMITS);
 
   it('refuse a search that asks more than its tenant may spend, naming the limit', () => {
     expect(() => withTenantLimits(budget({ maxTokens: 5001 }), { maxTokens: 5000 })).toThrow(/^budget\.max_tokens: asks 5001; tenant limit maxTokens is 5000$/);

@@ -62,7 +62,8 @@ Grid:
   --algo LIST             algorithms, comma-separated (default bon,mcts; the names of arbor solve --algo)
   --param ALGO.NAME=V     a parameter of one algorithm of the grid, e.g. beam.beam_width=8 (repeatable)
   --budgets LIST          budgets, comma-separated (default 64,256 steps)
-  --budget-unit U         steps (generated steps, as B6) | tokens (input + output) | cost (USD); default steps
+  --budget-unit U         steps (generated steps, as B6) | generated-tokens (output tokens, the budget of
+                          compute-matched comparisons) | tokens (input + output) | cost (USD); default steps
   --seeds LIST            seeds (default 1); problem i of seed S uses seed S + i
 Run:
   --out DIR               the run folder (required): run.json, results/<config>.jsonl, report.json,

@@ -6,8 +6,8 @@ import { parseAlgorithmParams } from '../cli/algorithm-params.js';
 import { UsageError } from '../cli/usage-error.js';
 import { didYouMean } from '../cli/suggest.js';
 
-/** What a budget counts: generated steps (as B6), all tokens in and out, or dollars. */
-export const BUDGET_UNITS = ['steps', 'tokens', 'cost'] as const;
+/** What a budget counts: generated steps (as B6), generated (output) tokens, all tokens in and out, or dollars. */
+export const BUDGET_UNITS = ['steps', 'generated-tokens', 'tokens', 'cost'] as const;
 export type BudgetUnit = (typeof BUDGET_UNITS)[number];
 
 export interface EvalConfig {
@@ -68,7 +68,7 @@ export function readGrid(flags: GridFlags): EvalConfig[] {
   const unitRaw = flags['budget-unit'] ?? 'steps';
   if (!(BUDGET_UNITS as readonly string[]).includes(unitRaw)) throw new UsageError(`--budget-unit: expected one of ${BUDGET_UNITS.join(', ')}`);
   const unit = unitRaw as BudgetUnit;
-  const budgets = list('budgets', flags.budgets, unit === 'cost' ? '0.01,0.1' : unit === 'tokens' ? '20000,80000' : '64,256').map((b) => positive('budgets', b, unit !== 'cost'));
+  const budgets = list('budgets', flags.budgets, unit === 'cost' ? '0.01,0.1' : unit === 'tokens' ? '20000,80000' : unit === 'generated-tokens' ? '2000,8000' : '64,256').map((b) => positive('budgets', b, unit !== 'cost'));
   const seeds = list('seeds', flags.seeds, '1').map((s) => {
     if (!/^\d{1,15}$/.test(s)) throw new UsageError(`--seeds: "${s}" is not a non-negative integer`);
     return Number(s);
@@ -81,6 +81,11 @@ export function readGrid(flags: GridFlags): EvalConfig[] {
 
 /** The budget of one search of `config`. */
 export function budgetOf(config: EvalConfig, deadlineMs: number | undefined): Budget {
-  const limit = config.unit === 'steps' ? { maxGeneratedSteps: config.budget } : config.unit === 'tokens' ? { maxTokens: config.budget } : { maxCostUsd: config.budget };
+  const limit = {
+    steps: { maxGeneratedSteps: config.budget },
+    'generated-tokens': { maxOutputTokens: config.budget },
+    tokens: { maxTokens: config.budget },
+    cost: { maxCostUsd: config.budget },
+  }[config.unit];
   return { ...limit, ...(deadlineMs !== undefined && { deadlineMs }) };
 }

@@ -32,6 +32,10 @@ export interface Budget {
    * Candidate steps the policy generates over the whole search (one call can propose any number of steps).
    */
   'maxGeneratedSteps'?: (number);
+  /**
+   * Output tokens over all calls (generated tokens: the compute-matched budget of test-time scaling studies).
+   */
+  'maxOutputTokens'?: (number);
 }
 
 /**
@@ -65,4 +69,8 @@ export interface Budget__Output {
    * Candidate steps the policy generates over the whole search (one call can propose any number of steps).
    */
   'maxGeneratedSteps': (number);
+  /**
+   * Output tokens over all calls (generated tokens: the compute-matched budget of test-time scaling studies).
+   */
+  'maxOutputTokens': (number);
 }

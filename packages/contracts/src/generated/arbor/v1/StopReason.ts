@@ -32,6 +32,7 @@ export const StopReason = {
    * before the server's grace period ends. Retrying on another replica may find a better one.
    */
   STOP_REASON_SHUTDOWN: 'STOP_REASON_SHUTDOWN',
+  STOP_REASON_MAX_OUTPUT_TOKENS: 'STOP_REASON_MAX_OUTPUT_TOKENS',
 } as const;
 
 export type StopReason =
@@ -81,5 +82,7 @@ export type StopReason =
    */
   | 'STOP_REASON_SHUTDOWN'
   | 14
+  | 'STOP_REASON_MAX_OUTPUT_TOKENS'
+  | 15
 
 export type StopReason__Output = typeof StopReason[keyof typeof StopReason]

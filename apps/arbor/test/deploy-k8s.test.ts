@@ -1,11 +1,11 @@
 // The deployment artefacts: renders every kustomize overlay in deploy/k8s with `kubectl kustomize`, validates
 // each object against the Kubernetes schemas (kubernetes-models), and checks the invariants the stack relies
 // on (probes, resources, restricted security context, reward and gateway autoscaling, drain time, GPU placement,
-// the gateway's HTTP probes and the orchestrator it dials) and its security (network policies, NATS users, TLS and
-// route verification, API tokens, Secrets referenced and never rendered, the cert-manager and api-tls components,
-// the gateway's TLS to the orchestrator); starts nats-server with the shipped configuration and the
-// certificate make-secrets.sh makes; then checks the Dockerfile and .dockerignore that build the image those
-// manifests run.
+// the gateway's HTTP probes and the orchestrator it dials, JetStream on a disk per NATS node) and its security
+// (network policies, NATS users, TLS and route verification, API tokens, Secrets referenced and never rendered,
+// the cert-manager and api-tls components, the gateway's TLS to the orchestrator); starts nats-server (JetStream
+// on) with the shipped configuration and the certificate make-secrets.sh makes; then checks the Dockerfile and
+// .dockerignore that build the image those manifests run.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -205,6 +205,13 @@ function quantity(value: string | number): number {
     m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40,
   };
   return Number(match[1]) * (match[2] ? factor[match[2]]! : 1);
+}
+
+/** Bytes from a nats-server size ("64MB", "8GB"): nats-server reads K, M, G, T (with or without B) as powers of 1024. */
+function natsBytes(value: string | undefined): number {
+  const match = /^(\d+)\s*([KMGT])?B?$/i.exec(value ?? '');
+  if (!match) throw new Error(`unrecognised nats-server size ${value}`);
+  return Number(match[1]) * 1024 ** (match[2] ? 'KMGT'.indexOf(match[2].toUpperCase()) + 1 : 0);
 }
 
 function probePortsExist(probe: IProbe | undefined, container: IContainer): boolean {
@@ -534,6 +541,36 @@ describe('deploy/k8s overlays', () => {
       expect(lameDuck).toBeGreaterThan(0);
       expect(podSpec(nats).terminationGracePeriodSeconds).toBeGreaterThan(lameDuck);
       expect(containers(nats)[0]!.lifecycle?.preStop?.exec?.command?.join(' ')).toMatch(/--signal ldm/);
+    });
+
+    it('runs JetStream clustered, on a disk of its own per NATS node, and the orchestrator\'s durable jobs on it', () => {
+      const objects = objectsOf(overlay);
+      const { workload, container, conf } = natsServer(objects);
+      const spec = (workload as IStatefulSet & K8sObject).spec!;
+      const jetstream = natsBlocks(conf).blocks.jetstream;
+      expect(jetstream, 'nats.conf: jetstream block').toBeDefined();
+      // The store is on a claim of the StatefulSet's template (a disk per node that outlives its pod), writable,
+      // and no pod volume of that name shadows the claim.
+      const storeDir = natsSetting(jetstream!, 'store_dir');
+      const mount = container.volumeMounts?.find((m) => m.mountPath === storeDir);
+      expect(mount, `a volume mounted at store_dir ${storeDir}`).toBeDefined();
+      expect(mount!.readOnly ?? false).toBe(false);
+      expect((podSpec(workload).volumes ?? []).map((v) => v.name)).not.toContain(mount!.name);
+      const claim = spec.volumeClaimTemplates?.find((c) => c.metadata?.name === mount!.name);
+      expect(claim?.spec?.accessModes).toEqual(['ReadWriteOnce']);
+      const disk = quantity(claim!.spec!.resources!.requests!.storage!);
+      expect(disk).toBe(10 * 2 ** 30);
+      expect(spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+      // JetStream refuses writes before the disk is full, and keeps memory streams well within the pod's limit.
+      expect(natsBytes(natsSetting(jetstream!, 'max_file_store'))).toBeLessThan(disk);
+      expect(natsBytes(natsSetting(jetstream!, 'max_memory_store'))).toBeLessThanOrEqual(quantity(container.resources!.limits!.memory!) / 4);
+      // Clustered JetStream tells its peers apart by server name, the pod's own; its nodes start together, as
+      // none is healthy before a quorum has met.
+      expect(natsSetting(conf, 'server_name')).toBe('$SERVER_NAME');
+      expect(container.env?.find((v) => v.name === 'SERVER_NAME')?.valueFrom?.fieldRef?.fieldPath).toBe('metadata.name');
+      expect(natsSetting(natsBlocks(conf).blocks.cluster!, 'name')).toBeTruthy();
+      expect(spec.podManagementPolicy).toBe('Parallel');
+      expect(environment(objects, arborContainer(objects, 'orchestrator').container).ARBOR_JOBS).toBe('on');
     });
 
     it('keeps the V8 heap cap of every Arbor container below its memory limit', () => {
@@ -1018,7 +1055,9 @@ describe('make-secrets.sh and nats-server on the shipped configuration', () => {
     const tlsMount = container.volumeMounts!.find((m) => (podSpec(workload).volumes ?? []).some((v) => v.name === m.name && v.secret?.secretName === 'nats-tls'))!;
     const confDir = join(run.dir, 'conf');
     mkdirSync(confDir);
-    for (const [key, text] of Object.entries(data)) writeFileSync(join(confDir, key), text.split(`${tlsMount.mountPath}/`).join(`${join(out, 'nats-tls')}/`));
+    // JetStream's store too, from the claim's mount to a folder of the test's.
+    const store = (text: string) => text.replace(/^(\s*store_dir:\s*).*$/m, `$1"${join(run.dir, 'jetstream')}"`);
+    for (const [key, text] of Object.entries(data)) writeFileSync(join(confDir, key), store(text.split(`${tlsMount.mountPath}/`).join(`${join(out, 'nats-tls')}/`)));
     // One node on loopback: its routes to nats-N.nats-headless do not resolve here, and it serves alone.
     const [monitor, cluster] = [await freePort(), await freePort()];
     server = await startNatsServer({
@@ -1070,6 +1109,7 @@ describe('make-secrets.sh and nats-server on the shipped configuration', () => {
     for (const service of ARBOR_SERVICES) {
       const nc = await connect({ servers: url, tls, user: service, pass: passwords[`ARBOR_NATS_${service.toUpperCase()}_PASSWORD`], reconnect: false });
       expect(nc.info?.tls_required, service).toBe(true);
+      expect(nc.info?.jetstream, service).toBe(true);
       await nc.close();
     }
     await expect(connect({ servers: url, tls, user: 'policy', pass: passwords.ARBOR_NATS_VALUE_PASSWORD, reconnect: false })).rejects.toBeInstanceOf(natsErrors.AuthorizationError);

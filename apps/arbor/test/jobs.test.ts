@@ -1,7 +1,9 @@
 // Durable jobs and searches reachable from any replica, for real: a nats-server with JetStream of the test's own,
 // two `arbor serve all` processes with ARBOR_JOBS=on as two orchestrator replicas, one SIGKILLed in the middle
 // of a job. Every problem must be answered exactly once; GetTree and CancelSearch must work through the replica
-// that did not run the search, for a running search and for a finished one whose replica is gone.
+// that did not run the search, for a running search and for a finished one whose replica is gone. The server
+// runs the shipped NATS users and permissions, and the replicas log in as the orchestrator user: whatever jobs
+// do on JetStream, those permissions must allow.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,9 +13,11 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { arborV1, jetStreamNames, type JobResult__Output, type SearchResult__Output, type Tree__Output } from '@arbor/contracts';
-import { connectNats, sleep, startNatsServer, type NatsServerProcess } from '@arbor/kit';
-import { silent, testNamespace } from '@arbor/testing';
+import { connect } from '@nats-io/transport-node';
+import { arborV1, jetStreamNames, orchestratorInboxPrefix, type JobResult__Output, type SearchResult__Output, type Tree__Output } from '@arbor/contracts';
+import { sleep, startNatsServer, type NatsServerProcess } from '@arbor/kit';
+import { testNamespace } from '@arbor/testing';
+import { natsAuthorization, natsPasswordVariable, natsUserName, newNatsPasswords, NATS_USERS } from '../src/nats-config/authorization.js';
 import { jobClient } from '../src/cli/job-client.js';
 import { startArbor, type ServiceProcess } from '../src/serve-process.js';
 
@@ -21,10 +25,13 @@ let nats: NatsServerProcess;
 let storeDir: string;
 const namespace = testNamespace();
 const replicas: ServiceProcess[] = [];
+const passwords = newNatsPasswords();
 
 const ENV = {
   ...process.env,
   ARBOR_NATS_NAMESPACE: namespace,
+  NATS_USER: natsUserName('orchestrator', namespace),
+  NATS_PASSWORD: passwords.orchestrator,
   ARBOR_JOBS: 'on',
   // Short, so that a killed replica's problems come back within the test's time.
   ARBOR_JOB_ACK_WAIT_MS: '2000',
@@ -60,7 +67,9 @@ const PUZZLES = ['4 9 10 13', '1 1 4 6', '3 3 8 8', '2 3 5 12', '1 5 5 5', '4 4 
 
 beforeAll(async () => {
   storeDir = mkdtempSync(join(tmpdir(), 'arbor-js-'));
-  nats = await startNatsServer({ args: ['-js', '-sd', storeDir] });
+  writeFileSync(join(storeDir, 'nats.conf'), natsAuthorization([namespace]));
+  const serverEnv = { PATH: process.env.PATH ?? '', ...Object.fromEntries(NATS_USERS.map((user) => [natsPasswordVariable(user, namespace), passwords[user]])) };
+  nats = await startNatsServer({ args: ['-js', '-sd', join(storeDir, 'store'), '-c', join(storeDir, 'nats.conf')], env: serverEnv });
   await Promise.all([startReplica('replica-a'), startReplica('replica-b')]);
 }, 60_000);
 
@@ -217,7 +226,12 @@ describe('arbor eval --job and arbor jobs', () => {
 describe('a job across two replicas', () => {
   it('a replica SIGKILLed mid-job: its problems go to the other, and every problem is answered exactly once', async () => {
     const [a, b] = replicas as [ServiceProcess, ServiceProcess];
-    const inspector = await connectNats({ url: nats.url, name: 'test-inspect', logger: silent });
+    const inspector = await connect({
+      servers: nats.url,
+      user: natsUserName('orchestrator', namespace),
+      pass: passwords.orchestrator,
+      inboxPrefix: orchestratorInboxPrefix(namespace),
+    });
     const jsm = await jetstreamManager(inspector);
     const resultsStream = jetStreamNames(namespace).resultsStream;
     const seqBefore = (await jsm.streams.info(resultsStream)).state.last_seq;
@@ -278,6 +292,8 @@ describe('a job across two replicas', () => {
     // A client nobody here wrote, over reflection: buf curl asks the surviving replica about the job.
     const curled = await run(process.execPath, [BUF, 'curl', '--protocol', 'grpc', '--http2-prior-knowledge', '-d', JSON.stringify({ jobId: job.jobId }), `http://${b.address}/arbor.v1.JobService/GetJob`]);
     expect(curled.stderr).toBe('');
+    // The shipped permissions allowed everything the replicas did.
+    expect(b.log()).not.toMatch(/permissions? violation/i);
     expect(JSON.parse(curled.stdout)).toMatchObject({ jobId: job.jobId, state: 'JOB_STATE_DONE', total: job.total, answered: job.total, configurations: ['mcts', 'beam'] });
   }, 120_000);
 });

@@ -1,15 +1,19 @@
 // `arbor up` as a user runs it: real processes (nats-server, five replicas and the gateway), loopback only,
 // bounded in time.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { connect as connectNatsClient, errors as natsErrors } from '@nats-io/transport-node';
-import { arborV1 } from '@arbor/contracts';
+import { arborV1, jetStreamNames, jobSubjects, orchestratorInboxPrefix } from '@arbor/contracts';
 import { freePort, natsAnswers, sleep, startNatsServer } from '@arbor/kit';
 import { UnavailableError } from '@arbor/kit/errors';
 import { ensureNats, findNatsServer } from '../src/up/nats.js';
-import { parseReplicas } from '../src/up/command.js';
+import { durableJobs, parseReplicas } from '../src/up/command.js';
 import { ENDLESS, search } from './helpers.js';
 
 const BIN = fileURLToPath(new URL('../bin/arbor.js', import.meta.url));
@@ -101,6 +105,8 @@ describe('arbor up', { timeout: 60_000 }, () => {
       for (const row of rows.values()) pids.add(Number(row[2]));
       for (const pid of pids) expect(isAlive(pid)).toBe(true);
       expect(stdout).toContain(`NATS: ${natsUrl} (started by arbor up`);
+      // Its own NATS runs JetStream, so the orchestrator runs durable jobs; the log says so.
+      expect(stderr).toMatch(/^up\s+\| durable jobs on \(ARBOR_JOBS=on\): NATS at nats:\/\/127\.0\.0\.1:\d+ runs JetStream$/m);
       expect(await natsAnswers(natsUrl)).toBe(true);
       // Its NATS has a user per service: a client without credentials is refused.
       await expect(connectNatsClient({ servers: natsUrl, reconnect: false })).rejects.toBeInstanceOf(natsErrors.AuthorizationError);
@@ -174,14 +180,46 @@ describe('arbor up', { timeout: 60_000 }, () => {
 });
 
 describe('NATS for arbor up', { timeout: 60_000 }, () => {
-  it('uses a server that already answers and starts none', async () => {
-    const nats = await startNatsServer({ binary: findNatsServer(process.env) ?? 'nats-server' });
+  it('uses a server that already answers and starts none, and reads from its INFO whether it runs JetStream', async () => {
+    const binary = findNatsServer(process.env) ?? 'nats-server';
+    const store = mkdtempSync(join(tmpdir(), 'arbor-up-test-js-'));
+    const [core, withJetStream] = await Promise.all([startNatsServer({ binary }), startNatsServer({ binary, args: ['--jetstream', '--store_dir', store] })]);
     try {
-      const found = await ensureNats(nats.url, process.env);
-      expect(found).toEqual({ url: nats.url });
+      const found = await ensureNats(core.url, process.env);
+      expect(found).toEqual({ url: core.url, jetstream: false });
+      expect(durableJobs(found, {}).setting).toBe('off');
+      expect(durableJobs(found, {}).note).toBe(`durable jobs off (ARBOR_JOBS=off): NATS at ${core.url} does not run JetStream (nats-server --jetstream)`);
+      const js = await ensureNats(withJetStream.url, process.env);
+      expect(js).toEqual({ url: withJetStream.url, jetstream: true });
+      expect(durableJobs(js, {})).toEqual({ setting: 'on', note: `durable jobs on (ARBOR_JOBS=on): NATS at ${withJetStream.url} runs JetStream` });
+      // The environment's choice stands, with a word when it cannot work.
+      expect(durableJobs(js, { ARBOR_JOBS: 'off' }).setting).toBe('off');
+      expect(durableJobs(found, { ARBOR_JOBS: 'on' })).toEqual({ setting: 'on', note: 'durable jobs: ARBOR_JOBS=on, from the environment, but this NATS server does not run JetStream' });
     } finally {
-      await nats.stop();
+      await Promise.all([core.stop(), withJetStream.stop()]);
+      rmSync(store, { recursive: true, force: true });
     }
+  });
+
+  it('starts its own server with JetStream, which the orchestrator\'s user can use, and removes the store on stop', async () => {
+    const url = `nats://127.0.0.1:${await freePort()}`;
+    const nats = await ensureNats(url, process.env);
+    try {
+      expect(nats).toMatchObject({ url, jetstream: true });
+      expect(existsSync(nats.storeDir!)).toBe(true);
+      const nc = await connectNatsClient({ servers: url, reconnect: false, user: 'orchestrator', pass: nats.passwords!.orchestrator, inboxPrefix: orchestratorInboxPrefix() });
+      try {
+        const jsm = await jetstreamManager(nc);
+        const { workStream } = jetStreamNames();
+        expect((await jsm.streams.add({ name: workStream, subjects: [`${jobSubjects().work}.>`] })).config.name).toBe(workStream);
+      } finally {
+        await nc.close();
+      }
+    } finally {
+      await nats.started?.stop();
+    }
+    expect(existsSync(nats.storeDir!)).toBe(false);
+    expect(await natsAnswers(url, 300)).toBe(false);
   });
 
   it('says how to install nats-server when nothing answers and it is missing', async () => {

@@ -40,6 +40,7 @@ export function budgetFromRequest(budget: Budget__Output | null, limits: BudgetL
     maxNodes: capped(budget?.maxNodes ?? 0, limits.maxNodes),
     maxDepth: capped(budget?.maxDepth ?? 0, limits.maxDepth),
     maxGeneratedSteps: budget?.maxGeneratedSteps ?? 0,
+    maxOutputTokens: budget?.maxOutputTokens ?? 0,
   };
 }
 

@@ -70,6 +70,8 @@ export const orchestratorConfigShape = {
   /** How long finished trees are kept in JetStream for GetTree from any replica, and the most they may take. */
   ARBOR_TREE_RETENTION_HOURS: env.integer(24, 1, 87_600),
   ARBOR_SHARED_TREES_MB: env.integer(1_024, 1, 10_000_000),
+  /** Copies JetStream keeps of each job stream and bucket: 3 on a three-node NATS cluster, so one node may go. */
+  ARBOR_JETSTREAM_REPLICAS: env.integer(1, 1, 5),
 };
 
 export type OrchestratorConfig = ReturnType<typeof readOrchestratorConfig>;

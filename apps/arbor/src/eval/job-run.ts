@@ -2,7 +2,7 @@
 // follows it into the run folder. The folder remembers the job (job.json), so the same command again, or
 // `--attach JOB` from anywhere with the same dataset, picks up where the results file ends: the job itself never
 // stopped. A result the job reports as failed is written with stop_reason "error" and counts as not correct.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { algorithmOneof } from '@arbor/orchestrator';
 import type { Job__Output, JobResult__Output, SubmitJobRequest } from '@arbor/contracts';
@@ -52,7 +52,10 @@ export function submitRequest(name: string, configs: readonly EvalConfig[], entr
 export async function submitJob(folder: RunFolder, client: JobClient, server: string, request: SubmitJobRequest): Promise<Job__Output> {
   const job = await client.submit(request);
   const record: JobFile = { job_id: job.jobId, server };
-  writeFileSync(jobFilePath(folder), `${JSON.stringify(record, null, 2)}\n`);
+  // Written whole or not at all (a rename), so that a kill mid-write never leaves a record the next run cannot read.
+  const path = jobFilePath(folder);
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
+  renameSync(`${path}.tmp`, path);
   return job;
 }
 

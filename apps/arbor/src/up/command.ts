@@ -151,8 +151,10 @@ async function runStack(plan: UpPlan, io: CliIO): Promise<number> {
 
   try {
     nats = await ensureNats(plan.natsUrl, io.env);
-    if (nats.started) notice(LEVEL_VALUES.info, `nothing answered at ${plan.natsUrl}; started nats-server at ${nats.url}`);
+    if (nats.started) notice(LEVEL_VALUES.info, `nothing answered at ${plan.natsUrl}; started nats-server at ${nats.url}, with JetStream`);
     else notice(LEVEL_VALUES.warn, sharedNatsWarning(plan.natsUrl, io.env));
+    const jobs = durableJobs(nats, io.env);
+    notice(LEVEL_VALUES.info, jobs.note);
     if (!stopping) {
       const entry = arborEntry();
       const env = { ...io.env, LOG_LEVEL: childLevel };
@@ -189,7 +191,7 @@ async function runStack(plan: UpPlan, io: CliIO): Promise<number> {
         replicas.push(
           replica(name, {
             args,
-            env: { ...env, ...natsEnvFor(stackNats, service as ModelService | 'orchestrator') },
+            env: { ...env, ...natsEnvFor(stackNats, service as ModelService | 'orchestrator'), ...(isOrchestrator && { ARBOR_JOBS: jobs.setting }) },
             // A model replica is useful once it takes requests from NATS, which is how the orchestrator calls it.
             ...(isOrchestrator ? { untilReady: untilServing } : { readyMessages: ['serving on NATS'] }),
           }),
@@ -236,6 +238,21 @@ async function runStack(plan: UpPlan, io: CliIO): Promise<number> {
 }
 
 /**
+ * Durable jobs (ARBOR_JOBS) need JetStream: on when the stack's NATS runs it, off when it does not, and as the
+ * environment says when it says; `note` is the log line that tells which, and why.
+ */
+export function durableJobs(nats: StackNats, env: CliIO['env']): { setting: string; note: string } {
+  const asked = env.ARBOR_JOBS;
+  if (asked !== undefined) {
+    const warning = asked === 'on' && !nats.jetstream ? ', but this NATS server does not run JetStream' : '';
+    return { setting: asked, note: `durable jobs: ARBOR_JOBS=${asked}, from the environment${warning}` };
+  }
+  return nats.jetstream
+    ? { setting: 'on', note: `durable jobs on (ARBOR_JOBS=on): NATS at ${nats.url} runs JetStream` }
+    : { setting: 'off', note: `durable jobs off (ARBOR_JOBS=off): NATS at ${nats.url} does not run JetStream (nats-server --jetstream)` };
+}
+
+/**
  * Joining a NATS server that is already running is what a user wants when it is their own stack's, and a quiet
  * surprise when it is not: another stack's replicas on the same subjects would answer this one's calls.
  */
@@ -248,7 +265,9 @@ export function sharedNatsWarning(url: string, env: CliIO['env']): string {
 
 function statusTable(replicas: Replica[], nats: StackNats): string {
   const rows = replicas.map((r) => [r.name, String(r.pid ?? ''), r.address ?? '', r.name === 'gateway' ? 'HTTP' : 'gRPC']);
-  const natsNote = nats.started ? 'started by arbor up with a user per service; stops with it' : 'already running; left alone';
+  const natsNote = nats.started
+    ? 'started by arbor up with a user per service and JetStream; stops with it, its store removed'
+    : `already running${nats.jetstream ? ', with JetStream' : ''}; left alone`;
   return `${renderTable(['replica', 'pid', 'address', 'protocol'], rows)}\n\nNATS: ${nats.url} (${natsNote})`;
 }
 
@@ -271,8 +290,10 @@ export const UP_HELP = `Usage: arbor up [options]
 
 Runs a local Arbor stack as separate processes: a policy, value and reward service per replica, an
 orchestrator that reaches them over NATS, and the gateway (OpenAI-compatible HTTP API) in front of it. Starts nats-server when nothing answers at the NATS URL, with a user
-and a random password per service, each allowed only its own subjects (arbor nats authorization); a server that
-already answers is used as it is, with the NATS_* credentials of the environment for every replica. Prints a
+and a random password per service, each allowed only its own subjects (arbor nats authorization), and
+JetStream in a temporary folder removed on exit; a server that already answers is used as it is, with the
+NATS_* credentials of the environment for every replica. The orchestrator runs durable jobs (ARBOR_JOBS=on)
+when the server runs JetStream, unless ARBOR_JOBS is set in the environment. Prints a
 table of the replicas once every one is ready; child logs go to stderr, prefixed with the replica name.
 A replica that exits is restarted (at most 3 times a minute). Ctrl-C stops everything.
 

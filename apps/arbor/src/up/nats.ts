@@ -1,11 +1,12 @@
 // NATS for `arbor up`: use the server at the URL when one answers, else start a local nats-server of our own,
 // with one user per service and the shipped permissions, so that even on a laptop no other local process can
-// answer a model call.
+// answer a model call. Our own server runs JetStream, for the orchestrator's durable jobs; a server that was
+// already running is asked whether it does.
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect as connectTcp, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { env as settingsOf, natsAnswers, readConfig, startNatsServer, type NatsServerProcess } from '@arbor/kit';
+import { env as settingsOf, readConfig, startNatsServer, type NatsServerProcess } from '@arbor/kit';
 import { UnavailableError } from '@arbor/kit/errors';
 import { natsAuthorization, natsPasswordVariable, natsUserName, newNatsPasswords, NATS_USERS, type NatsUser } from '../nats-config/authorization.js';
 
@@ -17,6 +18,10 @@ export interface StackNats {
   /** Set when `arbor up` started the server: each service's password, and the namespace its users belong to. */
   passwords?: Record<NatsUser, string>;
   namespace?: string;
+  /** Whether the server runs JetStream, which the orchestrator's durable jobs (ARBOR_JOBS) need. */
+  jetstream: boolean;
+  /** Set when `arbor up` started the server: where JetStream keeps its files, removed when it stops. */
+  storeDir?: string;
 }
 
 /** Settings that name another way to authenticate; a replica of our own server must not inherit them. */
@@ -80,11 +85,45 @@ export function findNatsServer(env: Record<string, string | undefined>, extraDir
   return undefined;
 }
 
+/**
+ * The INFO a NATS server sends every client on connecting, before any credential (and before TLS, unless the
+ * server asks for TLS first); undefined when nothing at `url` speaks NATS within `timeoutMs`.
+ */
+export function natsServerInfo(url: string, timeoutMs = 1_000): Promise<{ jetstream?: boolean } | undefined> {
+  const { hostname, port } = new URL(url.includes('://') ? url : `nats://${url}`);
+  return new Promise((resolve) => {
+    const socket = connectTcp({ host: hostname.replace(/^\[|\]$/g, ''), port: Number(port || 4222) });
+    let received = '';
+    const done = (info: { jetstream?: boolean } | undefined) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(info);
+    };
+    const timer = setTimeout(() => done(undefined), timeoutMs);
+    socket.on('data', (chunk) => {
+      received += chunk.toString('utf8');
+      const end = received.indexOf('\r\n');
+      // A line that is not INFO (or none within 64 KiB) is some other protocol.
+      if (end === -1 && received.length < 65_536) return;
+      const line = received.slice(0, end);
+      try {
+        done(line.startsWith('INFO ') ? (JSON.parse(line.slice(5)) as { jetstream?: boolean }) : undefined);
+      } catch {
+        done(undefined);
+      }
+    });
+    socket.once('error', () => done(undefined));
+  });
+}
+
 /** `extraDirs`: where to look for nats-server besides PATH (tests pass none to see the not-installed path). */
 export async function ensureNats(url: string, env: Record<string, string | undefined>, extraDirs = SBIN_DIRS): Promise<StackNats> {
   const { servers } = natsServers(url);
-  const answers = await Promise.all(servers.map((server) => natsAnswers(server.href)));
-  if (answers.some(Boolean)) return { url };
+  const infos = await Promise.all(servers.map((server) => natsServerInfo(server.href)));
+  const running = infos.find((info) => info !== undefined);
+  // The INFO flag says the server runs JetStream; whether this stack's account has it is the server's account
+  // configuration, which the orchestrator finds out when it connects.
+  if (running) return { url, jetstream: running.jetstream === true };
 
   const binary = findNatsServer(env, extraDirs);
   if (!binary) {
@@ -108,17 +147,19 @@ export async function ensureNats(url: string, env: Record<string, string | undef
     PATH: env.PATH ?? '',
     ...Object.fromEntries(NATS_USERS.map((user) => [natsPasswordVariable(user, namespace), passwords[user]])),
   };
+  // JetStream in the same temporary folder: the jobs of a laptop's stack last as long as the stack.
+  const storeDir = join(dir, 'jetstream');
   let started: NatsServerProcess;
   try {
-    started = await startNatsServer({ binary, args: ['--config', config], env: serverEnv, ...(port !== undefined && { port }) });
+    started = await startNatsServer({ binary, args: ['--config', config, '--jetstream', '--store_dir', storeDir], env: serverEnv, ...(port !== undefined && { port }) });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
-  // The file stays while the server may restart from it.
+  // The configuration and the store stay while the server may restart from them.
   const stop = async () => {
     await started.stop();
     rmSync(dir, { recursive: true, force: true });
   };
-  return { url: started.url, started: { ...started, stop }, passwords, namespace };
+  return { url: started.url, started: { ...started, stop }, passwords, namespace, jetstream: true, storeDir };
 }

@@ -20,6 +20,7 @@ export async function attachCluster(nc: NatsConnection, stack: Stack, config: Or
     jobRetentionHours: config.ARBOR_JOB_RETENTION_HOURS,
     treeRetentionHours: config.ARBOR_TREE_RETENTION_HOURS,
     treesBytes: config.ARBOR_SHARED_TREES_MB * 2 ** 20,
+    replicas: config.ARBOR_JETSTREAM_REPLICAS,
   });
   const records = new JobRecords(resources.jobs);
   stack.sharedTrees?.attach(resources.trees);

@@ -13,6 +13,8 @@ export interface JetStreamSettings {
   jobRetentionHours: number;
   treeRetentionHours: number;
   treesBytes: number;
+  /** Copies of each stream and bucket (at most the NATS cluster's size). */
+  replicas: number;
 }
 
 export interface JetStreamResources {
@@ -54,6 +56,7 @@ export async function openJetStream(nc: NatsConnection, settings: JetStreamSetti
     // Each problem is taken by one replica and gone once acknowledged.
     retention: RetentionPolicy.Workqueue,
     storage: StorageType.File,
+    num_replicas: settings.replicas,
     max_age: jobAge,
     duplicate_window: nanos(DUPLICATE_WINDOW_MS),
   });
@@ -62,6 +65,7 @@ export async function openJetStream(nc: NatsConnection, settings: JetStreamSetti
     subjects: [`${subjects.results}.>`],
     retention: RetentionPolicy.Limits,
     storage: StorageType.File,
+    num_replicas: settings.replicas,
     max_age: jobAge,
     // One result per subject: a second one for the same problem is never kept beside the first.
     max_msgs_per_subject: 1,
@@ -81,11 +85,12 @@ export async function openJetStream(nc: NatsConnection, settings: JetStreamSetti
   const consumerExists = await jsm.consumers.info(names.workStream, names.workConsumer).then(() => true, () => false);
   if (consumerExists) await jsm.consumers.update(names.workStream, names.workConsumer, consumerConfig);
   else await jsm.consumers.add(names.workStream, consumerConfig);
-  const jobs = await new Kvm(nc).create(names.jobsBucket, { history: 1, ttl: settings.jobRetentionHours * HOUR_MS, storage: StorageType.File });
+  const jobs = await new Kvm(nc).create(names.jobsBucket, { history: 1, ttl: settings.jobRetentionHours * HOUR_MS, storage: StorageType.File, replicas: settings.replicas });
   const trees = await new Objm(nc).create(names.treesBucket, {
     ttl: nanos(settings.treeRetentionHours * HOUR_MS),
     max_bytes: settings.treesBytes,
     storage: StorageType.File,
+    replicas: settings.replicas,
   });
   const work = await js.consumers.get(names.workStream, names.workConsumer);
   return { js, jsm, names, subjects, work, jobs, trees };

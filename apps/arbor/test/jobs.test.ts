@@ -130,15 +130,15 @@ describe('searches through any replica', () => {
 const BIN = fileURLToPath(new URL('../bin/arbor.js', import.meta.url));
 const BUF = createRequire(import.meta.url).resolve('@bufbuild/buf/bin/buf');
 
-/** A process's exit code and output; SIGKILLed as soon as `killWhen` holds. */
-function run(command: string, args: string[], killWhen?: () => boolean): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** A process's exit code and output; SIGKILLed as soon as `killWhen` holds of its stderr so far. */
+function run(command: string, args: string[], killWhen?: (stderr: string) => boolean): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { env: { ...process.env, LOG_LEVEL: 'warn' } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = killWhen ? setInterval(() => killWhen() && child.kill('SIGKILL'), 20) : undefined;
+    const timer = killWhen ? setInterval(() => killWhen(stderr) && child.kill('SIGKILL'), 20) : undefined;
     child.on('close', (code) => {
       clearInterval(timer);
       resolve({ code, stdout, stderr });
@@ -147,7 +147,7 @@ function run(command: string, args: string[], killWhen?: () => boolean): Promise
 }
 
 /** `arbor ARGS` as a user runs it. */
-const arbor = (args: string[], killWhen?: () => boolean) => run(process.execPath, [BIN, ...args], killWhen);
+const arbor = (args: string[], killWhen?: (stderr: string) => boolean) => run(process.execPath, [BIN, ...args], killWhen);
 
 describe('arbor eval --job and arbor jobs', () => {
   it('a job outlives the command that submitted it: the same command again follows it to the end, each result once', async () => {
@@ -158,7 +158,7 @@ describe('arbor eval --job and arbor jobs', () => {
     const out = join(dir, 'run');
     const args = ['eval', '--file', file, '--out', out, '--algo', 'bon,mcts', '--budgets', '24', '--job', '--save-trees'];
     // Killed once the job is submitted: the job goes on without it.
-    const first = await arbor([...args, '--server', a.address], () => existsSync(join(out, 'job.json')));
+    const first = await arbor([...args, '--server', a.address], (stderr) => stderr.includes('submitted:'));
     expect(first.code).toBe(null);
     const jobId = (JSON.parse(readFileSync(join(out, 'job.json'), 'utf8')) as { job_id: string }).job_id;
 
@@ -188,6 +188,19 @@ describe('arbor eval --job and arbor jobs', () => {
     const other = await arbor(['eval', '--file', file, '--out', out, '--algo', 'bon', '--budgets', '24', '--job', '--server', a.address]);
     expect(other.code).toBe(2);
     expect(other.stderr).toContain('grid');
+
+    // A folder whose job never reached the server (killed between naming the job and submitting it): the same
+    // command submits it under the name the folder holds, and follows it.
+    const lost = join(dir, 'lost');
+    const lostArgs = ['eval', '--file', file, '--out', lost, '--algo', 'bon', '--budgets', '24', '--job', '--server', b.address];
+    const named = await arbor(lostArgs, () => existsSync(join(lost, 'job.json')));
+    const lostId = (JSON.parse(readFileSync(join(lost, 'job.json'), 'utf8')) as { job_id: string }).job_id;
+    const resumed = await arbor(lostArgs);
+    expect(resumed.code).toBe(0);
+    // Submitted by the second run, or followed, if the first got its submission through before the kill.
+    expect(named.code).toBe(null);
+    expect(resumed.stderr).toMatch(new RegExp(`following job ${lostId}|job ${lostId} submitted`));
+    expect(readFileSync(join(lost, 'results', 'bon.steps-24.seed-1.jsonl'), 'utf8').trim().split('\n')).toHaveLength(8);
     rmSync(dir, { recursive: true, force: true });
   }, 90_000);
 

@@ -3,9 +3,12 @@
 // that runs a search. All are named from the stack's namespace, as the model subjects are, so that stacks sharing
 // one NATS server stay apart; the NATS permissions (apps/arbor/src/nats-config) are derived from these names.
 
-/** JetStream names are one token of letters, digits, - and _: a namespace's dots become underscores. */
+/**
+ * JetStream names are one token of letters, digits, - and _. A namespace's dots and underscores are escaped
+ * (`.` as `_2e`, `_` as `_5f`), so that two namespaces never share a name: `a.b` and `a_b` stay apart.
+ */
 function nameSuffix(namespace: string): string {
-  return namespace ? `_${namespace.replace(/\./g, '_')}` : '';
+  return namespace ? `_${namespace.replace(/[._]/g, (c) => (c === '.' ? '_2e' : '_5f'))}` : '';
 }
 
 export interface JetStreamNames {

@@ -65,6 +65,8 @@ export const orchestratorConfigShape = {
   ARBOR_JOB_ACK_WAIT_MS: env.integer(30_000, 1_000, 3_600_000),
   /** Deliveries of one problem (replica stops, model outages) before it is answered as failed. */
   ARBOR_JOB_MAX_ATTEMPTS: env.integer(5, 1, 100),
+  /** The most the queued problems of all jobs may take in JetStream; a job that does not fit is refused. */
+  ARBOR_JOB_QUEUE_MB: env.integer(4_096, 1, 10_000_000),
   /** How long jobs, their queued problems and their results are kept. */
   ARBOR_JOB_RETENTION_HOURS: env.integer(168, 1, 87_600),
   /** How long finished trees are kept in JetStream for GetTree from any replica, and the most they may take. */

@@ -57,6 +57,8 @@ export interface RunOptions {
    * again (after its result failed to reach the results stream) keeps its id, so that its tree can be found.
    */
   replaceFinished?: boolean;
+  /** Called once the search has its slot and starts (not when it is refused or waits in vain). */
+  onStarted?: () => void;
 }
 
 /** What a request asks for, once checked: the same checks for a search that runs now and for a job's. */
@@ -245,6 +247,8 @@ export class SearchRunner {
     this.recent.started(key, { tenant, searchId, problemId: wireProblem.id, task: problem.task, algorithm: algorithm.kind, startedUnixMs: Date.now() });
     const onCallerAbort = () => controller.abort(options.signal?.reason);
     options.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    // A caller that gave up before this point would never fire the listener.
+    if (options.signal?.aborted) controller.abort(options.signal.reason);
     const forget = () => {
       options.signal?.removeEventListener('abort', onCallerAbort);
       leaveQuota();
@@ -260,6 +264,7 @@ export class SearchRunner {
       await this.admission.enter(controller.signal, deadlineEpoch);
       // Requests often arrive together (one socket read can hold hundreds): start each in a turn of its own.
       await nextTurn();
+      options.onStarted?.();
     } catch (err) {
       this.recent.failed(key, describeFailure(err), Date.now());
       forget();
@@ -335,7 +340,9 @@ export class SearchRunner {
         );
       }
       this.finishedTrees.add(key, outcome.treeView, this.treeMemory - this.liveTreeBytes(key));
-      this.options.onTreeFinished?.(tenant, searchId, outcome.treeView);
+      // A tree cut short by this replica's shutdown is not shared: a job runs that problem again elsewhere, and
+      // the stored tree would be read in place of the live one.
+      if (outcome.stopReason !== 'shutdown') this.options.onTreeFinished?.(tenant, searchId, outcome.treeView);
       this.options.logger.info(
         {
           searchId,

@@ -74,12 +74,18 @@ export function startSearchServer(options: SearchServerOptions): Promise<Running
           Search: unaryHandler<SearchRequest__Output, SearchResult>(
             logger,
             'Search',
-            async (request, context) => runner.search(request, { principal: await callerOf(context), signal: context.signal }),
+            async (request, context) => {
+              const principal = await callerOf(context);
+              await searches.checkNewId(principal?.tenant ?? ANONYMOUS_TENANT, request.searchId);
+              return runner.search(request, { principal, signal: context.signal });
+            },
             { serverSpan: false },
           ),
           StreamSearch: serverStreamHandler<SearchRequest__Output, SearchEvent>(logger, 'StreamSearch', async (request, send, context) => {
+            const principal = await callerOf(context);
+            await searches.checkNewId(principal?.tenant ?? ANONYMOUS_TENANT, request.searchId);
             const result = await runner.search(request, {
-              principal: await callerOf(context),
+              principal,
               signal: context.signal,
               onProgress: (progress) => send({ progress }),
             });

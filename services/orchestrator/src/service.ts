@@ -56,7 +56,9 @@ export function createOrchestrator(config: OrchestratorConfig, options: Orchestr
     config,
     close,
     async serve({ logger, graceMs }) {
-      if (stack.nats && !config.NATS_URL) throw new ConfigError('NATS_URL: required when a model service is reached over NATS');
+      if (stack.nats && !config.NATS_URL) {
+        throw new ConfigError(`NATS_URL: required ${config.ARBOR_JOBS === 'on' ? 'with ARBOR_JOBS=on (jobs live in NATS JetStream)' : 'when a model service is reached over NATS'}`);
+      }
       const authenticator = authenticatorFrom(config, tls.mode === 'mtls', logger);
       logAuthentication(logger, config.ARBOR_ORCHESTRATOR_LISTEN, tls.mode, authenticator.methods);
       const server = await startSearchServer({
@@ -86,10 +88,11 @@ export function createOrchestrator(config: OrchestratorConfig, options: Orchestr
       let cluster: ClusterMembership | undefined;
       const joinCluster = async (nc: NatsConnection): Promise<void> => {
         // JetStream may still be starting (a NATS cluster electing its meta leader): try again until it answers.
+        // Meanwhile the replica serves searches (jobs answer UNAVAILABLE): a JetStream outage must not take
+        // every replica out of its Service.
         for (let attempt = 0; !stopping && !cluster; attempt++) {
           try {
             cluster = await attachCluster(nc, stack, config, logger);
-            readiness.set('jetstream', true);
           } catch (err) {
             if (attempt === 0) logger.error({ err }, 'ARBOR_JOBS=on but JetStream does not answer (is the NATS server started with JetStream?); retrying');
             await new Promise((resolve) => setTimeout(resolve, 2_000).unref());
@@ -98,7 +101,6 @@ export function createOrchestrator(config: OrchestratorConfig, options: Orchestr
       };
       if (link) {
         readiness.require('nats');
-        if (config.ARBOR_JOBS === 'on') readiness.require('jetstream');
         if (discovery) {
           for (const { operation } of discovery.services) readiness.require(`${operation} replicas`);
           discovery.onRound(() => {

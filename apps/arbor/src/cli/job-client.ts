@@ -16,6 +16,8 @@ export interface JobClient {
 }
 
 const CALL_TIMEOUT_MS = 60_000;
+/** Queueing a large job (up to a million problems) takes a while; the server replies once all are queued. */
+const SUBMIT_TIMEOUT_MS = 15 * 60_000;
 
 export function jobClient(address: string, connection?: Connection): JobClient {
   const tls = connection?.tls;
@@ -23,15 +25,19 @@ export function jobClient(address: string, connection?: Connection): JobClient {
   const metadata = new grpc.Metadata();
   if (connection?.token !== undefined) metadata.set('authorization', `Bearer ${connection.token}`);
   const failed = (err: grpc.ServiceError) => Object.assign(fromServiceError(err), { server: address });
-  const unary = async <Req, Res>(call: (request: Req, metadata: grpc.Metadata, options: grpc.CallOptions, done: (err: grpc.ServiceError | null, value?: Res) => void) => unknown, request: Req): Promise<Res> => {
+  const unary = async <Req, Res>(
+    call: (request: Req, metadata: grpc.Metadata, options: grpc.CallOptions, done: (err: grpc.ServiceError | null, value?: Res) => void) => unknown,
+    request: Req,
+    timeoutMs = CALL_TIMEOUT_MS,
+  ): Promise<Res> => {
     // A handshake started before the certificate files are read would fail.
     await tls?.ready;
     return new Promise((resolve, reject) => {
-      call.call(client, request, metadata, { deadline: Date.now() + CALL_TIMEOUT_MS }, (err, value) => (err ? reject(failed(err)) : resolve(value as Res)));
+      call.call(client, request, metadata, { deadline: Date.now() + timeoutMs }, (err, value) => (err ? reject(failed(err)) : resolve(value as Res)));
     });
   };
   return {
-    submit: (request) => unary(client.SubmitJob, request),
+    submit: (request) => unary(client.SubmitJob, request, SUBMIT_TIMEOUT_MS),
     get: (jobId) => unary(client.GetJob, { jobId }),
     list: async (limit = 0) => ((await unary(client.ListJobs, { limit })) as { jobs: Job__Output[] }).jobs,
     cancel: (jobId) => unary(client.CancelJob, { jobId }),

@@ -3,7 +3,8 @@
 // accuracy plot) worked out from the results files.
 import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { JOB_ID_PATTERN } from '@arbor/contracts';
+import { JOB_ID_PATTERN, type Job__Output } from '@arbor/contracts';
+import { ArborError } from '@arbor/kit/errors';
 import { algorithmOneof } from '@arbor/orchestrator';
 import { nodeJson } from '@arbor/gateway';
 import { Resvg } from '@resvg/resvg-js';
@@ -233,14 +234,26 @@ async function runAsJob(args: JobRunArgs): Promise<void> {
   };
   process.once('SIGINT', onSigint);
   try {
+    const request = submitRequest(`arbor eval ${args.task} ${basename(values.out!)}`, configs, entries, args.deadlineMs);
+    const submitted = (job: Job__Output) =>
+      io.stderr.write(`arbor eval: job ${job.jobId} submitted: ${job.configurations.length} configurations x ${job.problems} problems; following it (Ctrl-C stops following, not the job)\n`);
     if (jobId === undefined) {
-      const job = await submitJob(folder, client, server, submitRequest(`arbor eval ${args.task} ${basename(values.out!)}`, configs, entries, args.deadlineMs));
+      const job = await submitJob(folder, client, server, request);
       jobId = job.jobId;
-      io.stderr.write(`arbor eval: job ${jobId} submitted: ${job.configurations.length} configurations x ${job.problems} problems; following it (Ctrl-C stops following, not the job)\n`);
+      submitted(job);
     } else {
-      const job = await client.get(jobId);
-      checkJobMatches(job, configs, entries.length);
-      io.stderr.write(`arbor eval: following job ${jobId} (${job.answered} of ${job.total} answered, ${args.total - args.remaining} in ${values.out})\n`);
+      // The folder names a job the server does not know: its submission never arrived (or was taken back). Sent
+      // again under the same id; an --attach of an unknown job is the user's mistake, said as NOT_FOUND.
+      const known = await client.get(jobId).catch((err: unknown) => {
+        if (values.attach === undefined && err instanceof ArborError && err.kind === 'not_found') return undefined;
+        throw err;
+      });
+      if (known) {
+        checkJobMatches(known, configs, entries.length);
+        io.stderr.write(`arbor eval: following job ${jobId} (${known.answered} of ${known.total} answered, ${args.total - args.remaining} in ${values.out})\n`);
+      } else {
+        submitted(await client.submit({ ...request, jobId }));
+      }
     }
     const last = await followJob(jobId, { folder, client, ...(searcher && { searcher }), configs, entries, io });
     if (last.state === 'JOB_STATE_CANCELLED') io.stderr.write(`arbor eval: job ${jobId} was cancelled after ${last.answered} of ${last.total} results; the report covers those\n`);

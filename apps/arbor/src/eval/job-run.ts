@@ -2,11 +2,13 @@
 // follows it into the run folder. The folder remembers the job (job.json), so the same command again, or
 // `--attach JOB` from anywhere with the same dataset, picks up where the results file ends: the job itself never
 // stopped. A result the job reports as failed is written with stop_reason "error" and counts as not correct.
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { algorithmOneof } from '@arbor/orchestrator';
 import type { Job__Output, JobResult__Output, SubmitJobRequest } from '@arbor/contracts';
 import { nodeJson } from '@arbor/gateway';
+import { ArborError } from '@arbor/kit/errors';
 import type { CliIO } from '../cli/io.js';
 import type { JobClient } from '../cli/job-client.js';
 import type { ProblemEntry } from '../cli/problems/entry.js';
@@ -49,14 +51,17 @@ export function submitRequest(name: string, configs: readonly EvalConfig[], entr
   };
 }
 
+/**
+ * Names the job first (job.json, with an id of our own), then submits it: a submission whose reply is lost (a
+ * timeout, Ctrl-C) is sent again by the next run under the same id, and finds the job it made.
+ */
 export async function submitJob(folder: RunFolder, client: JobClient, server: string, request: SubmitJobRequest): Promise<Job__Output> {
-  const job = await client.submit(request);
-  const record: JobFile = { job_id: job.jobId, server };
+  const record: JobFile = { job_id: randomUUID(), server };
   // Written whole or not at all (a rename), so that a kill mid-write never leaves a record the next run cannot read.
   const path = jobFilePath(folder);
   writeFileSync(`${path}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
   renameSync(`${path}.tmp`, path);
-  return job;
+  return client.submit({ ...request, jobId: record.job_id });
 }
 
 /** Refuses to follow a job whose grid or dataset is not this command's. */
@@ -107,6 +112,7 @@ export async function followJob(jobId: string, options: FollowOptions): Promise<
   const progress = progressBar(io.stderr, total - already);
   let last: Job__Output | undefined;
   let failures = 0;
+  let missingTrees = 0;
   for await (const event of client.watch(jobId)) {
     if (event.status) {
       last = event.status;
@@ -116,13 +122,21 @@ export async function followJob(jobId: string, options: FollowOptions): Promise<
     if (!result) continue;
     const config = configs[result.configurationIndex];
     const entry = entries[result.problemIndex];
-    if (!config || !entry) throw new UsageError(`--attach: job ${jobId} reports a problem this dataset does not have; give the command that submitted it`);
+    if (!config || !entry || entry.problem.id !== result.problemId || config.name !== result.configuration) {
+      throw new UsageError(`--attach: job ${jobId} holds other problems than this dataset (or in another order); give the command that submitted it`);
+    }
     const seen = done.get(config.name)!;
     if (seen.has(entry.problem.id)) continue;
     if (result.result) {
       if (searcher) {
-        const nodes = await searcher.tree(result.result.searchId);
-        folder.saveTree(config.name, entry.problem.id, { search_id: result.result.searchId, problem_id: entry.problem.id, config: config.name, nodes: nodes.map(nodeJson) });
+        try {
+          const nodes = await searcher.tree(result.result.searchId);
+          folder.saveTree(config.name, entry.problem.id, { search_id: result.result.searchId, problem_id: entry.problem.id, config: config.name, nodes: nodes.map(nodeJson) });
+        } catch (err) {
+          // Expired, or its replica gone with JetStream's store full: the result stands without its tree.
+          if (!(err instanceof ArborError && err.kind === 'not_found')) throw err;
+          missingTrees++;
+        }
       }
       folder.append(resultLine(config, entry, result.result));
     } else {
@@ -133,6 +147,7 @@ export async function followJob(jobId: string, options: FollowOptions): Promise<
     progress.tick(entry.label);
   }
   progress.done();
+  if (missingTrees > 0) io.stderr.write(`arbor eval: ${missingTrees} trees of job ${jobId} are no longer kept (ARBOR_TREE_RETENTION_HOURS, ARBOR_SHARED_TREES_MB); their results are written without them\n`);
   if (failures > 0) io.stderr.write(`arbor eval: ${failures} problems of job ${jobId} failed (stop_reason "error" in the results, counted as not correct)\n`);
   if (!last) throw new UsageError(`--attach: the server sent nothing about job ${jobId}`);
   return last;

@@ -21,6 +21,7 @@ export async function attachCluster(nc: NatsConnection, stack: Stack, config: Or
     treeRetentionHours: config.ARBOR_TREE_RETENTION_HOURS,
     treesBytes: config.ARBOR_SHARED_TREES_MB * 2 ** 20,
     replicas: config.ARBOR_JETSTREAM_REPLICAS,
+    workQueueBytes: config.ARBOR_JOB_QUEUE_MB * 2 ** 20,
   });
   const records = new JobRecords(resources.jobs);
   stack.sharedTrees?.attach(resources.trees);

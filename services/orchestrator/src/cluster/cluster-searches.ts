@@ -3,7 +3,7 @@
 // (ARBOR_JOBS=off) it is the runner alone, as on a single replica.
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { JobSubjects, SearchSummary, Tree } from '@arbor/contracts';
-import { ArborError, NotFoundError, type ErrorKind } from '@arbor/kit/errors';
+import { AlreadyExistsError, ArborError, NotFoundError, type ErrorKind } from '@arbor/kit/errors';
 import type { SearchRunner } from '../search-runner.js';
 import { treePage } from '../tree-pages.js';
 import { DEFAULT_LIST_LIMIT } from '../recent-searches.js';
@@ -38,12 +38,28 @@ export class ClusterSearches {
       if (!(err instanceof NotFoundError) || !this.#link) throw err;
       notHere = err;
     }
-    const kept = await this.trees?.get(tenant, searchId);
+    // JetStream down: the replica running the search may still answer over core NATS.
+    let storeFailure: unknown;
+    const kept = await this.trees?.get(tenant, searchId).catch((err: unknown) => {
+      storeFailure = err;
+      return undefined;
+    });
     if (kept) return treePage(searchId, kept, pageSize, pageToken, startNodeId);
     const answer = await askPeersForTree(this.#link.nc, this.#link.subjects, { tenant, searchId, pageSize, pageToken, startNodeId });
     if (answer && 'tree' in answer) return answer.tree;
     if (answer) throw new ArborError(KINDS.has(answer.error.kind) ? (answer.error.kind as ErrorKind) : 'internal', answer.error.message);
-    throw notHere;
+    throw storeFailure ?? notHere;
+  }
+
+  /**
+   * Refuses a caller's search id that names a finished search of another replica still kept in JetStream, so that
+   * GetTree never answers with another search's tree. Best effort: JetStream unreadable lets the id through, and a
+   * search running on another replica is not looked for (ids the server assigns are unique anyway).
+   */
+  async checkNewId(tenant: string, searchId: string): Promise<void> {
+    if (searchId === '' || !this.trees) return;
+    const taken = await this.trees.has(tenant, searchId).catch(() => false);
+    if (taken) throw new AlreadyExistsError('search_id: a search with this id finished recently and its tree is still kept; choose another id, or send none for one the server assigns');
   }
 
   /** As SearchRunner.listSearches, over every replica: the newest of them all. */

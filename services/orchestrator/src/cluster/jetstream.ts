@@ -15,6 +15,8 @@ export interface JetStreamSettings {
   treesBytes: number;
   /** Copies of each stream and bucket (at most the NATS cluster's size). */
   replicas: number;
+  /** The most the work queue holds; a publish past it is refused (DiscardPolicy.New), never older work dropped. */
+  workQueueBytes: number;
 }
 
 export interface JetStreamResources {
@@ -31,9 +33,8 @@ export interface JetStreamResources {
 const HOUR_MS = 3_600_000;
 
 /**
- * Results are de-duplicated by (job, configuration, problem) for this long: past it, a replica that runs a
- * redelivered problem first looks the result up by its subject (see job-worker.ts), so the window only has to
- * cover the moment between that look-up and the publish.
+ * A publish sent again (its acknowledgement lost) is dropped for this long. Beyond it, a second result for the
+ * same problem is refused anyway: results are published only onto an empty subject (see job-worker.ts).
  */
 const DUPLICATE_WINDOW_MS = 10 * 60_000;
 
@@ -42,6 +43,13 @@ async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig>
   const exists = await jsm.streams.info(config.name).then(() => true, () => false);
   if (exists) await jsm.streams.update(config.name, config);
   else await jsm.streams.add(config);
+}
+
+/** Updates an existing stream where it differs from `changes` (a bucket made under other settings). */
+async function bringTo(jsm: JetStreamManager, stream: string, changes: Pick<StreamConfig, 'num_replicas' | 'max_age'> & Partial<Pick<StreamConfig, 'max_bytes'>>): Promise<void> {
+  const { config } = await jsm.streams.info(stream);
+  const differs = (Object.keys(changes) as Array<keyof typeof changes>).some((key) => config[key] !== changes[key]);
+  if (differs) await jsm.streams.update(stream, { ...changes });
 }
 
 export async function openJetStream(nc: NatsConnection, settings: JetStreamSettings): Promise<JetStreamResources> {
@@ -57,6 +65,8 @@ export async function openJetStream(nc: NatsConnection, settings: JetStreamSetti
     retention: RetentionPolicy.Workqueue,
     storage: StorageType.File,
     num_replicas: settings.replicas,
+    max_bytes: settings.workQueueBytes,
+    discard: DiscardPolicy.New,
     max_age: jobAge,
     duplicate_window: nanos(DUPLICATE_WINDOW_MS),
   });
@@ -92,6 +102,9 @@ export async function openJetStream(nc: NatsConnection, settings: JetStreamSetti
     storage: StorageType.File,
     replicas: settings.replicas,
   });
+  // create() opens a bucket that exists as it is: bring its stream to the current settings, as for the others.
+  await bringTo(jsm, `KV_${names.jobsBucket}`, { num_replicas: settings.replicas, max_age: jobAge });
+  await bringTo(jsm, `OBJ_${names.treesBucket}`, { num_replicas: settings.replicas, max_age: nanos(settings.treeRetentionHours * HOUR_MS), max_bytes: settings.treesBytes });
   const work = await js.consumers.get(names.workStream, names.workConsumer);
   return { js, jsm, names, subjects, work, jobs, trees };
 }

@@ -1,6 +1,9 @@
 // A job's record in the JetStream key-value bucket: who submitted it (a job runs as its tenant, within the
 // limits that tenant had at submission), its grid, and whether it was cancelled. Replicas read it before each
 // problem they take, through a short cache, so that a cancelled job's problems are dropped wherever they land.
+// Keys: `<job>` the record; `tenant.<tenant digest>.<job>` an empty entry per job, so that a tenant's jobs are
+// listed without reading anyone else's; `runs.<job>.<c>.<p>` how many runs of a problem started.
+import { createHash } from 'node:crypto';
 import type { KV } from '@nats-io/kv';
 import type { TenantLimits, Principal } from '@arbor/kit/auth';
 import { NotFoundError, UnavailableError } from '@arbor/kit/errors';
@@ -21,6 +24,10 @@ export interface JobRecord {
 /** How long a replica trusts what it read of a job: a cancellation reaches running searches by broadcast anyway. */
 const CACHE_MS = 1_000;
 
+function tenantKeyPrefix(tenant: string): string {
+  return `tenant.${createHash('sha256').update(tenant).digest('hex').slice(0, 32)}`;
+}
+
 function unavailable(err: unknown): UnavailableError {
   return new UnavailableError('the job records in JetStream cannot be reached now; retry', { cause: err });
 }
@@ -33,10 +40,18 @@ export class JobRecords {
   async put(record: JobRecord): Promise<void> {
     try {
       await this.kv.put(record.id, JSON.stringify(record));
+      await this.kv.put(`${tenantKeyPrefix(record.tenant)}.${record.id}`, '');
     } catch (err) {
       throw unavailable(err);
     }
     this.#cache.set(record.id, { record, at: Date.now() });
+  }
+
+  /** Takes a job back out (its queueing failed). */
+  async delete(record: JobRecord): Promise<void> {
+    await this.kv.delete(record.id).catch(() => undefined);
+    await this.kv.delete(`${tenantKeyPrefix(record.tenant)}.${record.id}`).catch(() => undefined);
+    this.#cache.delete(record.id);
   }
 
   async get(jobId: string): Promise<JobRecord | undefined> {
@@ -47,7 +62,8 @@ export class JobRecords {
       throw unavailable(err);
     }
     const record = entry && entry.operation === 'PUT' ? (entry.json() as JobRecord) : undefined;
-    this.#cache.set(jobId, { record, at: Date.now() });
+    // A miss is not kept: a record just written may not have reached the replica of the bucket that answered.
+    if (record) this.#cache.set(jobId, { record, at: Date.now() });
     return record;
   }
 
@@ -70,13 +86,28 @@ export class JobRecords {
   async list(tenant: string): Promise<JobRecord[]> {
     const records: JobRecord[] = [];
     try {
-      for await (const key of await this.kv.keys()) {
-        const record = await this.get(key);
+      const prefix = tenantKeyPrefix(tenant);
+      for await (const key of await this.kv.keys(`${prefix}.*`)) {
+        const record = await this.get(key.slice(prefix.length + 1));
         if (record?.tenant === tenant) records.push(record);
       }
     } catch (err) {
       throw unavailable(err);
     }
     return records.sort((a, b) => b.createdUnixMs - a.createdUnixMs);
+  }
+
+  /** Runs of this job item (`<job>.<c>.<p>`) that started. */
+  async runs(itemId: string): Promise<number> {
+    try {
+      const entry = await this.kv.get(`runs.${itemId}`);
+      return entry && entry.operation === 'PUT' ? Number(entry.string()) || 0 : 0;
+    } catch (err) {
+      throw unavailable(err);
+    }
+  }
+
+  async countRun(itemId: string, runs: number): Promise<void> {
+    await this.kv.put(`runs.${itemId}`, String(runs));
   }
 }

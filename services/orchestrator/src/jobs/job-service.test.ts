@@ -29,7 +29,15 @@ function attached(): { service: JobService; published: Array<{ subject: string; 
     names: { resultsStream: 'R', workStream: 'W' },
     subjects: { work: 'arbor.v1.jobs.work', results: 'arbor.v1.jobs.results', cancelJob: 'arbor.v1.jobs.cancel' },
   } as unknown as JetStreamResources;
-  service.attach({} as never, resources, { put: async (record: unknown) => void records.push(record) } as unknown as JobRecords);
+  const stored = new Map<string, { id: string }>();
+  const fakeRecords = {
+    put: async (record: { id: string }) => {
+      records.push(record);
+      stored.set(record.id, record);
+    },
+    get: async (id: string) => stored.get(id),
+  };
+  service.attach({} as never, resources, fakeRecords as unknown as JobRecords);
   return { service, published, records };
 }
 
@@ -69,6 +77,28 @@ describe('SubmitJob', () => {
     expect((refusal as Error).message).toContain(message);
     expect(published).toHaveLength(0);
     expect(records).toHaveLength(0);
+  });
+
+  it('a job id of the caller: sent again, the same job, queued once; another tenant\'s id is ALREADY_EXISTS', async () => {
+    const { service, published } = attached();
+    const first = await service.submit(principal, decoded({ ...GOOD, jobId: 'my-run-1' }));
+    expect(first.jobId).toBe('my-run-1');
+    const again = await service.submit(principal, decoded({ ...GOOD, jobId: 'my-run-1' }));
+    expect(again.jobId).toBe('my-run-1');
+    expect(published).toHaveLength(4);
+    const other = await service.submit({ ...principal, tenant: 'globex' }, decoded({ ...GOOD, jobId: 'my-run-1' })).catch((err: unknown) => err);
+    expect(other).toMatchObject({ kind: 'already_exists', message: expect.stringContaining('job_id') });
+    const bad = await service.submit(principal, decoded({ ...GOOD, jobId: 'no spaces' })).catch((err: unknown) => err);
+    expect(bad).toMatchObject({ kind: 'invalid_argument', message: expect.stringContaining('job_id') });
+  });
+
+  it('refuses a job whose problems times configurations exceed the queue bytes one job may take', async () => {
+    const { service, published } = attached();
+    const big = 'x'.repeat(60_000);
+    const request = { ...GOOD, configurations: Array.from({ length: 1_000 }, (_, i) => ({ name: `c${i}`, search: { mcts: {} } })), problems: Array.from({ length: 5 }, (_, i) => ({ ...countdown(`p${i}`), params: { target: '24', note: big } })) };
+    const refusal = await service.submit(principal, decoded(request)).catch((err: unknown) => err);
+    expect(refusal).toMatchObject({ kind: 'invalid_argument', message: expect.stringMatching(/^problems: .* MiB; at most 256 MiB a job/) });
+    expect(published).toHaveLength(0);
   });
 
   it('without ARBOR_JOBS=on every call is FAILED_PRECONDITION saying how to turn jobs on; with it but no JetStream yet, UNAVAILABLE', async () => {

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import { JOB_ID_PATTERN, type Job, type JobEvent, type SearchRequest__Output, type SubmitJobRequest__Output } from '@arbor/contracts';
-import { FailedPreconditionError, InvalidArgumentError, isArborError, NotFoundError, UnavailableError } from '@arbor/kit/errors';
+import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, isArborError, NotFoundError, ResourceExhaustedError, UnavailableError } from '@arbor/kit/errors';
 import type { Principal } from '@arbor/kit/auth';
 import type { JetStreamResources } from '../cluster/jetstream.js';
 import type { SearchRunner } from '../search-runner.js';
@@ -16,6 +16,8 @@ import { JobRecords, type JobRecord } from './job-records.js';
 export const MAX_JOB_CONFIGURATIONS = 1_000;
 export const MAX_JOB_PROBLEMS = 100_000;
 export const MAX_JOB_ITEMS = 1_000_000;
+/** Problem bytes times configurations: what the job puts in the work queue, whatever its shape. */
+export const MAX_JOB_BYTES = 256 * 2 ** 20;
 const CONFIGURATION_NAME = /^[A-Za-z0-9._-]{1,128}$/;
 const MAX_JOB_NAME = 200;
 /** Work messages published before waiting for their acknowledgements. */
@@ -73,6 +75,11 @@ export class JobService {
       if (!configuration.search) throw new InvalidArgumentError(`configurations[${index}].search`, 'is required');
     });
     const searches = configurations.map((c) => c.search!);
+    if (request.jobId !== '' && !JOB_ID_PATTERN.test(request.jobId)) throw new InvalidArgumentError('job_id', 'must be 1 to 64 letters, digits, - and _');
+    const problemBytes = problems.reduce((sum, p) => sum + Buffer.byteLength(p.question) + Object.entries(p.params).reduce((n, [k, v]) => n + k.length + v.length, 0), 0);
+    if (problemBytes * configurations.length > MAX_JOB_BYTES) {
+      throw new InvalidArgumentError('problems', `the problems times the configurations come to ${Math.ceil((problemBytes * configurations.length) / 2 ** 20)} MiB; at most ${MAX_JOB_BYTES / 2 ** 20} MiB a job: split it`);
+    }
     const ids = new Set<string>();
     problems.forEach((problem, index) => {
       if (problem.id === '') throw new InvalidArgumentError(`problems[${index}].id`, 'is required: results are matched to problems by id');
@@ -91,8 +98,14 @@ export class JobService {
         throw within(`configurations[${index}].search`, err);
       }
     });
+    if (request.jobId !== '') {
+      // Sent again after a lost reply: the job it made, queued once.
+      const existing = await resources.records.get(request.jobId);
+      if (existing && existing.tenant === principal.tenant) return this.#status(existing);
+      if (existing) throw new AlreadyExistsError('job_id: already taken; choose another, or send none for one the server assigns');
+    }
     const record: JobRecord = {
-      id: randomUUID(),
+      id: request.jobId || randomUUID(),
       name: request.name,
       tenant: principal.tenant,
       via: principal.via,
@@ -108,7 +121,10 @@ export class JobService {
     } catch (err) {
       // A job half queued would never finish: take back what went in, and say so.
       await resources.jsm.streams.purge(resources.names.workStream, { filter: `${resources.subjects.work}.${record.id}.>` }).catch(() => undefined);
-      await resources.jobs.delete(record.id).catch(() => undefined);
+      await resources.records.delete(record);
+      if (err instanceof Error && /maximum (bytes|messages)|resource limits/i.test(err.message)) {
+        throw new ResourceExhaustedError('the job queue is full (ARBOR_JOB_QUEUE_MB); nothing of this job was kept: submit it again once running jobs have drained', { cause: err });
+      }
       throw new UnavailableError('the job could not be queued in JetStream; nothing of it was kept, submit it again', { cause: err });
     }
     return this.#status(record);
@@ -174,7 +190,10 @@ export class JobService {
 
   async list(tenant: string, limit: number): Promise<Job[]> {
     const records = await this.#require().records.list(tenant);
-    return Promise.all(records.slice(0, limit > 0 ? Math.min(limit, 1_000) : 100).map((record) => this.#status(record)));
+    const jobs: Job[] = [];
+    // One at a time: each status is two JetStream API calls, and a burst of them would be throttled.
+    for (const record of records.slice(0, limit > 0 ? Math.min(limit, 1_000) : 100)) jobs.push(await this.#status(record));
+    return jobs;
   }
 
   async cancel(tenant: string, jobId: string): Promise<Job> {
@@ -184,12 +203,15 @@ export class JobService {
     if (record.cancelledUnixMs === 0) {
       record.cancelledUnixMs = Date.now();
       await records.put(record);
-      // Problems not started go at once; the running ones stop when the broadcast reaches their replicas.
-      await jsm.streams.purge(names.workStream, { filter: `${subjects.work}.${jobId}.>` }).catch((err: unknown) => {
-        throw new UnavailableError('the job is marked cancelled, but its queued problems could not be dropped now; replicas drop them as they come', { cause: err });
-      });
-      nc.publish(subjects.cancelJob, JSON.stringify({ jobId }));
     }
+    // Every time it is asked, so that a cancellation that failed half way is completed by asking again. The
+    // running searches stop when the broadcast reaches their replicas; a replica that misses it finds the record
+    // cancelled before it publishes, and the problems not started are dropped here (or, failing that, by the
+    // replicas that take them).
+    nc.publish(subjects.cancelJob, JSON.stringify({ jobId }));
+    await jsm.streams.purge(names.workStream, { filter: `${subjects.work}.${jobId}.>` }).catch((err: unknown) => {
+      throw new UnavailableError('the job is cancelled, but its queued problems could not be dropped now; replicas drop them as they take them, or cancel again', { cause: err });
+    });
     return this.#status(record);
   }
 
@@ -203,17 +225,23 @@ export class JobService {
     const record = await records.owned(tenant, jobId);
     const total = record.configurations.length * record.problems;
     send({ status: await this.#status(record) });
-    const consumer = await js.consumers.get(names.resultsStream, { filter_subjects: `${subjects.results}.${jobId}.>` });
-    // Distinct subjects: a result that replaced another for the same problem is still one answer.
+    const unreachable = (err: unknown) => new UnavailableError('the job results in JetStream cannot be read now; watch again to resume', { cause: err });
+    const consumer = await js.consumers.get(names.resultsStream, { filter_subjects: `${subjects.results}.${jobId}.>` }).catch((err: unknown) => {
+      throw unreachable(err);
+    });
+    // Distinct subjects: one answer per problem, whatever the stream holds.
     const seen = new Set<string>();
     while (!signal.aborted && seen.size < total) {
-      const batch = await consumer.fetch({ max_messages: 256, expires: 1_000 });
       let got = 0;
-      for await (const msg of batch) {
-        got++;
-        if (seen.has(msg.subject)) continue;
-        seen.add(msg.subject);
-        send(decodeJobEvent(msg.data));
+      try {
+        for await (const msg of await consumer.fetch({ max_messages: 256, expires: 1_000 })) {
+          got++;
+          if (seen.has(msg.subject)) continue;
+          seen.add(msg.subject);
+          send(decodeJobEvent(msg.data));
+        }
+      } catch (err) {
+        throw unreachable(err);
       }
       if (got === 0) {
         const now = await records.get(jobId);

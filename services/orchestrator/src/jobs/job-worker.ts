@@ -6,7 +6,7 @@
 //   the next replica finds it by subject and only acknowledges;
 // - a replica that is shutting down hands back (nak) what it could not finish, rather than publishing the
 //   early answer a shutdown leaves.
-import type { JsMsg } from '@nats-io/jetstream';
+import { JetStreamApiError, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { JobResult } from '@arbor/contracts';
 import { isArborError, type ErrorKind } from '@arbor/kit/errors';
@@ -30,7 +30,25 @@ export interface JobWorkerOptions {
 
 /** Failures another attempt may not meet: a model outage, a full replica, a replica going away. */
 const RETRIED_KINDS: ReadonlySet<ErrorKind> = new Set(['unavailable', 'resource_exhausted']);
-const RETRY_DELAY_MS = 2_000;
+/** A problem handed back waits 1 s, then twice as long each time, up to 30 s. */
+function retryDelayMs(deliveries: number): number {
+  return Math.min(30_000, 1_000 * 2 ** Math.min(5, Math.max(0, deliveries - 1)));
+}
+
+/** JetStream's answer to a publish whose subject already holds a message (expect lastSubjectSequence 0). */
+const WRONG_LAST_SEQUENCE = 10071;
+
+/**
+ * Acks, naks, terms and progress reports are publishes, which throw once NATS is closing; a report that cannot
+ * go out is not sent, and the message comes back after the ack wait.
+ */
+function settle(send: () => void): void {
+  try {
+    send();
+  } catch {
+    // Nothing to do: see above.
+  }
+}
 /** How long one pull waits for work when the queue is empty. */
 const FETCH_EXPIRES_MS = 1_000;
 
@@ -43,6 +61,8 @@ type Outcome = Pick<JobResult, 'result' | 'errorCode' | 'errorMessage'>;
 
 export class JobWorker {
   readonly #active = new Map<string, ActiveItem>();
+  /** Every #handle under way, so that stop() can wait for them. */
+  readonly #handling = new Set<Promise<void>>();
   #stopped = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
@@ -72,12 +92,16 @@ export class JobWorker {
     this.#loop = this.#pull(resources, records);
   }
 
-  /** Takes no more work; the searches running go on (the runner's drain ends them). */
+  /**
+   * Takes no more work, and resolves once the problems under way are settled: finished and published, or handed
+   * back (the runner's drain ends their searches). Cancellations reach them until then.
+   */
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#wake?.();
-    this.#subscription?.unsubscribe();
     await this.#loop;
+    await Promise.allSettled([...this.#handling]);
+    this.#subscription?.unsubscribe();
   }
 
   #room(): number {
@@ -105,7 +129,11 @@ export class JobWorker {
       }
       try {
         const batch = await resources.work.fetch({ max_messages: room, expires: FETCH_EXPIRES_MS });
-        for await (const msg of batch) void this.#handle(msg, resources, records);
+        for await (const msg of batch) {
+          const handling = this.#handle(msg, resources, records);
+          this.#handling.add(handling);
+          void handling.finally(() => this.#handling.delete(handling));
+        }
         warned = false;
       } catch (err) {
         if (this.#stopped) break;
@@ -118,66 +146,58 @@ export class JobWorker {
 
   async #handle(msg: JsMsg, resources: JetStreamResources, records: JobRecords): Promise<void> {
     const item = itemOfSubject(msg.subject);
-    if (!item) {
-      msg.term('not a job item');
+    const id = item ? itemId(item) : '';
+    // Delivered again while this replica still runs it (its reports were late): the running search answers it.
+    if (!item || this.#active.has(id)) {
+      if (!item) settle(() => msg.term('not a job item'));
       return;
     }
-    const id = itemId(item);
-    // Delivered again while this replica still runs it (its reports were late): the running search answers it.
-    if (this.#active.has(id)) return;
     const active: ActiveItem = { jobId: item.jobId, controller: new AbortController() };
     this.#active.set(id, active);
-    const heartbeat = setInterval(() => msg.working(), Math.max(250, Math.floor(this.options.ackWaitMs / 3)));
+    // A report that cannot go out (NATS closing) is simply not sent: the problem then comes back after the ack wait.
+    const heartbeat = setInterval(() => settle(() => msg.working()), Math.max(250, Math.floor(this.options.ackWaitMs / 3)));
     heartbeat.unref();
     const { logger, runner, maxAttempts } = this.options;
+    const deliveries = msg.info.deliveryCount;
     try {
       const record = await records.recent(item.jobId);
-      if (!record || record.cancelledUnixMs > 0) {
-        msg.term('job cancelled or expired');
-        return;
-      }
-      const attempts = msg.info.deliveryCount;
-      if (attempts > 1 && (await this.#hasResult(resources, id))) {
-        msg.ack();
-        return;
-      }
+      // Not visible yet (a follower of the bucket behind its leader) or expired, in which case the work message
+      // expires too: either way, not this problem's answer.
+      if (!record) return settle(() => msg.nak(retryDelayMs(deliveries)));
+      if (record.cancelledUnixMs > 0) return settle(() => msg.term('job cancelled'));
+      if (deliveries > 1 && (await this.#hasResult(resources, id))) return settle(() => msg.ack());
       const request = decodeWork(msg.data);
       const labels = { configuration: record.configurations[item.configuration] ?? '', problemId: request.problem?.id ?? '' };
+      // Runs that started (admitted, not refused for want of a slot): what ARBOR_JOB_MAX_ATTEMPTS bounds.
+      const runs = await records.runs(id);
       let outcome: Outcome;
-      if (attempts > maxAttempts) {
-        outcome = { errorCode: 'ABORTED', errorMessage: `delivered ${attempts} times without an answer (ARBOR_JOB_MAX_ATTEMPTS=${maxAttempts})` };
+      if (runs >= maxAttempts) {
+        outcome = { errorCode: 'ABORTED', errorMessage: `started ${runs} times without an answer (ARBOR_JOB_MAX_ATTEMPTS=${maxAttempts})` };
       } else {
         try {
           const result = await runner.search(request, {
             principal: { tenant: record.tenant, via: record.via, limits: record.limits },
             signal: active.controller.signal,
             replaceFinished: true,
+            onStarted: () => void records.countRun(id, runs + 1).catch((err: unknown) => logger.warn({ err, searchId: id }, 'could not count a job run')),
           });
-          if (active.controller.signal.aborted) {
-            msg.term('job cancelled');
-            return;
-          }
+          if (active.controller.signal.aborted) return settle(() => msg.term('job cancelled'));
           // Cut short by this replica's shutdown: run again in full elsewhere rather than publish an early answer.
-          if (result.stopReason === 'STOP_REASON_SHUTDOWN' || (this.#stopped && result.stopReason === 'STOP_REASON_CANCELLED')) {
-            msg.nak();
-            return;
-          }
+          if (result.stopReason === 'STOP_REASON_SHUTDOWN' || (this.#stopped && result.stopReason === 'STOP_REASON_CANCELLED')) return settle(() => msg.nak());
           await this.options.sharedTrees?.written(record.tenant, id);
           outcome = { result };
         } catch (err) {
-          if (active.controller.signal.aborted) {
-            msg.term('job cancelled');
-            return;
-          }
-          if (isArborError(err) && RETRIED_KINDS.has(err.kind) && attempts < maxAttempts) {
-            msg.nak(this.#stopped ? 0 : RETRY_DELAY_MS);
-            return;
-          }
+          if (active.controller.signal.aborted) return settle(() => msg.term('job cancelled'));
+          // A full replica, a tenant at its limit, a replica going away, a model outage: later, maybe elsewhere.
+          // Only runs that started count towards the limit of attempts.
+          if (isArborError(err) && RETRIED_KINDS.has(err.kind)) return settle(() => msg.nak(this.#stopped ? 0 : retryDelayMs(deliveries)));
           outcome = isArborError(err) ? { errorCode: err.kind.toUpperCase(), errorMessage: err.message } : { errorCode: 'INTERNAL', errorMessage: 'the search failed' };
           logger.warn({ jobId: item.jobId, searchId: id, code: outcome.errorCode }, 'job problem failed; its result records the failure');
         }
       }
-      await this.#publish(resources, item, { ...labels, attempts, ...outcome });
+      // Cancelled while it ran (a broadcast can miss a replica): a cancelled job gets no more results.
+      if ((await records.get(item.jobId))?.cancelledUnixMs) return settle(() => msg.term('job cancelled'));
+      await this.#publish(resources, item, { ...labels, attempts: Math.max(runs + 1, 1), ...outcome });
       msg.ack();
     } catch (err) {
       // JetStream could not take the result (or answer a look-up): left unacknowledged, the problem comes back
@@ -210,6 +230,12 @@ export class JobWorker {
         errorMessage: fields.errorMessage ?? '',
       },
     });
-    await resources.js.publish(`${resources.subjects.results}.${id}`, event, { msgID: id });
+    try {
+      // Only if no result is there yet: the de-duplication id covers a re-sent publish, this covers a slow replica
+      // that finishes after another one answered the same problem.
+      await resources.js.publish(`${resources.subjects.results}.${id}`, event, { msgID: id, expect: { lastSubjectSequence: 0 } });
+    } catch (err) {
+      if (!(err instanceof JetStreamApiError && err.code === WRONG_LAST_SEQUENCE)) throw err;
+    }
   }
 }

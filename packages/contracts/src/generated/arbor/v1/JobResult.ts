@@ -21,7 +21,7 @@ export interface JobResult {
   'errorCode'?: (string);
   'errorMessage'?: (string);
   /**
-   * Deliveries of this problem, 1 unless a replica stopped (or failed) while running it.
+   * Runs of this problem that started: 1 unless a replica stopped, or a model outage outlasted a run, while it ran.
    */
   'attempts'?: (number);
 }
@@ -45,7 +45,7 @@ export interface JobResult__Output {
   'errorCode': (string);
   'errorMessage': (string);
   /**
-   * Deliveries of this problem, 1 unless a replica stopped (or failed) while running it.
+   * Runs of this problem that started: 1 unless a replica stopped, or a model outage outlasted a run, while it ran.
    */
   'attempts': (number);
 }

@@ -58,14 +58,14 @@ export interface JobServiceClient extends grpc.Client {
   listJobs(argument: _arbor_v1_ListJobsRequest, callback: grpc.requestCallback<_arbor_v1_ListJobsResponse__Output>): grpc.ClientUnaryCall;
   
   /**
-   * Queues every problem under every configuration; returns at once with the job's id.
+   * Checks the whole job, then queues every problem under every configuration; returns with the job once queued.
    */
   SubmitJob(argument: _arbor_v1_SubmitJobRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_arbor_v1_Job__Output>): grpc.ClientUnaryCall;
   SubmitJob(argument: _arbor_v1_SubmitJobRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_arbor_v1_Job__Output>): grpc.ClientUnaryCall;
   SubmitJob(argument: _arbor_v1_SubmitJobRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_arbor_v1_Job__Output>): grpc.ClientUnaryCall;
   SubmitJob(argument: _arbor_v1_SubmitJobRequest, callback: grpc.requestCallback<_arbor_v1_Job__Output>): grpc.ClientUnaryCall;
   /**
-   * Queues every problem under every configuration; returns at once with the job's id.
+   * Checks the whole job, then queues every problem under every configuration; returns with the job once queued.
    */
   submitJob(argument: _arbor_v1_SubmitJobRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_arbor_v1_Job__Output>): grpc.ClientUnaryCall;
   submitJob(argument: _arbor_v1_SubmitJobRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_arbor_v1_Job__Output>): grpc.ClientUnaryCall;
@@ -107,7 +107,7 @@ export interface JobServiceHandlers extends grpc.UntypedServiceImplementation {
   ListJobs: grpc.handleUnaryCall<_arbor_v1_ListJobsRequest__Output, _arbor_v1_ListJobsResponse>;
   
   /**
-   * Queues every problem under every configuration; returns at once with the job's id.
+   * Checks the whole job, then queues every problem under every configuration; returns with the job once queued.
    */
   SubmitJob: grpc.handleUnaryCall<_arbor_v1_SubmitJobRequest__Output, _arbor_v1_Job>;
   

@@ -13,6 +13,11 @@ export interface SubmitJobRequest {
    * Each with an id unique in the job.
    */
   'problems'?: (_arbor_v1_Problem)[];
+  /**
+   * Optional: an id of the caller's choosing (letters, digits, - and _, at most 64), so that a submission sent
+   * again after a lost reply finds the job it made instead of queueing a second one. Empty: the server assigns one.
+   */
+  'jobId'?: (string);
 }
 
 export interface SubmitJobRequest__Output {
@@ -25,4 +30,9 @@ export interface SubmitJobRequest__Output {
    * Each with an id unique in the job.
    */
   'problems': (_arbor_v1_Problem__Output)[];
+  /**
+   * Optional: an id of the caller's choosing (letters, digits, - and _, at most 64), so that a submission sent
+   * again after a lost reply finds the job it made instead of queueing a second one. Empty: the server assigns one.
+   */
+  'jobId': (string);
 }

@@ -30,6 +30,31 @@ describe('costOf', () => {
   });
 });
 
+describe('cached input tokens', () => {
+  it('are priced at the cached rate, the rest of the input at the input rate; without a cached rate, as input', () => {
+    const price = { inputPerMTok: 2.5, cachedInputPerMTok: 1.25, outputPerMTok: 10, perCall: 0 };
+    // 1 M input of which 800 k cached: 200 k × 2.5 + 800 k × 1.25, plus 100 k output × 10.
+    expect(costOf(price, { inputTokens: 1_000_000, cachedInputTokens: 800_000, outputTokens: 100_000 })).toBeCloseTo(0.5 + 1 + 1, 12);
+    expect(costOf({ inputPerMTok: 2.5, outputPerMTok: 10, perCall: 0 }, { inputTokens: 1_000_000, cachedInputTokens: 800_000 })).toBeCloseTo(2.5, 12);
+    // A reply claiming more cached than input tokens is priced on its input alone, all of it cached.
+    expect(costOf(price, { inputTokens: 1_000, cachedInputTokens: 5_000 })).toBeCloseTo(0.00125, 12);
+  });
+
+  it('take their rate from the file (cached_input_per_mtok) or ARBOR_<SERVICE>_PRICE_CACHED_INPUT_PER_MTOK', () => {
+    const file = { policy: { openai: { '*': { input_per_mtok: 2.5, cached_input_per_mtok: 1.25, output_per_mtok: 10 } } } };
+    expect(readServicePrices('policy', { ARBOR_PRICES_FILE: pricesFile(file) }).lookup('openai', 'gpt-4o')).toEqual({
+      inputPerMTok: 2.5,
+      cachedInputPerMTok: 1.25,
+      outputPerMTok: 10,
+      perCall: 0,
+    });
+    const fromEnv = readServicePrices('policy', { ARBOR_POLICY_PRICE_INPUT_PER_MTOK: '1', ARBOR_POLICY_PRICE_CACHED_INPUT_PER_MTOK: '0.1' });
+    const usage = { inputTokens: 1_000_000, cachedInputTokens: 1_000_000, outputTokens: 0, costUsd: 0 };
+    expect(fromEnv.apply('vllm', usage)).toBeCloseTo(0.1, 12);
+    expect(() => readServicePrices('policy', { ARBOR_POLICY_PRICE_CACHED_INPUT_PER_MTOK: '-1' })).toThrow(/ARBOR_POLICY_PRICE_CACHED_INPUT_PER_MTOK/);
+  });
+});
+
 describe('readServicePrices', () => {
   it('looks a model up in the file, then the backend\'s "*" entry, else leaves the cost alone', () => {
     const env = { ARBOR_PRICES_FILE: pricesFile(FILE) };

@@ -1,5 +1,7 @@
-// What a model call costs: a price table per service, backend and model (USD per million input and output
-// tokens, and per call), from ARBOR_PRICES_FILE or from ARBOR_<SERVICE>_PRICE_* variables. A model service
+// What a model call costs: a price table per service, backend and model (USD per million input, cached input and
+// output tokens, and per call), from ARBOR_PRICES_FILE or from ARBOR_<SERVICE>_PRICE_* variables. Providers bill
+// input tokens read from their prompt cache lower (OpenAI a half or less, Anthropic a tenth): a cached price
+// applies to them, and without one they cost as other input tokens. A model service
 // prices each response from its backend's usage; an unpriced backend keeps the cost it reported itself
 // (0 for the embedded ones), so configuring a price for them simulates a paid deployment.
 import { readFileSync } from 'node:fs';
@@ -12,6 +14,8 @@ export type PricedService = (typeof PRICED_SERVICES)[number];
 export interface Price {
   /** USD per million input tokens. */
   inputPerMTok: number;
+  /** USD per million input tokens the server read from its prompt cache; undefined: the input price. */
+  cachedInputPerMTok?: number;
   /** USD per million output tokens. */
   outputPerMTok: number;
   /** USD per call, on top of the tokens. */
@@ -21,6 +25,8 @@ export interface Price {
 /** The usage fields a price applies to (a subset of arbor.v1.Usage). */
 export interface PricedUsage {
   inputTokens?: number;
+  /** Of the input tokens, those read from the server's prompt cache. */
+  cachedInputTokens?: number;
   outputTokens?: number;
   calls?: number;
   costUsd?: number | string;
@@ -33,6 +39,7 @@ export const ANY_MODEL = '*';
 const usd = z.number({ error: 'expected a number of USD' }).finite('expected a finite number').min(0, 'expected a number ≥ 0');
 const priceEntry = z.strictObject({
   input_per_mtok: usd.optional(),
+  cached_input_per_mtok: usd.optional(),
   output_per_mtok: usd.optional(),
   per_call: usd.optional(),
 });
@@ -43,7 +50,12 @@ const pricesFile = z.strictObject({ policy: serviceTable.optional(), value: serv
 export type PricesFile = z.infer<typeof pricesFile>;
 
 function toPrice(entry: z.infer<typeof priceEntry>): Price {
-  return { inputPerMTok: entry.input_per_mtok ?? 0, outputPerMTok: entry.output_per_mtok ?? 0, perCall: entry.per_call ?? 0 };
+  return {
+    inputPerMTok: entry.input_per_mtok ?? 0,
+    ...(entry.cached_input_per_mtok !== undefined && { cachedInputPerMTok: entry.cached_input_per_mtok }),
+    outputPerMTok: entry.output_per_mtok ?? 0,
+    perCall: entry.per_call ?? 0,
+  };
 }
 
 /** What is wrong with the prices file at `path` (unreadable, not JSON, a bad field), or its contents. */
@@ -93,10 +105,13 @@ export function parsePricesFile(text: string, path = 'prices file'): PricesFile 
 /** USD for one response's usage at `price`. */
 export function costOf(price: Price, usage: PricedUsage): number {
   const input = usage.inputTokens ?? 0;
+  // Part of the input: a reply claiming more cached tokens than input tokens is priced on its input alone.
+  const cached = Math.min(input, Math.max(0, usage.cachedInputTokens ?? 0));
   const output = usage.outputTokens ?? 0;
   // A response stands for at least one call; a backend may report more (e.g. it retried upstream).
   const calls = Math.max(1, usage.calls ?? 1);
-  return (input * price.inputPerMTok + output * price.outputPerMTok) / 1_000_000 + calls * price.perCall;
+  const inputUsd = (input - cached) * price.inputPerMTok + cached * (price.cachedInputPerMTok ?? price.inputPerMTok);
+  return (inputUsd + output * price.outputPerMTok) / 1_000_000 + calls * price.perCall;
 }
 
 /** The prices one service applies to its backends' responses. */
@@ -130,9 +145,14 @@ export class ServicePrices {
 const serviceVar = (service: PricedService) => service.toUpperCase();
 
 /** Names of the three price variables of a service. */
-export function priceVariables(service: PricedService): { input: string; output: string; perCall: string } {
+export function priceVariables(service: PricedService): { input: string; cachedInput: string; output: string; perCall: string } {
   const s = serviceVar(service);
-  return { input: `ARBOR_${s}_PRICE_INPUT_PER_MTOK`, output: `ARBOR_${s}_PRICE_OUTPUT_PER_MTOK`, perCall: `ARBOR_${s}_PRICE_PER_CALL` };
+  return {
+    input: `ARBOR_${s}_PRICE_INPUT_PER_MTOK`,
+    cachedInput: `ARBOR_${s}_PRICE_CACHED_INPUT_PER_MTOK`,
+    output: `ARBOR_${s}_PRICE_OUTPUT_PER_MTOK`,
+    perCall: `ARBOR_${s}_PRICE_PER_CALL`,
+  };
 }
 
 /** A price variable (ARBOR_<SERVICE>_PRICE_*), for a service's config shape: USD ≥ 0, unset = not configured. */
@@ -163,6 +183,7 @@ export function readServicePrices(service: PricedService, source: EnvSource = pr
   const shape = {
     ARBOR_PRICES_FILE: z.string().default(''),
     [names.input]: priceSetting(),
+    [names.cachedInput]: priceSetting(),
     [names.output]: priceSetting(),
     [names.perCall]: priceSetting(),
   };
@@ -172,12 +193,13 @@ export function readServicePrices(service: PricedService, source: EnvSource = pr
     return typeof v === 'number' ? v : undefined;
   };
   const input = num(names.input);
+  const cachedInput = num(names.cachedInput);
   const output = num(names.output);
   const perCall = num(names.perCall);
   const override =
-    input === undefined && output === undefined && perCall === undefined
+    input === undefined && cachedInput === undefined && output === undefined && perCall === undefined
       ? undefined
-      : { inputPerMTok: input ?? 0, outputPerMTok: output ?? 0, perCall: perCall ?? 0 };
+      : { inputPerMTok: input ?? 0, ...(cachedInput !== undefined && { cachedInputPerMTok: cachedInput }), outputPerMTok: output ?? 0, perCall: perCall ?? 0 };
   const file = typeof values.ARBOR_PRICES_FILE === 'string' && values.ARBOR_PRICES_FILE ? loadPricesFile(values.ARBOR_PRICES_FILE) : {};
   return new ServicePrices(service, file[service] ?? {}, override);
 }

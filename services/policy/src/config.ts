@@ -46,6 +46,7 @@ export const policyConfigShape = {
   ARBOR_PRICES_FILE: pricesFileSetting(),
   /** USD per million input / output tokens and per call for this service's backend, any model; over the file. */
   ARBOR_POLICY_PRICE_INPUT_PER_MTOK: priceSetting(),
+  ARBOR_POLICY_PRICE_CACHED_INPUT_PER_MTOK: priceSetting(),
   ARBOR_POLICY_PRICE_OUTPUT_PER_MTOK: priceSetting(),
   ARBOR_POLICY_PRICE_PER_CALL: priceSetting(),
   /** Embedded backend: chance that a proposed step carries an arithmetic slip, as LLM steps sometimes do. */

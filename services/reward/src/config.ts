@@ -35,6 +35,7 @@ export const rewardConfigShape = {
   ARBOR_PRICES_FILE: pricesFileSetting(),
   /** USD per million input / output tokens and per call for this service's backend, any model; over the file. */
   ARBOR_REWARD_PRICE_INPUT_PER_MTOK: priceSetting(),
+  ARBOR_REWARD_PRICE_CACHED_INPUT_PER_MTOK: priceSetting(),
   ARBOR_REWARD_PRICE_OUTPUT_PER_MTOK: priceSetting(),
   ARBOR_REWARD_PRICE_PER_CALL: priceSetting(),
 

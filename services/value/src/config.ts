@@ -28,6 +28,7 @@ export const valueConfigShape = {
   ARBOR_PRICES_FILE: pricesFileSetting(),
   /** USD per million input / output tokens and per call for this service's backend, any model; over the file. */
   ARBOR_VALUE_PRICE_INPUT_PER_MTOK: priceSetting(),
+  ARBOR_VALUE_PRICE_CACHED_INPUT_PER_MTOK: priceSetting(),
   ARBOR_VALUE_PRICE_OUTPUT_PER_MTOK: priceSetting(),
   ARBOR_VALUE_PRICE_PER_CALL: priceSetting(),
 

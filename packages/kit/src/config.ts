@@ -138,6 +138,14 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
+/** The URLs of a `urlList` setting ('' gives none). */
+export function urlsOf(value: string): string[] {
+  return value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+}
+
 function holdsCredentials(value: string): boolean {
   try {
     const url = new URL(value);
@@ -200,6 +208,19 @@ export const env = {
       .string()
       .refine((value) => value === '' || isHttpUrl(value), 'expected an http(s) URL')
       .refine((value) => value === '' || !holdsCredentials(value), {
+        message: `must not hold credentials${options.keySetting ? `; put the key in the variable ${options.keySetting} names` : ''}`,
+        params: NOT_QUOTED,
+      })
+      .default(fallback),
+  /**
+   * One http(s) URL or several, comma-separated (several servers of one model), each checked as `url` checks one;
+   * the value stays the string given: split it with `urlsOf`.
+   */
+  urlList: (fallback = '', options: { keySetting?: string } = {}) =>
+    z
+      .string()
+      .refine((value) => urlsOf(value).every(isHttpUrl), 'expected an http(s) URL, or several separated by commas')
+      .refine((value) => !urlsOf(value).some(holdsCredentials), {
         message: `must not hold credentials${options.keySetting ? `; put the key in the variable ${options.keySetting} names` : ''}`,
         params: NOT_QUOTED,
       })

@@ -1,7 +1,7 @@
 // Service runtime shared by every Arbor process.
 export * from './errors.js';
 export { toGrpcStatus, fromGrpcStatus, fromServiceError, statusName, type GrpcStatusInfo } from './grpc-status.js';
-export { readConfig, readConfigFileSettings, readableFile, env, ConfigError, z, type EnvSource } from './config.js';
+export { readConfig, readConfigFileSettings, readableFile, env, ConfigError, urlsOf, z, type EnvSource } from './config.js';
 export {
   clientTls,
   clientTlsFrom,

@@ -24,6 +24,7 @@ describe('policy config for the openai backend', () => {
     const settings = openAiSettingsFromConfig(readPolicyConfig(OPENAI));
     expect(settings).toEqual({
       baseUrl: 'http://127.0.0.1:8000/v1',
+      servers: { baseUrls: ['http://127.0.0.1:8000/v1'], routing: 'prefix', loadFactor: 1.25, resolveEveryMs: 0 },
       model: 'Qwen/Qwen2.5-Math-7B-Instruct',
       api: 'completions',
       server: 'other',
@@ -57,11 +58,16 @@ describe('policy config for the openai backend', () => {
       ARBOR_POLICY_HTTP_TIMEOUT_MS: '1500',
       ARBOR_POLICY_HTTP_MAX_ATTEMPTS: '5',
       ARBOR_POLICY_SYSTEM_PROMPT: 'Be brief.',
+      ARBOR_POLICY_BASE_URL: 'http://127.0.0.1:8000/v1, http://127.0.0.1:8001/v1',
+      ARBOR_POLICY_ROUTING: 'round_robin',
+      ARBOR_POLICY_ROUTING_LOAD_FACTOR: '1.5',
+      ARBOR_POLICY_RESOLVE_EVERY_MS: '10000',
       ARBOR_POLICY_API_KEY_ENV: 'MY_KEY',
       MY_KEY: 'sk-test',
     });
     expect(openAiSettingsFromConfig(config)).toEqual({
       baseUrl: 'http://127.0.0.1:8000/v1',
+      servers: { baseUrls: ['http://127.0.0.1:8000/v1', 'http://127.0.0.1:8001/v1'], routing: 'round_robin', loadFactor: 1.5, resolveEveryMs: 10_000 },
       model: 'Qwen/Qwen2.5-Math-7B-Instruct',
       apiKey: 'sk-test',
       api: 'chat',

@@ -1,6 +1,7 @@
 // Policy service configuration: parsed once from the environment (CLI flags are mapped onto the same names).
 import { resolveReasoning, resolveServerKind } from './backends/openai/server-kind.js';
-import { ConfigError, env, natsClientShape, priceSetting, pricesFileSetting, readConfig, serverTlsShape, type EnvSource } from '@arbor/kit';
+import { ConfigError, env, natsClientShape, priceSetting, pricesFileSetting, readConfig, serverTlsShape, urlsOf, type EnvSource } from '@arbor/kit';
+import { ROUTING_POLICIES } from '@arbor/kit/model-http';
 
 export const POLICY_BACKENDS = ['embedded', 'openai'] as const;
 export type PolicyBackendName = (typeof POLICY_BACKENDS)[number];
@@ -53,8 +54,23 @@ export const policyConfigShape = {
   ARBOR_POLICY_SLIP_RATE: env.number(0, 0, 1),
 
   // The openai backend: any OpenAI-compatible server (vLLM, SGLang, llama.cpp, Ollama, OpenAI).
-  /** Base URL of the server's OpenAI API, e.g. http://127.0.0.1:8000/v1; required for the openai backend. */
-  ARBOR_POLICY_BASE_URL: env.url('', { keySetting: 'ARBOR_POLICY_API_KEY_ENV' }),
+  /**
+   * Base URL of the server's OpenAI API, e.g. http://127.0.0.1:8000/v1; required for the openai backend. Several,
+   * comma-separated, for several servers of the same model: each request goes where ARBOR_POLICY_ROUTING says.
+   */
+  ARBOR_POLICY_BASE_URL: env.urlList('', { keySetting: 'ARBOR_POLICY_API_KEY_ENV' }),
+  /**
+   * Which of several servers takes a request: `prefix` (the one most likely to hold its prompt's prefix in its KV
+   * cache, within the load bound), `round_robin` or `random`.
+   */
+  ARBOR_POLICY_ROUTING: env.oneOf(ROUTING_POLICIES, 'prefix'),
+  /** Prefix routing: a server may take up to this many times the mean of the requests in flight, then others do. */
+  ARBOR_POLICY_ROUTING_LOAD_FACTOR: env.number(1.25, 1.01, 100),
+  /**
+   * Look the base URL's host name up again this often (ms), one server per address it resolves to (a Kubernetes
+   * headless Service of model servers); 0: the URLs as given.
+   */
+  ARBOR_POLICY_RESOLVE_EVERY_MS: env.integer(0, 0, 3_600_000),
   /** Model name the server knows, sent in every request; required for the openai backend. */
   ARBOR_POLICY_MODEL: env.string(''),
   /** Name of the variable holding the API key (e.g. OPENAI_API_KEY); empty sends no key. Never the key itself. */
@@ -155,7 +171,7 @@ function openAiProblems(config: ParsedPolicyConfig, source: EnvSource): string[]
 /** Settings the server (as ARBOR_POLICY_SERVER resolves) or a reasoning model cannot honour. */
 function serverProblems(config: ParsedPolicyConfig): string[] {
   const problems: string[] = [];
-  const server = resolveServerKind(config.ARBOR_POLICY_SERVER, config.ARBOR_POLICY_BASE_URL);
+  const server = resolveServerKind(config.ARBOR_POLICY_SERVER, urlsOf(config.ARBOR_POLICY_BASE_URL)[0] ?? '');
   const reasoning = resolveReasoning(config.ARBOR_POLICY_REASONING, server, config.ARBOR_POLICY_MODEL);
   const continues = config.ARBOR_POLICY_API === 'chat' && config.ARBOR_POLICY_CHAT_CONTINUE;
   if (continues && server === 'openai') {

@@ -1,10 +1,14 @@
 // What the openai policy backend needs to know, lifted out of the service config so tests can build it directly.
 import type { ChatPrefix, PolicyApi, PolicyConfig } from '../../config.js';
+import { urlsOf } from '@arbor/kit';
+import type { RoutingPolicy } from '@arbor/kit/model-http';
 import { resolveReasoning, resolveServerKind, type ServerKind } from './server-kind.js';
 
 export interface OpenAiPolicySettings {
   /** e.g. http://127.0.0.1:8000/v1 */
   baseUrl: string;
+  /** Every server of the model (baseUrl first), and how requests are spread over them. */
+  servers?: { baseUrls: string[]; routing: RoutingPolicy; loadFactor: number; resolveEveryMs: number };
   model: string;
   /** Sent as a bearer token when set. */
   apiKey?: string;
@@ -36,9 +40,16 @@ export interface OpenAiPolicySettings {
 /** Settings from a validated config (readPolicyConfig has already checked that BASE_URL and MODEL are set). */
 export function openAiSettingsFromConfig(config: PolicyConfig): OpenAiPolicySettings {
   const apiKey = config.apiKey();
-  const server = resolveServerKind(config.ARBOR_POLICY_SERVER, config.ARBOR_POLICY_BASE_URL);
+  const baseUrls = urlsOf(config.ARBOR_POLICY_BASE_URL);
+  const server = resolveServerKind(config.ARBOR_POLICY_SERVER, baseUrls[0] ?? '');
   return {
-    baseUrl: config.ARBOR_POLICY_BASE_URL,
+    baseUrl: baseUrls[0] ?? '',
+    servers: {
+      baseUrls,
+      routing: config.ARBOR_POLICY_ROUTING,
+      loadFactor: config.ARBOR_POLICY_ROUTING_LOAD_FACTOR,
+      resolveEveryMs: config.ARBOR_POLICY_RESOLVE_EVERY_MS,
+    },
     model: config.ARBOR_POLICY_MODEL.trim(),
     ...(apiKey && { apiKey }),
     api: config.ARBOR_POLICY_API,

@@ -1,0 +1,123 @@
+// Several model servers behind one model service, and which of them takes each request. Tree search sends every
+// child of a node its parent's whole prompt again, so the server that served the parent most likely still holds
+// that prefix in its KV cache (vLLM's automatic prefix caching, SGLang's radix cache) and skips its prefill; any
+// other server computes it again. `prefix` routing sends a request to the server with the longest cached prefix
+// of its prompt (as far as this process has seen: see PrefixIndex), unless that server already has more than
+// `loadFactor` times its fair share of the requests in flight (consistent hashing with bounded loads), in which
+// case the least loaded one takes it. `round_robin` and `random` are kept for comparison. A server that fails is
+// avoided for a while (1 s, doubling to 30 s) and its cache model forgotten; when every server is failing, the
+// one that failed longest ago is tried.
+import { PrefixIndex, prefixBlockHashes } from './prefix-index.js';
+
+export const ROUTING_POLICIES = ['prefix', 'round_robin', 'random'] as const;
+export type RoutingPolicy = (typeof ROUTING_POLICIES)[number];
+
+export interface PoolOptions {
+  routing: RoutingPolicy;
+  /** A server may take up to this many times the mean of the requests in flight before others are preferred (> 1). */
+  loadFactor: number;
+  /** Block hashes remembered per server: about its KV cache's size (65,536 blocks of 256 characters ≈ 16 MB of text). */
+  prefixCapacityBlocks?: number;
+  /** For tests: the random source of `random` routing, and the clock of the back-off. */
+  random?: () => number;
+  now?: () => number;
+}
+
+export class PooledServer<C> {
+  inFlight = 0;
+  /** Requests routed here in all (for the load spread a benchmark reports). */
+  routed = 0;
+  failures = 0;
+  unhealthyUntil = 0;
+
+  constructor(
+    readonly url: string,
+    readonly client: C,
+    readonly prefixes: PrefixIndex,
+  ) {}
+}
+
+const FIRST_BACKOFF_MS = 1_000;
+const MAX_BACKOFF_MS = 30_000;
+
+export class ServerPool<C> {
+  #servers: PooledServer<C>[] = [];
+  #next = 0;
+  readonly #random: () => number;
+  readonly #now: () => number;
+
+  constructor(
+    readonly options: PoolOptions,
+    private readonly makeClient: (url: string) => C,
+    urls: readonly string[] = [],
+  ) {
+    if (!(options.loadFactor > 1)) throw new RangeError('loadFactor must be more than 1');
+    this.#random = options.random ?? Math.random;
+    this.#now = options.now ?? Date.now;
+    this.setServers(urls);
+  }
+
+  get servers(): readonly PooledServer<C>[] {
+    return this.#servers;
+  }
+
+  /**
+   * The servers are now these (a changed list, a DNS name that resolves differently): those still listed keep their
+   * state and cache model, new ones start fresh, the others are dropped once their requests in flight end.
+   */
+  setServers(urls: readonly string[]): void {
+    const known = new Map(this.#servers.map((s) => [s.url, s]));
+    this.#servers = [...new Set(urls)].map((url) => known.get(url) ?? new PooledServer(url, this.makeClient(url), new PrefixIndex(this.options.prefixCapacityBlocks ?? 65_536)));
+  }
+
+  /**
+   * The server for a request whose prompt is `prompt` (undefined: no prompt to route by), other than those in
+   * `exclude` (already tried for it). Counts it routed and, for prefix routing, now holding the prompt's blocks.
+   */
+  choose(prompt: string | undefined, exclude: ReadonlySet<PooledServer<C>> = new Set()): PooledServer<C> {
+    const open = this.#servers.filter((s) => !exclude.has(s));
+    if (open.length === 0) throw new RangeError('no model server left to try');
+    const now = this.#now();
+    const healthy = open.filter((s) => s.unhealthyUntil <= now);
+    // Every one failing: the one that failed longest ago may be back.
+    const candidates = healthy.length > 0 ? healthy : [open.reduce((a, b) => (b.unhealthyUntil < a.unhealthyUntil ? b : a))];
+    let chosen: PooledServer<C>;
+    if (this.options.routing === 'random') {
+      chosen = candidates[Math.min(candidates.length - 1, Math.floor(this.#random() * candidates.length))]!;
+    } else if (this.options.routing === 'round_robin') {
+      chosen = candidates[this.#next++ % candidates.length]!;
+    } else {
+      const hashes = prompt === undefined ? [] : prefixBlockHashes(prompt);
+      chosen = this.#byPrefix(candidates, hashes);
+      chosen.prefixes.record(hashes);
+    }
+    chosen.routed++;
+    return chosen;
+  }
+
+  /** The longest cached prefix, within the load bound; ties and overloads go to the least loaded. */
+  #byPrefix(candidates: PooledServer<C>[], hashes: readonly string[]): PooledServer<C> {
+    const scored = candidates.map((server) => ({ server, matched: hashes.length > 0 ? server.prefixes.matchedBlocks(hashes) : 0 }));
+    // New prefixes spread by what each server was sent so far, so that an idle pool does not send them all to one.
+    const leastLoaded = (a: (typeof scored)[number], b: (typeof scored)[number]) =>
+      a.server.inFlight - b.server.inFlight || b.matched - a.matched || a.server.routed - b.server.routed;
+    const best = [...scored].sort((a, b) => b.matched - a.matched || a.server.inFlight - b.server.inFlight)[0]!;
+    // Bounded loads: with this request, no server may hold more than loadFactor x the mean, rounded up.
+    const inFlight = candidates.reduce((sum, s) => sum + s.inFlight, 0);
+    const bound = Math.ceil((this.options.loadFactor * (inFlight + 1)) / candidates.length);
+    if (best.matched > 0 && best.server.inFlight + 1 <= bound) return best.server;
+    return [...scored].sort(leastLoaded)[0]!.server;
+  }
+
+  succeeded(server: PooledServer<C>): void {
+    server.failures = 0;
+    server.unhealthyUntil = 0;
+  }
+
+  /** Avoided for a while, longer each time in a row; what it had cached is forgotten (it may have restarted). */
+  failed(server: PooledServer<C>): void {
+    server.failures++;
+    server.unhealthyUntil = this.#now() + Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (server.failures - 1));
+    server.prefixes.clear();
+  }
+}

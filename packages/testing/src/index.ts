@@ -6,3 +6,4 @@ export { emulatedServerRoutes, qwenPrmRows, WRONG_STEP, type EmulatedServer, typ
 export { countdownRequest, silent, testNamespace } from './search-requests.js';
 export { capturingLogger, type CapturedLog } from './log-capture.js';
 export { pinnedRequestFields, undeclaredFields, type FieldEndpoint, type FieldServer, type PinnedRequestFields } from './request-fields.js';
+export { PrefixCacheModel, prefixCachedRoute, type PrefixCacheCosts, type PrefixCacheStats } from './prefix-cache-model.js';

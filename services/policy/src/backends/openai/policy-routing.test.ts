@@ -1,7 +1,7 @@
 // Several model servers behind one policy service (ARBOR_POLICY_BASE_URL a list), against two fake vLLM servers
 // on real HTTP: a node's expansions go to the server that expanded its parent, where its prompt's prefix is
 // cached; another problem's tree goes to the other server; round_robin alternates whatever the prompt.
-import { emulatedServerRoutes, startFakeModelServerForTest } from '@arbor/testing';
+import { emulatedServerRoutes, PrefixCacheModel, prefixCachedRoute, startFakeModelServerForTest } from '@arbor/testing';
 import { describe, expect, it } from 'vitest';
 import { readPolicyConfig } from '../../config.js';
 import { createPolicyBackend } from '../index.js';
@@ -45,6 +45,31 @@ describe('prefix-aware routing over several policy model servers', () => {
     const policy = policyOver(servers.map((s) => s.baseUrl), 'round_robin');
     for (const steps of [[], ['First, 3 hours pass.'], ['First, 3 hours pass.', 'Then 60 km/h times 3.'], ['x']]) await policy.propose(mathRequest(QUESTION, steps, 1), signal);
     expect(servers.map((s) => s.requestsTo('/v1/completions').length)).toEqual([2, 2]);
+  });
+
+  it('with a prefix cache per server, prefix routing reads far more of the prompts from cache than round robin', async () => {
+    const hitRate = async (routing: string) => {
+      const caches = [0, 1, 2].map(() => new PrefixCacheModel({ blockTokens: 16, capacityBlocks: 10_000, prefillMsPerToken: 0, decodeMsPerToken: 0 }));
+      const servers = await Promise.all(caches.map((cache) => startFakeModelServerForTest({ ...emulatedServerRoutes('vllm'), '/v1/completions': prefixCachedRoute(cache, emulatedServerRoutes('vllm')['/v1/completions']!) })));
+      const policy = policyOver(servers.map((s) => s.baseUrl), routing);
+      let prompt = 0;
+      let cached = 0;
+      // Three problems, each a chain of expansions: every prompt repeats its parent's and adds a step.
+      for (const problem of ['trains', 'boats', 'planes']) {
+        const steps: string[] = [];
+        for (let depth = 0; depth < 6; depth++) {
+          const reply = await policy.propose(mathRequest(`${problem}: ${QUESTION}`, steps, 1), signal);
+          prompt += reply.usage?.inputTokens ?? 0;
+          cached += reply.usage?.cachedInputTokens ?? 0;
+          steps.push(`Step ${depth}: ${'work it out carefully, '.repeat(8)}`);
+        }
+      }
+      return cached / prompt;
+    };
+    const prefix = await hitRate('prefix');
+    const roundRobin = await hitRate('round_robin');
+    expect(prefix).toBeGreaterThan(0.6);
+    expect(prefix).toBeGreaterThan(roundRobin * 1.5);
   });
 
   it('refuses a list with a bad URL, naming the setting', () => {

@@ -1,0 +1,122 @@
+// A model server's prefix cache and its cost, for the fake model server (benchmark B7, routing tests): what vLLM's
+// automatic prefix caching does, at the grain that matters to routing. A prompt is cut into blocks of
+// `blockTokens` tokens; a block is cached when the same prefix (every token up to the block's end) was prefilled
+// before and not evicted since; the cache holds `capacityBlocks`, least recently used evicted first. Time: the
+// server runs one batch at a time; a batch is every request waiting when it becomes free, and takes
+// `prefillMsPerToken` per uncached prompt token of all its requests plus `decodeMsPerToken` per token of its longest
+// output. Replies report the cached tokens as vLLM does (usage.prompt_tokens_details.cached_tokens).
+import { createHash } from 'node:crypto';
+import type { FakeRoute } from './fake-model-server.js';
+import { pseudoTokens } from './reply-shapes.js';
+
+export interface PrefixCacheCosts {
+  /** Tokens per cache block (vLLM: 16). */
+  blockTokens: number;
+  /** Blocks the cache holds. */
+  capacityBlocks: number;
+  prefillMsPerToken: number;
+  decodeMsPerToken: number;
+}
+
+export interface PrefixCacheStats {
+  requests: number;
+  promptTokens: number;
+  cachedTokens: number;
+  /** Prompt tokens computed (not read from the cache). */
+  prefillTokens: number;
+  /** Time the server spent busy, ms. */
+  busyMs: number;
+}
+
+interface Waiting {
+  promptTokens: number;
+  uncachedTokens: number;
+  outputTokens: number;
+  release: () => void;
+}
+
+export class PrefixCacheModel {
+  readonly #blocks = new Map<string, true>();
+  #waiting: Waiting[] = [];
+  #busy = false;
+  readonly stats: PrefixCacheStats = { requests: 0, promptTokens: 0, cachedTokens: 0, prefillTokens: 0, busyMs: 0 };
+
+  constructor(
+    readonly costs: PrefixCacheCosts,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  ) {}
+
+  /** Cached tokens of `prompt` now, and the cache updated as the server leaves it after prefilling it. */
+  admit(prompt: string): { promptTokens: number; cachedTokens: number } {
+    const tokens = pseudoTokens(prompt);
+    const { blockTokens } = this.costs;
+    let chain = '';
+    let cachedBlocks = 0;
+    let stillCached = true;
+    for (let end = blockTokens; end <= tokens.length; end += blockTokens) {
+      chain = createHash('sha1').update(chain).update(tokens.slice(end - blockTokens, end).join('')).digest('base64');
+      if (stillCached && this.#blocks.has(chain)) cachedBlocks++;
+      else stillCached = false;
+      this.#blocks.delete(chain);
+      this.#blocks.set(chain, true);
+    }
+    while (this.#blocks.size > this.costs.capacityBlocks) {
+      const oldest = this.#blocks.keys().next().value;
+      if (oldest === undefined) break;
+      this.#blocks.delete(oldest);
+    }
+    const cachedTokens = cachedBlocks * blockTokens;
+    this.stats.requests++;
+    this.stats.promptTokens += tokens.length;
+    this.stats.cachedTokens += cachedTokens;
+    this.stats.prefillTokens += tokens.length - cachedTokens;
+    return { promptTokens: tokens.length, cachedTokens };
+  }
+
+  /** Resolves when a request of this size has been served: queued for the next batch, then the batch's time. */
+  serve(promptTokens: number, cachedTokens: number, outputTokens: number): Promise<void> {
+    return new Promise((release) => {
+      this.#waiting.push({ promptTokens, uncachedTokens: promptTokens - cachedTokens, outputTokens, release });
+      if (this.#busy) return;
+      // The batch starts on the next turn, so that requests arriving together are served together.
+      this.#busy = true;
+      setImmediate(() => void this.#runBatches());
+    });
+  }
+
+  async #runBatches(): Promise<void> {
+    while (this.#waiting.length > 0) {
+      const batch = this.#waiting;
+      this.#waiting = [];
+      const prefill = batch.reduce((sum, r) => sum + r.uncachedTokens, 0) * this.costs.prefillMsPerToken;
+      const decode = Math.max(...batch.map((r) => r.outputTokens)) * this.costs.decodeMsPerToken;
+      this.stats.busyMs += prefill + decode;
+      await this.sleep(prefill + decode);
+      for (const request of batch) request.release();
+    }
+    this.#busy = false;
+  }
+}
+
+/**
+ * A /v1/completions route served through `cache`: `inner` writes the choices; the request then waits for its
+ * batch, and its usage says what the prompt cost as vLLM reports it (prompt_tokens_details.cached_tokens).
+ */
+export function prefixCachedRoute(cache: PrefixCacheModel, inner: FakeRoute): FakeRoute {
+  return async (request) => {
+    const prompt = typeof request.body?.prompt === 'string' ? request.body.prompt : JSON.stringify(request.body?.messages ?? '');
+    const { promptTokens, cachedTokens } = cache.admit(prompt);
+    const reply = await inner(request);
+    if (reply.kind !== 'json') return reply;
+    const body = reply.body as { choices?: Array<{ text?: string; message?: { content?: string } }>; usage?: unknown };
+    const outputTokens = (body.choices ?? []).reduce((sum, c) => sum + pseudoTokens(c.text ?? c.message?.content ?? '').length, 0);
+    await cache.serve(promptTokens, cachedTokens, outputTokens);
+    return {
+      ...reply,
+      body: {
+        ...body,
+        usage: { prompt_tokens: promptTokens, completion_tokens: outputTokens, total_tokens: promptTokens + outputTokens, prompt_tokens_details: { cached_tokens: cachedTokens } },
+      },
+    };
+  };
+}

@@ -219,7 +219,8 @@ export const env = {
   urlList: (fallback = '', options: { keySetting?: string } = {}) =>
     z
       .string()
-      .refine((value) => urlsOf(value).every(isHttpUrl), 'expected an http(s) URL, or several separated by commas')
+      // Not quoted: another URL of the list may hold credentials, which the second check refuses.
+      .refine((value) => urlsOf(value).every(isHttpUrl), { message: 'expected an http(s) URL, or several separated by commas', params: NOT_QUOTED })
       .refine((value) => !urlsOf(value).some(holdsCredentials), {
         message: `must not hold credentials${options.keySetting ? `; put the key in the variable ${options.keySetting} names` : ''}`,
         params: NOT_QUOTED,

@@ -73,13 +73,14 @@ describe('readServicePrices', () => {
     expect(policy.apply('vllm', own)).toBe(0.25);
   });
 
-  it('lets ARBOR_<SERVICE>_PRICE_* override the file for every backend and model of that service', () => {
+  it('lets each ARBOR_<SERVICE>_PRICE_* set override that field of the file for every backend and model of that service', () => {
     const prices = readServicePrices('reward', {
       ARBOR_PRICES_FILE: pricesFile(FILE),
       ARBOR_REWARD_PRICE_INPUT_PER_MTOK: '3',
       ARBOR_POLICY_PRICE_INPUT_PER_MTOK: '99',
     });
-    expect(prices.lookup('embedded', 'anything')).toEqual({ inputPerMTok: 3, outputPerMTok: 0, perCall: 0 });
+    // The file's per-call price of the embedded reward stays: only the input price was set.
+    expect(prices.lookup('embedded', 'anything')).toEqual({ inputPerMTok: 3, outputPerMTok: 0, perCall: 0.0005 });
     expect(prices.lookup('other', '')).toEqual({ inputPerMTok: 3, outputPerMTok: 0, perCall: 0 });
   });
 

@@ -119,16 +119,27 @@ export class ServicePrices {
   constructor(
     readonly service: PricedService,
     private readonly table: Readonly<Record<string, Readonly<Record<string, z.infer<typeof priceEntry>>>>> = {},
-    /** From the ARBOR_<SERVICE>_PRICE_* variables: applies to every backend and model, over the file. */
-    private readonly override?: Price,
+    /**
+     * From the ARBOR_<SERVICE>_PRICE_* variables: each one set applies to every backend and model, over the
+     * file's field of the same name; those unset leave the file's (or 0).
+     */
+    private readonly override?: Partial<Price>,
   ) {}
 
   /** The price of `model` on `backend`, or undefined when none is configured. */
   lookup(backend: string, model: string): Price | undefined {
-    if (this.override) return this.override;
     const models = this.table[backend];
     const entry = models?.[model] ?? models?.[ANY_MODEL];
-    return entry ? toPrice(entry) : undefined;
+    const fromFile = entry ? toPrice(entry) : undefined;
+    if (!this.override) return fromFile;
+    const o = this.override;
+    const cached = o.cachedInputPerMTok ?? fromFile?.cachedInputPerMTok;
+    return {
+      inputPerMTok: o.inputPerMTok ?? fromFile?.inputPerMTok ?? 0,
+      ...(cached !== undefined && { cachedInputPerMTok: cached }),
+      outputPerMTok: o.outputPerMTok ?? fromFile?.outputPerMTok ?? 0,
+      perCall: o.perCall ?? fromFile?.perCall ?? 0,
+    };
   }
 
   /**
@@ -144,7 +155,7 @@ export class ServicePrices {
 
 const serviceVar = (service: PricedService) => service.toUpperCase();
 
-/** Names of the three price variables of a service. */
+/** Names of the four price variables of a service. */
 export function priceVariables(service: PricedService): { input: string; cachedInput: string; output: string; perCall: string } {
   const s = serviceVar(service);
   return {
@@ -196,10 +207,15 @@ export function readServicePrices(service: PricedService, source: EnvSource = pr
   const cachedInput = num(names.cachedInput);
   const output = num(names.output);
   const perCall = num(names.perCall);
-  const override =
+  const override: Partial<Price> | undefined =
     input === undefined && cachedInput === undefined && output === undefined && perCall === undefined
       ? undefined
-      : { inputPerMTok: input ?? 0, ...(cachedInput !== undefined && { cachedInputPerMTok: cachedInput }), outputPerMTok: output ?? 0, perCall: perCall ?? 0 };
+      : {
+          ...(input !== undefined && { inputPerMTok: input }),
+          ...(cachedInput !== undefined && { cachedInputPerMTok: cachedInput }),
+          ...(output !== undefined && { outputPerMTok: output }),
+          ...(perCall !== undefined && { perCall }),
+        };
   const file = typeof values.ARBOR_PRICES_FILE === 'string' && values.ARBOR_PRICES_FILE ? loadPricesFile(values.ARBOR_PRICES_FILE) : {};
   return new ServicePrices(service, file[service] ?? {}, override);
 }

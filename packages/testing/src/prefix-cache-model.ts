@@ -105,12 +105,15 @@ export class PrefixCacheModel {
 export function prefixCachedRoute(cache: PrefixCacheModel, inner: FakeRoute): FakeRoute {
   return async (request) => {
     const prompt = typeof request.body?.prompt === 'string' ? request.body.prompt : JSON.stringify(request.body?.messages ?? '');
-    const { promptTokens, cachedTokens } = cache.admit(prompt);
     const reply = await inner(request);
-    if (reply.kind !== 'json') return reply;
+    // A refusal computes nothing: no prefill, nothing cached.
+    if (reply.kind !== 'json' || (reply.status ?? 200) >= 400) return reply;
+    const { promptTokens, cachedTokens } = cache.admit(prompt);
     const body = reply.body as { choices?: Array<{ text?: string; message?: { content?: string } }>; usage?: unknown };
-    const outputTokens = (body.choices ?? []).reduce((sum, c) => sum + pseudoTokens(c.text ?? c.message?.content ?? '').length, 0);
-    await cache.serve(promptTokens, cachedTokens, outputTokens);
+    const perChoice = (body.choices ?? []).map((c) => pseudoTokens(c.text ?? c.message?.content ?? '').length);
+    const outputTokens = perChoice.reduce((sum, n) => sum + n, 0);
+    // The choices decode together: the batch takes as long as the longest.
+    await cache.serve(promptTokens, cachedTokens, Math.max(0, ...perChoice));
     return {
       ...reply,
       body: {

@@ -61,13 +61,12 @@ describe('policy config for the openai backend', () => {
       ARBOR_POLICY_BASE_URL: 'http://127.0.0.1:8000/v1, http://127.0.0.1:8001/v1',
       ARBOR_POLICY_ROUTING: 'round_robin',
       ARBOR_POLICY_ROUTING_LOAD_FACTOR: '1.5',
-      ARBOR_POLICY_RESOLVE_EVERY_MS: '10000',
       ARBOR_POLICY_API_KEY_ENV: 'MY_KEY',
       MY_KEY: 'sk-test',
     });
     expect(openAiSettingsFromConfig(config)).toEqual({
       baseUrl: 'http://127.0.0.1:8000/v1',
-      servers: { baseUrls: ['http://127.0.0.1:8000/v1', 'http://127.0.0.1:8001/v1'], routing: 'round_robin', loadFactor: 1.5, resolveEveryMs: 10_000 },
+      servers: { baseUrls: ['http://127.0.0.1:8000/v1', 'http://127.0.0.1:8001/v1'], routing: 'round_robin', loadFactor: 1.5, resolveEveryMs: 0 },
       model: 'Qwen/Qwen2.5-Math-7B-Instruct',
       apiKey: 'sk-test',
       api: 'chat',
@@ -87,6 +86,20 @@ describe('policy config for the openai backend', () => {
     });
     // The key is behind a function, so a logged or serialised config never shows it.
     expect(JSON.stringify(config)).not.toContain('sk-test');
+  });
+
+  it('looks one http host name up again, at most once a second, and refuses what it cannot do so', () => {
+    const settings = openAiSettingsFromConfig(readPolicyConfig({ ...OPENAI, ARBOR_POLICY_RESOLVE_EVERY_MS: '10000' }));
+    expect(settings.servers).toMatchObject({ baseUrls: ['http://127.0.0.1:8000/v1'], resolveEveryMs: 10_000 });
+    expect(configError({ ...OPENAI, ARBOR_POLICY_RESOLVE_EVERY_MS: '5' })).toContain('ARBOR_POLICY_RESOLVE_EVERY_MS: 0 (off) or at least 1000, got 5');
+    expect(configError({ ...OPENAI, ARBOR_POLICY_BASE_URL: 'http://a:8000/v1,http://b:8000/v1', ARBOR_POLICY_RESOLVE_EVERY_MS: '5000' })).toContain('give one URL');
+    expect(configError({ ...OPENAI, ARBOR_POLICY_BASE_URL: 'https://vllm:8000/v1', ARBOR_POLICY_RESOLVE_EVERY_MS: '5000' })).toContain('needs an http:// base URL');
+    // A list of nothing but commas is no server at all.
+    expect(configError({ ...OPENAI, ARBOR_POLICY_BASE_URL: ' , ' })).toContain('ARBOR_POLICY_BASE_URL: required');
+    // A list with a bad entry is refused without quoting it: another entry may hold credentials.
+    const bad = configError({ ...OPENAI, ARBOR_POLICY_BASE_URL: 'http://u:pw@gpu-0:8000/v1,gpu-1:8000/v1' });
+    expect(bad).toContain('ARBOR_POLICY_BASE_URL');
+    expect(bad).not.toContain('pw');
   });
 
   it('stops at start, naming the setting, when the openai backend lacks what it needs', () => {

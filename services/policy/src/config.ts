@@ -45,7 +45,7 @@ export const policyConfigShape = {
   ARBOR_POLICY_BACKEND: env.oneOf(POLICY_BACKENDS, 'embedded'),
   /** Price table of every service (JSON, see the README); validated here so a bad file stops the service at start. */
   ARBOR_PRICES_FILE: pricesFileSetting(),
-  /** USD per million input / output tokens and per call for this service's backend, any model; over the file. */
+  /** USD per million input / cached input / output tokens and per call for this service's backend, any model; each set one over the file's. */
   ARBOR_POLICY_PRICE_INPUT_PER_MTOK: priceSetting(),
   ARBOR_POLICY_PRICE_CACHED_INPUT_PER_MTOK: priceSetting(),
   ARBOR_POLICY_PRICE_OUTPUT_PER_MTOK: priceSetting(),
@@ -152,7 +152,17 @@ export function readPolicyConfig(source: EnvSource = process.env): PolicyConfig 
 function openAiProblems(config: ParsedPolicyConfig, source: EnvSource): string[] {
   const when = 'when ARBOR_POLICY_BACKEND=openai';
   const problems: string[] = [];
-  if (!config.ARBOR_POLICY_BASE_URL) problems.push(`ARBOR_POLICY_BASE_URL: required ${when} (e.g. http://127.0.0.1:8000/v1)`);
+  const baseUrls = urlsOf(config.ARBOR_POLICY_BASE_URL);
+  if (baseUrls.length === 0) problems.push(`ARBOR_POLICY_BASE_URL: required ${when} (e.g. http://127.0.0.1:8000/v1)`);
+  const resolveMs = config.ARBOR_POLICY_RESOLVE_EVERY_MS;
+  if (resolveMs > 0 && resolveMs < 1_000) problems.push(`ARBOR_POLICY_RESOLVE_EVERY_MS: 0 (off) or at least 1000, got ${resolveMs}`);
+  if (resolveMs > 0 && baseUrls.length > 1) {
+    problems.push('ARBOR_POLICY_RESOLVE_EVERY_MS: looks up the one host name of ARBOR_POLICY_BASE_URL; give one URL, or a list without look-ups');
+  }
+  // A server reached by its address cannot show a certificate for the name, nor be asked for it by Host.
+  if (resolveMs > 0 && baseUrls[0]?.startsWith('https:')) {
+    problems.push('ARBOR_POLICY_RESOLVE_EVERY_MS: needs an http:// base URL (servers are reached by address, which a certificate does not name)');
+  }
   if (config.ARBOR_POLICY_MODEL.trim() === '') problems.push(`ARBOR_POLICY_MODEL: required ${when} (the model name the server serves)`);
   const keyVariable = config.ARBOR_POLICY_API_KEY_ENV;
   if (keyVariable !== '') {

@@ -33,7 +33,7 @@ export const rewardConfigShape = {
   ARBOR_REWARD_BACKEND: env.oneOf(REWARD_BACKENDS, 'embedded'),
   /** Price table of every service (JSON, see the README); validated here so a bad file stops the service at start. */
   ARBOR_PRICES_FILE: pricesFileSetting(),
-  /** USD per million input / output tokens and per call for this service's backend, any model; over the file. */
+  /** USD per million input / cached input / output tokens and per call for this service's backend, any model; each set one over the file's. */
   ARBOR_REWARD_PRICE_INPUT_PER_MTOK: priceSetting(),
   ARBOR_REWARD_PRICE_CACHED_INPUT_PER_MTOK: priceSetting(),
   ARBOR_REWARD_PRICE_OUTPUT_PER_MTOK: priceSetting(),

@@ -26,7 +26,7 @@ export const valueConfigShape = {
   ARBOR_VALUE_BACKEND: env.oneOf(VALUE_BACKENDS, 'embedded'),
   /** Price table of every service (JSON, see the README); validated here so a bad file stops the service at start. */
   ARBOR_PRICES_FILE: pricesFileSetting(),
-  /** USD per million input / output tokens and per call for this service's backend, any model; over the file. */
+  /** USD per million input / cached input / output tokens and per call for this service's backend, any model; each set one over the file's. */
   ARBOR_VALUE_PRICE_INPUT_PER_MTOK: priceSetting(),
   ARBOR_VALUE_PRICE_CACHED_INPUT_PER_MTOK: priceSetting(),
   ARBOR_VALUE_PRICE_OUTPUT_PER_MTOK: priceSetting(),

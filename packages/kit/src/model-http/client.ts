@@ -25,6 +25,17 @@ import { arborTracer, recordSpanError } from '../telemetry/tracing.js';
 import { describeIssue, requestTexts, serverMessage, truncate } from './messages.js';
 import { backoffDelayMs, MAX_SERVER_WAIT_MS, RETRYABLE_STATUSES, serverAskedDelayMs } from './retry.js';
 
+/**
+ * A 200 whose body is not the reply asked for: UNAVAILABLE to callers like any server failure, but the server is
+ * up and answering, so a pool of servers does not take it for one that is down.
+ */
+export class MalformedReplyError extends UnavailableError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'MalformedReplyError';
+  }
+}
+
 export interface RetryInfo {
   /** The attempt that just failed (1 = the first). */
   attempt: number;
@@ -163,10 +174,10 @@ export function createModelHttpClient(options: ModelHttpOptions): ModelHttpClien
       json = JSON.parse(body);
     } catch (err) {
       const why = body.trim() === '' ? 'an empty body' : `not JSON (${truncate(err instanceof Error ? err.message : String(err))})`;
-      throw new UnavailableError(`${malformed}: ${why}`, { cause: err });
+      throw new MalformedReplyError(`${malformed}: ${why}`, { cause: err });
     }
     const result = schema.safeParse(json);
-    if (!result.success) throw new UnavailableError(`${malformed}: ${describeIssue(result.error)}`, { cause: result.error });
+    if (!result.success) throw new MalformedReplyError(`${malformed}: ${describeIssue(result.error)}`, { cause: result.error });
     return result.data;
   }
 

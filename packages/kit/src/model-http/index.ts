@@ -1,5 +1,5 @@
 // HTTP client and reply schemas for OpenAI-compatible model servers (vLLM, SGLang, llama.cpp, Ollama, OpenAI).
-export { createModelHttpClient, type ModelHttpClient, type ModelHttpOptions, type RetryInfo } from './client.js';
+export { createModelHttpClient, MalformedReplyError, type ModelHttpClient, type ModelHttpOptions, type RetryInfo } from './client.js';
 export {
   completionsReplySchema,
   chatCompletionsReplySchema,

@@ -57,6 +57,17 @@ describe('pooled model client', () => {
     client.close();
   });
 
+  it('a malformed reply is the request\'s failure, not the server\'s: no other server is asked, none avoided', async () => {
+    const [a, b] = await Promise.all([modelServer('a'), modelServer('b')]);
+    a.server.removeAllListeners('request');
+    a.server.on('request', (_req, res) => res.end('{"not": "a reply"}'));
+    const client = createPooledModelHttpClient({ ...options, baseUrls: [a.url, b.url], pool: { routing: 'round_robin', loadFactor: 1.25 } });
+    await expect(client.postJson('/completions', { prompt: 'p' }, completionsReplySchema, signal)).rejects.toThrow(/malformed reply/);
+    expect(b.prompts).toHaveLength(0);
+    expect(client.pool.servers.every((s) => s.unhealthyUntil === 0)).toBe(true);
+    client.close();
+  });
+
   it('takes its servers from a name\'s addresses, looked up again: one added, one gone', async () => {
     const a = await modelServer('a');
     const port = new URL(a.url).port;

@@ -5,7 +5,7 @@
 import { lookup } from 'node:dns/promises';
 import type { z } from 'zod';
 import { isArborError } from '../errors.js';
-import { createModelHttpClient, type ModelHttpClient, type ModelHttpOptions } from './client.js';
+import { createModelHttpClient, MalformedReplyError, type ModelHttpClient, type ModelHttpOptions } from './client.js';
 import { ServerPool, type PoolOptions } from './server-pool.js';
 
 export interface PooledClientOptions extends Omit<ModelHttpOptions, 'baseUrl' | 'label'> {
@@ -37,8 +37,11 @@ export function routingKey(body: unknown): string | undefined {
   return undefined;
 }
 
+/** One address per server: IPv4 ones when there are any (a dual-stack pod resolves to both), else IPv6. */
 async function resolveAll(hostname: string): Promise<string[]> {
-  return (await lookup(hostname, { all: true })).map((a) => a.address);
+  const addresses = await lookup(hostname, { all: true });
+  const v4 = addresses.filter((a) => a.family === 4);
+  return (v4.length > 0 ? v4 : addresses).map((a) => a.address);
 }
 
 /** The base URL with its host replaced by `address` (brackets for IPv6). */
@@ -53,12 +56,18 @@ export function createPooledModelHttpClient(options: PooledClientOptions): Poole
   if (baseUrls.length === 0) throw new RangeError('give at least one base URL');
   const pool = new ServerPool<ModelHttpClient>(poolOptions, (baseUrl) => createModelHttpClient({ ...single, baseUrl, label: label(baseUrl) }), baseUrls);
 
-  async function refresh(): Promise<void> {
-    if (resolveEveryMs <= 0) return;
+  // One look-up at a time: a slow one must not overwrite a newer answer.
+  let resolving: Promise<void> | undefined;
+  async function lookUp(): Promise<void> {
     const template = baseUrls[0]!;
     const addresses = await resolve(new URL(template).hostname.replace(/^\[|\]$/g, ''));
     // A name that resolves to nothing for a moment keeps the servers it had.
-    if (addresses.length > 0) pool.setServers(addresses.map((address) => withAddress(template, address)).sort());
+    if (addresses.length > 0) pool.setServers([...new Set(addresses)].map((address) => withAddress(template, address)).sort());
+  }
+  function refresh(): Promise<void> {
+    if (resolveEveryMs <= 0) return Promise.resolve();
+    resolving ??= lookUp().finally(() => (resolving = undefined));
+    return resolving;
   }
   let timer: NodeJS.Timeout | undefined;
   if (resolveEveryMs > 0) {
@@ -72,19 +81,22 @@ export function createPooledModelHttpClient(options: PooledClientOptions): Poole
     const tried = new Set<(typeof pool.servers)[number]>();
     for (;;) {
       const server = pool.choose(prompt, tried);
+      const startedAt = Date.now();
       server.inFlight++;
       try {
         const reply = await server.client.postJson(path, body, schema, signal);
-        pool.succeeded(server);
+        pool.succeeded(server, startedAt);
         return reply;
       } catch (err) {
-        // Unreachable through every retry of its own: avoided for a while, and the next server tried. Any other
-        // error (a refusal of this request, a timeout of the caller's) is the request's, not the server's.
-        const down = isArborError(err) && err.kind === 'unavailable' && !signal.aborted;
+        // Unreachable or hung through every retry of its own: avoided for a while, and the next server tried. A
+        // refusal of this request, a malformed reply (the server is up) or the caller giving up is not the
+        // server being down.
+        const down = isArborError(err) && (err.kind === 'unavailable' || err.kind === 'deadline_exceeded') && !(err instanceof MalformedReplyError) && !signal.aborted;
         if (!down) throw err;
         pool.failed(server);
         tried.add(server);
-        if (tried.size >= pool.servers.length) throw err;
+        // Servers dropped by a look-up meanwhile may be in `tried`: what counts is whether any listed one is left.
+        if (pool.servers.every((s) => tried.has(s))) throw err;
       } finally {
         server.inFlight--;
       }

@@ -78,6 +78,21 @@ describe('prefix routing', () => {
     expect(() => servers.choose(prompt, new Set(servers.servers))).toThrow(/no model server left/);
   });
 
+  it('counts the requests a server had in flight failing together as one failure, and ignores a success sent before it', () => {
+    let now = 0;
+    const servers = pool('prefix', ['a', 'b'], { now: () => now });
+    const a = servers.servers[0]!;
+    for (let i = 0; i < 16; i++) servers.failed(a);
+    expect(a.failures).toBe(1);
+    expect(a.unhealthyUntil).toBe(1_000);
+    // A long request sent before the failure comes back fine: that says nothing of the server now.
+    servers.succeeded(a, -5);
+    expect(a.unhealthyUntil).toBe(1_000);
+    now = 2_000;
+    servers.succeeded(a, 1_500);
+    expect(a.unhealthyUntil).toBe(0);
+  });
+
   it('keeps the state of servers still listed when the list changes, and drops the others', () => {
     const servers = pool('prefix', ['a', 'b']);
     const prompt = block('k') + block('l');
@@ -92,6 +107,11 @@ describe('round robin and random', () => {
   it('round robin takes each server in turn; random draws from the source it is given', () => {
     const rr = pool('round_robin', ['a', 'b', 'c']);
     expect([0, 1, 2, 3].map(() => rr.choose('x').url)).toEqual(['a', 'b', 'c', 'a']);
+    // A server that cannot take a request is skipped without shifting the others' turns.
+    const skip = pool('round_robin', ['a', 'b', 'c']);
+    expect(skip.choose('x').url).toBe('a');
+    expect(skip.choose('x', new Set([skip.servers[1]!])).url).toBe('c');
+    expect(skip.choose('x').url).toBe('a');
     const draws = [0.1, 0.9, 0.5];
     const random = pool('random', ['a', 'b', 'c'], { random: () => draws.shift()! });
     expect([0, 1, 2].map(() => random.choose('x').url)).toEqual(['a', 'c', 'b']);

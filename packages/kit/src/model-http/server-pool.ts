@@ -29,6 +29,8 @@ export class PooledServer<C> {
   routed = 0;
   failures = 0;
   unhealthyUntil = 0;
+  /** When it last failed (ms): a success of a request sent before that says nothing of it now. */
+  failedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly url: string,
@@ -63,7 +65,7 @@ export class ServerPool<C> {
 
   /**
    * The servers are now these (a changed list, a DNS name that resolves differently): those still listed keep their
-   * state and cache model, new ones start fresh, the others are dropped once their requests in flight end.
+   * state and cache model, new ones start fresh, the others are no longer chosen (their requests in flight finish).
    */
   setServers(urls: readonly string[]): void {
     const known = new Map(this.#servers.map((s) => [s.url, s]));
@@ -85,7 +87,13 @@ export class ServerPool<C> {
     if (this.options.routing === 'random') {
       chosen = candidates[Math.min(candidates.length - 1, Math.floor(this.#random() * candidates.length))]!;
     } else if (this.options.routing === 'round_robin') {
-      chosen = candidates[this.#next++ % candidates.length]!;
+      // Over the whole list, skipping those that cannot take it now, so that the turns do not drift when the
+      // candidates change.
+      const all = this.#servers;
+      let turn = this.#next;
+      while (!candidates.includes(all[turn % all.length]!)) turn++;
+      chosen = all[turn % all.length]!;
+      this.#next = (turn % all.length) + 1;
     } else {
       const hashes = prompt === undefined ? [] : prefixBlockHashes(prompt);
       chosen = this.#byPrefix(candidates, hashes);
@@ -109,15 +117,23 @@ export class ServerPool<C> {
     return [...scored].sort(leastLoaded)[0]!.server;
   }
 
-  succeeded(server: PooledServer<C>): void {
+  /** A request sent at `startedAt` was answered: healthy again, unless it failed since that request was sent. */
+  succeeded(server: PooledServer<C>, startedAt = this.#now()): void {
+    if (startedAt < server.failedAt) return;
     server.failures = 0;
     server.unhealthyUntil = 0;
   }
 
-  /** Avoided for a while, longer each time in a row; what it had cached is forgotten (it may have restarted). */
+  /**
+   * Avoided for a while, longer each time it fails again after its back-off; what it had cached is forgotten (it
+   * may have restarted). The requests it had in flight failing together count once.
+   */
   failed(server: PooledServer<C>): void {
+    const now = this.#now();
+    server.failedAt = now;
+    if (server.unhealthyUntil > now) return;
     server.failures++;
-    server.unhealthyUntil = this.#now() + Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (server.failures - 1));
+    server.unhealthyUntil = now + Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (server.failures - 1));
     server.prefixes.clear();
   }
 }

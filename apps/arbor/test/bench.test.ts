@@ -34,7 +34,20 @@ describe.skipIf(!natsServerInstalled && !process.env.NATS_URL)('arbor bench --qu
     });
     expect(result.stderr).not.toMatch(/FAILED|unexpected error/);
     expect(result.status).toBe(0);
-    for (const name of ['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b8']) expect(existsSync(join(out, `${name}.json`)), name).toBe(true);
+    for (const name of ['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8']) expect(existsSync(join(out, `${name}.json`)), name).toBe(true);
+
+    // B7: a run per server count and routing, its hit rates read off the fake servers' prefix caches.
+    const b7 = JSON.parse(readFileSync(join(out, 'b7.json'), 'utf8'));
+    expect(b7.benchmark).toBe('B7');
+    expect(b7.runs.map((r: { servers: number; routing: string }) => `${r.servers}/${r.routing}`)).toEqual(['1/prefix', '4/random', '4/prefix']);
+    for (const run of b7.runs) {
+      expect(run.cachedTokens).toBeLessThanOrEqual(run.promptTokens);
+      expect(run.prefillTokens).toBe(run.promptTokens - run.cachedTokens);
+      expect(run.requests).toHaveLength(run.servers);
+      expectPositive(run.hitRate, 'b7 hit rate');
+      expectPositive(run.searchesPerSec, 'b7 searches/s');
+    }
+    expect(b7.targets[0]).toMatchObject({ algorithm: 'beam', servers: 4 });
 
     const b1 = JSON.parse(readFileSync(join(out, 'b1.json'), 'utf8'));
     expect(b1.benchmark).toBe('B1');

@@ -12,15 +12,16 @@ import { b4Table, runB4 } from './b4-parallel-mcts.js';
 import { b5Table, runB5 } from './b5-batching.js';
 import { writeB6Plot } from './b6-plot.js';
 import { b6Table, runB6 } from './b6-search.js';
+import { b7Table, runB7 } from './b7-prefix-cache.js';
 import { b8Table, runB8 } from './b8-faults.js';
 import { openBenchNats, type BenchNats } from './nats-env.js';
 import { describeMachine, writeResult } from './report.js';
 
-const BENCHMARKS = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b8'] as const;
+const BENCHMARKS = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8'] as const;
 type BenchName = (typeof BENCHMARKS)[number];
 
 /** Names the issues use for a benchmark (`arbor bench search` is B6). */
-const ALIASES: Readonly<Record<string, BenchName>> = { search: 'b6', faults: 'b8' };
+const ALIASES: Readonly<Record<string, BenchName>> = { search: 'b6', 'prefix-cache': 'b7', faults: 'b8' };
 
 /**
  * B6's full run takes ~5 minutes on 2 cores and B8's several, more than all the others together, so `all` runs
@@ -108,6 +109,10 @@ export async function benchCommand(args: string[], io: CliIO): Promise<number> {
         io.stdout.write(`${b5Table(result)}\n`);
         io.stdout.write(`wrote ${await writeResult(out, 'b5', result)}\n`);
         reportFailure('B5', result.failure);
+      } else if (name === 'b7') {
+        const result = await runB7({ quick, progress });
+        io.stdout.write(`${b7Table(result)}\n`);
+        io.stdout.write(`wrote ${await writeResult(out, 'b7', result)}\n`);
       } else if (name === 'b8') {
         // Its own nats-server (it restarts it) and its own processes: no shared NATS needed.
         const result = await runB8({ quick, progress });
@@ -127,7 +132,7 @@ export async function benchCommand(args: string[], io: CliIO): Promise<number> {
   return failed ? 1 : 0;
 }
 
-export const BENCH_HELP = `Usage: arbor bench [b1|b2|b3|b4|b5|b6|b8|search|faults|all] [--quick] [--out DIR] [--puzzles N]
+export const BENCH_HELP = `Usage: arbor bench [b1|b2|b3|b4|b5|b6|b7|b8|search|prefix-cache|faults|all] [--quick] [--out DIR] [--puzzles N]
 
 Runs Arbor's benchmarks (default: all), each against its baseline in the same run, prints a
 table of ratios and absolute numbers, and writes DIR/<name>.json (default DIR: ${BENCH_DEFAULT_OUT}/).

@@ -49,6 +49,7 @@ function settle(send: () => void): void {
     // Nothing to do: see above.
   }
 }
+
 /** How long one pull waits for work when the queue is empty. */
 const FETCH_EXPIRES_MS = 1_000;
 

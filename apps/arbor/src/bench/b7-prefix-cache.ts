@@ -1,10 +1,12 @@
 // B7 prefix cache: tree search over several policy model servers, each with a prefix cache (PrefixCacheModel: what
 // vLLM's automatic prefix caching does, with a prefill cost per uncached prompt token and a decode cost per output
-// token, one batch at a time). Beam search and MCTS over the math samples behind a long system prompt, against
+// token, one batch at a time). Beam search and MCTS over the math samples, each with a long context of its own
+// behind a shared system prompt (as few-shot examples or a document would be), against
 // 1, 2, 4 and 8 servers, with random, round-robin and prefix-aware routing (ARBOR_POLICY_ROUTING). Reported: the
 // cache hit rate (cached ÷ prompt tokens), the prompt tokens prefilled, searches per second and the load spread
 // (the busiest server's requests over the mean). Targets at 4 servers: prefix routing keeps >= 85 % of the
 // single-server hit rate, gives >= 1.5x random routing's throughput, and no server takes over 1.3x the mean.
+import { createHash } from 'node:crypto';
 import type { SearchRequest } from '@arbor/contracts';
 import { arborV1 } from '@arbor/contracts';
 import { createLogger } from '@arbor/kit';
@@ -28,6 +30,8 @@ export interface B7Settings {
   expansions: number;
   /** Words of the system prompt every policy prompt starts with (about a token each). */
   systemPromptWords: number;
+  /** Words of context each problem brings before its question (a document, few-shot examples), its own. */
+  contextWords: number;
   costs: PrefixCacheCosts;
 }
 
@@ -38,7 +42,8 @@ export const B7_FULL: B7Settings = {
   problems: 16,
   concurrency: 8,
   expansions: 16,
-  systemPromptWords: 600,
+  systemPromptWords: 100,
+  contextWords: 300,
   // Prefill ~5 k tokens/s and decode ~100 tokens/s, and a cache of 8 k tokens: small enough that trees spread
   // over every server evict one another, as a busy server's cache does under many concurrent searches.
   costs: { blockTokens: 16, capacityBlocks: 512, prefillMsPerToken: 0.2, decodeMsPerToken: 1 },
@@ -84,11 +89,19 @@ function systemPrompt(words: number): string {
   return Array.from({ length: words }, (_, i) => pool[i % pool.length]).join(' ');
 }
 
-function request(algorithm: B7Algorithm, problem: math.SampleProblem, expansions: number, seed: number): SearchRequest {
+/** A problem's own context: words no other problem's prompt shares, so its tree's prefix is its alone. */
+function context(problemId: string, words: number): string {
+  // A short digest of the id, so that no two problems share a word and the context stays within a question's size.
+  const tag = createHash('sha1').update(problemId).digest('hex').slice(0, 6);
+  return Array.from({ length: words }, (_, i) => `${tag}${i}`).join(' ');
+}
+
+function request(algorithm: B7Algorithm, problem: math.SampleProblem, settings: B7Settings, seed: number): SearchRequest {
+  const question = `${context(problem.id, settings.contextWords)}\n\n${problem.question}`;
   return {
-    problem: { task: 'math', id: problem.id, question: problem.question, params: { reference: problem.reference } },
+    problem: { task: 'math', id: problem.id, question, params: { reference: problem.reference } },
     ...(algorithm === 'beam' ? { beam: { beamWidth: 4, expansionsPerBeam: 2, useValue: false } } : { mcts: { childrenPerNode: 2 } }),
-    budget: { maxExpansions: expansions, deadlineMs: 120_000 },
+    budget: { maxExpansions: settings.expansions, deadlineMs: 120_000 },
     seed: String(seed),
   };
 }
@@ -134,7 +147,7 @@ async function runOne(settings: B7Settings, algorithm: B7Algorithm, count: numbe
         Array.from({ length: settings.concurrency }, async () => {
           while (next < problems.length) {
             const index = next++;
-            const wire = searchCodec().requestDeserialize(searchCodec().requestSerialize(request(algorithm, problems[index]!, settings.expansions, 1 + index)));
+            const wire = searchCodec().requestDeserialize(searchCodec().requestSerialize(request(algorithm, problems[index]!, settings, 1 + index)));
             await stack.runner.search(wire);
           }
         }),
@@ -217,7 +230,7 @@ export function b7Table(result: B7Result): string {
     fixed(r.loadSpread, 2),
   ]);
   return [
-    `B7 prefix cache: ${p.problems} math problems, ${p.concurrency} at a time, ${p.expansions} expansions each, a ${p.systemPromptWords}-word system prompt; ` +
+    `B7 prefix cache: ${p.problems} math problems with ${p.contextWords} words of context each, ${p.concurrency} at a time, ${p.expansions} expansions each, a ${p.systemPromptWords}-word system prompt; ` +
       `each server: ${p.costs.capacityBlocks} blocks of ${p.costs.blockTokens} tokens, ${p.costs.prefillMsPerToken} ms per uncached prompt token, ${p.costs.decodeMsPerToken} ms per output token${result.quick ? ' (quick)' : ''}`,
     renderTable(['algorithm', 'servers', 'routing', 'hit rate', 'prefill tokens', 'searches/s', 'load spread'], rows),
     ...result.targets.map(

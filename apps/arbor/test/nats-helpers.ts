@@ -2,6 +2,7 @@
 // and an orchestrator stack whose transports are NATS.
 import { natsRoute, type NatsOperation } from '@arbor/contracts';
 import { connectNats, sleep, type NatsConnection } from '@arbor/kit';
+import type { Subscription } from '@nats-io/transport-node';
 import { buildStack, readOrchestratorConfig, type Stack } from '@arbor/orchestrator';
 import { silent } from '@arbor/testing';
 
@@ -60,4 +61,14 @@ export async function natsOrchestrator(url: string, namespace: string, env: Reco
       await nc.drain();
     },
   };
+}
+
+/** How the server answers a subscription: the error that closed it, or 'open' after a round trip. */
+export async function verdictOf(nc: NatsConnection, sub: Subscription): Promise<unknown> {
+  const closed = sub.closed.then(
+    (err) => err ?? 'closed',
+    (err: unknown) => err,
+  );
+  await nc.flush();
+  return Promise.race([closed, sleep(1_000).then(() => 'open')]);
 }

@@ -11,11 +11,12 @@ import { fileURLToPath } from 'node:url';
 import { AckPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { Objm } from '@nats-io/obj';
-import { connect, errors, nanos, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { connect, errors, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetStreamNames, jobSubjects, orchestratorInboxPrefix } from '@arbor/contracts';
 import { freePort, sleep, startNatsServer, type NatsServerProcess } from '@arbor/kit';
 import { natsAuthorization, natsPasswordVariable, natsUserName, newNatsPasswords, NATS_USERS, type NatsUser } from '../src/nats-config/authorization.js';
+import { verdictOf } from './nats-helpers.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const STAGING = 'staging';
@@ -68,16 +69,6 @@ function serverErrors(nc: NatsConnection): Error[] {
     for await (const status of nc.status()) if (status.type === 'error') seen.push(status.error);
   })();
   return seen;
-}
-
-/** How the server answers a subscription: the error that closed it, or 'open' after a round trip. */
-async function verdictOf(nc: NatsConnection, sub: Subscription): Promise<unknown> {
-  const closed = sub.closed.then(
-    (err) => err ?? 'closed',
-    (err: unknown) => err,
-  );
-  await nc.flush();
-  return Promise.race([closed, sleep(1_000).then(() => 'open')]);
 }
 
 /** nats.js sends several filter subjects only to servers from 2.10; older ones take one, as a string. */

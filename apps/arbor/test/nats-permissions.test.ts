@@ -18,6 +18,7 @@ import { startServices, type ServingStack } from '../src/compose/services.js';
 import { natsAuthorization, natsPasswordVariable, natsUserName, newNatsPasswords, NATS_USERS, type NatsUser } from '../src/nats-config/authorization.js';
 import { startArbor } from '../src/serve-process.js';
 import { countdownRequest, search } from './helpers.js';
+import { verdictOf } from './nats-helpers.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const REWARD = natsRoute('score');
@@ -63,16 +64,6 @@ function clientAs(user: NatsUser | undefined, namespace = ''): Promise<NatsConne
     reconnect: false,
     ...(user && { user: natsUserName(user, namespace), pass: (namespace ? stagingPasswords : passwords)[user] }),
   });
-}
-
-/** How the server answers a subscription: the error that closed it, or 'open' after a round trip. */
-async function verdictOf(nc: NatsConnection, sub: Subscription): Promise<unknown> {
-  const closed = sub.closed.then(
-    (err) => err ?? 'closed',
-    (err: unknown) => err,
-  );
-  await nc.flush();
-  return Promise.race([closed, sleep(1_000).then(() => 'open')]);
 }
 
 describe('the shipped NATS configuration', () => {

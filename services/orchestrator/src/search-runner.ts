@@ -16,7 +16,7 @@ import {
   type ErrorKind,
 } from '@arbor/kit/errors';
 import type { Logger } from '@arbor/kit';
-import { ANONYMOUS_TENANT, type Principal } from '@arbor/kit/auth';
+import { ANONYMOUS_PRINCIPAL, type Principal } from '@arbor/kit/auth';
 import { Admission, DEFAULT_ADMISSION, type AdmissionLimits } from './admission.js';
 import { algorithmFromRequest } from './algorithms.js';
 import { budgetFromRequest, DEFAULT_BUDGET_LIMITS, withTenantLimits, type BudgetLimits } from './budget.js';
@@ -106,7 +106,6 @@ function checkSearchId(searchId: string): void {
   }
 }
 
-const ANONYMOUS: Principal = { tenant: ANONYMOUS_TENANT, via: 'none', limits: {} };
 
 /** A search's key in the runner's maps: ids are the tenant's own, so two tenants may each have a search "a". */
 function ownedKey(tenant: string, searchId: string): string {
@@ -204,7 +203,7 @@ export class SearchRunner {
    * Checks a request as search() does before it runs (INVALID_ARGUMENT naming the field, RESOURCE_EXHAUSTED for a
    * problem too large), without running it.
    */
-  check(request: SearchRequest__Output, principal: Principal = ANONYMOUS): CheckedRequest {
+  check(request: SearchRequest__Output, principal: Principal = ANONYMOUS_PRINCIPAL): CheckedRequest {
     if (!request.problem) throw new InvalidArgumentError('problem', 'is required');
     const { problem, task } = this.checkProblem(request.problem);
     const algorithm = algorithmFromRequest(request);
@@ -224,7 +223,7 @@ export class SearchRunner {
   }
 
   async search(request: SearchRequest__Output, options: RunOptions = {}): Promise<SearchResult> {
-    const principal = options.principal ?? ANONYMOUS;
+    const principal = options.principal ?? ANONYMOUS_PRINCIPAL;
     const { problem, task, algorithm, budget } = this.check(request, principal);
     const wireProblem = request.problem!;
     const searchId = request.searchId || randomUUID();

@@ -20,7 +20,7 @@ import {
   type Tree,
 } from '@arbor/contracts';
 import { serverStreamHandler, startGrpcServer, unaryHandler, type CallContext, type Logger, type RunningGrpcServer, type ServerTls } from '@arbor/kit';
-import { ANONYMOUS_TENANT, type Authenticator, type Principal } from '@arbor/kit/auth';
+import { ANONYMOUS_PRINCIPAL, type Authenticator, type Principal } from '@arbor/kit/auth';
 import { InvalidArgumentError } from '@arbor/kit/errors';
 import type { ClusterSearches } from './cluster/cluster-searches.js';
 import type { JobService } from './jobs/job-service.js';
@@ -57,8 +57,8 @@ export function startSearchServer(options: SearchServerOptions): Promise<Running
       peerCertificate: context.peerCertificate,
     });
   };
-  const tenantOf = async (context: CallContext): Promise<string> => (await callerOf(context))?.tenant ?? ANONYMOUS_TENANT;
-  const principalOf = async (context: CallContext): Promise<Principal> => (await callerOf(context)) ?? { tenant: ANONYMOUS_TENANT, via: 'none', limits: {} };
+  const principalOf = async (context: CallContext): Promise<Principal> => (await callerOf(context)) ?? ANONYMOUS_PRINCIPAL;
+  const tenantOf = async (context: CallContext): Promise<string> => (await principalOf(context)).tenant;
   return startGrpcServer({
     address: options.address,
     ...(options.tls && { tls: options.tls }),
@@ -75,15 +75,15 @@ export function startSearchServer(options: SearchServerOptions): Promise<Running
             logger,
             'Search',
             async (request, context) => {
-              const principal = await callerOf(context);
-              await searches.checkNewId(principal?.tenant ?? ANONYMOUS_TENANT, request.searchId);
+              const principal = await principalOf(context);
+              await searches.checkNewId(principal.tenant, request.searchId);
               return runner.search(request, { principal, signal: context.signal });
             },
             { serverSpan: false },
           ),
           StreamSearch: serverStreamHandler<SearchRequest__Output, SearchEvent>(logger, 'StreamSearch', async (request, send, context) => {
-            const principal = await callerOf(context);
-            await searches.checkNewId(principal?.tenant ?? ANONYMOUS_TENANT, request.searchId);
+            const principal = await principalOf(context);
+            await searches.checkNewId(principal.tenant, request.searchId);
             const result = await runner.search(request, {
               principal,
               signal: context.signal,

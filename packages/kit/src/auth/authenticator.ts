@@ -6,7 +6,7 @@ import { ConfigError, env, readConfig, type EnvSource, type z } from '../config.
 import { UnauthenticatedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { JwtVerifier, looksLikeJwt } from './jwt.js';
-import { ANONYMOUS_TENANT, TENANT_PATTERN, type Principal } from './tenants.js';
+import { ANONYMOUS_PRINCIPAL, TENANT_PATTERN, type Principal } from './tenants.js';
 import { TokensFile } from './tokens-file.js';
 
 export const authShape = {
@@ -60,7 +60,7 @@ export class Authenticator {
   }
 
   async authenticate(credentials: CallCredentials): Promise<Principal> {
-    if (!this.required) return { tenant: ANONYMOUS_TENANT, via: 'none', limits: {} };
+    if (!this.required) return ANONYMOUS_PRINCIPAL;
     if (credentials.authorization !== undefined) return this.fromBearer(credentials.authorization);
     if (this.options.clientCertificates && credentials.peerCertificate) return this.fromCertificate(credentials.peerCertificate);
     throw new UnauthenticatedError(

@@ -28,6 +28,9 @@ export const TENANT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 /** The tenant of every call on a server that asks for no credentials. */
 export const ANONYMOUS_TENANT = 'default';
 
+/** Who every call is on a server that asks for no credentials: the anonymous tenant, unlimited. */
+export const ANONYMOUS_PRINCIPAL: Readonly<Principal> = Object.freeze({ tenant: ANONYMOUS_TENANT, via: 'none', limits: Object.freeze({}) });
+
 export const tenantLimitsSchema = z
   .object({
     maxConcurrentSearches: z.number().int().positive().optional(),

@@ -13,9 +13,14 @@ import { UnavailableError } from '@arbor/kit/errors';
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
-/** The object's name: tenants may share search ids, and a tenant's name need not be a safe object name. */
+/** A tenant as one token of a JetStream key or object name: a tenant's name need not be a safe one. */
+export function tenantDigest(tenant: string): string {
+  return createHash('sha256').update(tenant).digest('hex').slice(0, 32);
+}
+
+/** The object's name: tenants may share search ids. */
 export function treeObjectName(tenant: string, searchId: string): string {
-  return `${createHash('sha256').update(tenant).digest('hex').slice(0, 32)}.${searchId}`;
+  return `${tenantDigest(tenant)}.${searchId}`;
 }
 
 /** A read-only view over nodes read back from the store, for the same paging as a live tree. */

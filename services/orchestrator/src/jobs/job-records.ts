@@ -3,8 +3,8 @@
 // problem they take, through a short cache, so that a cancelled job's problems are dropped wherever they land.
 // Keys: `<job>` the record; `tenant.<tenant digest>.<job>` an empty entry per job, so that a tenant's jobs are
 // listed without reading anyone else's; `runs.<job>.<c>.<p>` how many runs of a problem started.
-import { createHash } from 'node:crypto';
 import type { KV } from '@nats-io/kv';
+import { tenantDigest } from '../cluster/shared-trees.js';
 import type { TenantLimits, Principal } from '@arbor/kit/auth';
 import { NotFoundError, UnavailableError } from '@arbor/kit/errors';
 
@@ -25,7 +25,7 @@ export interface JobRecord {
 const CACHE_MS = 1_000;
 
 function tenantKeyPrefix(tenant: string): string {
-  return `tenant.${createHash('sha256').update(tenant).digest('hex').slice(0, 32)}`;
+  return `tenant.${tenantDigest(tenant)}`;
 }
 
 function unavailable(err: unknown): UnavailableError {

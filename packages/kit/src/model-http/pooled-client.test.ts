@@ -57,6 +57,18 @@ describe('pooled model client', () => {
     client.close();
   });
 
+  it('a server that hangs through its timeout is left for another, as one that refuses connections', async () => {
+    const [a, b] = await Promise.all([modelServer('a'), modelServer('b')]);
+    a.server.removeAllListeners('request');
+    a.server.on('request', () => undefined);
+    const client = createPooledModelHttpClient({ ...options, timeoutMs: 200, baseUrls: [a.url, b.url], pool: { routing: 'round_robin', loadFactor: 1.25 } });
+    const reply = await client.postJson('/completions', { prompt: 'p' }, completionsReplySchema, signal);
+    expect(reply.choices[0]!.text).toBe('b');
+    expect(client.pool.servers.find((s) => s.url === a.url)!.unhealthyUntil).toBeGreaterThan(Date.now());
+    a.server.closeAllConnections();
+    client.close();
+  });
+
   it('a malformed reply is the request\'s failure, not the server\'s: no other server is asked, none avoided', async () => {
     const [a, b] = await Promise.all([modelServer('a'), modelServer('b')]);
     a.server.removeAllListeners('request');

@@ -32,6 +32,13 @@ export const orchestratorConfigShape = {
   ARBOR_HEDGE_FACTOR: env.number(3, 1, 100),
   ARBOR_HEDGE_MIN_DELAY_MS: env.integer(250, 1, 600_000),
   ARBOR_HEDGE_MAX_SHARE: env.number(0.1, 0, 1),
+  /**
+   * Replica affinity over NATS: a node's calls go to the replica that served its parent (where a replica fronts a
+   * model server of its own, that server holds the parent's prompt in its prefix cache), unless that replica is
+   * busy, hung or gone, or holds more than ARBOR_NATS_AFFINITY_LOAD_FACTOR times its share of the calls in flight.
+   */
+  ARBOR_NATS_AFFINITY: env.boolean(true),
+  ARBOR_NATS_AFFINITY_LOAD_FACTOR: env.number(1.25, 1, 100),
   /** NATS server(s) for the nats transport, comma-separated, and how to authenticate to them (NATS_USER, ...). */
   ...natsClientShape,
   /** Prefix of the NATS subjects and queue groups, so stacks sharing one NATS server stay apart. */

@@ -11,7 +11,8 @@ import { ReplicaDiscovery } from './transport/discovery.js';
 import { DEFAULT_HEDGING, HedgePolicy } from './transport/hedging.js';
 import { NatsLink } from './transport/nats-link.js';
 import { natsPolicyTransport, natsRewardTransport, natsValueTransport, type ServiceRouting } from './transport/nats.js';
-import { ReplicaSet } from './transport/replicas.js';
+import { DEFAULT_REPLICA_OPTIONS, ReplicaSet } from './transport/replicas.js';
+import { ReplicaAffinity } from './transport/affinity.js';
 import { DEFAULT_RETRY } from './transport/retry.js';
 import type { ModelTransports, UnaryTransport } from './transport/types.js';
 import { nextTurn } from './turns.js';
@@ -56,7 +57,7 @@ function natsServices(config: OrchestratorConfig): ModelService[] {
   return servicesReachedBy(config, 'nats');
 }
 
-/** Where a NATS service's calls go: replicas learnt by discovery, and its hedging policy. */
+/** Where a NATS service's calls go: replicas learnt by discovery, its hedging policy, and replica affinity. */
 export type NatsRouting = Partial<Record<NatsOperation, ServiceRouting>>;
 
 function natsRouting(config: OrchestratorConfig): NatsRouting {
@@ -66,8 +67,16 @@ function natsRouting(config: OrchestratorConfig): NatsRouting {
     minDelayMs: config.ARBOR_HEDGE_MIN_DELAY_MS,
     maxShare: config.ARBOR_HEDGE_MAX_SHARE,
   };
+  const replicaOptions = { ...DEFAULT_REPLICA_OPTIONS, loadFactor: config.ARBOR_NATS_AFFINITY_LOAD_FACTOR };
   return Object.fromEntries(
-    natsServices(config).map((service) => [OPERATION[service], { replicas: new ReplicaSet(), hedging: new HedgePolicy(hedging) }]),
+    natsServices(config).map((service) => [
+      OPERATION[service],
+      {
+        replicas: new ReplicaSet(replicaOptions),
+        hedging: new HedgePolicy(hedging),
+        ...(config.ARBOR_NATS_AFFINITY && { affinity: new ReplicaAffinity() }),
+      },
+    ]),
   );
 }
 

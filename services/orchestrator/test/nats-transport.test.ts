@@ -2,13 +2,14 @@
 // error replies and the search deadline.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { headers as natsHeaders, type Msg, type NatsConnection } from '@nats-io/transport-node';
-import { arborV1, NATS_HEADERS, replicaSubject, type ProposeRequest__Output } from '@arbor/contracts';
+import { arborV1, NATS_HEADERS, natsRoute, replicaSubject, type ProposeRequest__Output } from '@arbor/contracts';
 import { connectNats, localNats, sleep, type LocalNats } from '@arbor/kit';
 import { ArborError, DeadlineExceededError, InvalidArgumentError } from '@arbor/kit/errors';
 import { NatsLink } from '../src/transport/nats-link.js';
 import { BusyError } from '../src/transport/call-limiter.js';
 import { HedgePolicy } from '../src/transport/hedging.js';
-import { natsUnary, type ServiceRouting } from '../src/transport/nats.js';
+import { natsPolicyTransport, natsUnary, type ServiceRouting } from '../src/transport/nats.js';
+import { ReplicaAffinity } from '../src/transport/affinity.js';
 import { ReplicaSet } from '../src/transport/replicas.js';
 import { DEFAULT_RETRY } from '../src/transport/retry.js';
 import { silent, testNamespace } from '@arbor/testing';
@@ -225,5 +226,88 @@ describe('natsUnary with replica routing', () => {
     expect(response.candidates[0]?.step?.text).toBe('from live');
     expect(replicas.size).toBe(2);
     expect(seen).toEqual(['live']);
+  });
+});
+
+describe('natsPolicyTransport with replica affinity', () => {
+  /** Two replicas, each on its direct subject and in the queue group; `busy` makes one answer busy once. */
+  async function affinityReplicas() {
+    const namespace = testNamespace();
+    const { subject } = natsRoute('propose', namespace);
+    const served: string[] = [];
+    const busyOnce = new Set<string>();
+    const answer = (id: string) => (_err: unknown, msg: Msg) => {
+      const h = natsHeaders();
+      h.set(NATS_HEADERS.callId, msg.headers?.get(NATS_HEADERS.callId) ?? '');
+      h.set(NATS_HEADERS.replica, id);
+      if (busyOnce.delete(id)) {
+        h.set(NATS_HEADERS.status, 'RESOURCE_EXHAUSTED');
+        h.set(NATS_HEADERS.message, 'replica busy');
+        h.set(NATS_HEADERS.busy, '8/8');
+        msg.respond(new Uint8Array(0), { headers: h });
+        return;
+      }
+      served.push(id);
+      msg.respond(method.responseSerialize({ candidates: [{ step: { text: id, logprob: 0, tokens: 1 } }] }), { headers: h });
+    };
+    for (const id of ['r1', 'r2']) {
+      nc.subscribe(replicaSubject(subject, id), { callback: answer(id) });
+      nc.subscribe(subject, { queue: subject, callback: answer(id) });
+    }
+    await nc.flush();
+    const replicas = new ReplicaSet();
+    replicas.discovered([
+      { id: 'r1', capacity: 8 },
+      { id: 'r2', capacity: 8 },
+    ]);
+    const routing = { replicas, hedging: new HedgePolicy({ factor: 3, minDelayMs: 1_000, maxShare: 0, minSamples: 1 }), affinity: new ReplicaAffinity() };
+    const transport = natsPolicyTransport({
+      link,
+      namespace,
+      timeoutsMs: { propose: 2_000, evaluate: 2_000, score: 2_000 },
+      retry: DEFAULT_RETRY,
+      routing: { propose: routing },
+    });
+    const propose = (steps: string[], callId: string) =>
+      transport(
+        { problem: { task: 'math', id: 'p', question: 'q' }, prefix: { steps: steps.map((text) => ({ text })) }, numCandidates: 1, callId },
+        { signal: new AbortController().signal, deadline: Date.now() + 5_000 },
+      );
+    return { served, busyOnce, propose, routing };
+  }
+
+  it('sends each child to the replica that served its parent, and a busy replica\'s children elsewhere', async () => {
+    const { served, busyOnce, propose, routing } = await affinityReplicas();
+    await propose([], 'root');
+    const first = served[0]!;
+    const other = first === 'r1' ? 'r2' : 'r1';
+    // A chain of descendants, one at a time: all on the replica that holds their prefix.
+    const path: string[] = [];
+    for (let depth = 0; depth < 6; depth++) {
+      path.push(`step ${depth}`);
+      await propose([...path], `d${depth}`);
+    }
+    expect(served).toEqual(Array(7).fill(first));
+    // The replica answers busy: the call fails over to the limiter (BusyError), and its retry goes to the other.
+    busyOnce.add(first);
+    await expect(propose([...path, 'x'], 'busy')).rejects.toBeInstanceOf(BusyError);
+    await propose([...path, 'x'], 'busy');
+    expect(served.at(-1)).toBe(other);
+    // The other now holds path/x: its child follows it there.
+    await propose([...path, 'x', 'y'], 'grandchild');
+    expect(served.at(-1)).toBe(other);
+    // A replica that is gone: its children go to the one left.
+    routing.replicas.gone(other);
+    await propose([...path, 'x', 'y', 'z'], 'after-gone');
+    expect(served.at(-1)).toBe(first);
+  });
+
+  it('spreads a node\'s concurrent children past the load bound', async () => {
+    const { served, propose } = await affinityReplicas();
+    await propose([], 'root');
+    served.length = 0;
+    await Promise.all(Array.from({ length: 8 }, (_, i) => propose([`child ${i}`], `c${i}`)));
+    // Each of 8 calls in flight at once: the preferred replica takes up to ceil(1.25 x n / 2), the other the rest.
+    expect(new Set(served).size).toBe(2);
   });
 });

@@ -83,7 +83,8 @@ export interface B7Result {
 
 const searchCodec = () => arborV1().SearchService.service.Search;
 
-function systemPrompt(words: number): string {
+/** A system prompt of about `words` tokens, the same for every problem. */
+export function b7SystemPrompt(words: number): string {
   const text = 'You are a careful mathematician. Solve the problem one step at a time; each step states one fact or one computation, and the last step gives the final answer.';
   const pool = text.split(' ');
   return Array.from({ length: words }, (_, i) => pool[i % pool.length]).join(' ');
@@ -96,7 +97,8 @@ function context(problemId: string, words: number): string {
   return Array.from({ length: words }, (_, i) => `${tag}${i}`).join(' ');
 }
 
-function request(algorithm: B7Algorithm, problem: math.SampleProblem, settings: B7Settings, seed: number): SearchRequest {
+/** One B7 search: the problem behind a context of its own, searched with `algorithm` at the settings' budget. */
+export function b7Search(algorithm: B7Algorithm, problem: math.SampleProblem, settings: B7Settings, seed: number): SearchRequest {
   const question = `${context(problem.id, settings.contextWords)}\n\n${problem.question}`;
   return {
     problem: { task: 'math', id: problem.id, question, params: { reference: problem.reference } },
@@ -126,7 +128,7 @@ async function runOne(settings: B7Settings, algorithm: B7Algorithm, count: numbe
         ARBOR_POLICY_MODEL: 'fake-model',
         ARBOR_POLICY_SERVER: 'vllm',
         ARBOR_POLICY_ROUTING: routing,
-        ARBOR_POLICY_SYSTEM_PROMPT: systemPrompt(settings.systemPromptWords),
+        ARBOR_POLICY_SYSTEM_PROMPT: b7SystemPrompt(settings.systemPromptWords),
         ARBOR_VALUE_BACKEND: 'openai-judge',
         ARBOR_VALUE_BASE_URL: aux.baseUrl,
         ARBOR_VALUE_MODEL: 'fake-model',
@@ -147,7 +149,7 @@ async function runOne(settings: B7Settings, algorithm: B7Algorithm, count: numbe
         Array.from({ length: settings.concurrency }, async () => {
           while (next < problems.length) {
             const index = next++;
-            const wire = searchCodec().requestDeserialize(searchCodec().requestSerialize(request(algorithm, problems[index]!, settings, 1 + index)));
+            const wire = searchCodec().requestDeserialize(searchCodec().requestSerialize(b7Search(algorithm, problems[index]!, settings, 1 + index)));
             await stack.runner.search(wire);
           }
         }),

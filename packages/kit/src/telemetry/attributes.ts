@@ -48,6 +48,11 @@ export const ATTR = {
   attempt: 'arbor.attempt',
   /** The replica a NATS request went to (its id), or that answered it. */
   replica: 'arbor.replica',
+  /**
+   * Replica affinity of a NATS request: `followed` when it went to the replica that served its longest known prefix,
+   * `diverted` when that replica could not take it (busy, suspect, gone, or over its load bound).
+   */
+  replicaAffinity: 'arbor.replica.affinity',
   /** Why an attempt was sent: first | retry | hedge | resend (after a NATS reconnect). */
   attemptKind: 'arbor.attempt.kind',
   hedges: 'arbor.hedges',

@@ -5,7 +5,9 @@
 // (its direct subject) or to the queue group when none is known; a second copy to another replica when the
 // first is later than the service's hedge delay (that replica is then avoided); and a copy of whatever is still
 // out when the NATS connection comes back after an outage. The first reply wins. Each request is a PRODUCER span
-// whose context travels in its headers; a losing reply's usage stays on its own span.
+// whose context travels in its headers; a losing reply's usage stays on its own span. With replica affinity, the
+// first request goes to the replica that served the longest prefix of its trajectories, when that one can take it
+// (replicas.ts); each reply teaches which replica holds the request's paths now.
 import { headers as natsHeaders, type Msg } from '@nats-io/transport-node';
 import { context, SpanKind, trace, type Span } from '@opentelemetry/api';
 import type { MethodDefinition } from '@grpc/proto-loader';
@@ -27,6 +29,7 @@ import {
 import { arborTracer, ATTR, CALL_OUTCOME, fromGrpcStatus, injectIntoNatsHeaders, recordSpanError } from '@arbor/kit';
 import { ArborError, DeadlineExceededError, isArborError, ResourceExhaustedError, RETRYABLE_KINDS, UnavailableError } from '@arbor/kit/errors';
 import { BusyError } from './call-limiter.js';
+import { affinityKeys, type AffinityKeys, type ReplicaAffinity } from './affinity.js';
 import type { HedgePolicy } from './hedging.js';
 import type { NatsLink } from './nats-link.js';
 import type { ReplicaSet } from './replicas.js';
@@ -37,6 +40,8 @@ import type { CallOptions, UnaryTransport } from './types.js';
 export interface ServiceRouting {
   replicas: ReplicaSet;
   hedging: HedgePolicy;
+  /** Without it, calls go to the least loaded replica whatever they carry. */
+  affinity?: ReplicaAffinity;
 }
 
 export interface NatsTarget {
@@ -49,6 +54,8 @@ export interface NatsTarget {
   maxMessageBytes?: number;
   /** Without it every request goes to the queue group and nothing is hedged. */
   routing?: ServiceRouting;
+  /** What a request is keyed by for replica affinity (its problem and trajectories); without it, no affinity. */
+  keysOf?: (request: unknown) => AffinityKeys;
 }
 
 type AttemptKind = 'first' | 'retry' | 'hedge' | 'resend';
@@ -125,6 +132,8 @@ interface ExchangeContext<ResOut> {
   options: CallOptions;
   /** Counts each extra request (hedge or re-send) as it goes out. */
   onExtra: () => void;
+  /** The request's affinity keys, when the service routes by affinity. */
+  keys?: AffinityKeys;
 }
 
 /** One attempt: sends, hedges and re-sends as needed; settles with the first reply, or once every request failed. */
@@ -143,6 +152,8 @@ function exchange<ResOut>(ctx: ExchangeContext<ResOut>): Promise<ResOut> {
   /** A send waiting for responders to come back after a reconnect, and how long the next pause is. */
   let pauseTimer: ReturnType<typeof setTimeout> | undefined;
   let pauseMs = NO_RESPONDERS_PAUSE_MS;
+  /** The replica that served the longest prefix of the request, looked up once per attempt. */
+  const preferred = ctx.keys && routing?.affinity?.preferred(ctx.keys.shared);
 
   return new Promise<ResOut>((resolve, reject) => {
     let stopListening = () => {};
@@ -157,7 +168,8 @@ function exchange<ResOut>(ctx: ExchangeContext<ResOut>): Promise<ResOut> {
     };
     const onAbort = () => finish(() => reject(options.signal.reason));
 
-    const failed = (sendId: number, span: Span, err: unknown) => {
+    const failed = (sendId: number, span: Span, err: unknown, from?: string) => {
+      if (err instanceof BusyError && from !== undefined) routing?.replicas.busy(from);
       // A request sent before a reconnect no longer counts (its re-send does): its failure changes nothing.
       const wasOpen = open.delete(sendId);
       if (!done && !options.signal.aborted) recordSpanError(span, err);
@@ -185,8 +197,9 @@ function exchange<ResOut>(ctx: ExchangeContext<ResOut>): Promise<ResOut> {
         return;
       }
       const sendId = sends++;
-      const replica = routing?.replicas.pick(used);
+      const replica = routing?.replicas.pick(used, preferred);
       if (replica !== undefined) used.add(replica);
+      const affinity = preferred === undefined ? undefined : replica === preferred ? 'followed' : 'diverted';
       const subject = replica === undefined ? target.subject : replicaSubject(target.subject, replica);
       const span = arborTracer().startSpan(
         `send ${target.subject}`,
@@ -201,6 +214,7 @@ function exchange<ResOut>(ctx: ExchangeContext<ResOut>): Promise<ResOut> {
             [ATTR.attempt]: ctx.attemptIndex + 1,
             [ATTR.attemptKind]: kind,
             ...(replica !== undefined && { [ATTR.replica]: replica }),
+            ...(affinity && { [ATTR.replicaAffinity]: affinity }),
             ...(callId && { [ATTR.callId]: callId }),
           },
         },
@@ -231,10 +245,11 @@ function exchange<ResOut>(ctx: ExchangeContext<ResOut>): Promise<ResOut> {
           try {
             value = decodeReply(msg, ctx.method, callId, target.subject);
           } catch (err) {
-            failed(sendId, span, err);
+            failed(sendId, span, err, from);
             return;
           }
           routing?.hedging.record(performance.now() - sentAt);
+          if (from && ctx.keys) routing?.affinity?.served(ctx.keys, from);
           open.delete(sendId);
           if (done) {
             span.setAttributes({ [ATTR.callOutcome]: CALL_OUTCOME.discarded, ...usageAttributes(value) });
@@ -297,6 +312,7 @@ export function natsUnary<Req extends { callId?: string }, Res, ReqOut, ResOut>(
       throw new ResourceExhaustedError(`request to ${target.subject} is ${payload.length} bytes; the cap is ${maxBytes}`);
     }
     const callId = request.callId ?? '';
+    const keys = target.routing?.affinity && target.keysOf ? target.keysOf(request) : undefined;
     let hedges = 0;
     // A call that comes back here after a busy reply is still one call: it earns its share of hedges once.
     if (target.routing && !counted.has(options)) {
@@ -316,6 +332,7 @@ export function natsUnary<Req extends { callId?: string }, Res, ReqOut, ResOut>(
           timeoutMs: Math.min(target.timeoutMs, remaining),
           options,
           onExtra: () => hedges++,
+          ...(keys && { keys }),
         });
       });
       return { response: result, attempts, hedges };
@@ -336,7 +353,7 @@ export interface NatsTransportOptions {
   routing?: Partial<Record<NatsOperation, ServiceRouting>>;
 }
 
-function target(o: NatsTransportOptions, operation: NatsOperation): NatsTarget {
+function target<Req>(o: NatsTransportOptions, operation: NatsOperation, keysOf: (request: Req) => AffinityKeys): NatsTarget {
   const routing = o.routing?.[operation];
   return {
     link: o.link,
@@ -344,17 +361,24 @@ function target(o: NatsTransportOptions, operation: NatsOperation): NatsTarget {
     timeoutMs: o.timeoutsMs[operation],
     retry: o.retry,
     ...(routing && { routing }),
+    keysOf: keysOf as (request: unknown) => AffinityKeys,
   };
 }
 
+/** A proposal extends its one prefix; its children's proposals will extend it further. */
+const proposalKeys = (r: ProposeRequest) => affinityKeys(r.problem, [r.prefix?.steps ?? []]);
+/** The states a value service rates are usually one node's children: their shared prefix is the node's path. */
+const evaluationKeys = (r: EvaluateRequest) => affinityKeys(r.problem, (r.states ?? []).map((s) => s.steps ?? []));
+const scoringKeys = (r: ScoreRequest) => affinityKeys(r.problem, (r.trajectories ?? []).map((t) => t.steps ?? []));
+
 export function natsPolicyTransport(o: NatsTransportOptions): UnaryTransport<ProposeRequest, ProposeResponse__Output> {
-  return natsUnary(target(o, 'propose'), arborV1().PolicyService.service.Propose);
+  return natsUnary(target(o, 'propose', proposalKeys), arborV1().PolicyService.service.Propose);
 }
 
 export function natsValueTransport(o: NatsTransportOptions): UnaryTransport<EvaluateRequest, EvaluateResponse__Output> {
-  return natsUnary(target(o, 'evaluate'), arborV1().ValueService.service.Evaluate);
+  return natsUnary(target(o, 'evaluate', evaluationKeys), arborV1().ValueService.service.Evaluate);
 }
 
 export function natsRewardTransport(o: NatsTransportOptions): UnaryTransport<ScoreRequest, ScoreResponse__Output> {
-  return natsUnary(target(o, 'score'), arborV1().RewardService.service.Score);
+  return natsUnary(target(o, 'score', scoringKeys), arborV1().RewardService.service.Score);
 }

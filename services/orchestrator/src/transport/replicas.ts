@@ -1,7 +1,9 @@
 // What the orchestrator knows of one model service's replicas on NATS: which answer (discovery rounds and
 // replies), what each takes (its in-flight cap), how many of our calls each has, and which stopped answering.
 // Calls go to the least loaded replica that answers; a suspect one (a call to it went unanswered past the hedge
-// delay) is avoided until it answers again, so a hung replica is not retried into.
+// delay) is avoided until it answers again, so a hung replica is not retried into. A request may name the replica
+// it would rather have (replica affinity: the one that served its parent); it gets it unless that replica is
+// suspect, full, lately busy, or more loaded than its share by more than the load factor (bounded loads).
 
 export interface ReplicaAnswer {
   id: string;
@@ -18,6 +20,8 @@ interface Replica {
   lastSeen: number;
   /** Set while it is avoided: when a call to it went unanswered. */
   suspectSince?: number;
+  /** Until then it is no request's preferred replica: it answered busy (other orchestrators fill it too). */
+  busyUntil?: number;
 }
 
 export interface ReplicaSetOptions {
@@ -25,9 +29,16 @@ export interface ReplicaSetOptions {
   forgetAfterMs: number;
   /** A suspect replica that answers discovery (but not our calls) gets calls again after this long. */
   suspectForMs: number;
+  /**
+   * A preferred replica takes a request only while it holds, with it, at most this many times its share of our
+   * calls in flight (by capacity), rounded up.
+   */
+  loadFactor: number;
+  /** A replica that answered busy is no request's preferred one for this long. */
+  busyForMs: number;
 }
 
-export const DEFAULT_REPLICA_OPTIONS: ReplicaSetOptions = { forgetAfterMs: 6_000, suspectForMs: 10_000 };
+export const DEFAULT_REPLICA_OPTIONS: ReplicaSetOptions = { forgetAfterMs: 6_000, suspectForMs: 10_000, loadFactor: 1.25, busyForMs: 1_000 };
 
 export class ReplicaSet {
   readonly #replicas = new Map<string, Replica>();
@@ -69,6 +80,12 @@ export class ReplicaSet {
     if (replica && replica.suspectSince === undefined) replica.suspectSince = this.now();
   }
 
+  /** It refused a call for being at its in-flight cap: send it no preferred calls for a while. */
+  busy(id: string): void {
+    const replica = this.#replicas.get(id);
+    if (replica) replica.busyUntil = this.now() + this.options.busyForMs;
+  }
+
   /** Its direct subject has no subscriber: it is gone (killed, or stopped). */
   gone(id: string): void {
     this.#replicas.delete(id);
@@ -85,16 +102,20 @@ export class ReplicaSet {
   }
 
   /**
-   * The replica a new request should go to: among those that answer and are not `avoid`ed, the one with the most
-   * room (our calls in flight against its capacity), ties broken at random. Undefined when none qualifies: the
-   * caller then sends to the queue group.
+   * The replica a new request should go to: `preferred` when it can take it (see `#takes`); otherwise, among those
+   * that answer and are not `avoid`ed, the one with the most room (our calls in flight against its capacity; one
+   * that lately answered busy counts as full), ties broken at random. Undefined when none qualifies: the caller then sends to the queue group.
    */
-  pick(avoid: ReadonlySet<string> = new Set()): string | undefined {
+  pick(avoid: ReadonlySet<string> = new Set(), preferred?: string): string | undefined {
+    if (preferred !== undefined && !avoid.has(preferred) && this.#takes(preferred)) return preferred;
+    const now = this.now();
     let best: Replica[] = [];
     let bestLoad = Number.POSITIVE_INFINITY;
     for (const replica of this.#replicas.values()) {
       if (replica.suspectSince !== undefined || avoid.has(replica.id)) continue;
-      const load = replica.inFlight / Math.max(1, replica.capacity);
+      // A replica that lately answered busy counts as full: others take the call first.
+      const busy = replica.busyUntil !== undefined && replica.busyUntil > now ? 1 : 0;
+      const load = replica.inFlight / Math.max(1, replica.capacity) + busy;
       if (load < bestLoad) {
         best = [replica];
         bestLoad = load;
@@ -102,6 +123,27 @@ export class ReplicaSet {
     }
     if (best.length === 0) return undefined;
     return best[Math.floor(Math.random() * best.length)]!.id;
+  }
+
+  /**
+   * Whether a preferred replica takes one more call: known, not suspect, not lately busy, below its capacity, and
+   * within the load bound: with the call, at most loadFactor x its share (by capacity) of all our calls in flight
+   * to the replicas that take calls, rounded up.
+   */
+  #takes(id: string): boolean {
+    const replica = this.#replicas.get(id);
+    if (!replica || replica.suspectSince !== undefined) return false;
+    if (replica.busyUntil !== undefined && replica.busyUntil > this.now()) return false;
+    if (replica.inFlight + 1 > replica.capacity) return false;
+    let inFlight = 0;
+    let capacity = 0;
+    for (const other of this.#replicas.values()) {
+      if (other.suspectSince !== undefined) continue;
+      inFlight += other.inFlight;
+      capacity += Math.max(1, other.capacity);
+    }
+    const bound = Math.ceil((this.options.loadFactor * (inFlight + 1) * Math.max(1, replica.capacity)) / capacity);
+    return replica.inFlight + 1 <= bound;
   }
 
   /** Replicas that answer and are not suspect. */

@@ -1,5 +1,5 @@
 // Public API of @arbor/tasks: the task registry and the task domains, countdown (Game of 24) and math.
-export type { ProblemLike, TaskDefinition } from './task.js';
+export { answerKeysOf, type ProblemLike, type TaskDefinition } from './task.js';
 export { getTask, taskNames } from './registry.js';
 export { estimateTokens } from './tokens.js';
 export * as countdown from './countdown/index.js';

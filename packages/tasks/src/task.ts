@@ -16,6 +16,16 @@ export interface TaskDefinition {
   verifyAnswer(problem: ProblemLike, answer: string): boolean;
   /** Groups answers for majority vote: equal keys mean "the same answer"; 'invalid' for unusable answers. */
   answerKey(problem: ProblemLike, answer: string): string;
+  /**
+   * The key function for the answers of one search, where grouping needs more than one answer's spelling (math:
+   * equivalent answers share a key). Without it, `answerKey`. Call once per search; the function keeps state.
+   */
+  answerKeys?(problem: ProblemLike): (answer: string) => string;
   /** Canonical key of the state a trajectory reaches, so a search can merge transpositions. */
   stateKey(problem: ProblemLike, steps: readonly string[]): string;
+}
+
+/** The key function for one search's answers: the task's own (answerKeys) or its answerKey. */
+export function answerKeysOf(task: TaskDefinition, problem: ProblemLike): (answer: string) => string {
+  return task.answerKeys?.(problem) ?? ((answer) => task.answerKey(problem, answer));
 }

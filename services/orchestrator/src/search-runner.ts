@@ -5,7 +5,7 @@ import { setMaxListeners } from 'node:events';
 import { context } from '@opentelemetry/api';
 import { arborV1, MAX_MODEL_MESSAGE_BYTES, type Problem, type SearchProgress, type SearchRequest__Output, type SearchResult, type SearchSummary, type Tree } from '@arbor/contracts';
 import { runSearch, validateBudget, type AlgorithmConfig, type Budget, type SearchOutcome, type TreeView } from '@arbor/search';
-import { getTask, type ProblemLike, type TaskDefinition } from '@arbor/tasks';
+import { answerKeysOf, getTask, type ProblemLike, type TaskDefinition } from '@arbor/tasks';
 import {
   AlreadyExistsError,
   InvalidArgumentError,
@@ -283,6 +283,8 @@ export class SearchRunner {
     const trace = startSearchTrace({ searchId, tenant, algorithm: algorithm.kind, task: problem.task });
     this.recent.traced(key, trace.traceId);
     const callDeadline = search.deadlineEpoch + CALL_DEADLINE_SLACK_MS;
+    // One key function for the whole search: the vote and the ranked answers must group answers alike.
+    const answerKey = answerKeysOf(task, problem);
     try {
       const client = bindModelClient({
         transports: this.options.transports,
@@ -300,7 +302,7 @@ export class SearchRunner {
         seed: seedFromWire(request.seed),
         client,
         signal: controller.signal,
-        answerKey: (answer) => task.answerKey(problem, answer),
+        answerKey,
         stateKey: (steps) => task.stateKey(problem, steps.map((s) => s.text)),
         // The search thins its reports to one per interval before working out its best answer (which can be
         // costly), so every report that arrives is forwarded.
@@ -366,7 +368,7 @@ export class SearchRunner {
         includeTree: request.includeTree,
       });
       if (request.answers > 0) {
-        result.answers = rankAnswers(outcome.treeView, outcome, (answer) => task.answerKey(problem, answer), request.answers);
+        result.answers = rankAnswers(outcome.treeView, outcome, answerKey, request.answers);
       }
       const best = outcome.best;
       this.recent.finished(

@@ -4,7 +4,7 @@
 // Baseline in the same run: P = 1 on the same puzzles and seeds. Reports T(1) / T(P) and the solve-rate change.
 import type { Problem } from '@arbor/contracts';
 import { NO_LIMITS, runSearch, type Budget, type MctsConfig, type StopReason } from '@arbor/search';
-import { countdown, getTask } from '@arbor/tasks';
+import { answerKeysOf, countdown, getTask } from '@arbor/tasks';
 import { renderTable } from '../cli/table.js';
 import { ComputeMeter, embeddedHandlers, type LatencyMode } from './b4-backends.js';
 import { BenchmarkFailure } from './failure.js';
@@ -196,7 +196,7 @@ async function searchOnce(
     budget,
     seed,
     client,
-    answerKey: (answer) => task.answerKey(like, answer),
+    answerKey: answerKeysOf(task, like),
     stateKey: (steps) => task.stateKey(like, steps.map((s) => s.text)),
   });
   const wallMs = performance.now() - started;

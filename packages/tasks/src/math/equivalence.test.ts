@@ -1,7 +1,7 @@
 // The answer pairs that decide verdicts and votes, both ways: a false "equal" rewards a wrong answer, a false
 // "different" punishes a right one.
 import { describe, expect, it } from 'vitest';
-import { answersEquivalent } from './normalize.js';
+import { answersEquivalent } from './grader/grade.js';
 
 describe('answersEquivalent table', () => {
   it.each([

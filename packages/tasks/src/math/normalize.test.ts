@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { answersEquivalent, MAX_NORMALIZED_LENGTH, normalizeAnswer } from './normalize.js';
+import { answersEquivalent } from './grader/grade.js';
+import { MAX_NORMALIZED_LENGTH, normalizeAnswer } from './normalize.js';
 
 describe('normalizeAnswer', () => {
   it.each([

@@ -45,27 +45,35 @@ const DEGREES_RE = /\^\s*(?:\{\s*\\circ\s*\}|\\circ(?![a-zA-Z]))|\u00b0/g;
  */
 export function normalizeAnswer(answer: string): string {
   if (answer.length > MAX_NORMALIZED_LENGTH) return compactSpaces(answer).toLowerCase();
+  const s = cleanedAnswer(answer);
+  const value = numericValue(s);
+  if (value !== null) return formatNumber(value);
+  // The space kept after a comma only stopped "32, 349" reading as 32349: the text key does without it.
+  return compactSpaces(s)
+    .replace(/, (?=\d)/g, ',')
+    .replace(/([_^])\{([^{}\\])\}/g, '$1$2');
+}
+
+/** The exact value of an answer that is one number as normalizeAnswer reads it ("1,000", "5 million", "$18"), else null. */
+export function answerValue(answer: string): Fraction | null {
+  return answer.length > MAX_NORMALIZED_LENGTH ? null : numericValue(cleanedAnswer(answer));
+}
+
+/** The answer with its LaTeX rewritten, lowercase, without units, counted nouns, a leading `x =` or a final period. */
+function cleanedAnswer(answer: string): string {
   let s = answer
     .replace(/[\u2212\u2013]/g, '-') // minus sign and en dash, as PDFs and LLMs write them
     .replace(/\{,\}/g, ',') // 1{,}000: the LaTeX way to write a thousands separator without extra space
     .replace(DEGREES_RE, '');
   s = rewrite(s, 0)
-    .replace(/[$%~]/g, ' ')
+    .replace(/[$%~€£¥]/g, ' ')
     .toLowerCase()
     .replace(/\s+/g, ' ')
     .trim()
     .replace(/\s*\.+$/, '')
     .replace(/^[a-z]\s*=\s*(?=[^=]*$)/, '');
   s = dropUnit(s, (head) => numericValue(head) !== null);
-  s = dropCountedNoun(s, (head) => numericValue(head) !== null);
-  const value = numericValue(s);
-  if (value !== null) return formatNumber(value);
-  return compactSpaces(s).replace(/([_^])\{([^{}\\])\}/g, '$1$2');
-}
-
-/** Whether two answers have the same canonical form. */
-export function answersEquivalent(a: string, b: string): boolean {
-  return normalizeAnswer(a) === normalizeAnswer(b);
+  return dropCountedNoun(s, (head) => numericValue(head) !== null);
 }
 
 // The value of `s` (cleaned, lowercase) when it is one number, possibly scaled ("5 million"), else null.
@@ -78,12 +86,13 @@ function numericValue(s: string): Fraction | null {
 }
 
 /**
- * `s` without whitespace, except a single space where it separates two digits. Removing that one too would join
- * two numbers into one ("1 2" → "12"); keeping it lets parseNumber read it as a thousands separator ("1 000") or
- * a mixed number ("2 1/2"), or else keeps the text apart from every single number.
+ * `s` without whitespace, except a single space where it separates two digits, or a comma and a digit. Removing
+ * that one too would join two numbers into one ("1 2" → "12", "32, 349" → "32,349", which reads as thousands);
+ * keeping it lets parseNumber read it as a thousands separator ("1 000") or a mixed number ("2 1/2"), or else keeps
+ * the text apart from every single number.
  */
 function compactSpaces(s: string): string {
-  return s.replace(/\s+/g, (run: string, at: number) => (isDigit(s[at - 1]) && isDigit(s[at + run.length]) ? ' ' : ''));
+  return s.replace(/\s+/g, (run: string, at: number) => ((isDigit(s[at - 1]) || s[at - 1] === ',') && isDigit(s[at + run.length]) ? ' ' : ''));
 }
 
 function isDigit(c: string | undefined): boolean {

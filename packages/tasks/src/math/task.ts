@@ -1,6 +1,8 @@
-// Math as a registry task: the four hooks the orchestrator uses (validation, verdict, vote key, state key).
+// Math as a registry task: the hooks the orchestrator uses (validation, verdict, vote keys, state key).
 import type { TaskDefinition } from '../task.js';
-import { answersEquivalent, normalizeAnswer } from './normalize.js';
+import { answersEquivalent } from './grader/grade.js';
+import { equivalenceKeys } from './grader/grouping.js';
+import { normalizeAnswer } from './normalize.js';
 import { parseProblem, TASK_NAME } from './problem.js';
 
 export const mathTask: TaskDefinition = {
@@ -19,6 +21,11 @@ export const mathTask: TaskDefinition = {
     parseProblem(problem);
     const key = normalizeAnswer(answer);
     return key === '' ? 'invalid' : key;
+  },
+  // Equivalent answers vote together, whatever their spelling ("\frac{x+2}{7}" and "\frac{x}{7}+\frac{2}{7}").
+  answerKeys(problem) {
+    parseProblem(problem);
+    return equivalenceKeys();
   },
   // Free text has no cheap canonical state: only trajectories written identically, up to spacing, merge.
   stateKey(problem, steps) {

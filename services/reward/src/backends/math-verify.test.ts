@@ -32,6 +32,21 @@ describe('math-verify reward', () => {
     ]);
   });
 
+  it('grades as the math grader does: LaTeX forms, symbolic equivalence, relations, and no pair taken for a number', async () => {
+    const { rewards } = await verify.score(
+      [
+        item(math('\\frac{x+2}{7}'), ['The answer is \\boxed{\\frac{x}{7}+\\frac{2}{7}}.']),
+        item(math('\\sec^2(y)'), ['The answer is \\boxed{\\tan^2(y)+1}.']),
+        item(math('(1, \\frac{9}{2})'), ['The answer is \\boxed{(1, 4.5)}.']),
+        item(math('x \\geq 5'), ['The answer is \\boxed{5 \\leq x}.']),
+        item(math('32349'), ['The answer is \\boxed{32, 349}.']),
+        item(math('\\frac{1}{12}'), ['The answer is \\boxed{0.0833}.']),
+      ],
+      signal,
+    );
+    expect(rewards.map((r) => r.outcome)).toEqual([1, 1, 1, 1, 0, 0]);
+  });
+
   it('says nothing about unfinished trajectories or problems without a reference', async () => {
     const { rewards, usage } = await verify.score(
       [item(math('6'), ['3/4 of 8 is 8 * 3 / 4.']), item(math(), ['The answer is \\boxed{6}.']), item(math('6'), [])],

@@ -1,0 +1,252 @@
+// Whether two answers in MathJSON are the same mathematical object. Numbers compare exactly, except a decimal
+// against a value no finite decimal equals (1/12, sqrt 2, pi), which it must match to a relative 1e-6; tuples and
+// intervals in order (with their open and closed ends), sets and unions in any order, matrices entry by entry,
+// relations with > turned into < (and equations up to a constant factor), expressions by simplifying their
+// difference to 0 or, failing that, by agreeing at random points. Every loop checks the budget's deadline.
+import Fraction from 'fraction.js';
+import { evaluate, simplifiesToZero, unknownsOf, type MathJson, type NumericValue } from './engine.js';
+import {
+  exactNumber,
+  isCollection,
+  isFiniteDecimal,
+  isRelation,
+  operandsOf,
+  operatorOf,
+  orientedRelation,
+  stringOf,
+  type ExactNumber,
+} from './mathjson.js';
+
+/** A decimal matches a value it cannot equal exactly (1/3, sqrt 2) when they agree to this relative precision. */
+export const DECIMAL_RELATIVE_PRECISION = 1e-6;
+/** Two exact forms evaluated in floating point (2 sqrt 2 and sqrt 8) agree to this; different ones never do. */
+const EXACT_RELATIVE_PRECISION = 1e-12;
+/** Two expressions agree at a point when their values differ by at most this, relative to their size (at least 1). */
+const POINT_PRECISION = 1e-9;
+/** Random points tried, and how many must give both sides a finite value for a verdict. */
+const POINTS_TRIED = 12;
+const POINTS_NEEDED = 5;
+/** Sets, unions and tuples longer than this are not matched element by element. */
+const MAX_ITEMS = 64;
+
+export class GradingTimeout extends Error {
+  constructor() {
+    super('grading ran out of time');
+    this.name = 'GradingTimeout';
+  }
+}
+
+export interface Budget {
+  /** Date.now() after which the comparison gives up (GradingTimeout). */
+  deadline: number;
+}
+
+function check(budget: Budget): void {
+  if (Date.now() > budget.deadline) throw new GradingTimeout();
+}
+
+export function numbersEqual(a: ExactNumber, b: ExactNumber): boolean {
+  if (a.value.equals(b.value)) return true;
+  // A written decimal stands for a value it can only approximate: 0.0833333 for 1/12. Against a value a finite
+  // decimal could equal exactly (2, 0.25), it must be exact: 2.0000001 is not 2.
+  const [decimal, other] = a.decimal && !b.decimal ? [a, b] : b.decimal && !a.decimal ? [b, a] : [undefined, undefined];
+  if (decimal === undefined || other === undefined || isFiniteDecimal(other.value)) return false;
+  return close(decimal.value.valueOf(), other.value.valueOf(), DECIMAL_RELATIVE_PRECISION);
+}
+
+function close(a: number, b: number, relative: number): boolean {
+  if (a === b) return true;
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return false;
+  return Math.abs(a - b) <= relative * Math.max(Math.abs(a), Math.abs(b));
+}
+
+function valuesClose(a: NumericValue, b: NumericValue, relative: number): boolean {
+  return close(a.re, b.re, relative) && (close(a.im, b.im, relative) || Math.abs(a.im - b.im) <= relative * Math.max(Math.abs(a.re), Math.abs(b.re)));
+}
+
+function finite(v: NumericValue): boolean {
+  return Number.isFinite(v.re) && Number.isFinite(v.im);
+}
+
+/** A seeded generator, so that the same answers always get the same points and the same verdict. */
+function randomPoints(variables: readonly string[]): Array<Record<string, number>> {
+  let state = 0x2545f491;
+  const next = () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  // Away from 0 and from small integers, where different expressions coincide most; both signs, so that |x| and x differ.
+  return Array.from({ length: POINTS_TRIED }, () =>
+    Object.fromEntries(variables.map((name) => [name, (0.3 + 2.4 * next()) * (next() < 0.5 ? -1 : 1)])),
+  );
+}
+
+/** Whether `a` and `b` take the same value at random points of their variables. */
+function agreeAtPoints(a: MathJson, b: MathJson, variables: readonly string[], budget: Budget): boolean {
+  let valid = 0;
+  for (const point of randomPoints(variables)) {
+    check(budget);
+    const va = evaluate(a, point);
+    const vb = evaluate(b, point);
+    if (!finite(va) || !finite(vb)) continue;
+    const scale = Math.max(1, Math.hypot(va.re, va.im), Math.hypot(vb.re, vb.im));
+    if (Math.hypot(va.re - vb.re, va.im - vb.im) > POINT_PRECISION * scale) return false;
+    valid++;
+  }
+  return valid >= POINTS_NEEDED;
+}
+
+/** Whether f = c * g for one real constant c (c > 0 when `positive`), at random points: the same equation or inequality. */
+function proportional(f: MathJson, g: MathJson, positive: boolean, budget: Budget): boolean {
+  const variables = [...new Set([...unknownsOf(f), ...unknownsOf(g)])];
+  if (variables.length === 0) return false;
+  let ratio: number | undefined;
+  let valid = 0;
+  for (const point of randomPoints(variables)) {
+    check(budget);
+    const vf = evaluate(f, point);
+    const vg = evaluate(g, point);
+    if (!finite(vf) || !finite(vg) || Math.abs(vf.im) > 1e-12 || Math.abs(vg.im) > 1e-12 || Math.abs(vg.re) < 1e-9) continue;
+    const r = vf.re / vg.re;
+    if (ratio === undefined) ratio = r;
+    else if (!close(r, ratio, POINT_PRECISION * 10)) return false;
+    valid++;
+  }
+  return ratio !== undefined && ratio !== 0 && (!positive || ratio > 0) && valid >= POINTS_NEEDED;
+}
+
+function scalarsEqual(a: MathJson, b: MathJson, budget: Budget): boolean {
+  const sa = stringOf(a);
+  const sb = stringOf(b);
+  if (sa !== undefined || sb !== undefined) return sa !== undefined && sb !== undefined && sa.trim().toLowerCase() === sb.trim().toLowerCase();
+  const ea = exactNumber(a);
+  const eb = exactNumber(b);
+  if (ea && eb) return numbersEqual(ea, eb);
+  check(budget);
+  const variables = [...new Set([...unknownsOf(a), ...unknownsOf(b)])];
+  if (variables.length === 0) {
+    const va = evaluate(a);
+    const vb = evaluate(b);
+    if (!finite(va) || !finite(vb)) return va.re === vb.re && va.im === vb.im && !Number.isNaN(va.re);
+    // A decimal literal on one side approximates the other; two exact forms must agree to rounding error.
+    const decimal = (ea?.decimal && !isFiniteDecimalValue(vb)) || (eb?.decimal && !isFiniteDecimalValue(va));
+    return valuesClose(va, vb, decimal ? DECIMAL_RELATIVE_PRECISION : EXACT_RELATIVE_PRECISION);
+  }
+  if (simplifiesToZero(a, b)) return true;
+  return agreeAtPoints(a, b, variables, budget);
+}
+
+/** Whether an exact form's value could be a finite decimal: only an exact integer is sure to be. */
+function isFiniteDecimalValue(v: NumericValue): boolean {
+  return v.im === 0 && Number.isInteger(v.re) && Math.abs(v.re) < Number.MAX_SAFE_INTEGER && isFiniteDecimal(new Fraction(v.re));
+}
+
+function relationsEqual(a: MathJson, b: MathJson, budget: Budget): boolean {
+  const ra = orientedRelation(a);
+  const rb = orientedRelation(b);
+  const operator = ra.operator === 'Approx' ? 'Equal' : ra.operator;
+  if (operator !== (rb.operator === 'Approx' ? 'Equal' : rb.operator) || ra.sides.length !== rb.sides.length) return false;
+  if (inOrder(ra.sides, rb.sides, budget)) return true;
+  if (ra.sides.length !== 2) return false;
+  const symmetric = operator === 'Equal' || operator === 'NotEqual';
+  if (symmetric && inOrder(ra.sides, [...rb.sides].reverse(), budget)) return true;
+  // 2x + 4y - 3 = 0 and y = -x/2 + 3/4: one side minus the other, up to a constant factor (a positive one for < and <=).
+  const difference = (sides: MathJson[]): MathJson => ['Subtract', sides[1]!, sides[0]!];
+  return proportional(difference(ra.sides), difference(rb.sides), !symmetric, budget);
+}
+
+function inOrder(a: readonly MathJson[], b: readonly MathJson[], budget: Budget): boolean {
+  return a.length === b.length && a.every((item, i) => answersJsonEqual(item, b[i]!, budget));
+}
+
+/** Every item of `a` matched to its own item of `b`, in any order. */
+function unordered(a: readonly MathJson[], b: readonly MathJson[], budget: Budget): boolean {
+  if (a.length !== b.length || a.length > MAX_ITEMS) return false;
+  const used = new Array<boolean>(b.length).fill(false);
+  // Items are rarely equal to more than one other, so a greedy match with one choice per item is exact in practice;
+  // a wrong greedy choice can only make it answer "not equivalent".
+  for (const item of a) {
+    const at = b.findIndex((other, j) => !used[j] && answersJsonEqual(item, other, budget));
+    if (at < 0) return false;
+    used[at] = true;
+  }
+  return true;
+}
+
+type Shape =
+  | { kind: 'tuple' | 'list' | 'set' | 'union' | 'matrix'; items: MathJson[] }
+  | { kind: 'interval'; items: MathJson[]; open: [boolean, boolean] };
+
+function shapeOf(json: MathJson): Shape | undefined {
+  const operator = operatorOf(json);
+  const items = operandsOf(json);
+  switch (operator) {
+    case 'Tuple':
+    case 'Pair':
+    case 'Triple':
+    case 'Sequence':
+      return { kind: 'tuple', items };
+    case 'List':
+      return { kind: 'list', items };
+    case 'Set':
+      return { kind: 'set', items };
+    case 'Union':
+      return { kind: 'union', items };
+    case 'Matrix':
+      return { kind: 'matrix', items: operandsOf(items[0] ?? ['List']) };
+    case 'Interval': {
+      if (items.length !== 2) return undefined;
+      const ends = items.map((end) => (operatorOf(end) === 'Open' ? { open: true, value: operandsOf(end)[0]! } : { open: false, value: end }));
+      return { kind: 'interval', items: ends.map((e) => e.value), open: [ends[0]!.open, ends[1]!.open] };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** A pair in parentheses may be an open interval, one in brackets a closed one: (1, 2) is (1, 2) either way. */
+function asInterval(shape: Shape): Shape | undefined {
+  if (shape.kind === 'interval') return shape;
+  if (shape.items.length !== 2) return undefined;
+  if (shape.kind === 'tuple') return { kind: 'interval', items: shape.items, open: [true, true] };
+  if (shape.kind === 'list') return { kind: 'interval', items: shape.items, open: [false, false] };
+  return undefined;
+}
+
+function collectionsEqual(a: MathJson, b: MathJson, budget: Budget): boolean {
+  const sa = shapeOf(a);
+  const sb = shapeOf(b);
+  if (!sa || !sb) return false;
+  if (sa.kind === 'interval' || sb.kind === 'interval') {
+    const ia = asInterval(sa);
+    const ib = asInterval(sb);
+    if (!ia || !ib || ia.kind !== 'interval' || ib.kind !== 'interval') return false;
+    return ia.open[0] === ib.open[0] && ia.open[1] === ib.open[1] && inOrder(ia.items, ib.items, budget);
+  }
+  if (sa.kind !== sb.kind || sa.items.length > MAX_ITEMS) return false;
+  if (sa.kind === 'set' || sa.kind === 'union') return unordered(sa.items, sb.items, budget);
+  return inOrder(sa.items, sb.items, budget);
+}
+
+/** An equation chain or approximation standing for its value: `x = 5 + 5 + 1 = 11` is 11, `x \approx 3.14` is 3.14. */
+function valueOfEquation(json: MathJson): MathJson | undefined {
+  const operator = operatorOf(json);
+  const sides = operandsOf(json);
+  return (operator === 'Equal' || operator === 'Approx') && sides.length >= 2 ? sides.at(-1) : undefined;
+}
+
+/** Whether two answers in MathJSON are the same mathematical object (see the file's header). */
+export function answersJsonEqual(a: MathJson, b: MathJson, budget: Budget): boolean {
+  check(budget);
+  const relationA = isRelation(a);
+  const relationB = isRelation(b);
+  if (relationA && relationB) return relationsEqual(a, b, budget);
+  if (relationA || relationB) {
+    const value = relationA ? valueOfEquation(a) : valueOfEquation(b);
+    return value !== undefined && answersJsonEqual(relationA ? value : a, relationA ? b : value, budget);
+  }
+  if (isCollection(a) || isCollection(b)) return collectionsEqual(a, b, budget);
+  return scalarsEqual(a, b, budget);
+}

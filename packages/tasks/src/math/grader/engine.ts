@@ -1,0 +1,80 @@
+// The symbolic engine behind math grading: the Cortex Compute Engine, which parses LaTeX into MathJSON, simplifies
+// and evaluates. Loaded on first use (it takes some 200 ms to load and start), synchronously, so that grading stays a
+// plain function the search can call; one engine per process. Everything here speaks MathJSON (plain JSON arrays,
+// numbers and strings), so the rest of the grader does not depend on the engine's object model.
+import { createRequire } from 'node:module';
+
+/** A MathJSON expression: a number, a symbol or 'string', a big number ({num}), or [operator, ...operands]. */
+export type MathJson = number | string | { num: string } | { str: string } | { sym: string } | MathJson[];
+
+/** The part of the engine's expression objects the grader uses. */
+interface EngineExpression {
+  readonly json: MathJson;
+  readonly isValid: boolean;
+  readonly unknowns: readonly string[];
+  readonly re: number;
+  readonly im: number;
+  N(): EngineExpression;
+  subs(values: Record<string, number>): EngineExpression;
+  simplify(): EngineExpression;
+}
+
+interface Engine {
+  parse(latex: string): EngineExpression;
+  box(json: MathJson): EngineExpression;
+  withTimeLimit<T>(ms: number, fn: () => T): T;
+}
+
+interface EngineModule {
+  ComputeEngine: new () => Engine;
+}
+
+let engine: Engine | undefined;
+
+function theEngine(): Engine {
+  if (engine === undefined) {
+    // createRequire: the engine's CommonJS build loads synchronously, and only when a comparison needs it.
+    const module = createRequire(import.meta.url)('@cortex-js/compute-engine') as EngineModule;
+    engine = new module.ComputeEngine();
+  }
+  return engine;
+}
+
+/** The engine gave up on a computation at its time limit. */
+export function isEngineTimeout(err: unknown): boolean {
+  return err instanceof Error && err.name === 'CancellationError';
+}
+
+/** Runs `fn` with the engine's own time limit armed: an evaluation that runs past it throws (isEngineTimeout). */
+export function withEngineTimeLimit<T>(ms: number, fn: () => T): T {
+  return theEngine().withTimeLimit(Math.max(1, Math.round(ms)), fn);
+}
+
+/** The MathJSON of `latex` (canonical: arithmetic on literals done, `x \geq 5` as `5 \leq x`), or undefined when it does not parse. */
+export function parseLatex(latex: string): MathJson | undefined {
+  const parsed = theEngine().parse(latex);
+  return parsed.isValid ? parsed.json : undefined;
+}
+
+/** The free variables of an expression (constants such as Pi and ExponentialE are not). */
+export function unknownsOf(json: MathJson): string[] {
+  return [...theEngine().box(json).unknowns];
+}
+
+/** A complex value; NaN parts when the expression has no numeric value. */
+export interface NumericValue {
+  re: number;
+  im: number;
+}
+
+/** The numeric value of `json` with `values` substituted for its variables, at machine precision. */
+export function evaluate(json: MathJson, values: Record<string, number> = {}): NumericValue {
+  const boxed = theEngine().box(json);
+  const value = (Object.keys(values).length === 0 ? boxed : boxed.subs(values)).N();
+  return { re: value.re, im: value.im };
+}
+
+/** Whether the engine simplifies `a - b` to exactly 0. */
+export function simplifiesToZero(a: MathJson, b: MathJson): boolean {
+  return theEngine().box(['Subtract', a, b]).simplify().json === 0;
+}

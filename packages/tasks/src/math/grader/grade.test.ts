@@ -1,0 +1,220 @@
+// The grader's verdicts, both ways, for every kind of answer it reads: a false "equal" rewards a wrong answer (the
+// one thing it must never do), a false "different" punishes a right one. Then properties over generated numbers,
+// sets and tuples, and the time limit on a pathological input.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { answersEquivalent, gradeAnswer } from './grade.js';
+
+/** Each pair must be judged the same answer, in either order. */
+const EQUIVALENT: Record<string, Array<[string, string]>> = {
+  'LaTeX forms': [
+    ['\\left( \\frac{1}{3} \\right)', '\\frac13'],
+    ['\\dfrac{3}{4}', '0.75'],
+    ['(3, \\frac{\\pi}{2})', '\\left(3, \\frac{\\pi}{2}\\right)'],
+    ['(3, \\frac{\\pi}{2})', '(3, 1.5707963)'],
+    ['(\\frac{3}{5}, \\frac{8}{3}]', '(0.6, \\frac{16}{6}]'],
+    ['[-2, \\infty)', '\\left[-2, \\infty\\right)'],
+    ['(-\\infty, 3) \\cup (5, \\infty)', '(5, \\infty) \\cup (-\\infty, 3)'],
+    ['\\text{(C)}', '\\text{C}'],
+    ['(C)', 'C'],
+    ['\\textbf{(B)}', 'B'],
+    ['\\{1, 3\\}', '\\{3, 1\\}'],
+    ['\\{-1, \\frac{1}{2}, 4\\}', '\\{4, 0.5, -1\\}'],
+    ['\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}', '\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}'],
+    ['\\begin{pmatrix} \\frac{1}{2} \\\\ -3 \\end{pmatrix}', '\\begin{pmatrix} 0.5 \\\\ -3 \\end{pmatrix}'],
+    ['\\begin{array}{cc} 1 & 0 \\\\ 0 & 1 \\end{array}', '\\begin{pmatrix} 1 & 0 \\\\ 0 & 1 \\end{pmatrix}'],
+    ['\\sqrt{8}', '2\\sqrt{2}'],
+    ['\\sqrt{2}/2', '\\frac{1}{\\sqrt{2}}'],
+    ['2\\pi', '\\pi \\cdot 2'],
+    ['\\frac{\\pi}{4}', '0.785398163'],
+    ['50\\%', '50'],
+    ['12.5%', '12.5'],
+    ['30^\\circ', '30'],
+    ['\\$18.00', '18'],
+    ['$\\frac{7}{2}$', '3.5'],
+    ['\\boxed{\\frac{1}{2}}', '0.5'],
+    ['5\\text{ cm}', '5'],
+  ],
+  relations: [
+    ['x \\geq 5', 'x >= 5'],
+    ['x \\geq 5', '5 \\leq x'],
+    ['x > 5', '5 < x'],
+    ['x \\neq 3', 'x != 3'],
+    ['-1 < x < 3', '-1 < x < 3'],
+    ['x = 5+5+1 = 11', '11'],
+    ['y = 7', '7'],
+    ['x \\approx 3.14', '3.14'],
+    ['2x + 4y - 3 = 0', 'y = -\\frac{1}{2}x + \\frac{3}{4}'],
+    ['y = 2x + 1', '2x - y + 1 = 0'],
+    ['2x + 4y - 3 < 0', 'y < -\\frac{1}{2}x + \\frac{3}{4}'],
+  ],
+  numbers: [
+    ['\\frac{1}{12}', '0.0833333333333333'],
+    ['\\frac{1}{3}', '0.3333333'],
+    ['(1, \\frac{9}{2})', '(1, 4.5)'],
+    ['1,000.99€', '1000.99'],
+    ['1 000', '1000'],
+    ['10,455', '10455'],
+    ['-\\frac{1}{2}', '-0.5'],
+    ['0.50', '\\frac{1}{2}'],
+    ['1.5 \\times 10^{3}', '1500'],
+    ['2^{10}', '1024'],
+    ['\\binom{5}{2}', '10'],
+    ['3\\frac{1}{2}', '\\frac{7}{2}'],
+  ],
+  symbolic: [
+    ['\\frac{x+2}{7}', '\\frac{x}{7}+\\frac{2}{7}'],
+    ['\\tan^2(y)+1', '\\sec^2(y)'],
+    ['x^2 - 1', '(x-1)(x+1)'],
+    ['\\sin^2 x + \\cos^2 x', '1'],
+    ['2\\sin(x)\\cos(x)', '\\sin(2x)'],
+    ['e^{2\\ln x}', 'x^2'],
+    ['\\frac{a}{b} + \\frac{c}{b}', '\\frac{a+c}{b}'],
+    ['0.5x', '\\frac{x}{2}'],
+  ],
+};
+
+/** Each pair must be judged different answers, in either order. */
+const DIFFERENT: Record<string, Array<[string, string]>> = {
+  'ambiguous commas': [
+    // A comma and a space separate a pair: never thousands.
+    ['32, 349', '32349'],
+    ['\\boxed{32, 349}', '32349'],
+    // Thousands only when the other side is one number: against a pair, "1,000" is not read at all.
+    ['1,000', '(1, 0)'],
+    ['1,000', '1, 0'],
+    ['32,349', '(32, 349)'],
+    // A decimal comma is never read: 3,5 may be the pair (3, 5).
+    ['3,5', '3.5'],
+    ['0,5', '\\frac{1}{2}'],
+  ],
+  'LaTeX forms': [
+    ['(1, 3)', '(3, 1)'],
+    ['(1, 2)', '[1, 2]'],
+    ['(1, 2]', '(1, 2)'],
+    ['[1, 2)', '[1, 2]'],
+    ['\\{1, 3\\}', '\\{1, 3, 4\\}'],
+    ['\\{1, 3\\}', '(1, 3)'],
+    ['\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}', '\\begin{pmatrix} 1 & 3 \\\\ 2 & 4 \\end{pmatrix}'],
+    ['\\text{(C)}', '\\text{D}'],
+    ['\\sqrt{8}', '2\\sqrt{3}'],
+    ['50\\%', '0.5'],
+    ['\\pi', '3.14'],
+    ['\\frac{\\pi}{4}', '0.7854'],
+  ],
+  relations: [
+    ['x > 5', 'x \\geq 5'],
+    ['x < 5', 'x > 5'],
+    ['x \\neq 3', 'x = 3'],
+    ['x = 5', '6'],
+    ['2x + 4y - 3 < 0', '-2x - 4y + 3 < 0'],
+    ['2x + 4y - 3 = 0', '2x + 4y + 3 = 0'],
+    ['x \\geq 5', '5'],
+  ],
+  numbers: [
+    ['2.0000001', '2'],
+    ['1000000.5', '1000000'],
+    ['0.0833', '\\frac{1}{12}'],
+    ['0.333', '\\frac{1}{3}'],
+    ['-\\frac{1}{2}', '\\frac{1}{2}'],
+    ['1 2', '12'],
+    ['1 000/3', '1000/3'],
+    ['10^{10}', '10^{11}'],
+    ['32349', '(32, 349)'],
+  ],
+  symbolic: [
+    ['x + 1', 'y + 1'],
+    ['\\sqrt{x^2}', 'x'],
+    ['|x|', 'x'],
+    ['\\frac{x+2}{7}', '\\frac{x}{7}+2'],
+    ['\\tan^2(y)', '\\sec^2(y)'],
+    ['x^2', '2x'],
+    ['\\ln(x^2)', '2\\ln(x)'],
+  ],
+  'text and empty': [
+    ['', '5'],
+    ['5', ''],
+    ['\\text{Monday}', '\\text{Tuesday}'],
+    ['\\frac{1}{', '\\frac{1}{2}'],
+  ],
+};
+
+describe('gradeAnswer: equivalent answers', () => {
+  for (const [kind, pairs] of Object.entries(EQUIVALENT)) {
+    it.each(pairs)(`${kind}: %j ≡ %j`, (a, b) => {
+      expect(gradeAnswer(a, b)).toMatchObject({ equivalent: true });
+      expect(gradeAnswer(b, a)).toMatchObject({ equivalent: true });
+    });
+  }
+});
+
+describe('gradeAnswer: different answers', () => {
+  for (const [kind, pairs] of Object.entries(DIFFERENT)) {
+    it.each(pairs)(`${kind}: %j ≢ %j`, (a, b) => {
+      expect(gradeAnswer(a, b).equivalent).toBe(false);
+      expect(gradeAnswer(b, a).equivalent).toBe(false);
+    });
+  }
+});
+
+describe('gradeAnswer: reasons', () => {
+  it('says how it decided', () => {
+    expect(gradeAnswer('0.5', '\\frac{1}{2}')).toEqual({ equivalent: true, reason: 'same-form' });
+    expect(gradeAnswer('\\tan^2(y)+1', '\\sec^2(y)')).toEqual({ equivalent: true, reason: 'equivalent' });
+    expect(gradeAnswer('x+1', 'x+2')).toEqual({ equivalent: false, reason: 'different' });
+    expect(gradeAnswer('', '1')).toEqual({ equivalent: false, reason: 'empty' });
+    expect(gradeAnswer('\\frac{1}{', '\\frac{1}{2}')).toEqual({ equivalent: false, reason: 'unreadable' });
+    expect(gradeAnswer('x'.repeat(2_000), 'x')).toEqual({ equivalent: false, reason: 'unreadable' });
+  });
+});
+
+describe('gradeAnswer: time limit', () => {
+  // A sum of a billion terms: the engine would work for minutes. The limit must stop it and answer "different".
+  const pathological = '\\sum_{n=1}^{10^{9}} n^2';
+
+  it('answers "not equivalent" with reason timeout, and grades normally afterwards', () => {
+    expect(gradeAnswer(pathological, '5', { timeoutMs: 50 })).toEqual({ equivalent: false, reason: 'timeout' });
+    // A timeout is not remembered: the same pair is tried again, and still times out.
+    expect(gradeAnswer(pathological, '5', { timeoutMs: 50 })).toEqual({ equivalent: false, reason: 'timeout' });
+    expect(gradeAnswer('\\tan^2(y)+1', '\\sec^2(y)')).toEqual({ equivalent: true, reason: 'equivalent' });
+  });
+});
+
+describe('gradeAnswer: properties', () => {
+  const fraction = fc.record({ n: fc.integer({ min: -10_000, max: 10_000 }), d: fc.integer({ min: 1, max: 400 }) });
+
+  it('a number equals its own fraction, LaTeX fraction and decimal forms', () => {
+    fc.assert(
+      fc.property(fraction, ({ n, d }) => {
+        const decimal = (n / d).toPrecision(15);
+        const forms = [`${n}/${d}`, `\\frac{${n}}{${d}}`, n < 0 ? `-\\frac{${-n}}{${d}}` : `\\dfrac{${n}}{${d}}`, decimal];
+        for (const form of forms) expect(answersEquivalent(form, `\\frac{${n}}{${d}}`)).toBe(true);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('a number never equals a different number, in any of those forms', () => {
+    fc.assert(
+      fc.property(fraction, fc.integer({ min: 1, max: 1_000 }), ({ n, d }, shift) => {
+        const other = `\\frac{${n + shift}}{${d}}`;
+        expect(answersEquivalent(`\\frac{${n}}{${d}}`, other)).toBe(false);
+        expect(answersEquivalent((n / d).toPrecision(15), other)).toBe(false);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('reordering a set changes nothing; reordering a tuple of distinct items does', () => {
+    const items = fc.uniqueArray(fc.integer({ min: -50, max: 50 }), { minLength: 2, maxLength: 6 });
+    fc.assert(
+      fc.property(items, fc.integer({ min: 1, max: 5 }), (values, by) => {
+        const turned = [...values.slice(by % values.length), ...values.slice(0, by % values.length)];
+        if (turned.every((v, i) => v === values[i])) return;
+        expect(answersEquivalent(`\\{${values.join(', ')}\\}`, `\\{${turned.join(', ')}\\}`)).toBe(true);
+        expect(answersEquivalent(`(${values.join(', ')})`, `(${turned.join(', ')})`)).toBe(false);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

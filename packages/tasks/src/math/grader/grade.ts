@@ -1,0 +1,103 @@
+// Grading a final answer against a reference (or two answers against each other, for a vote): the same canonical
+// form is enough; otherwise both are read (a choice letter, an exact number, or LaTeX parsed by the symbolic
+// engine) and compared as mathematical objects (compare.ts). Bounded: every comparison has a time limit and a
+// timeout answers "not equivalent"; overlong answers are compared by their canonical form only. Never throws.
+import type Fraction from 'fraction.js';
+import { normalizeAnswer } from '../normalize.js';
+import { answersJsonEqual, GradingTimeout, numbersEqual, type Budget } from './compare.js';
+import { isEngineTimeout, parseLatex, withEngineTimeLimit, type MathJson } from './engine.js';
+import { isFiniteDecimal, operatorOf } from './mathjson.js';
+import { readAnswer, type Reading } from './prepare.js';
+
+/** Per comparison, by default: real answers take a few milliseconds. */
+export const DEFAULT_GRADING_TIMEOUT_MS = 250;
+/** Answers longer than this are compared by their canonical form only. */
+export const MAX_GRADED_LENGTH = 1_000;
+
+export type GradeReason =
+  /** Both normalise to the same canonical form ("0.5" and "\frac{1}{2}"). */
+  | 'same-form'
+  /** Read and found to be the same mathematical object. */
+  | 'equivalent'
+  | 'different'
+  /** An answer is empty. */
+  | 'empty'
+  /** An answer could not be read as mathematics (and its canonical form differs). */
+  | 'unreadable'
+  | 'timeout';
+
+export interface Grade {
+  equivalent: boolean;
+  reason: GradeReason;
+}
+
+export interface GradeOptions {
+  timeoutMs?: number;
+}
+
+const CACHE_SIZE = 4_096;
+/** Recent verdicts: a search grades the same few answers many times. */
+const cache = new Map<string, Grade>();
+
+function remember(key: string, grade: Grade): Grade {
+  // A timeout depends on the machine's load at the time: it is not kept.
+  if (grade.reason === 'timeout') return grade;
+  cache.set(key, grade);
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return grade;
+}
+
+/**
+ * Whether `answer` is the same mathematical answer as `reference`. Symmetric but for one rule: "1,234" reads as
+ * the number 1234 only when the other side is a single number, since it could as well be the pair (1, 234).
+ */
+export function gradeAnswer(answer: string, reference: string, options: GradeOptions = {}): Grade {
+  if (answer.trim() === '' || reference.trim() === '') return { equivalent: false, reason: 'empty' };
+  if (normalizeAnswer(answer) === normalizeAnswer(reference)) return { equivalent: true, reason: 'same-form' };
+  if (answer.length > MAX_GRADED_LENGTH || reference.length > MAX_GRADED_LENGTH) return { equivalent: false, reason: 'unreadable' };
+  const key = `${answer}\u0000${reference}`;
+  const known = cache.get(key);
+  if (known) return known;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_GRADING_TIMEOUT_MS;
+  try {
+    const verdict = withEngineTimeLimit(timeoutMs, () => compareReadings(readAnswer(answer), readAnswer(reference), { deadline: Date.now() + timeoutMs }));
+    return remember(key, verdict === undefined ? { equivalent: false, reason: 'unreadable' } : { equivalent: verdict, reason: verdict ? 'equivalent' : 'different' });
+  } catch (err) {
+    if (err instanceof GradingTimeout || isEngineTimeout(err)) return { equivalent: false, reason: 'timeout' };
+    // The engine failing on some input is that input's problem: it is not an answer the grader can accept.
+    return remember(key, { equivalent: false, reason: 'unreadable' });
+  }
+}
+
+/** Whether two answers are the same mathematical answer (gradeAnswer, default time limit). */
+export function answersEquivalent(a: string, b: string): boolean {
+  return gradeAnswer(a, b).equivalent;
+}
+
+/** An exact number as MathJSON that keeps whether it was a decimal (a decimal string reads back as one). */
+function numberJson(value: Fraction, decimal: boolean): MathJson {
+  if (decimal && isFiniteDecimal(value)) return { num: value.toString() };
+  if (value.d === 1n) return value.n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value.s * value.n) : { num: (value.s * value.n).toString() };
+  return ['Rational', Number(value.s * value.n), Number(value.d)];
+}
+
+function isSingleNumber(json: MathJson | undefined): boolean {
+  if (json === undefined) return false;
+  const operator = operatorOf(json);
+  return operator === undefined ? typeof json === 'number' || (typeof json === 'object' && 'num' in json) : operator === 'Rational' || operator === 'Negate';
+}
+
+/** The verdict on two readings; undefined when either cannot be read at all. */
+function compareReadings(a: Reading, b: Reading, budget: Budget): boolean | undefined {
+  if (a.kind === 'choice' || b.kind === 'choice') return a.kind === 'choice' && b.kind === 'choice' && a.letter === b.letter;
+  if (a.kind === 'text' || b.kind === 'text') return undefined;
+  if (a.kind === 'number' && b.kind === 'number') return numbersEqual(a, b);
+  const ja = a.kind === 'latex' ? parseLatex(a.latex) : undefined;
+  const jb = b.kind === 'latex' ? parseLatex(b.latex) : undefined;
+  // "1,234" against anything but one number is not read as a number: it may be a pair.
+  if ((a.kind === 'number' && a.ambiguous && !isSingleNumber(jb)) || (b.kind === 'number' && b.ambiguous && !isSingleNumber(ja))) return false;
+  const left = a.kind === 'number' ? numberJson(a.value, a.decimal) : ja;
+  const right = b.kind === 'number' ? numberJson(b.value, b.decimal) : jb;
+  if (left === undefined || right === undefined) return undefined;
+  return answersJsonEqual(left, right, budget);
+}

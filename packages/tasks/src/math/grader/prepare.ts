@@ -1,0 +1,70 @@
+// An answer as written, turned into what the grader reads: a multiple-choice letter, an exact number (through the
+// normaliser, which knows units, scale words and thousands separators), or LaTeX cleaned for the symbolic engine.
+import type Fraction from 'fraction.js';
+import { answerValue } from '../normalize.js';
+
+export type Reading =
+  | { kind: 'choice'; letter: string }
+  /** `ambiguous`: written like "1,234", which reads as a number or as a pair (1, 234); see grade.ts. */
+  | { kind: 'number'; value: Fraction; decimal: boolean; ambiguous: boolean }
+  | { kind: 'latex'; latex: string }
+  /** Not read as mathematics: compared by its canonical form only. */
+  | { kind: 'text' };
+
+// "1,234" or "12,345.5": a comma before exactly three digits reads as a thousands separator or as a list separator.
+const AMBIGUOUS_THOUSANDS_RE = /^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
+// Wrappers that only say "this is text": \text{(C)} is the letter C.
+const TEXT_WRAPPER_RE = /\\(?:text|textbf|textrm|textit|mathrm|mathbf|mbox)\s*\{([^{}]*)\}/g;
+// A choice letter: capital A-J, with or without parentheses; a small letter only in parentheses, "(c)", since a
+// bare "c" is as likely a variable.
+const CHOICE_RE = /^(?:\(?([A-J])\)?|\(([a-j])\))\.?$/;
+
+/** Math delimiters, sizing and spacing commands: how an answer is typeset, never what it is. */
+function stripTypesetting(text: string): string {
+  return (
+    text
+      .replace(/\\\$/g, ' ')
+      .replace(/\$+/g, ' ')
+      .replace(/\\[()[\]]/g, ' ')
+      .replace(/\\(?:displaystyle|textstyle|!)/g, '')
+      .replace(/\\[,;: ]|~/g, ' ')
+      .replace(/\{,\}/g, ',')
+      // Degrees, percent and currency signs: "30^\circ" is 30, "50\%" is 50 (see the README), "€5" is 5.
+      .replace(/\^\s*\{\s*\\circ\s*\}|\^\s*\\circ(?![a-zA-Z])|\\degree(?![a-zA-Z])|\u00b0/g, '')
+      .replace(/\\?%/g, '')
+      .replace(/[€£¥]/g, ' ')
+      .trim()
+  );
+}
+
+/** `\boxed{...}` around the whole answer, unwrapped. */
+function unboxed(text: string): string {
+  const m = /^\\(?:boxed|fbox)\s*\{([\s\S]*)\}$/.exec(text);
+  return m === null ? text : m[1]!.trim();
+}
+
+/** Trailing `\text{ cm}`-style groups after something else: units and words the answer is counted in. */
+function withoutTrailingText(text: string): string {
+  let s = text;
+  for (;;) {
+    const m = /\s*\\(?:text|textrm|mbox|mathrm)\s*\{[^{}]*\}\s*$/.exec(s);
+    if (m === null || m.index === 0) return s;
+    s = s.slice(0, m.index);
+  }
+}
+
+export function readAnswer(answer: string): Reading {
+  const typeset = stripTypesetting(unboxed(answer.trim()));
+  const plain = typeset.replace(TEXT_WRAPPER_RE, '$1').replace(/\s+/g, '');
+  const choice = CHOICE_RE.exec(plain);
+  if (choice !== null) return { kind: 'choice', letter: (choice[1] ?? choice[2] ?? '').toUpperCase() };
+  const value = answerValue(answer);
+  if (value !== null) {
+    const ambiguous = AMBIGUOUS_THOUSANDS_RE.test(plain);
+    return { kind: 'number', value, decimal: /\d\.\d|^[+-]?\.\d/.test(plain.replace(/,/g, '')), ambiguous };
+  }
+  const latex = withoutTrailingText(typeset).replace(/\.\s*$/, '').trim();
+  // Two numbers side by side ("1 2", "1 000/3") are no one expression; the engine would join them into one number.
+  if (/\d\s+\d/.test(latex)) return { kind: 'text' };
+  return { kind: 'latex', latex };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAnswerLike, MAX_ANSWER_KEY_LENGTH, stripDecoration } from './answer-is.js';
+import { isAnswerLike, lastAnswerIs, MAX_ANSWER_KEY_LENGTH, stripDecoration } from './answer-is.js';
 
 describe('isAnswerLike', () => {
   it.each([
@@ -24,5 +24,43 @@ describe('stripDecoration', () => {
     expect(stripDecoration(' **$42$** ')).toBe('42');
     expect(stripDecoration('$$')).toBe('');
     expect(stripDecoration('\\$5')).toBe('\\$5');
+  });
+
+  it('removes math delimiters \\( \\) and \\[ \\] but keeps an escaped dollar at the end', () => {
+    expect(stripDecoration('\\(42\\)')).toBe('42');
+    expect(stripDecoration(' \\[ \\frac{1}{3} \\] ')).toBe('\\frac{1}{3}');
+    expect(stripDecoration('**\\( x = 2 \\)**')).toBe('x = 2');
+    expect(stripDecoration('5\\$')).toBe('5\\$');
+    expect(stripDecoration('(1, 2]')).toBe('(1, 2]');
+  });
+
+  it('stays linear on long runs of decoration', () => {
+    const started = performance.now();
+    expect(stripDecoration(`${'$'.repeat(50_000)}7${'*'.repeat(50_000)}`)).toBe('7');
+    expect(performance.now() - started).toBeLessThan(200);
+  });
+});
+
+describe('lastAnswerIs', () => {
+  it.each([
+    ['Final Answer: The final answer is $3$. I hope it is correct.', '3'],
+    ['Final Answer: 12', '12'],
+    ['final answer:**  12**', '12'],
+    ['__Final Answer__: 12', '12'],
+    ['# Final Answer\n\n  12  ', '12'],
+    ['Final Answer:\n\\(12\\)', '12'],
+    ['The answer is 11.\nFinal Answer: 12', '12'],
+    ['Final Answer: 12\nSo the answer is 13.', '13'],
+  ])('reads "Final Answer:" labels and headings: %j → %j', (text, answer) => {
+    expect(lastAnswerIs(text)).toBe(answer);
+  });
+
+  it.each([
+    'the final answer of 12',
+    'Our final answer 12',
+    'Before the final answer: 12 is a guess we made up.',
+    'Final Answer:\n\nWe now compute the area of the triangle.',
+  ])('ignores other uses of "final answer": %j', (text) => {
+    expect(lastAnswerIs(text)).toBeUndefined();
   });
 });

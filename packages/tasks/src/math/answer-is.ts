@@ -1,11 +1,19 @@
-// Reads "The answer is X" conclusions. The phrase also appears in passing ("let us check whether the answer is
-// reasonable ...", "the answer is 42, which matches"), and a step that merely mentions it must not end a
-// trajectory with a made-up answer, so both where the phrase stands and what follows it are checked.
+// Reads "The answer is X" conclusions and "Final Answer: X" labels. The phrase also appears in passing ("let us
+// check whether the answer is reasonable ...", "the answer is 42, which matches"), and a step that merely
+// mentions it must not end a trajectory with a made-up answer, so both where the phrase stands and what follows
+// it are checked.
 import { normalizeAnswer } from './normalize.js';
 import { SCALE_WORDS, UNIT_WORDS } from './units.js';
 
 // "the" is required so that "an answer is needed" is not read as a conclusion.
 const ANSWER_IS_RE = /\bthe[ \t]+(?:final[ \t]+)?answer[ \t]+is(?![a-zA-Z])[ \t]*:?/gi;
+// The label form: "Final Answer: X", "**Final Answer:** X", "**Final Answer**: X" (the MATH / Minerva few-shot
+// format ends "Final Answer: The final answer is X. I hope it is correct."), and a "## Final Answer" heading with
+// the answer on the next line. Whether a colon or the end of the line follows is checked after the match, so
+// "the final answer is" (ANSWER_IS_RE's) and "the final answer of ..." are not labels.
+const ANSWER_LABEL_RE = /(?<![a-zA-Z])(?:the[ \t]+)?final[ \t]+answer(?![a-zA-Z])/gi;
+// Markdown around the label's colon: "**Final Answer:**", "__Final Answer__:".
+const LABEL_MARKS_RE = /[ \t*_]*/y;
 // How far before the phrase is read for the start of its sentence: enough for any real one, and bounded so that
 // junk with many phrases stays linear.
 const LOOK_BEHIND = 200;
@@ -69,16 +77,60 @@ const VERDICTS: ReadonlySet<string> = new Set([
   'below', 'not', 'also', 'still', 'this', 'that', 'here', 'there',
 ]);
 
-/** The answer of the last well-placed, answer-like "the (final) answer is X" in `text`, else undefined. */
+/** Where an answer phrase stands and where what it introduces starts. */
+interface Phrase {
+  readonly at: number;
+  readonly answerAt: number;
+  /** A label may have its answer on the next line ("Final Answer:\n$42$"); "the answer is" may not. */
+  readonly nextLine: boolean;
+}
+
+/**
+ * The answer of the last well-placed, answer-like "the (final) answer is X" or "Final Answer: X" in `text`, else
+ * undefined.
+ */
 export function lastAnswerIs(text: string): string | undefined {
-  const starts = [...text.matchAll(ANSWER_IS_RE)];
-  for (let k = starts.length - 1; k >= 0; k--) {
-    const m = starts[k] as RegExpExecArray;
-    if (!opensClause(text, m.index)) continue;
-    const answer = answerAfter(text, m.index + m[0].length);
+  const phrases = [...answerIsPhrases(text), ...labelPhrases(text)].sort((a, b) => a.at - b.at);
+  for (let k = phrases.length - 1; k >= 0; k--) {
+    const phrase = phrases[k] as Phrase;
+    if (!opensClause(text, phrase.at)) continue;
+    const at = phrase.nextLine ? skipBlankRest(text, phrase.answerAt) : phrase.answerAt;
+    const answer = answerAfter(text, at);
     if (answer !== undefined) return answer;
   }
   return undefined;
+}
+
+function answerIsPhrases(text: string): Phrase[] {
+  return [...text.matchAll(ANSWER_IS_RE)].map((m) => ({ at: m.index, answerAt: m.index + m[0].length, nextLine: false }));
+}
+
+/** The "Final Answer" matches followed by a colon or by the end of their line (a heading). */
+function labelPhrases(text: string): Phrase[] {
+  const phrases: Phrase[] = [];
+  for (const m of text.matchAll(ANSWER_LABEL_RE)) {
+    let at = skipLabelMarks(text, m.index + m[0].length);
+    if (text[at] === ':') at = skipLabelMarks(text, at + 1);
+    else if (at < text.length && text[at] !== '\n' && text[at] !== '\r') continue;
+    phrases.push({ at: m.index, answerAt: at, nextLine: true });
+  }
+  return phrases;
+}
+
+function skipLabelMarks(text: string, at: number): number {
+  LABEL_MARKS_RE.lastIndex = at;
+  return LABEL_MARKS_RE.test(text) ? LABEL_MARKS_RE.lastIndex : at;
+}
+
+/**
+ * `at`, or the start of the next non-blank line when the rest of the line from `at` is blank: a label's answer
+ * may sit on the following line. Looks no further than LOOK_AHEAD, like answerAfter.
+ */
+function skipBlankRest(text: string, at: number): number {
+  const ahead = text.slice(at, at + LOOK_AHEAD);
+  const first = ahead.search(/\S/);
+  const newline = first < 0 ? -1 : ahead.lastIndexOf('\n', first);
+  return newline < 0 ? at : at + newline + 1;
 }
 
 /**
@@ -136,12 +188,25 @@ function isAnswerWord(word: string): boolean {
   return UNIT_WORDS.has(word) || SCALE_WORDS.has(word) || MATH_WORDS.has(word);
 }
 
-/** `text` without surrounding spaces, `$` and markdown bold: LLMs write "The answer is **$42$**." */
+/**
+ * `text` without surrounding spaces, `$`, `\(`/`\)`, `\[`/`\]` and markdown bold: LLMs write "The answer is
+ * **$42$**." and "Final Answer: \(42\)". An escaped dollar (`\$5`) stays.
+ */
 export function stripDecoration(text: string): string {
-  let s = text.trim();
+  // Index moves rather than a regex replace per layer: a line of thousands of `$` stays linear.
+  let start = 0;
+  let end = text.length;
   for (;;) {
-    const next = s.replace(/^(?:\$|\*\*)|(?:\$|\*\*)$/g, '').trim();
-    if (next === s) return s;
-    s = next;
+    while (start < end && /\s/.test(text[start] as string)) start++;
+    while (end > start && /\s/.test(text[end - 1] as string)) end--;
+    const from = start;
+    const to = end;
+    if (text.startsWith('**', start) && end - start >= 2) start += 2;
+    else if (text[start] === '$') start += 1;
+    else if (text[start] === '\\' && (text[start + 1] === '(' || text[start + 1] === '[')) start += 2;
+    if (end - start >= 2 && text.startsWith('**', end - 2)) end -= 2;
+    else if (end > start && text[end - 1] === '$' && text[end - 2] !== '\\') end -= 1;
+    else if (end - start >= 2 && text[end - 2] === '\\' && (text[end - 1] === ')' || text[end - 1] === ']')) end -= 2;
+    if (start === from && end === to) return text.slice(start, end);
   }
 }

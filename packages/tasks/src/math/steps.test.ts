@@ -40,4 +40,17 @@ describe('finalAnswer', () => {
     expect(finalAnswer(['3 + 4 = 7'])).toBeUndefined();
     expect(finalAnswer([])).toBeUndefined();
   });
+
+  it('reads only an answer the step marks, not its math or numbers', () => {
+    expect(finalAnswer(['Each box holds 6, so 4 boxes hold 24.'])).toBeUndefined();
+    expect(finalAnswer(['So we need\n\\[ 3x = 12 \\]'])).toBeUndefined();
+    expect(finalAnswer(['Then $x = 4$.'])).toBeUndefined();
+    expect(finalAnswer(['4 boxes hold 24.', 'Final Answer: The final answer is $24$. I hope it is correct.'])).toBe('24');
+    expect(finalAnswer(['4 boxes hold 24.', '**Final Answer:** 24'])).toBe('24');
+  });
+
+  it('ignores a next turn the model made up after a chat-template token', () => {
+    expect(finalAnswer(['We still need the height.<|im_end|>\n<|im_start|>user\n\\boxed{3}'])).toBeUndefined();
+    expect(finalAnswer(['So the answer is 9.<|eot_id|>The answer is 10.'])).toBe('9');
+  });
 });

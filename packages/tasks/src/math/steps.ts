@@ -19,10 +19,12 @@ export function joinSteps(steps: readonly string[], delimiter: string = DEFAULT_
 }
 
 /**
- * The final answer of a trajectory: the answer written in its last step, else undefined. Earlier steps are not
- * read, so an intermediate "\boxed{}" does not end a trajectory that went on.
+ * The final answer of a trajectory: the answer its last step marks as such (a box, "The answer is", "Final
+ * Answer:", "####"), else undefined. Earlier steps are not read, so an intermediate "\boxed{}" does not end a
+ * trajectory that went on. Unmarked math and numbers are not read: nearly every step has some ("3 + 4 = 7"), and
+ * this answer decides whether a trajectory is finished (the reward service's isFinished) and what is verified.
  */
 export function finalAnswer(steps: readonly string[]): string | undefined {
   const last = steps.at(-1);
-  return last === undefined ? undefined : extractAnswer(last);
+  return last === undefined ? undefined : extractAnswer(last, { unmarked: false });
 }

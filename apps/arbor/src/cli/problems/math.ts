@@ -101,8 +101,9 @@ function referenceOf(record: Record<string, unknown>, where: string): string | u
     if (typeof value === 'number') return String(value);
     if (typeof value !== 'string') throw new UsageError(`${where}: "${field}" must be a string or a number`);
     // A bare answer ("72", "\frac{1}{2}") is its own reference; a worked solution must state its final answer.
-    if (!/\n|####|\\boxed|\\fbox|answer is/i.test(value)) return value.trim();
-    const final = math.extractAnswer(value);
+    if (!/\n|####|\\boxed|\\fbox|answer is|final answer/i.test(value)) return value.trim();
+    // Marked answers only: a reference guessed from the last number of a solution could be wrong.
+    const final = math.extractAnswer(value, { unmarked: false });
     if (final === undefined) throw new UsageError(`${where}: found no final answer in "${field}" (expected "#### 72", \\boxed{...} or "The answer is ...")`);
     return final;
   }

@@ -19,6 +19,9 @@ const EQUIVALENT: Record<string, Array<[string, string]>> = {
     ['(C)', 'C'],
     ['\\textbf{(B)}', 'B'],
     ['\\{1, 3\\}', '\\{3, 1\\}'],
+    // Solutions listed without brackets are a set.
+    ['2, 3', '3, 2'],
+    ['-\\frac{1}{2}, 4', '4, -0.5'],
     ['\\{-1, \\frac{1}{2}, 4\\}', '\\{4, 0.5, -1\\}'],
     ['\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}', '\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}'],
     ['\\begin{pmatrix} \\frac{1}{2} \\\\ -3 \\end{pmatrix}', '\\begin{pmatrix} 0.5 \\\\ -3 \\end{pmatrix}'],
@@ -90,6 +93,8 @@ const DIFFERENT: Record<string, Array<[string, string]>> = {
   ],
   'LaTeX forms': [
     ['(1, 3)', '(3, 1)'],
+    ['(1, 3)', '3, 1'],
+    ['2, 3', '2, 3, 4'],
     ['(1, 2)', '[1, 2]'],
     ['(1, 2]', '(1, 2)'],
     ['[1, 2)', '[1, 2]'],

@@ -6,7 +6,7 @@ import type Fraction from 'fraction.js';
 import { normalizeAnswer } from '../normalize.js';
 import { answersJsonEqual, GradingTimeout, numbersEqual, type Budget } from './compare.js';
 import { isEngineTimeout, parseLatex, withEngineTimeLimit, type MathJson } from './engine.js';
-import { isFiniteDecimal, operatorOf } from './mathjson.js';
+import { isFiniteDecimal, operandsOf, operatorOf } from './mathjson.js';
 import { readAnswer, type Reading } from './prepare.js';
 
 /** Per comparison, by default: real answers take a few milliseconds. */
@@ -87,6 +87,10 @@ function isSingleNumber(json: MathJson | undefined): boolean {
   return operator === undefined ? typeof json === 'number' || (typeof json === 'object' && 'num' in json) : operator === 'Rational' || operator === 'Negate';
 }
 
+function asSet(json: MathJson): MathJson {
+  return operatorOf(json) === 'Tuple' ? ['Set', ...operandsOf(json)] : json;
+}
+
 /** The verdict on two readings; undefined when either cannot be read at all. */
 function compareReadings(a: Reading, b: Reading, budget: Budget): boolean | undefined {
   if (a.kind === 'choice' || b.kind === 'choice') return a.kind === 'choice' && b.kind === 'choice' && a.letter === b.letter;
@@ -96,8 +100,13 @@ function compareReadings(a: Reading, b: Reading, budget: Budget): boolean | unde
   const jb = b.kind === 'latex' ? parseLatex(b.latex) : undefined;
   // "1,234" against anything but one number is not read as a number: it may be a pair.
   if ((a.kind === 'number' && a.ambiguous && !isSingleNumber(jb)) || (b.kind === 'number' && b.ambiguous && !isSingleNumber(ja))) return false;
-  const left = a.kind === 'number' ? numberJson(a.value, a.decimal) : ja;
-  const right = b.kind === 'number' ? numberJson(b.value, b.decimal) : jb;
+  let left = a.kind === 'number' ? numberJson(a.value, a.decimal) : ja;
+  let right = b.kind === 'number' ? numberJson(b.value, b.decimal) : jb;
   if (left === undefined || right === undefined) return undefined;
+  // "2, 3" against "3, 2": solutions listed without brackets are a set. A bracketed tuple stays ordered.
+  if (a.kind === 'latex' && a.bareList && b.kind === 'latex' && b.bareList) {
+    left = asSet(left);
+    right = asSet(right);
+  }
   return answersJsonEqual(left, right, budget);
 }

@@ -7,7 +7,8 @@ export type Reading =
   | { kind: 'choice'; letter: string }
   /** `ambiguous`: written like "1,234", which reads as a number or as a pair (1, 234); see grade.ts. */
   | { kind: 'number'; value: Fraction; decimal: boolean; ambiguous: boolean }
-  | { kind: 'latex'; latex: string }
+  /** `bareList`: items separated by commas with no bracket around them ("2, 3"), as "all solutions" are written. */
+  | { kind: 'latex'; latex: string; bareList: boolean }
   /** Not read as mathematics: compared by its canonical form only. */
   | { kind: 'text' };
 
@@ -66,5 +67,24 @@ export function readAnswer(answer: string): Reading {
   const latex = withoutTrailingText(typeset).replace(/\.\s*$/, '').trim();
   // Two numbers side by side ("1 2", "1 000/3") are no one expression; the engine would join them into one number.
   if (/\d\s+\d/.test(latex)) return { kind: 'text' };
-  return { kind: 'latex', latex };
+  return { kind: 'latex', latex, bareList: isBareList(latex) };
+}
+
+/**
+ * Whether `latex` has a comma outside every bracket: "2, 3" and "(1, 2), (3, 4)" (a list of pairs) are bare lists;
+ * "(1, 2)" and "\{1, 2\}" are not.
+ */
+function isBareList(latex: string): boolean {
+  let depth = 0;
+  let topLevelComma = false;
+  for (let i = 0; i < latex.length; i++) {
+    const c = latex[i]!;
+    if (c === '\\' && /[{}]/.test(latex[i + 1] ?? '')) {
+      depth += latex[i + 1] === '{' ? 1 : -1;
+      i++;
+    } else if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) depth--;
+    else if (c === ',' && depth === 0) topLevelComma = true;
+  }
+  return topLevelComma;
 }

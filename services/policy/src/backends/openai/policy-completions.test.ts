@@ -57,6 +57,7 @@ describe('openai policy over /completions (math)', () => {
           { text: ' Add the numbers: 2 + 3 = 5.', logprob: -1.5 },
           { text: 'So the answer is \\boxed{5}.', logprob: -0.5 },
           { text: 'We are done.', stopReason: null, logprob: -3 },
+          { text: 'Adding them, the total is 5.<|im_end|>', stopReason: null, logprob: -2 },
           { text: 'The final answer is 5', finishReason: 'length', stopReason: null, logprob: -1 },
           { text: 'No logprobs here.', logprob: null },
         ],
@@ -64,21 +65,23 @@ describe('openai policy over /completions (math)', () => {
       }),
     );
     const policy = createOpenAiPolicy(testSettings(server.baseUrl));
-    const r = await policy.propose(mathRequest('What is 2 + 3?', [], 5), signal);
+    const r = await policy.propose(mathRequest('What is 2 + 3?', [], 6), signal);
     expect(r.invalidCandidates).toBe(0);
     expect(r.candidates?.map((c) => ({ text: c.step?.text, terminal: c.terminal, answer: c.answer }))).toEqual([
       { text: 'Add the numbers: 2 + 3 = 5.', terminal: false, answer: '' },
       { text: 'So the answer is \\boxed{5}.', terminal: true, answer: '5' },
       // finish_reason stop with stop_reason null: the model ended its solution (EOS) without an answer.
       { text: 'We are done.', terminal: true, answer: '' },
+      // Ended at EOS with an answer nothing marks: its last number, read before the template token.
+      { text: 'Adding them, the total is 5.<|im_end|>', terminal: true, answer: '5' },
       // Cut at max_tokens after its final answer: kept, the answer is there.
       { text: 'The final answer is 5', terminal: true, answer: '5' },
       { text: 'No logprobs here.', terminal: false, answer: '' },
     ]);
     const steps = (r.candidates ?? []).map((c) => c.step);
-    expect(steps.map((s) => Number(s?.logprob))).toEqual([-1.5, -0.5, -3, -1, 0].map((x) => expect.closeTo(x, 9)));
+    expect(steps.map((s) => Number(s?.logprob))).toEqual([-1.5, -0.5, -3, -2, -1, 0].map((x) => expect.closeTo(x, 9)));
     expect(steps[0]?.tokens).toBe(pseudoTokens(' Add the numbers: 2 + 3 = 5.').length);
-    expect(steps[4]?.tokens).toBe(estimateTokens('No logprobs here.'));
+    expect(steps[5]?.tokens).toBe(estimateTokens('No logprobs here.'));
     expect(r.usage).toMatchObject({ inputTokens: 57, outputTokens: 33, calls: 1, costUsd: 0, model: 'fake-model', estimated: false });
   });
 

@@ -59,6 +59,31 @@ describe('arbor solve --task math on real backends', () => {
     expect(out.stats.input_tokens).toBeGreaterThan(0);
   });
 
+  it('reads a final answer in the MATH few-shot format and grades it against a reference in another form', async () => {
+    // The same model, whose last step is written as evaluation harnesses prompt for it, running on into a next turn.
+    const minerva = await startFakeModelServer({
+      '/v1/completions': async (request) => {
+        const reply = await proposeScripted(request);
+        const text = JSON.stringify(reply).replaceAll('The answer is \\\\boxed{43}.', 'Final Answer: The final answer is $43$. I hope it is correct.<|im_end|><|im_start|>user');
+        return JSON.parse(text) as typeof reply;
+      },
+      '/pooling': scoreScripted,
+    });
+    try {
+      const env = { ...modelEnv, ARBOR_POLICY_BASE_URL: minerva.baseUrl, ARBOR_REWARD_BASE_URL: minerva.url };
+      const { code, stdout } = await arbor(['solve', '--task', 'math', '--question', QUESTION, '--reference', '\\sqrt{1849}', ...BEAM, '--json'], env);
+      expect(code).toBe(0);
+      const out = JSON.parse(stdout);
+      expect(out).toMatchObject({ answer: '43', solved: true, verifiable: true });
+      expect(out.steps.at(-1)).toBe('Final Answer: The final answer is $43$. I hope it is correct.<|im_end|><|im_start|>user');
+      // A wrong reference in the same form is not matched.
+      const wrong = await arbor(['solve', '--task', 'math', '--question', QUESTION, '--reference', '\\sqrt{1850}', ...BEAM, '--json'], env);
+      expect(JSON.parse(wrong.stdout)).toMatchObject({ answer: '43', solved: false, verifiable: true });
+    } finally {
+      await minerva.close();
+    }
+  });
+
   it('takes the same settings from an ARBOR_CONFIG_FILE, and prints a readable report', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'arbor-math-'));
     const config = join(dir, 'arbor.json');

@@ -161,6 +161,10 @@ function answerAfter(text: string, at: number): string | undefined {
   return isAnswerLike(answer) ? answer : undefined;
 }
 
+// A matrix answer: its environment, and the environment's name in it.
+const MATRIX_RE = /^\\begin\{(?:[pbvBV]?matrix|smallmatrix|array)\}/;
+const MATRIX_NAME_RE = /\\(?:begin|end)\{(?:[pbvBV]?matrix|smallmatrix|array)\}/g;
+
 /**
  * Whether `answer` reads as a final answer rather than prose: its canonical form is a number ("18 dollars",
  * "x = 5"), or it is short (canonical form ≤ MAX_ANSWER_KEY_LENGTH) and either has no prose word ("x^2 + 1",
@@ -173,9 +177,12 @@ export function isAnswerLike(answer: string): boolean {
   if (key === '') return false;
   // A number, perhaps with its unit or what it counts ("18 dollars", "6 red apples"): normalisation decides.
   if (NUMBER_KEY_RE.test(key)) return true;
-  const words = [...answer.matchAll(WORD_RE)].filter((w) => !isAnswerWord(w[0].toLowerCase()));
+  // A matrix: its environment's name is no prose, and its entries may take more room than a number.
+  const matrix = MATRIX_RE.test(answer.trim());
+  const bare = answer.replace(MATRIX_NAME_RE, ' ');
+  const words = [...bare.matchAll(WORD_RE)].filter((w) => !isAnswerWord(w[0].toLowerCase()));
   if (words.length > 1) return false;
-  if (key.length > MAX_ANSWER_KEY_LENGTH) return false;
+  if (key.length > MAX_ANSWER_KEY_LENGTH && !matrix) return false;
   if (words.length === 0) return true;
   if (!/\s/.test(answer)) return !VERDICTS.has(key);
   // A value and one trailing word: the word must end the answer, and a digit or LaTeX command come before it.

@@ -131,7 +131,8 @@ const TRAILING_PUNCTUATION = new Set(['.', ',', ';']);
  *   so does inline math before a display that is no answer.
  * Neither is read from a sentence that says "answer is" (see mentionsAnswerIs).
  * Undefined when a prose `$` follows that inline math: "For $x$ it costs $5." is about $5, and the pairing of
- * its dollars is unsure.
+ * its dollars is unsure; and when it holds no number and a number follows it in its sentence ("The largest $n$ is
+ * 34.").
  */
 export function lastMathAnswer(text: string): string | undefined {
   const { spans, proseDollars } = scanMath(text);
@@ -141,7 +142,17 @@ export function lastMathAnswer(text: string): string | undefined {
   const inline = lastInline(text, spans);
   if (inline === undefined || (display !== undefined && inline.start < display.start)) return undefined;
   if (proseDollars.some((at) => at > inline.end)) return undefined;
+  // "The largest $n$ is 34.": math without a number names what the sentence goes on to give; the number after it
+  // is the answer (the caller's last resort reads it). "We get $13$ out of 14 tries." keeps its 13.
+  if (!/\d/.test(inline.content) && /\d/.test(restOfSentence(text, inline.end))) return undefined;
   return mathAnswer(inline.content);
+}
+
+/** The text from `from` to the end of its sentence (as lastSentences cuts them). */
+function restOfSentence(text: string, from: number): string {
+  const rest = text.slice(from);
+  const end = rest.search(/[.!?](?=\s)|\n/);
+  return end < 0 ? rest : rest.slice(0, end);
 }
 
 /** The last inline span of the last sentence, or of the one before when the last has no math and no number. */

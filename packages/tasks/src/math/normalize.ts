@@ -64,6 +64,7 @@ function cleanedAnswer(answer: string): string {
   let s = answer
     .replace(/[\u2212\u2013]/g, '-') // minus sign and en dash, as PDFs and LLMs write them
     .replace(/\{,\}/g, ',') // 1{,}000: the LaTeX way to write a thousands separator without extra space
+    .replace(/,\s*\\!\s*/g, ',') // 32,\!349: a comma with the space after it taken back, as MATH writes thousands
     .replace(DEGREES_RE, '');
   s = rewrite(s, 0)
     .replace(/[$%~€£¥]/g, ' ')

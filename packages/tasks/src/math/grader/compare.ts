@@ -1,8 +1,9 @@
 // Whether two answers in MathJSON are the same mathematical object. Numbers compare exactly, except a decimal
 // against a value no finite decimal equals (1/12, sqrt 2, pi), which it must match to a relative 1e-6; tuples and
 // intervals in order (with their open and closed ends), sets and unions in any order, matrices entry by entry,
-// relations with > turned into < (and equations up to a constant factor), expressions by simplifying their
-// difference to 0 or, failing that, by agreeing at random points. Every loop checks the budget's deadline.
+// relations with > turned into < (and equations up to a constant factor), a condition on one variable against a
+// set as the interval it allows, expressions by simplifying their difference to 0 or, failing that, by agreeing
+// at random points. Every loop checks the budget's deadline.
 import Fraction from 'fraction.js';
 import { evaluate, simplifiesToZero, unknownsOf, type MathJson, type NumericValue } from './engine.js';
 import {
@@ -14,6 +15,7 @@ import {
   operatorOf,
   orientedRelation,
   stringOf,
+  symbolOf,
   type ExactNumber,
 } from './mathjson.js';
 
@@ -230,23 +232,95 @@ function collectionsEqual(a: MathJson, b: MathJson, budget: Budget): boolean {
   return inOrder(sa.items, sb.items, budget);
 }
 
-/** An equation chain or approximation standing for its value: `x = 5 + 5 + 1 = 11` is 11, `x \approx 3.14` is 3.14. */
+/**
+ * An equation chain or approximation standing for its value, when it names what it gives: `x = 5 + 5 + 1 = 11`
+ * is 11, `f(x) = x^2` is x^2, `x \approx 3.14` is 3.14. Not `7 = 11a + c`, which is an equation, not 11a + c.
+ */
 function valueOfEquation(json: MathJson): MathJson | undefined {
   const operator = operatorOf(json);
   const sides = operandsOf(json);
-  return (operator === 'Equal' || operator === 'Approx') && sides.length >= 2 ? sides.at(-1) : undefined;
+  if ((operator !== 'Equal' && operator !== 'Approx') || sides.length < 2) return undefined;
+  return namesSomething(sides[0]!) ? sides.at(-1) : undefined;
+}
+
+/**
+ * A variable (`x`, `x_1`), a function of variables (`f(x)`) or a tuple of them (`(p, q)`): what an answer of the
+ * form "... = value" names.
+ */
+function namesSomething(json: MathJson): boolean {
+  if (symbolOf(json) !== undefined) return typeof json !== 'string' || !CONSTANTS.has(json);
+  const operator = operatorOf(json);
+  if (operator === 'Tuple') return operandsOf(json).length > 0 && operandsOf(json).every((item) => symbolOf(item) !== undefined && namesSomething(item));
+  return operator !== undefined && /^[a-z]\w*$/.test(operator);
+}
+
+const CONSTANTS = new Set(['Pi', 'ExponentialE', 'ImaginaryUnit', 'PositiveInfinity', 'NegativeInfinity', 'ComplexInfinity', 'Nothing', 'EmptySet']);
+
+interface Bound {
+  value: MathJson;
+  open: boolean;
+}
+
+/** The bounds a condition puts on one variable: `-2 <= x <= 7`, `x > 5`, `-2 < x and x <= 7`. */
+function boundsOf(json: MathJson): { variable: string; lower?: Bound; upper?: Bound } | undefined {
+  const operator = operatorOf(json);
+  if (operator === 'And') {
+    const parts = operandsOf(json).map(boundsOf);
+    if (parts.length !== 2 || parts.some((p) => p === undefined)) return undefined;
+    const [first, second] = parts as [NonNullable<ReturnType<typeof boundsOf>>, NonNullable<ReturnType<typeof boundsOf>>];
+    if (first.variable !== second.variable) return undefined;
+    if ((first.lower && second.lower) || (first.upper && second.upper)) return undefined;
+    return { variable: first.variable, ...(first.lower ?? second.lower ? { lower: (first.lower ?? second.lower)! } : {}), ...(first.upper ?? second.upper ? { upper: (first.upper ?? second.upper)! } : {}) };
+  }
+  if (!isRelation(json)) return undefined;
+  const { operator: oriented, sides } = orientedRelation(json);
+  if (oriented !== 'Less' && oriented !== 'LessEqual') return undefined;
+  const open = oriented === 'Less';
+  const isVariable = (side: MathJson) => namesSomething(side) && unknownsOf(side).length > 0;
+  const isConstant = (side: MathJson) => unknownsOf(side).length === 0;
+  if (sides.length === 3 && isConstant(sides[0]!) && isVariable(sides[1]!) && isConstant(sides[2]!)) {
+    return { variable: JSON.stringify(sides[1]), lower: { value: sides[0]!, open }, upper: { value: sides[2]!, open } };
+  }
+  if (sides.length !== 2) return undefined;
+  if (isVariable(sides[0]!) && isConstant(sides[1]!)) return { variable: JSON.stringify(sides[0]), upper: { value: sides[1]!, open } };
+  if (isConstant(sides[0]!) && isVariable(sides[1]!)) return { variable: JSON.stringify(sides[1]), lower: { value: sides[0]!, open } };
+  return undefined;
+}
+
+/** The set of values a condition or membership allows, as an interval: `-2 < x <= 7` is (-2, 7]; `x \in S` is S. */
+function solutionSet(json: MathJson): MathJson | undefined {
+  if (operatorOf(json) === 'Element') {
+    const [member, set] = operandsOf(json);
+    return member !== undefined && set !== undefined && namesSomething(member) ? set : undefined;
+  }
+  const bounds = boundsOf(json);
+  if (!bounds) return undefined;
+  const end = (bound: Bound | undefined, infinity: string): MathJson => (bound === undefined ? ['Open', infinity] : bound.open ? ['Open', bound.value] : bound.value);
+  return ['Interval', end(bounds.lower, 'NegativeInfinity'), end(bounds.upper, 'PositiveInfinity')];
+}
+
+function isCondition(json: MathJson): boolean {
+  return isRelation(json) || operatorOf(json) === 'And' || operatorOf(json) === 'Element';
 }
 
 /** Whether two answers in MathJSON are the same mathematical object (see the file's header). */
 export function answersJsonEqual(a: MathJson, b: MathJson, budget: Budget): boolean {
   check(budget);
-  const relationA = isRelation(a);
-  const relationB = isRelation(b);
-  if (relationA && relationB) return relationsEqual(a, b, budget);
-  if (relationA || relationB) {
-    const value = relationA ? valueOfEquation(a) : valueOfEquation(b);
-    return value !== undefined && answersJsonEqual(relationA ? value : a, relationA ? b : value, budget);
+  const conditionA = isCondition(a);
+  const conditionB = isCondition(b);
+  // An equation that names what it gives, against an answer that is no condition, stands for its value.
+  if (conditionA !== conditionB) {
+    const value = conditionA ? valueOfEquation(a) : valueOfEquation(b);
+    if (value !== undefined) return answersJsonEqual(conditionA ? value : a, conditionA ? b : value, budget);
   }
+  // A condition against a set, or a membership against anything: compare the sets of values they allow.
+  if ((conditionA && (isCollection(b) || operatorOf(a) === 'Element' || operatorOf(a) === 'And')) || (conditionB && (isCollection(a) || operatorOf(b) === 'Element' || operatorOf(b) === 'And'))) {
+    const setA = conditionA ? solutionSet(a) : a;
+    const setB = conditionB ? solutionSet(b) : b;
+    return setA !== undefined && setB !== undefined && isCollection(setA) && isCollection(setB) && collectionsEqual(setA, setB, budget);
+  }
+  if (conditionA && conditionB) return relationsEqual(a, b, budget);
+  if (conditionA || conditionB) return false;
   if (isCollection(a) || isCollection(b)) return collectionsEqual(a, b, budget);
   return scalarsEqual(a, b, budget);
 }

@@ -24,6 +24,7 @@ const CHOICE_RE = /^(?:\(?([A-J])\)?|\(([a-j])\))\.?$/;
 function stripTypesetting(text: string): string {
   return (
     text
+      .replace(/,\s*\\!\s*/g, ',')
       .replace(/\\\$/g, ' ')
       .replace(/\$+/g, ' ')
       .replace(/\\[()[\]]/g, ' ')

@@ -2,7 +2,7 @@
 import type Fraction from 'fraction.js';
 import { braceMatches, readArgument, readControlSequence } from './latex.js';
 import { formatNumber, parseNumber } from './number.js';
-import { dropCountedNoun, dropUnit, splitScale } from './units.js';
+import { dropCountedNoun, dropUnit, splitScale, unitOf } from './units.js';
 
 /** Longer answers are compared as plain text (lowercase, whitespace only between digits); no real answer is this long. */
 export const MAX_NORMALIZED_LENGTH = 2000;
@@ -59,8 +59,14 @@ export function answerValue(answer: string): Fraction | null {
   return answer.length > MAX_NORMALIZED_LENGTH ? null : numericValue(cleanedAnswer(answer));
 }
 
+/** The unit an answer's number carries ("5 cm" → "cm", "18 dollars" → "dollars"), else ''. */
+export function answerUnit(answer: string): string {
+  if (answer.length > MAX_NORMALIZED_LENGTH) return '';
+  return unitOf(cleanedAnswer(answer, { keepUnit: true }), (head) => numericValue(head) !== null);
+}
+
 /** The answer with its LaTeX rewritten, lowercase, without units, counted nouns, a leading `x =` or a final period. */
-function cleanedAnswer(answer: string): string {
+function cleanedAnswer(answer: string, options: { keepUnit?: boolean } = {}): string {
   let s = answer
     .replace(/[\u2212\u2013]/g, '-') // minus sign and en dash, as PDFs and LLMs write them
     .replace(/\{,\}/g, ',') // 1{,}000: the LaTeX way to write a thousands separator without extra space
@@ -71,8 +77,10 @@ function cleanedAnswer(answer: string): string {
     .toLowerCase()
     .replace(/\s+/g, ' ')
     .trim()
-    .replace(/\s*\.+$/, '')
+    // A final period, not an ellipsis: "0.999..." is not 0.999.
+    .replace(/(?<!\.)\s*\.$/, '')
     .replace(/^[a-z]\s*=\s*(?=[^=]*$)/, '');
+  if (options.keepUnit) return s;
   s = dropUnit(s, (head) => numericValue(head) !== null);
   return dropCountedNoun(s, (head) => numericValue(head) !== null);
 }

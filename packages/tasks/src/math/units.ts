@@ -50,18 +50,41 @@ const MAX_UNIT_TOKENS = 6;
  * `isNumber`; else `s` unchanged. "5 square feet" → "5", "2 pi" → "2 pi", "x cm" → "x cm".
  */
 export function dropUnit(s: string, isNumber: (head: string) => boolean): string {
+  return splitUnit(s, isNumber)?.[0] ?? s;
+}
+
+/** The unit `dropUnit` would drop from `s` ("5 square feet" → "square feet"), else ''. */
+export function unitOf(s: string, isNumber: (head: string) => boolean): string {
+  return splitUnit(s, isNumber)?.[1] ?? '';
+}
+
+/** Whether `text` (any case, any spacing) is a unit by itself: "cm", " square feet", "km/h". */
+export function isUnit(text: string): boolean {
+  return UNIT_RE.test(text.toLowerCase().replace(/\s+/g, ' ').trim());
+}
+
+function splitUnit(s: string, isNumber: (head: string) => boolean): [string, string] | undefined {
   const tokens = s.split(' ');
   // The longest unit first, so that "5 square feet" does not stop at "5 square".
   for (let k = Math.max(1, tokens.length - MAX_UNIT_TOKENS); k < tokens.length; k++) {
-    if (!UNIT_RE.test(tokens.slice(k).join(' '))) continue;
+    const unit = tokens.slice(k).join(' ');
+    if (!UNIT_RE.test(unit)) continue;
     const head = tokens.slice(0, k).join(' ');
-    if (isNumber(head)) return head;
+    if (isNumber(head)) return [head, unit];
   }
-  return s;
+  return undefined;
 }
 
-// Words after a number that change its value or meaning, so they are never read as what the number counts.
-const NOT_COUNTED = new Set(['squared', 'cubed', 'factorial', 'percent', 'times', 'more', 'less', 'fewer', 'left', 'over', 'under']);
+// Words after a number that change its value or meaning, so they are never read as what the number counts:
+// powers and operations, comparisons, signs, parts ("2 thirds", "5 thousandths"), and plural scales ("3 thousands").
+const NOT_COUNTED = new Set([
+  'squared', 'cubed', 'factorial', 'percent', 'times', 'twice', 'thrice', 'more', 'less', 'fewer', 'left', 'over',
+  'under', 'below', 'above', 'negative', 'positive', 'minus', 'plus', 'half', 'halves', 'third', 'thirds', 'quarter',
+  'quarters', 'dozens', 'hundreds', 'thousands', 'millions', 'billions', 'trillions', 'impossible', 'possible', 'none',
+  'not', 'root', 'roots', 'power', 'powers', 'degrees',
+]);
+/** "fifth", "tenths", "hundredths": a part, not a count. */
+const PART_RE = /ths?$/;
 // What a number counts: one to three plain words of three letters or more ("apples", "red apples"). Shorter
 // words are likely variables or constants ("5 xy", "2 pi"), which must keep the answers apart.
 const COUNTED_RE = /^(.*?) ((?:[a-z]{3,} ){0,2}[a-z]{3,})$/;
@@ -75,7 +98,7 @@ export function dropCountedNoun(s: string, isNumber: (head: string) => boolean):
   const match = COUNTED_RE.exec(s);
   if (!match) return s;
   const [, head = '', words = ''] = match;
-  if (words.split(' ').some((w) => NOT_COUNTED.has(w) || SCALES.has(w))) return s;
+  if (words.split(' ').some((w) => NOT_COUNTED.has(w) || SCALES.has(w) || PART_RE.test(w))) return s;
   return isNumber(head) ? head : s;
 }
 

@@ -5,7 +5,7 @@
 // set as the interval it allows, expressions by simplifying their difference to 0 or, failing that, by agreeing
 // at random points. Every loop checks the budget's deadline.
 import Fraction from 'fraction.js';
-import { evaluate, simplifiesToZero, unknownsOf, type MathJson, type NumericValue } from './engine.js';
+import { evaluate, evaluateExactly, simplifiesToZero, unknownsOf, type MathJson, type NumericValue } from './engine.js';
 import {
   exactNumber,
   isCollection,
@@ -24,7 +24,13 @@ export const DECIMAL_RELATIVE_PRECISION = 1e-6;
 /** Two exact forms evaluated in floating point (2 sqrt 2 and sqrt 8) agree to this; different ones never do. */
 const EXACT_RELATIVE_PRECISION = 1e-12;
 /** Two expressions agree at a point when their values differ by at most this, relative to their size (at least 1). */
-const POINT_PRECISION = 1e-9;
+const POINT_PRECISION = 1e-11;
+/** Floating point is exact on integers up to here; beyond it, values that differ can round to the same float. */
+const EXACT_FLOAT_LIMIT = 2 ** 53;
+/** Expressions with variables and a power above this are not compared by value: floats overflow or underflow. */
+const MAX_SYMBOLIC_EXPONENT = 64;
+/** Values below this at a point are no evidence that two expressions agree. */
+const TINY = 1e-12;
 /** Random points tried, and how many must give both sides a finite value for a verdict. */
 const POINTS_TRIED = 12;
 const POINTS_NEEDED = 5;
@@ -53,7 +59,22 @@ export function numbersEqual(a: ExactNumber, b: ExactNumber): boolean {
   // decimal could equal exactly (2, 0.25), it must be exact: 2.0000001 is not 2.
   const [decimal, other] = a.decimal && !b.decimal ? [a, b] : b.decimal && !a.decimal ? [b, a] : [undefined, undefined];
   if (decimal === undefined || other === undefined || isFiniteDecimal(other.value)) return false;
-  return close(decimal.value.valueOf(), other.value.valueOf(), DECIMAL_RELATIVE_PRECISION);
+  // Exactly: |decimal - value| <= 10^-places, and <= 1e-6 |value|.
+  const difference = decimal.value.sub(other.value).abs();
+  const size = other.value.abs();
+  return difference.compare(new Fraction(1n, 10n ** BigInt(decimal.places))) <= 0 && difference.compare(size.mul(new Fraction(1n, 1_000_000n))) <= 0;
+}
+
+/**
+ * Whether a written decimal approximates `value`, an irrational (in floating point): to the last digit it shows
+ * (within one unit of it, rounded or cut: 0.666666 and 0.666667 for 2/3, not 3333334.0 for 10^7/3) and to a
+ * relative 1e-6.
+ */
+function decimalMatches(decimal: ExactNumber, value: number): boolean {
+  const written = decimal.value.valueOf();
+  if (!Number.isFinite(value) || !Number.isFinite(written)) return false;
+  const rounding = 4 * Number.EPSILON * Math.max(Math.abs(written), Math.abs(value));
+  return Math.abs(written - value) <= 10 ** -decimal.places + rounding && close(written, value, DECIMAL_RELATIVE_PRECISION);
 }
 
 function close(a: number, b: number, relative: number): boolean {
@@ -79,9 +100,10 @@ function randomPoints(variables: readonly string[]): Array<Record<string, number
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  // Away from 0 and from small integers, where different expressions coincide most; both signs, so that |x| and x differ.
-  return Array.from({ length: POINTS_TRIED }, () =>
-    Object.fromEntries(variables.map((name) => [name, (0.3 + 2.4 * next()) * (next() < 0.5 ? -1 : 1)])),
+  // Away from 0 and from integers, where different expressions coincide most; both signs, so that |x| and x differ;
+  // half of them small and half up to 30, so that max(x, 3) and 3, or floor(x/10) and floor(x/20), differ too.
+  return Array.from({ length: POINTS_TRIED }, (_, i) =>
+    Object.fromEntries(variables.map((name) => [name, (i % 2 === 0 ? 0.3 + 2.4 * next() : 3.1 + 27 * next()) * (next() < 0.5 ? -1 : 1)])),
   );
 }
 
@@ -92,10 +114,13 @@ function agreeAtPoints(a: MathJson, b: MathJson, variables: readonly string[], b
     check(budget);
     const va = evaluate(a, point);
     const vb = evaluate(b, point);
-    if (!finite(va) || !finite(vb)) continue;
-    const scale = Math.max(1, Math.hypot(va.re, va.im), Math.hypot(vb.re, vb.im));
-    if (Math.hypot(va.re - vb.re, va.im - vb.im) > POINT_PRECISION * scale) return false;
-    valid++;
+    // Defined on one side only: different functions. Undefined on both: no information at this point.
+    if (finite(va) !== finite(vb)) return false;
+    if (!finite(va)) continue;
+    const size = Math.max(Math.hypot(va.re, va.im), Math.hypot(vb.re, vb.im));
+    if (Math.hypot(va.re - vb.re, va.im - vb.im) > POINT_PRECISION * Math.max(1, size)) return false;
+    // Both (nearly) 0 says little: e^{-1000x^2} and 0 agree at every point floats can tell.
+    if (size > TINY) valid++;
   }
   return valid >= POINTS_NEEDED;
 }
@@ -128,28 +153,52 @@ function scalarsEqual(a: MathJson, b: MathJson, budget: Budget): boolean {
   if (ea && eb) return numbersEqual(ea, eb);
   check(budget);
   const variables = [...new Set([...unknownsOf(a), ...unknownsOf(b)])];
-  if (variables.length === 0) {
-    const va = evaluate(a);
-    const vb = evaluate(b);
-    if (!finite(va) || !finite(vb)) return va.re === vb.re && va.im === vb.im && !Number.isNaN(va.re);
-    // A decimal literal on one side approximates the other; two exact forms must agree to rounding error.
-    const decimal = (ea?.decimal && !isFiniteDecimalValue(vb)) || (eb?.decimal && !isFiniteDecimalValue(va));
-    return valuesClose(va, vb, decimal ? DECIMAL_RELATIVE_PRECISION : EXACT_RELATIVE_PRECISION);
-  }
+  if (variables.length === 0) return constantsEqual(a, b, ea, eb);
+  // x^1000000 and x^1000001 agree wherever floats overflow or underflow: such powers are not compared by value.
+  if (hasLargePower(a) || hasLargePower(b)) return false;
   if (simplifiesToZero(a, b)) return true;
   return agreeAtPoints(a, b, variables, budget);
 }
 
-/** Whether an exact form's value could be a finite decimal: only an exact integer is sure to be. */
-function isFiniteDecimalValue(v: NumericValue): boolean {
-  return v.im === 0 && Number.isInteger(v.re) && Math.abs(v.re) < Number.MAX_SAFE_INTEGER && isFiniteDecimal(new Fraction(v.re));
+/** Two expressions without variables: exactly when the engine works both out to rationals, else in floating point. */
+function constantsEqual(a: MathJson, b: MathJson, ea: ExactNumber | undefined, eb: ExactNumber | undefined): boolean {
+  const xa = ea ?? exactNumber(evaluateExactly(a));
+  const xb = eb ?? exactNumber(evaluateExactly(b));
+  if (xa && xb) return numbersEqual(xa, xb);
+  const va = evaluate(a);
+  const vb = evaluate(b);
+  // Infinite, undefined, or too large for floats to tell apart (2^2024 and 2^2023, 10^20 and 10^20 + 1): no verdict.
+  if (!finite(va) || !finite(vb)) return false;
+  if (Math.max(Math.abs(va.re), Math.abs(vb.re), Math.abs(va.im), Math.abs(vb.im)) > EXACT_FLOAT_LIMIT) return false;
+  // A decimal literal on one side approximates the other (an irrational: an exact rational was handled above).
+  const decimal = xa?.decimal ? xa : xb?.decimal ? xb : undefined;
+  if (decimal) return va.im === 0 && vb.im === 0 && decimalMatches(decimal, decimal === xa ? vb.re : va.re);
+  // Two exact forms (2 sqrt 2 and sqrt 8) must agree to rounding error, and neither may have underflowed to 0.
+  if ((va.re === 0 && va.im === 0) !== (vb.re === 0 && vb.im === 0)) return false;
+  return valuesClose(va, vb, EXACT_RELATIVE_PRECISION);
+}
+
+/** Whether `json` raises something with variables, or anything, to a literal power above MAX_SYMBOLIC_EXPONENT. */
+function hasLargePower(json: MathJson): boolean {
+  if (!Array.isArray(json)) return false;
+  if (operatorOf(json) === 'Power') {
+    const exponent = exactNumber(operandsOf(json)[1] ?? 0);
+    if (exponent !== undefined && Math.abs(exponent.value.valueOf()) > MAX_SYMBOLIC_EXPONENT) return true;
+  }
+  return operandsOf(json).some(hasLargePower);
 }
 
 function relationsEqual(a: MathJson, b: MathJson, budget: Budget): boolean {
   const ra = orientedRelation(a);
   const rb = orientedRelation(b);
   const operator = ra.operator === 'Approx' ? 'Equal' : ra.operator;
-  if (operator !== (rb.operator === 'Approx' ? 'Equal' : rb.operator) || ra.sides.length !== rb.sides.length) return false;
+  if (operator !== (rb.operator === 'Approx' ? 'Equal' : rb.operator)) return false;
+  // Two equations giving the same name a value: the last sides decide (`x = 5 + 5 + 1 = 11` and `x = 11`).
+  const first = ra.sides[0];
+  if (operator === 'Equal' && first !== undefined && namesSomething(first) && JSON.stringify(first) === JSON.stringify(rb.sides[0])) {
+    return answersJsonEqual(ra.sides.at(-1)!, rb.sides.at(-1)!, budget, false);
+  }
+  if (ra.sides.length !== rb.sides.length) return false;
   if (inOrder(ra.sides, rb.sides, budget)) return true;
   if (ra.sides.length !== 2) return false;
   const symmetric = operator === 'Equal' || operator === 'NotEqual';
@@ -159,8 +208,9 @@ function relationsEqual(a: MathJson, b: MathJson, budget: Budget): boolean {
   return proportional(difference(ra.sides), difference(rb.sides), !symmetric, budget);
 }
 
+/** Items of a collection or sides of a relation, pairwise: an item `x = 3` stays an equation (it is not 3). */
 function inOrder(a: readonly MathJson[], b: readonly MathJson[], budget: Budget): boolean {
-  return a.length === b.length && a.every((item, i) => answersJsonEqual(item, b[i]!, budget));
+  return a.length === b.length && a.every((item, i) => answersJsonEqual(item, b[i]!, budget, false));
 }
 
 /** Every item of `a` matched to its own item of `b`, in any order. */
@@ -170,7 +220,7 @@ function unordered(a: readonly MathJson[], b: readonly MathJson[], budget: Budge
   // Items are rarely equal to more than one other, so a greedy match with one choice per item is exact in practice;
   // a wrong greedy choice can only make it answer "not equivalent".
   for (const item of a) {
-    const at = b.findIndex((other, j) => !used[j] && answersJsonEqual(item, other, budget));
+    const at = b.findIndex((other, j) => !used[j] && answersJsonEqual(item, other, budget, false));
     if (at < 0) return false;
     used[at] = true;
   }
@@ -295,6 +345,8 @@ function solutionSet(json: MathJson): MathJson | undefined {
   }
   const bounds = boundsOf(json);
   if (!bounds) return undefined;
+  // "x < 1 and x > 2" allows nothing: not the interval (2, 1).
+  if (bounds.lower && bounds.upper && !(evaluate(bounds.lower.value).re < evaluate(bounds.upper.value).re)) return undefined;
   const end = (bound: Bound | undefined, infinity: string): MathJson => (bound === undefined ? ['Open', infinity] : bound.open ? ['Open', bound.value] : bound.value);
   return ['Interval', end(bounds.lower, 'NegativeInfinity'), end(bounds.upper, 'PositiveInfinity')];
 }
@@ -303,13 +355,19 @@ function isCondition(json: MathJson): boolean {
   return isRelation(json) || operatorOf(json) === 'And' || operatorOf(json) === 'Element';
 }
 
-/** Whether two answers in MathJSON are the same mathematical object (see the file's header). */
-export function answersJsonEqual(a: MathJson, b: MathJson, budget: Budget): boolean {
+/**
+ * Whether two answers in MathJSON are the same mathematical object (see the file's header). `whole`: they are
+ * whole answers, where `x = 3` may stand for 3; inside a tuple or set it may not ("y = 2, x = 3" is not (2, 3)).
+ */
+export function answersJsonEqual(a: MathJson, b: MathJson, budget: Budget, whole = true): boolean {
   check(budget);
+  // The same expression, symbol for symbol (infinity, a constant, a whole interval); not two undefined values.
+  const text = JSON.stringify(a);
+  if (text === JSON.stringify(b) && !/ComplexInfinity|NaN|Undefined/.test(text)) return true;
   const conditionA = isCondition(a);
   const conditionB = isCondition(b);
   // An equation that names what it gives, against an answer that is no condition, stands for its value.
-  if (conditionA !== conditionB) {
+  if (whole && conditionA !== conditionB) {
     const value = conditionA ? valueOfEquation(a) : valueOfEquation(b);
     if (value !== undefined) return answersJsonEqual(conditionA ? value : a, conditionA ? b : value, budget);
   }

@@ -15,6 +15,7 @@ interface EngineExpression {
   readonly re: number;
   readonly im: number;
   N(): EngineExpression;
+  evaluate(): EngineExpression;
   subs(values: Record<string, number>): EngineExpression;
   simplify(): EngineExpression;
 }
@@ -50,10 +51,42 @@ export function withEngineTimeLimit<T>(ms: number, fn: () => T): T {
   return theEngine().withTimeLimit(Math.max(1, Math.round(ms)), fn);
 }
 
-/** The MathJSON of `latex` (canonical: arithmetic on literals done, `x \geq 5` as `5 \leq x`), or undefined when it does not parse. */
+/**
+ * Operators an answer may use. Anything else is refused before the engine evaluates it: an assignment (`x := 5`)
+ * or a definition would change the engine's state for every later grading in the process, and calculus or logic
+ * is not what a final answer is graded on.
+ */
+const MATH_OPERATORS = new Set([
+  'Add', 'Subtract', 'Multiply', 'Divide', 'Negate', 'Power', 'Sqrt', 'Root', 'Rational', 'Square', 'Exp', 'Ln', 'Log',
+  'Lb', 'Lg', 'Sin', 'Cos', 'Tan', 'Sec', 'Csc', 'Cot', 'Arcsin', 'Arccos', 'Arctan', 'Arcsec', 'Arccsc', 'Arccot',
+  'Sinh', 'Cosh', 'Tanh', 'Arsinh', 'Arcosh', 'Artanh', 'Abs', 'Floor', 'Ceil', 'Round', 'Factorial', 'Factorial2',
+  'Binomial', 'Max', 'Min', 'Mod', 'GCD', 'LCM', 'Sum', 'Product', 'Limits', 'Tuple', 'List', 'Set', 'Interval',
+  'Open', 'Union', 'Intersection', 'Matrix', 'Pair', 'Triple', 'Sequence', 'Delimiter', 'Equal', 'NotEqual', 'Less',
+  'LessEqual', 'Greater', 'GreaterEqual', 'Approx', 'And', 'Element', 'Complex',
+]);
+
+/** Whether every operator in `json` is a math operator or a function of the answer's own (`f(x)`). */
+function usesMathOnly(json: MathJson): boolean {
+  if (!Array.isArray(json)) return true;
+  const [operator, ...operands] = json;
+  if (typeof operator !== 'string' || !(MATH_OPERATORS.has(operator) || /^[a-z][A-Za-z0-9_]*$/.test(operator))) return false;
+  return operands.every(usesMathOnly);
+}
+
+/**
+ * The MathJSON of `latex` (canonical: arithmetic on literals done, `x \geq 5` as `5 \leq x`), or undefined when it
+ * does not parse or uses anything but math operators.
+ */
 export function parseLatex(latex: string): MathJson | undefined {
   const parsed = theEngine().parse(latex);
-  return parsed.isValid ? parsed.json : undefined;
+  if (!parsed.isValid) return undefined;
+  const json = parsed.json;
+  return usesMathOnly(json) ? json : undefined;
+}
+
+/** The exact value of an expression without variables as the engine works it out (`2^{10}` → 1024), as MathJSON. */
+export function evaluateExactly(json: MathJson): MathJson {
+  return theEngine().box(json).evaluate().json;
 }
 
 /** The free variables of an expression (constants such as Pi and ExponentialE are not). */

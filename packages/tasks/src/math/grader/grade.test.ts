@@ -45,6 +45,7 @@ const EQUIVALENT: Record<string, Array<[string, string]>> = {
     ['x \\neq 3', 'x != 3'],
     ['-1 < x < 3', '-1 < x < 3'],
     ['x = 5+5+1 = 11', '11'],
+    ['x = 5+5+1 = 11', 'x = 11'],
     ['y = 7', '7'],
     ['x \\approx 3.14', '3.14'],
     ['2x + 4y - 3 = 0', 'y = -\\frac{1}{2}x + \\frac{3}{4}'],
@@ -124,6 +125,8 @@ const DIFFERENT: Record<string, Array<[string, string]>> = {
     ['x < 5', 'x > 5'],
     ['x \\neq 3', 'x = 3'],
     ['x = 5', '6'],
+    ['x = 5+5+1 = 11', 'x = 12'],
+    ['x = 11', 'y = 11'],
     ['2x + 4y - 3 < 0', '-2x - 4y + 3 < 0'],
     ['2x + 4y - 3 = 0', '2x + 4y + 3 = 0'],
     ['x \\geq 5', '5'],
@@ -158,6 +161,60 @@ const DIFFERENT: Record<string, Array<[string, string]>> = {
     ['x^2', '2x'],
     ['\\ln(x^2)', '2\\ln(x)'],
   ],
+  'large and tiny values': [
+    ['2^{2024}', '2^{2023}'],
+    ['2^{2023}-1', '2^{2023}+1'],
+    ['2^{2024}', '\\infty'],
+    ['10^{400}', '2\\cdot 10^{400}'],
+    ['1000!', '1001!'],
+    ['\\frac{1}{2^{2023}}', '0'],
+    ['\\frac{1}{2^{2023}}', '\\frac{1}{2^{2024}}'],
+    ['2^{64}', '18446744073709551615'],
+    ['10^{20}', '10^{20}+1'],
+    ['20!', '2432902008176640001'],
+    ['\\binom{50}{25}', '\\binom{50}{25}+1'],
+    ['\\frac{1}{0}', '\\frac{2}{0}'],
+  ],
+  'decimals to the digits they show': [
+    ['3333334.0', '\\frac{10^7}{3}'],
+    ['285714.5', '\\frac{2000000}{7}'],
+    ['0.5000001', '\\cos\\frac{\\pi}{3}'],
+    ['0.2500001', '2^{-2}'],
+    ['1.00000000000000001', '\\sqrt{1}'],
+    ['0.0000000000000000001', '\\sin 0'],
+    ['0.999...', '0.999'],
+  ],
+  'names and letters': [
+    ['X', 'x'],
+    ['2X+1', '2x+1'],
+    ['\\Delta', '\\delta'],
+    ['x = 2', 'y = 2'],
+    ['y = 2x + 3', 'x = 2x + 3'],
+    ['ABC', 'CBA'],
+    ['dog', 'god'],
+    ['y = 2, x = 3', '(2, 3)'],
+    ['x = 3, y = 2', '2, 3'],
+    ['x := 5', '5'],
+  ],
+  'words and units': [
+    ['5\\text{ squared}', '5'],
+    ['\\sqrt{2}\\text{ million}', '\\sqrt{2}'],
+    ['5 thousandths', '5'],
+    ['2 thirds', '2'],
+    ['3 thousands', '3'],
+    ['2 below zero', '2'],
+    ['5 cm', '5 m'],
+    ['5 minutes', '5 hours'],
+  ],
+  'random points': [
+    ['\\max(x, 3)', '3'],
+    ['\\min(x, 10)', 'x'],
+    ['\\lfloor x/10 \\rfloor', '\\lfloor x/20 \\rfloor'],
+    ['x^{1000000}', 'x^{1000001}'],
+    ['x + 10^{-10}', 'x'],
+    ['e^{-1000x^2}', '0'],
+    ['x < 1 \\text{ and } x > 2', '(2, 1)'],
+  ],
   'text and empty': [
     ['', '5'],
     ['5', ''],
@@ -184,6 +241,16 @@ describe('gradeAnswer: different answers', () => {
   }
 });
 
+describe('gradeAnswer: no state carried between gradings', () => {
+  it('refuses an assignment, which would give the variable a value for every later grading', () => {
+    expect(gradeAnswer('5', 'x := 5').equivalent).toBe(false);
+    expect(gradeAnswer('3', 'y \\coloneqq 3').equivalent).toBe(false);
+    expect(gradeAnswer('x', '5').equivalent).toBe(false);
+    expect(gradeAnswer('x^2+1', '26').equivalent).toBe(false);
+    expect(gradeAnswer('y', '3').equivalent).toBe(false);
+  });
+});
+
 describe('gradeAnswer: reasons', () => {
   it('says how it decided', () => {
     expect(gradeAnswer('0.5', '\\frac{1}{2}')).toEqual({ equivalent: true, reason: 'same-form' });
@@ -196,14 +263,21 @@ describe('gradeAnswer: reasons', () => {
 });
 
 describe('gradeAnswer: time limit', () => {
-  // A sum of a billion terms: the engine would work for minutes. The limit must stop it and answer "different".
-  const pathological = '\\sum_{n=1}^{10^{9}} n^2';
+  // A triple sum of 10^12 terms: the engine would work for days. The limit must stop it and answer "different".
+  const pathological = '\\sum_{n=1}^{9999}\\sum_{m=1}^{9999}\\sum_{k=1}^{9999} nmk';
+  // Literal powers too large to compute at all are refused before the engine sees them.
+  const huge = ['9^{9^{9}}+1', '\\sqrt{2^{10^{7}}+1}', '10^{100000}', '123456!'];
 
   it('answers "not equivalent" with reason timeout, and grades normally afterwards', () => {
     expect(gradeAnswer(pathological, '5', { timeoutMs: 50 })).toEqual({ equivalent: false, reason: 'timeout' });
     // A timeout is not remembered: the same pair is tried again, and still times out.
     expect(gradeAnswer(pathological, '5', { timeoutMs: 50 })).toEqual({ equivalent: false, reason: 'timeout' });
     expect(gradeAnswer('\\tan^2(y)+1', '\\sec^2(y)')).toEqual({ equivalent: true, reason: 'equivalent' });
+  });
+
+  it.each(huge)('refuses %j before computing it', (answer) => {
+    expect(gradeAnswer(answer, '3')).toEqual({ equivalent: false, reason: 'unreadable' });
+    expect(gradeAnswer(answer, `${answer} + 1`).equivalent).toBe(false);
   });
 });
 

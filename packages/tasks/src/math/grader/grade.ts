@@ -2,11 +2,10 @@
 // form is enough; otherwise both are read (a choice letter, an exact number, or LaTeX parsed by the symbolic
 // engine) and compared as mathematical objects (compare.ts). Bounded: every comparison has a time limit and a
 // timeout answers "not equivalent"; overlong answers are compared by their canonical form only. Never throws.
-import type Fraction from 'fraction.js';
-import { normalizeAnswer } from '../normalize.js';
+import { answerUnit, normalizeAnswer } from '../normalize.js';
 import { answersJsonEqual, GradingTimeout, numbersEqual, type Budget } from './compare.js';
 import { isEngineTimeout, parseLatex, withEngineTimeLimit, type MathJson } from './engine.js';
-import { isFiniteDecimal, operandsOf, operatorOf } from './mathjson.js';
+import { exactJson, operandsOf, operatorOf } from './mathjson.js';
 import { readAnswer, type Reading } from './prepare.js';
 
 /** Per comparison, by default: real answers take a few milliseconds. */
@@ -53,7 +52,10 @@ function remember(key: string, grade: Grade): Grade {
  */
 export function gradeAnswer(answer: string, reference: string, options: GradeOptions = {}): Grade {
   if (answer.trim() === '' || reference.trim() === '') return { equivalent: false, reason: 'empty' };
-  if (normalizeAnswer(answer) === normalizeAnswer(reference)) return { equivalent: true, reason: 'same-form' };
+  // Numbers in different units are different answers: 5 cm is not 5 m (units are not converted).
+  const units = [answerUnit(answer), answerUnit(reference)];
+  if (units[0] !== '' && units[1] !== '' && units[0] !== units[1]) return { equivalent: false, reason: 'different' };
+  if (normalizeAnswer(answer) === normalizeAnswer(reference) && sameNames(answer, reference)) return { equivalent: true, reason: 'same-form' };
   if (answer.length > MAX_GRADED_LENGTH || reference.length > MAX_GRADED_LENGTH) return { equivalent: false, reason: 'unreadable' };
   const key = `${answer}\u0000${reference}`;
   const known = cache.get(key);
@@ -69,16 +71,28 @@ export function gradeAnswer(answer: string, reference: string, options: GradeOpt
   }
 }
 
+// Variables (single letters outside words and commands), command names, and a leading "v =": the canonical form
+// lowercases them and drops "v =", which must not make X and x, \Delta and \delta, or x = 2 and y = 2 one answer.
+const VARIABLE_RE = /(?<![\\A-Za-z])[A-Za-z](?![A-Za-z])/g;
+const COMMAND_RE = /\\[A-Za-z]+/g;
+const LEADING_NAME_RE = /^[\s$(\\[]*([A-Za-z])\s*=/;
+
+/** Whether two answers with the same canonical form also name the same variables and commands, case and all. */
+function sameNames(a: string, b: string): boolean {
+  const names = (s: string) => {
+    const withoutText = s.replace(/\\(?:text|textrm|textbf|textit|mbox|mathrm|operatorname)\s*\{[^{}]*\}/g, ' ');
+    return [...(withoutText.match(VARIABLE_RE) ?? []), '|', ...(withoutText.match(COMMAND_RE) ?? [])].join(' ');
+  };
+  const leading = (s: string) => LEADING_NAME_RE.exec(s)?.[1];
+  const [la, lb] = [leading(a), leading(b)];
+  if (la !== undefined && lb !== undefined && la !== lb) return false;
+  // A canonical form that is a number has no names left to compare: "x = 5" and "5" are one answer.
+  return /^-?\d+(?:\/\d+)?$/.test(normalizeAnswer(a)) || names(a) === names(b);
+}
+
 /** Whether two answers are the same mathematical answer (gradeAnswer, default time limit). */
 export function answersEquivalent(a: string, b: string): boolean {
   return gradeAnswer(a, b).equivalent;
-}
-
-/** An exact number as MathJSON that keeps whether it was a decimal (a decimal string reads back as one). */
-function numberJson(value: Fraction, decimal: boolean): MathJson {
-  if (decimal && isFiniteDecimal(value)) return { num: value.toString() };
-  if (value.d === 1n) return value.n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value.s * value.n) : { num: (value.s * value.n).toString() };
-  return ['Rational', Number(value.s * value.n), Number(value.d)];
 }
 
 function isSingleNumber(json: MathJson | undefined): boolean {
@@ -100,8 +114,8 @@ function compareReadings(a: Reading, b: Reading, budget: Budget): boolean | unde
   const jb = b.kind === 'latex' ? parseLatex(b.latex) : undefined;
   // "1,234" against anything but one number is not read as a number: it may be a pair.
   if ((a.kind === 'number' && a.ambiguous && !isSingleNumber(jb)) || (b.kind === 'number' && b.ambiguous && !isSingleNumber(ja))) return false;
-  let left = a.kind === 'number' ? numberJson(a.value, a.decimal) : ja;
-  let right = b.kind === 'number' ? numberJson(b.value, b.decimal) : jb;
+  let left = a.kind === 'number' ? exactJson(a.value, a.decimal) : ja;
+  let right = b.kind === 'number' ? exactJson(b.value, b.decimal) : jb;
   if (left === undefined || right === undefined) return undefined;
   // "2, 3" against "3, 2": solutions listed without brackets are a set. A bracketed tuple stays ordered.
   if (a.kind === 'latex' && a.bareList && b.kind === 'latex' && b.bareList) {

@@ -46,20 +46,25 @@ export function isCollection(json: MathJson): boolean {
   return COLLECTIONS.has(operatorOf(json) ?? '');
 }
 
-/** An exact rational literal, and whether it was written as a decimal (0.5, 2.75), which sets how it compares. */
+/**
+ * An exact rational, and whether it was written as a decimal (0.5, 2.75) and with how many digits after the point,
+ * which set how it compares with values a decimal can only approximate.
+ */
 export interface ExactNumber {
   value: Fraction;
   decimal: boolean;
+  /** Digits written after the decimal point (0 when not a decimal). */
+  places: number;
 }
 
-/** Digits beyond this are not read exactly: no answer is this long, and BigInt work stays bounded. */
-const MAX_DIGITS = 200;
+/** Digits beyond this are not read exactly: BigInt work stays bounded (the grader refuses bigger powers first). */
+const MAX_DIGITS = 20_000;
 
 /** The exact value of a literal integer, decimal or fraction (with a sign), else undefined. */
 export function exactNumber(json: MathJson): ExactNumber | undefined {
   if (typeof json === 'number') {
     if (!Number.isFinite(json)) return undefined;
-    if (Number.isInteger(json)) return Number.isSafeInteger(json) ? { value: new Fraction(BigInt(json)), decimal: false } : fromDigits(String(json));
+    if (Number.isInteger(json)) return Number.isSafeInteger(json) ? { value: new Fraction(BigInt(json)), decimal: false, places: 0 } : undefined;
     return fromDigits(String(json));
   }
   if (typeof json === 'object' && !Array.isArray(json) && 'num' in json) return fromDigits(json.num);
@@ -67,12 +72,12 @@ export function exactNumber(json: MathJson): ExactNumber | undefined {
   const operands = operandsOf(json);
   if (operator === 'Negate' && operands.length === 1) {
     const inner = exactNumber(operands[0]!);
-    return inner && { value: inner.value.neg(), decimal: inner.decimal };
+    return inner && { ...inner, value: inner.value.neg() };
   }
   if (operator === 'Rational' && operands.length === 2) {
     const [num, den] = operands.map(exactNumber);
     if (!num || !den || num.decimal || den.decimal || den.value.n === 0n) return undefined;
-    return { value: num.value.div(den.value), decimal: false };
+    return { value: num.value.div(den.value), decimal: false, places: 0 };
   }
   return undefined;
 }
@@ -87,7 +92,7 @@ function fromDigits(text: string): ExactNumber | undefined {
   if (digits === '' || digits.length > MAX_DIGITS || Math.abs(exponent) > MAX_DIGITS) return undefined;
   const magnitude = BigInt(digits);
   const value = exponent >= 0 ? new Fraction(magnitude * 10n ** BigInt(exponent)) : new Fraction(magnitude, 10n ** BigInt(-exponent));
-  return { value: sign === '-' ? value.neg() : value, decimal: fraction !== '' || exponent < 0 };
+  return { value: sign === '-' ? value.neg() : value, decimal: exponent < 0, places: Math.max(0, -exponent) };
 }
 
 /** Whether a rational has a finite decimal expansion (its denominator has no prime factor but 2 and 5). */
@@ -96,4 +101,22 @@ export function isFiniteDecimal(value: Fraction): boolean {
   while (d % 2n === 0n) d /= 2n;
   while (d % 5n === 0n) d /= 5n;
   return d === 1n;
+}
+
+/** `value` as MathJSON, exactly: a decimal keeps its digits (a decimal string reads back as one), a fraction its terms. */
+export function exactJson(value: Fraction, decimal: boolean): MathJson {
+  const sign = value.s < 0n ? '-' : '';
+  if (decimal && isFiniteDecimal(value)) {
+    // n/d with d = 2^a 5^b is m/10^k for the smallest k that 10^k is a multiple of d.
+    let k = 0;
+    let scale = 1n;
+    while (scale % value.d !== 0n) {
+      scale *= 10n;
+      k++;
+    }
+    const digits = (value.n * (scale / value.d)).toString().padStart(k + 1, '0');
+    return { num: k === 0 ? `${sign}${digits}` : `${sign}${digits.slice(0, -k)}.${digits.slice(-k)}` };
+  }
+  const numerator = { num: `${sign}${value.n}` };
+  return value.d === 1n ? numerator : ['Rational', numerator, { num: value.d.toString() }];
 }

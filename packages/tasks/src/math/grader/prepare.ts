@@ -2,11 +2,12 @@
 // normaliser, which knows units, scale words and thousands separators), or LaTeX cleaned for the symbolic engine.
 import type Fraction from 'fraction.js';
 import { answerValue } from '../normalize.js';
+import { isUnit } from '../units.js';
 
 export type Reading =
   | { kind: 'choice'; letter: string }
   /** `ambiguous`: written like "1,234", which reads as a number or as a pair (1, 234); see grade.ts. */
-  | { kind: 'number'; value: Fraction; decimal: boolean; ambiguous: boolean }
+  | { kind: 'number'; value: Fraction; decimal: boolean; places: number; ambiguous: boolean }
   /** `bareList`: items separated by commas with no bracket around them ("2, 3"), as "all solutions" are written. */
   | { kind: 'latex'; latex: string; bareList: boolean }
   /** Not read as mathematics: compared by its canonical form only. */
@@ -45,14 +46,23 @@ function unboxed(text: string): string {
   return m === null ? text : m[1]!.trim();
 }
 
-/** Trailing `\text{ cm}`-style groups after something else: units and words the answer is counted in. */
+/** Trailing `\text{ cm}`-style units after something else. Other words stay: `5\text{ squared}` is not 5. */
 function withoutTrailingText(text: string): string {
   let s = text;
   for (;;) {
-    const m = /\s*\\(?:text|textrm|mbox|mathrm)\s*\{[^{}]*\}\s*$/.exec(s);
-    if (m === null || m.index === 0) return s;
+    const m = /\s*\\(?:text|textrm|mbox|mathrm)\s*\{([^{}]*)\}\s*$/.exec(s);
+    if (m === null || m.index === 0 || !isUnit(m[1] ?? '')) return s;
     s = s.slice(0, m.index);
   }
+}
+
+// A power or factorial whose literal size alone is out of reach: a 5-digit exponent or factorial, or a tower of
+// numbers (9^{9^9}). The engine works such literals out while parsing, in one BigInt operation no time limit can
+// stop, so they are refused before it sees them.
+const HUGE_EXPONENT_RE = /\^\s*\{?\s*[+-]?\d{5,}|\^\s*\{[\d\s+\-*^{}()]*\^|\d{5,}\s*!|\^\s*\d\s*\^/;
+
+function tooLargeToCompute(latex: string): boolean {
+  return HUGE_EXPONENT_RE.test(latex);
 }
 
 export function readAnswer(answer: string): Reading {
@@ -60,14 +70,25 @@ export function readAnswer(answer: string): Reading {
   const plain = typeset.replace(TEXT_WRAPPER_RE, '$1').replace(/\s+/g, '');
   const choice = CHOICE_RE.exec(plain);
   if (choice !== null) return { kind: 'choice', letter: (choice[1] ?? choice[2] ?? '').toUpperCase() };
-  const value = answerValue(answer);
+  // "x = 2" is read as an equation, so that its variable counts ("y = 2" is another answer); against a bare value
+  // it still stands for 2.
+  const value = /^\s*[A-Za-z]\s*=/.test(typeset) ? null : answerValue(answer);
   if (value !== null) {
     const ambiguous = AMBIGUOUS_THOUSANDS_RE.test(plain);
-    return { kind: 'number', value, decimal: /\d\.\d|^[+-]?\.\d/.test(plain.replace(/,/g, '')), ambiguous };
+    // Digits written after the point: "0.50" shows 2, "\frac{1}{2}" none.
+    const places = /\d\.(\d+)|^[+-]?\.(\d+)/.exec(plain.replace(/,/g, ''));
+    const shown = places === null ? 0 : (places[1] ?? places[2] ?? '').length;
+    return { kind: 'number', value, decimal: shown > 0, places: shown, ambiguous };
   }
-  const latex = withoutTrailingText(typeset).replace(/\.\s*$/, '').trim();
+  // A final period, not an ellipsis: "0.999..." is not 0.999.
+  const latex = withoutTrailingText(typeset).replace(/(?<!\.)\.\s*$/, '').trim();
   // Two numbers side by side ("1 2", "1 000/3") are no one expression; the engine would join them into one number.
   if (/\d\s+\d/.test(latex)) return { kind: 'text' };
+  // Letters only ("ABC", "dog"): an order of points or a word, not a product of variables (ABC is not CBA).
+  if (/^[A-Za-z]{2,}$/.test(latex)) return { kind: 'text' };
+  if (tooLargeToCompute(latex)) return { kind: 'text' };
+  // "\pm 2" stands for two answers; the engine cannot read it (and says so on the console).
+  if (/\\(?:pm|mp)(?![A-Za-z])/.test(latex)) return { kind: 'text' };
   return { kind: 'latex', latex, bareList: isBareList(latex) };
 }
 

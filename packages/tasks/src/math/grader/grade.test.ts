@@ -21,6 +21,7 @@ const EQUIVALENT: Record<string, Array<[string, string]>> = {
     ['\\{1, 3\\}', '\\{3, 1\\}'],
     // Solutions listed without brackets are a set.
     ['2, 3', '3, 2'],
+    ['\\{1, 2\\}', '2, 1'],
     ['-\\frac{1}{2}, 4', '4, -0.5'],
     ['\\{-1, \\frac{1}{2}, 4\\}', '\\{4, 0.5, -1\\}'],
     ['\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}', '\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}'],
@@ -108,6 +109,7 @@ const DIFFERENT: Record<string, Array<[string, string]>> = {
     ['(1, 3)', '(3, 1)'],
     ['(1, 3)', '3, 1'],
     ['2, 3', '2, 3, 4'],
+    ['(1, 2)', '2, 1'],
     ['(1, 2)', '[1, 2]'],
     ['(1, 2]', '(1, 2)'],
     ['[1, 2)', '[1, 2]'],

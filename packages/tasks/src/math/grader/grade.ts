@@ -117,8 +117,10 @@ function compareReadings(a: Reading, b: Reading, budget: Budget): boolean | unde
   let left = a.kind === 'number' ? exactJson(a.value, a.decimal) : ja;
   let right = b.kind === 'number' ? exactJson(b.value, b.decimal) : jb;
   if (left === undefined || right === undefined) return undefined;
-  // "2, 3" against "3, 2": solutions listed without brackets are a set. A bracketed tuple stays ordered.
-  if (a.kind === 'latex' && a.bareList && b.kind === 'latex' && b.bareList) {
+  // "2, 3" against "3, 2" or "\{3, 2\}": solutions listed without brackets are a set. A bracketed tuple stays ordered.
+  const bareA = a.kind === 'latex' && a.bareList;
+  const bareB = b.kind === 'latex' && b.bareList;
+  if ((bareA && (bareB || operatorOf(right) === 'Set')) || (bareB && operatorOf(left) === 'Set')) {
     left = asSet(left);
     right = asSet(right);
   }

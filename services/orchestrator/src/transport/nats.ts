@@ -5,9 +5,9 @@
 // (its direct subject) or to the queue group when none is known; a second copy to another replica when the
 // first is later than the service's hedge delay (that replica is then avoided); and a copy of whatever is still
 // out when the NATS connection comes back after an outage. The first reply wins. Each request is a PRODUCER span
-// whose context travels in its headers; a losing reply's usage stays on its own span. With replica affinity, the
-// first request goes to the replica that served the longest prefix of its trajectories, when that one can take it
-// (replicas.ts); each reply teaches which replica holds the request's paths now.
+// whose context travels in its headers; a losing reply's usage stays on its own span. With replica affinity, a
+// call's first attempt goes to the replica that served the longest prefix of its trajectories, when that one can
+// take it (replicas.ts); each reply teaches which replica holds the request's paths now.
 import { headers as natsHeaders, type Msg } from '@nats-io/transport-node';
 import { context, SpanKind, trace, type Span } from '@opentelemetry/api';
 import type { MethodDefinition } from '@grpc/proto-loader';
@@ -152,8 +152,11 @@ function exchange<ResOut>(ctx: ExchangeContext<ResOut>): Promise<ResOut> {
   /** A send waiting for responders to come back after a reconnect, and how long the next pause is. */
   let pauseTimer: ReturnType<typeof setTimeout> | undefined;
   let pauseMs = NO_RESPONDERS_PAUSE_MS;
-  /** The replica that served the longest prefix of the request, looked up once per attempt. */
-  const preferred = ctx.keys && routing?.affinity?.preferred(ctx.keys.shared);
+  /**
+   * The replica that served the longest prefix of the request, for the first attempt only: a retry follows a
+   * timeout or an outage, and must not go back to a replica that may be hung.
+   */
+  const preferred = ctx.attemptIndex === 0 && ctx.keys ? routing?.affinity?.preferred(ctx.keys.shared) : undefined;
 
   return new Promise<ResOut>((resolve, reject) => {
     let stopListening = () => {};
@@ -199,7 +202,8 @@ function exchange<ResOut>(ctx: ExchangeContext<ResOut>): Promise<ResOut> {
       const sendId = sends++;
       const replica = routing?.replicas.pick(used, preferred);
       if (replica !== undefined) used.add(replica);
-      const affinity = preferred === undefined ? undefined : replica === preferred ? 'followed' : 'diverted';
+      // Hedges and re-sends go elsewhere on purpose: only the first request says whether affinity held.
+      const affinity = preferred === undefined || kind !== 'first' ? undefined : replica === preferred ? 'followed' : 'diverted';
       const subject = replica === undefined ? target.subject : replicaSubject(target.subject, replica);
       const span = arborTracer().startSpan(
         `send ${target.subject}`,

@@ -173,8 +173,9 @@ function constantsEqual(a: MathJson, b: MathJson, ea: ExactNumber | undefined, e
   // A decimal literal on one side approximates the other (an irrational: an exact rational was handled above).
   const decimal = xa?.decimal ? xa : xb?.decimal ? xb : undefined;
   if (decimal) return va.im === 0 && vb.im === 0 && decimalMatches(decimal, decimal === xa ? vb.re : va.re);
-  // Two exact forms (2 sqrt 2 and sqrt 8) must agree to rounding error, and neither may have underflowed to 0.
-  if ((va.re === 0 && va.im === 0) !== (vb.re === 0 && vb.im === 0)) return false;
+  // Two exact forms (2 sqrt 2 and sqrt 8) must agree to rounding error. A float 0 without an exact value may be an
+  // underflow (e^{-1000}): no verdict.
+  if ((va.re === 0 && va.im === 0) || (vb.re === 0 && vb.im === 0)) return false;
   return valuesClose(va, vb, EXACT_RELATIVE_PRECISION);
 }
 
@@ -337,6 +338,15 @@ function boundsOf(json: MathJson): { variable: string; lower?: Bound; upper?: Bo
   return undefined;
 }
 
+/** The variable a condition or membership is about (as JSON text), when it is about one. */
+function conditionVariable(json: MathJson): string | undefined {
+  if (operatorOf(json) === 'Element') {
+    const member = operandsOf(json)[0];
+    return member === undefined ? undefined : JSON.stringify(member);
+  }
+  return boundsOf(json)?.variable;
+}
+
 /** The set of values a condition or membership allows, as an interval: `-2 < x <= 7` is (-2, 7]; `x \in S` is S. */
 function solutionSet(json: MathJson): MathJson | undefined {
   if (operatorOf(json) === 'Element') {
@@ -373,6 +383,8 @@ export function answersJsonEqual(a: MathJson, b: MathJson, budget: Budget, whole
   }
   // A condition against a set, or a membership against anything: compare the sets of values they allow.
   if ((conditionA && (isCollection(b) || operatorOf(a) === 'Element' || operatorOf(a) === 'And')) || (conditionB && (isCollection(a) || operatorOf(b) === 'Element' || operatorOf(b) === 'And'))) {
+    // Two conditions must be about the same variable: y > 5 is not x \in (5, \infty).
+    if (conditionA && conditionB && conditionVariable(a) !== conditionVariable(b)) return false;
     const setA = conditionA ? solutionSet(a) : a;
     const setB = conditionB ? solutionSet(b) : b;
     return setA !== undefined && setB !== undefined && isCollection(setA) && isCollection(setB) && collectionsEqual(setA, setB, budget);

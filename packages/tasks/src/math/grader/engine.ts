@@ -21,9 +21,11 @@ interface EngineExpression {
 }
 
 interface Engine {
-  parse(latex: string): EngineExpression;
-  box(json: MathJson): EngineExpression;
+  parse(latex: string, options?: { canonical?: boolean }): EngineExpression;
+  expr(json: MathJson): EngineExpression;
   withTimeLimit<T>(ms: number, fn: () => T): T;
+  pushScope(): void;
+  popScope(): void;
 }
 
 interface EngineModule {
@@ -46,9 +48,20 @@ export function isEngineTimeout(err: unknown): boolean {
   return err instanceof Error && err.name === 'CancellationError';
 }
 
-/** Runs `fn` with the engine's own time limit armed: an evaluation that runs past it throws (isEngineTimeout). */
-export function withEngineTimeLimit<T>(ms: number, fn: () => T): T {
-  return theEngine().withTimeLimit(Math.max(1, Math.round(ms)), fn);
+/**
+ * Runs one grading, `fn`, in a scope of its own and with the engine's time limit armed (an evaluation that runs
+ * past it throws: isEngineTimeout). Whatever the engine declares or infers about an answer's symbols while
+ * parsing lands in that scope and goes with it, so that no grading depends on the ones before, and memory stays
+ * flat in a long-running service.
+ */
+export function withGradingScope<T>(ms: number, fn: () => T): T {
+  const engine = theEngine();
+  engine.pushScope();
+  try {
+    return engine.withTimeLimit(Math.max(1, Math.round(ms)), fn);
+  } finally {
+    engine.popScope();
+  }
 }
 
 /**
@@ -84,14 +97,23 @@ export function parseLatex(latex: string): MathJson | undefined {
   return usesMathOnly(json) ? json : undefined;
 }
 
+/**
+ * The MathJSON of `latex` as written, before the engine does any arithmetic on it (which for `2^{10^{9}}` would be
+ * one BigInt operation no time limit stops), or undefined when it does not parse.
+ */
+export function parseAsWritten(latex: string): MathJson | undefined {
+  const parsed = theEngine().parse(latex, { canonical: false });
+  return parsed.isValid ? parsed.json : undefined;
+}
+
 /** The exact value of an expression without variables as the engine works it out (`2^{10}` → 1024), as MathJSON. */
 export function evaluateExactly(json: MathJson): MathJson {
-  return theEngine().box(json).evaluate().json;
+  return theEngine().expr(json).evaluate().json;
 }
 
 /** The free variables of an expression (constants such as Pi and ExponentialE are not). */
 export function unknownsOf(json: MathJson): string[] {
-  return [...theEngine().box(json).unknowns];
+  return [...theEngine().expr(json).unknowns];
 }
 
 /** A complex value; NaN parts when the expression has no numeric value. */
@@ -102,12 +124,12 @@ export interface NumericValue {
 
 /** The numeric value of `json` with `values` substituted for its variables, at machine precision. */
 export function evaluate(json: MathJson, values: Record<string, number> = {}): NumericValue {
-  const boxed = theEngine().box(json);
+  const boxed = theEngine().expr(json);
   const value = (Object.keys(values).length === 0 ? boxed : boxed.subs(values)).N();
   return { re: value.re, im: value.im };
 }
 
 /** Whether the engine simplifies `a - b` to exactly 0. */
 export function simplifiesToZero(a: MathJson, b: MathJson): boolean {
-  return theEngine().box(['Subtract', a, b]).simplify().json === 0;
+  return theEngine().expr(['Subtract', a, b]).simplify().json === 0;
 }

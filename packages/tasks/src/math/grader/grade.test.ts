@@ -116,6 +116,9 @@ const DIFFERENT: Record<string, Array<[string, string]>> = {
     ['\\{1, 3\\}', '\\{1, 3, 4\\}'],
     ['\\{1, 3\\}', '(1, 3)'],
     ['\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}', '\\begin{pmatrix} 1 & 3 \\\\ 2 & 4 \\end{pmatrix}'],
+    // A row break followed by a space is still a row break: these vectors are not the numbers 2-1 and 3-2.
+    ['\\begin{pmatrix} 2 \\\\ -1 \\end{pmatrix}', '\\begin{pmatrix} 3 \\\\ -2 \\end{pmatrix}'],
+    ['\\begin{pmatrix} 2 \\\\ -1 \\end{pmatrix}', '1'],
     ['\\text{(C)}', '\\text{D}'],
     ['\\sqrt{8}', '2\\sqrt{3}'],
     ['50\\%', '0.5'],
@@ -142,6 +145,7 @@ const DIFFERENT: Record<string, Array<[string, string]>> = {
     ['-2 < x \\le 7', '[-2, 7]'],
     ['x \\in [-2, 7]', '[-2, 8]'],
     ['x > 5', '(5, 10)'],
+    ['y > 5', 'x \\in (5, \\infty)'],
   ],
   numbers: [
     ['2.0000001', '2'],
@@ -176,6 +180,8 @@ const DIFFERENT: Record<string, Array<[string, string]>> = {
     ['20!', '2432902008176640001'],
     ['\\binom{50}{25}', '\\binom{50}{25}+1'],
     ['\\frac{1}{0}', '\\frac{2}{0}'],
+    ['e^{-1000}', 'e^{-2000}'],
+    ['3333333.30', '\\frac{10^7}{3}'],
   ],
   'decimals to the digits they show': [
     ['3333334.0', '\\frac{10^7}{3}'],
@@ -188,6 +194,7 @@ const DIFFERENT: Record<string, Array<[string, string]>> = {
   ],
   'names and letters': [
     ['X', 'x'],
+    ['2XY', '2xy'],
     ['2X+1', '2x+1'],
     ['\\Delta', '\\delta'],
     ['x = 2', 'y = 2'],
@@ -268,7 +275,18 @@ describe('gradeAnswer: time limit', () => {
   // A triple sum of 10^12 terms: the engine would work for days. The limit must stop it and answer "different".
   const pathological = '\\sum_{n=1}^{9999}\\sum_{m=1}^{9999}\\sum_{k=1}^{9999} nmk';
   // Literal powers too large to compute at all are refused before the engine sees them.
-  const huge = ['9^{9^{9}}+1', '\\sqrt{2^{10^{7}}+1}', '10^{100000}', '123456!'];
+  const huge = [
+    '9^{9^{9}}+1',
+    '\\sqrt{2^{10^{7}}+1}',
+    '10^{100000}',
+    '123456!',
+    '2^{(123456789)}',
+    '10^{1000\\cdot 1000}',
+    '2^{\\frac{200000000}{2}}',
+    '(10000)!',
+    '(9!)!',
+    '\\left(10^{9999}\\right)^{9999}',
+  ];
 
   it('answers "not equivalent" with reason timeout, and grades normally afterwards', () => {
     expect(gradeAnswer(pathological, '5', { timeoutMs: 50 })).toEqual({ equivalent: false, reason: 'timeout' });

@@ -4,7 +4,8 @@
 // timeout answers "not equivalent"; overlong answers are compared by their canonical form only. Never throws.
 import { answerUnit, normalizeAnswer } from '../normalize.js';
 import { answersJsonEqual, GradingTimeout, numbersEqual, type Budget } from './compare.js';
-import { isEngineTimeout, parseLatex, withEngineTimeLimit, type MathJson } from './engine.js';
+import { isEngineTimeout, parseAsWritten, parseLatex, withGradingScope, type MathJson } from './engine.js';
+import { writesHugeLiteral } from './literal-size.js';
 import { exactJson, operandsOf, operatorOf } from './mathjson.js';
 import { readAnswer, type Reading } from './prepare.js';
 
@@ -41,7 +42,7 @@ const cache = new Map<string, Grade>();
 function remember(key: string, grade: Grade): Grade {
   // A timeout depends on the machine's load at the time: it is not kept.
   if (grade.reason === 'timeout') return grade;
-  cache.set(key, grade);
+  cache.set(key, { ...grade });
   if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
   return grade;
 }
@@ -59,10 +60,10 @@ export function gradeAnswer(answer: string, reference: string, options: GradeOpt
   if (answer.length > MAX_GRADED_LENGTH || reference.length > MAX_GRADED_LENGTH) return { equivalent: false, reason: 'unreadable' };
   const key = `${answer}\u0000${reference}`;
   const known = cache.get(key);
-  if (known) return known;
+  if (known) return { ...known };
   const timeoutMs = options.timeoutMs ?? DEFAULT_GRADING_TIMEOUT_MS;
   try {
-    const verdict = withEngineTimeLimit(timeoutMs, () => compareReadings(readAnswer(answer), readAnswer(reference), { deadline: Date.now() + timeoutMs }));
+    const verdict = withGradingScope(timeoutMs, () => compareReadings(readAnswer(answer), readAnswer(reference), { deadline: Date.now() + timeoutMs }));
     return remember(key, verdict === undefined ? { equivalent: false, reason: 'unreadable' } : { equivalent: verdict, reason: verdict ? 'equivalent' : 'different' });
   } catch (err) {
     if (err instanceof GradingTimeout || isEngineTimeout(err)) return { equivalent: false, reason: 'timeout' };
@@ -71,23 +72,29 @@ export function gradeAnswer(answer: string, reference: string, options: GradeOpt
   }
 }
 
-// Variables (single letters outside words and commands), command names, and a leading "v =": the canonical form
-// lowercases them and drops "v =", which must not make X and x, \Delta and \delta, or x = 2 and y = 2 one answer.
-const VARIABLE_RE = /(?<![\\A-Za-z])[A-Za-z](?![A-Za-z])/g;
+// Names the canonical form cannot tell apart: it lowercases and drops a leading "v =", which must not make X and x,
+// 2XY and 2xy, \Delta and \delta, or x = 2 and y = 2 one answer. Runs of one or two letters are variables and
+// keep their case; longer runs are words ("Monday", "apples"), compared in any case.
+const LETTERS_RE = /[A-Za-z]+/g;
 const COMMAND_RE = /\\[A-Za-z]+/g;
+const TEXT_WRAPPER_RE = /\\(?:text|textrm|textbf|textit|mbox|mathrm|operatorname)\s*\{([^{}]*)\}/g;
 const LEADING_NAME_RE = /^[\s$(\\[]*([A-Za-z])\s*=/;
+
+function namesOf(answer: string): string {
+  const commands = answer.match(COMMAND_RE) ?? [];
+  const letters = answer.replace(TEXT_WRAPPER_RE, ' $1 ').replace(COMMAND_RE, ' ').match(LETTERS_RE) ?? [];
+  return [...letters.map((run) => (run.length <= 2 ? run : run.toLowerCase())), '|', ...commands.filter((c) => !TEXT_COMMANDS.has(c))].join(' ');
+}
+
+const TEXT_COMMANDS = new Set(['\\text', '\\textrm', '\\textbf', '\\textit', '\\mbox', '\\mathrm', '\\operatorname', '\\left', '\\right', '\\dfrac', '\\tfrac', '\\frac', '\\displaystyle']);
 
 /** Whether two answers with the same canonical form also name the same variables and commands, case and all. */
 function sameNames(a: string, b: string): boolean {
-  const names = (s: string) => {
-    const withoutText = s.replace(/\\(?:text|textrm|textbf|textit|mbox|mathrm|operatorname)\s*\{[^{}]*\}/g, ' ');
-    return [...(withoutText.match(VARIABLE_RE) ?? []), '|', ...(withoutText.match(COMMAND_RE) ?? [])].join(' ');
-  };
   const leading = (s: string) => LEADING_NAME_RE.exec(s)?.[1];
   const [la, lb] = [leading(a), leading(b)];
   if (la !== undefined && lb !== undefined && la !== lb) return false;
-  // A canonical form that is a number has no names left to compare: "x = 5" and "5" are one answer.
-  return /^-?\d+(?:\/\d+)?$/.test(normalizeAnswer(a)) || names(a) === names(b);
+  // A canonical form that is a number has no names left to compare: "x = 5" and "5", "18 dollars" and "18".
+  return /^-?\d+(?:\/\d+)?$/.test(normalizeAnswer(a)) || namesOf(a) === namesOf(b);
 }
 
 /** Whether two answers are the same mathematical answer (gradeAnswer, default time limit). */
@@ -101,6 +108,12 @@ function isSingleNumber(json: MathJson | undefined): boolean {
   return operator === undefined ? typeof json === 'number' || (typeof json === 'object' && 'num' in json) : operator === 'Rational' || operator === 'Negate';
 }
 
+/** Whether `latex` writes a literal too large to work out (see literal-size.ts), judged before the engine computes it. */
+function writesHuge(latex: string): boolean {
+  const written = parseAsWritten(latex);
+  return written !== undefined && writesHugeLiteral(written);
+}
+
 function asSet(json: MathJson): MathJson {
   return operatorOf(json) === 'Tuple' ? ['Set', ...operandsOf(json)] : json;
 }
@@ -110,12 +123,13 @@ function compareReadings(a: Reading, b: Reading, budget: Budget): boolean | unde
   if (a.kind === 'choice' || b.kind === 'choice') return a.kind === 'choice' && b.kind === 'choice' && a.letter === b.letter;
   if (a.kind === 'text' || b.kind === 'text') return undefined;
   if (a.kind === 'number' && b.kind === 'number') return numbersEqual(a, b);
+  if ((a.kind === 'latex' && writesHuge(a.latex)) || (b.kind === 'latex' && writesHuge(b.latex))) return undefined;
   const ja = a.kind === 'latex' ? parseLatex(a.latex) : undefined;
   const jb = b.kind === 'latex' ? parseLatex(b.latex) : undefined;
   // "1,234" against anything but one number is not read as a number: it may be a pair.
   if ((a.kind === 'number' && a.ambiguous && !isSingleNumber(jb)) || (b.kind === 'number' && b.ambiguous && !isSingleNumber(ja))) return false;
-  let left = a.kind === 'number' ? exactJson(a.value, a.decimal) : ja;
-  let right = b.kind === 'number' ? exactJson(b.value, b.decimal) : jb;
+  let left = a.kind === 'number' ? exactJson(a.value, a.decimal, a.places) : ja;
+  let right = b.kind === 'number' ? exactJson(b.value, b.decimal, b.places) : jb;
   if (left === undefined || right === undefined) return undefined;
   // "2, 3" against "3, 2" or "\{3, 2\}": solutions listed without brackets are a set. A bracketed tuple stays ordered.
   const bareA = a.kind === 'latex' && a.bareList;

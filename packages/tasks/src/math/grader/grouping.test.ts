@@ -21,7 +21,16 @@ describe('equivalenceKeys', () => {
     expect(keyOf('32, 349')).not.toBe(keyOf('32349'));
   });
 
-  it('groups by canonical form only once its comparisons are spent', () => {
+  it('keeps apart answers the grader keeps apart, though their canonical forms agree', () => {
+    const keyOf = equivalenceKeys();
+    const keys = ['x = 2', 'y = 2', 'y = 2', 'x = 3', 'x = 3', '5 cm', '5 m'].map(keyOf);
+    expect(new Set(keys).size).toBe(5);
+    expect(keys[1]).toBe(keys[2]);
+    expect(keys[0]).not.toBe(keys[1]);
+    expect(keys[5]).not.toBe(keys[6]);
+  });
+
+  it('makes each new spelling a group of its own once its comparisons are spent', () => {
     const keyOf = equivalenceKeys({ maxComparisons: 1, maxMs: 10_000 });
     const first = keyOf('\\frac{x+2}{7}');
     expect(keyOf('y')).not.toBe(first); // the one comparison

@@ -1,7 +1,7 @@
 // Majority vote over math answers, grouped by equivalence rather than by spelling: "\frac{x+2}{7}" and
 // "\frac{x}{7}+\frac{2}{7}" are one answer with two votes. Each new spelling is graded against one answer of each
 // group so far; bounded per search, so that many distinct or pathological answers cannot hold the search up
-// (past the bound, new spellings are grouped by canonical form only).
+// (past the bound, each new spelling is a group of its own).
 import { normalizeAnswer } from '../normalize.js';
 import { gradeAnswer } from './grade.js';
 
@@ -20,17 +20,22 @@ export const DEFAULT_GROUPING_LIMITS: GroupingLimits = { maxComparisons: 2_000, 
  */
 export function equivalenceKeys(limits: GroupingLimits = DEFAULT_GROUPING_LIMITS): (answer: string) => string {
   const groups: Array<{ key: string; answer: string }> = [];
-  /** Canonical form → its group's key: a spelling already seen is not graded again. */
+  /**
+   * Spelling → its group's key: a spelling already seen is not graded again. Keyed by the answer as written, not
+   * by canonical form, which "x = 2" and "y = 2" (or "5 cm" and "5 m") share although the grader keeps them apart.
+   */
   const keyOf = new Map<string, string>();
+  const taken = new Set<string>();
   let comparisons = 0;
   let spentMs = 0;
   return (answer) => {
+    const spelling = answer.trim();
+    const known = keyOf.get(spelling);
+    if (known !== undefined) return known;
     const canonical = normalizeAnswer(answer);
     if (canonical === '') return 'invalid';
-    const known = keyOf.get(canonical);
-    if (known !== undefined) return known;
     const started = performance.now();
-    let key = canonical;
+    let key: string | undefined;
     for (const group of groups) {
       if (comparisons >= limits.maxComparisons || spentMs + (performance.now() - started) >= limits.maxMs) break;
       comparisons++;
@@ -40,8 +45,13 @@ export function equivalenceKeys(limits: GroupingLimits = DEFAULT_GROUPING_LIMITS
       }
     }
     spentMs += performance.now() - started;
-    if (key === canonical) groups.push({ key, answer });
-    keyOf.set(canonical, key);
+    if (key === undefined) {
+      // A new group: its canonical form, unless another group has it already (x = 2 and y = 2 are both "2").
+      key = taken.has(canonical) ? `${canonical}#${groups.length}` : canonical;
+      taken.add(key);
+      groups.push({ key, answer });
+    }
+    keyOf.set(spelling, key);
     return key;
   };
 }

@@ -103,14 +103,18 @@ export function isFiniteDecimal(value: Fraction): boolean {
   return d === 1n;
 }
 
-/** `value` as MathJSON, exactly: a decimal keeps its digits (a decimal string reads back as one), a fraction its terms. */
-export function exactJson(value: Fraction, decimal: boolean): MathJson {
+/**
+ * `value` as MathJSON, exactly: a decimal keeps its digits, at least `places` after the point (a decimal string
+ * reads back as one), a fraction its terms.
+ */
+export function exactJson(value: Fraction, decimal: boolean, places = 0): MathJson {
   const sign = value.s < 0n ? '-' : '';
   if (decimal && isFiniteDecimal(value)) {
-    // n/d with d = 2^a 5^b is m/10^k for the smallest k that 10^k is a multiple of d.
+    // n/d with d = 2^a 5^b is m/10^k for the smallest k that 10^k is a multiple of d; at least the places written
+    // ("3333333.30" keeps both), since how many digits a decimal shows sets how closely it must match.
     let k = 0;
     let scale = 1n;
-    while (scale % value.d !== 0n) {
+    while (scale % value.d !== 0n || k < places) {
       scale *= 10n;
       k++;
     }

@@ -28,9 +28,10 @@ function stripTypesetting(text: string): string {
       .replace(/,\s*\\!\s*/g, ',')
       .replace(/\\\$/g, ' ')
       .replace(/\$+/g, ' ')
-      .replace(/\\[()[\]]/g, ' ')
-      .replace(/\\(?:displaystyle|textstyle|!)/g, '')
-      .replace(/\\[,;: ]|~/g, ' ')
+      // `\\` (a matrix's row break) is one token, kept: its second backslash opens nothing.
+      .replace(/\\\\|\\[()[\]]/g, (token) => (token === '\\\\' ? token : ' '))
+      .replace(/\\\\|\\(?:displaystyle|textstyle|!)/g, (token) => (token === '\\\\' ? token : ''))
+      .replace(/\\\\|\\[,;: ]|~/g, (token) => (token === '\\\\' ? token : ' '))
       .replace(/\{,\}/g, ',')
       // Degrees, percent and currency signs: "30^\circ" is 30, "50\%" is 50 (see the README), "€5" is 5.
       .replace(/\^\s*\{\s*\\circ\s*\}|\^\s*\\circ(?![a-zA-Z])|\\degree(?![a-zA-Z])|\u00b0/g, '')
@@ -56,15 +57,6 @@ function withoutTrailingText(text: string): string {
   }
 }
 
-// A power or factorial whose literal size alone is out of reach: a 5-digit exponent or factorial, or a tower of
-// numbers (9^{9^9}). The engine works such literals out while parsing, in one BigInt operation no time limit can
-// stop, so they are refused before it sees them.
-const HUGE_EXPONENT_RE = /\^\s*\{?\s*[+-]?\d{5,}|\^\s*\{[\d\s+\-*^{}()]*\^|\d{5,}\s*!|\^\s*\d\s*\^/;
-
-function tooLargeToCompute(latex: string): boolean {
-  return HUGE_EXPONENT_RE.test(latex);
-}
-
 export function readAnswer(answer: string): Reading {
   const typeset = stripTypesetting(unboxed(answer.trim()));
   const plain = typeset.replace(TEXT_WRAPPER_RE, '$1').replace(/\s+/g, '');
@@ -86,7 +78,6 @@ export function readAnswer(answer: string): Reading {
   if (/\d\s+\d/.test(latex)) return { kind: 'text' };
   // Letters only ("ABC", "dog"): an order of points or a word, not a product of variables (ABC is not CBA).
   if (/^[A-Za-z]{2,}$/.test(latex)) return { kind: 'text' };
-  if (tooLargeToCompute(latex)) return { kind: 'text' };
   // "\pm 2" stands for two answers; the engine cannot read it (and says so on the console).
   if (/\\(?:pm|mp)(?![A-Za-z])/.test(latex)) return { kind: 'text' };
   return { kind: 'latex', latex, bareList: isBareList(latex) };

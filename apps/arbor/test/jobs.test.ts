@@ -87,7 +87,14 @@ describe('searches through any replica', () => {
     const searchId = 'cross-replica-1';
     const running = new Promise<SearchResult__Output>((resolve, reject) =>
       onB.Search(
-        { searchId, problem: countdown('p1', '1 1 1 1'), mcts: {}, budget: { maxExpansions: 100_000, deadlineMs: 30_000 } },
+        // Enough simulations to outlast the cancel: MCTS's default 100 end in well under a second, which on a loaded
+        // machine can be before the cancel arrives. Six ones cannot make 24, and their tree does not run out first.
+        {
+          searchId,
+          problem: countdown('p1', '1 1 1 1 1 1'),
+          mcts: { simulations: 100_000 },
+          budget: { maxExpansions: 100_000, deadlineMs: 30_000 },
+        },
         (err, result) => (err ? reject(err) : resolve(result as SearchResult__Output)),
       ),
     );

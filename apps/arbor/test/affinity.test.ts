@@ -8,7 +8,7 @@ import { arborV1, type SearchRequest, type SearchResult } from '@arbor/contracts
 import { freePort, sleep, startNatsServer, type NatsServerProcess } from '@arbor/kit';
 import { math } from '@arbor/tasks';
 import { emulatedServerRoutes, PrefixCacheModel, prefixCachedRoute, qwenPrmRows, startFakeModelServer, testNamespace, type FakeModelServer } from '@arbor/testing';
-import { B7_FULL, b7AuxiliaryEnv, b7Search, b7SystemPrompt, type B7Settings } from '../src/bench/b7-prefix-cache.js';
+import { B7_FULL, b7AuxiliaryEnv, b7Search, b7SystemPrompt, type B7Settings } from '../src/bench/b7-workload.js';
 import { startServices, type ServingStack } from '../src/compose/services.js';
 import { startArbor, type ServiceProcess } from '../src/serve-process.js';
 import { natsOrchestrator, type NatsOrchestrator } from './nats-helpers.js';
@@ -97,12 +97,8 @@ afterAll(async () => {
 /** An orchestrator in this process that has found every policy replica still running. */
 async function orchestratorSeeing(count: number, env: Record<string, string> = {}): Promise<NatsOrchestrator> {
   const started = await natsOrchestrator(nats.url, namespace, env);
-  const policy = () => started.stack.discovery!.services.find((s) => s.operation === 'propose')!;
-  for (let i = 0; i < 100 && policy().replicas.size < count; i++) {
-    await started.stack.discovery!.round();
-    await sleep(50);
-  }
-  expect(policy().replicas.size).toBe(count);
+  expect(await started.awaitReplicas('propose', count)).toBe(true);
+  expect(started.stack.discovery!.services.find((s) => s.operation === 'propose')!.replicas.size).toBe(count);
   return started;
 }
 

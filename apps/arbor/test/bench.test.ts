@@ -48,6 +48,13 @@ describe.skipIf(!natsServerInstalled && !process.env.NATS_URL)('arbor bench --qu
       expectPositive(run.searchesPerSec, 'b7 searches/s');
     }
     expect(b7.targets[0]).toMatchObject({ algorithm: 'beam', servers: 4 });
+    // Its sidecar part: 2 policy replicas over NATS, each with a server of its own, affinity off then on.
+    expect(b7.sidecars.map((r: { replicas: number; affinity: boolean }) => `${r.replicas}/${r.affinity}`)).toEqual(['2/false', '2/true']);
+    for (const run of b7.sidecars) {
+      expect(run.requests).toHaveLength(2);
+      expect(run.searches).toBe(4);
+      expectPositive(run.hitRate, 'b7 sidecar hit rate');
+    }
 
     const b1 = JSON.parse(readFileSync(join(out, 'b1.json'), 'utf8'));
     expect(b1.benchmark).toBe('B1');

@@ -3,7 +3,7 @@
 import { natsRoute, type NatsOperation } from '@arbor/contracts';
 import { connectNats, sleep, type NatsConnection } from '@arbor/kit';
 import type { Subscription } from '@nats-io/transport-node';
-import { buildStack, readOrchestratorConfig, type Stack } from '@arbor/orchestrator';
+import { startNatsOrchestrator, type NatsOrchestrator } from '../src/compose/nats-orchestrator.js';
 import { silent } from '@arbor/testing';
 
 export { testNamespace } from '@arbor/testing';
@@ -29,38 +29,11 @@ export async function waitForResponders(url: string, namespace: string, operatio
   }
 }
 
-export interface NatsOrchestrator {
-  stack: Stack;
-  nc: NatsConnection;
-  stop(): Promise<void>;
-}
+export type { NatsOrchestrator } from '../src/compose/nats-orchestrator.js';
 
-/** An orchestrator stack in this process that reaches every model service over NATS. */
-export async function natsOrchestrator(url: string, namespace: string, env: Record<string, string> = {}): Promise<NatsOrchestrator> {
-  const config = readOrchestratorConfig({
-    ARBOR_POLICY_TRANSPORT: 'nats',
-    ARBOR_VALUE_TRANSPORT: 'nats',
-    ARBOR_REWARD_TRANSPORT: 'nats',
-    NATS_URL: url,
-    ARBOR_NATS_NAMESPACE: namespace,
-    ...env,
-  });
-  const stack = buildStack(config, silent);
-  const nc = await connectNats({ url, name: 'test-orchestrator', logger: silent, onConnectedChange: (up) => up && stack.nats?.reconnected() });
-  stack.nats!.set(nc);
-  // As `serve orchestrator` does: find the replicas first, then route calls to them.
-  stack.discovery?.start();
-  await stack.discovery?.round();
-  return {
-    stack,
-    nc,
-    async stop() {
-      stack.discovery?.stop();
-      stack.runner.cancelAll();
-      await stack.transports.close();
-      await nc.drain();
-    },
-  };
+/** An orchestrator stack in this process that reaches every model service over NATS (silent logs). */
+export function natsOrchestrator(url: string, namespace: string, env: Record<string, string> = {}): Promise<NatsOrchestrator> {
+  return startNatsOrchestrator(url, namespace, silent, env);
 }
 
 /** How the server answers a subscription: the error that closed it, or 'open' after a round trip. */

@@ -6,67 +6,35 @@
 // cache hit rate (cached ÷ prompt tokens), the prompt tokens prefilled, searches per second and the load spread
 // (the busiest server's requests over the mean). Targets at 4 servers: prefix routing keeps >= 85 % of the
 // single-server hit rate, gives >= 1.5x random routing's throughput, and no server takes over 1.3x the mean.
-import { createHash } from 'node:crypto';
-import type { SearchRequest } from '@arbor/contracts';
-import { arborV1 } from '@arbor/contracts';
 import { createLogger } from '@arbor/kit';
-import { math } from '@arbor/tasks';
-import { emulatedServerRoutes, PrefixCacheModel, prefixCachedRoute, qwenPrmRows, startFakeModelServer, type FakeModelServer, type PrefixCacheCosts } from '@arbor/testing';
+import { PrefixCacheModel, type FakeModelServer } from '@arbor/testing';
 import { renderTable } from '../cli/table.js';
 import { composeOrchestrator } from '../compose/services.js';
 import { atLeast, atMost, describeMachine, fixed, metMark, type Machine, type TargetedRatio } from './report.js';
+import { runSidecars, type B7SidecarRun } from './b7-sidecars.js';
+import type { BenchNats } from './nats-env.js';
+import {
+  B7_FULL,
+  B7_QUICK,
+  b7AuxiliaryEnv,
+  b7PolicyEnv,
+  cacheMeasures,
+  searchSamples,
+  startAuxiliaryServer,
+  startPrefixCacheServer,
+  type B7Algorithm,
+  type B7Routing,
+  type B7Settings,
+  type CacheMeasures,
+} from './b7-workload.js';
 
-export type B7Routing = 'random' | 'round_robin' | 'prefix';
-export type B7Algorithm = 'beam' | 'mcts';
+export { B7_FULL, B7_QUICK, type B7Algorithm, type B7Routing, type B7Settings } from './b7-workload.js';
+export type { B7SidecarRun } from './b7-sidecars.js';
 
-export interface B7Settings {
-  servers: number[];
-  routings: B7Routing[];
-  algorithms: B7Algorithm[];
-  /** Math sample problems searched per run, `concurrency` at a time. */
-  problems: number;
-  concurrency: number;
-  /** budget.max_expansions of each search. */
-  expansions: number;
-  /** Words of the system prompt every policy prompt starts with (about a token each). */
-  systemPromptWords: number;
-  /** Words of context each problem brings before its question (a document, few-shot examples), its own. */
-  contextWords: number;
-  costs: PrefixCacheCosts;
-}
-
-export const B7_FULL: B7Settings = {
-  servers: [1, 2, 4, 8],
-  routings: ['random', 'round_robin', 'prefix'],
-  algorithms: ['beam', 'mcts'],
-  problems: 16,
-  concurrency: 8,
-  expansions: 16,
-  systemPromptWords: 100,
-  contextWords: 300,
-  // Prefill ~5 k tokens/s and decode ~100 tokens/s, and a cache of 8 k tokens: small enough that trees spread
-  // over every server evict one another, as a busy server's cache does under many concurrent searches.
-  costs: { blockTokens: 16, capacityBlocks: 512, prefillMsPerToken: 0.2, decodeMsPerToken: 1 },
-};
-
-export const B7_QUICK: B7Settings = { ...B7_FULL, servers: [1, 4], routings: ['random', 'prefix'], algorithms: ['beam'], problems: 4, concurrency: 4, expansions: 6 };
-
-export interface B7Run {
+export interface B7Run extends CacheMeasures {
   algorithm: B7Algorithm;
   servers: number;
   routing: B7Routing;
-  searches: number;
-  wallMs: number;
-  searchesPerSec: number;
-  promptTokens: number;
-  cachedTokens: number;
-  /** cached ÷ prompt tokens. */
-  hitRate: number;
-  prefillTokens: number;
-  /** Policy requests per server. */
-  requests: number[];
-  /** The busiest server's requests over the mean. */
-  loadSpread: number;
 }
 
 export interface B7Result {
@@ -77,120 +45,40 @@ export interface B7Result {
   machine: Machine;
   parameters: B7Settings;
   runs: B7Run[];
+  /** Policy replicas over NATS, each with a server of its own, with and without replica affinity. */
+  sidecars: B7SidecarRun[];
   /** At 4 servers (or the largest run), per algorithm. */
   targets: Array<{ algorithm: B7Algorithm; servers: number; hitRateKept: TargetedRatio; throughputOverRandom: TargetedRatio; loadSpread: TargetedRatio }>;
-}
-
-const searchCodec = () => arborV1().SearchService.service.Search;
-
-/** The value judge and the PRM on `aux`, a fake vLLM server of their own: their traffic is not what B7 measures. */
-export function b7AuxiliaryEnv(aux: FakeModelServer): Record<string, string> {
-  return {
-    ARBOR_VALUE_BACKEND: 'openai-judge',
-    ARBOR_VALUE_BASE_URL: aux.baseUrl,
-    ARBOR_VALUE_MODEL: 'fake-model',
-    ARBOR_VALUE_API: 'completions',
-    ARBOR_VALUE_SERVER: 'vllm',
-    ARBOR_REWARD_BACKEND: 'vllm-prm',
-    ARBOR_REWARD_BASE_URL: aux.url,
-    ARBOR_REWARD_MODEL: 'fake-prm',
-    ARBOR_REWARD_PRM_LABEL_CHECK: 'false',
-  };
-}
-
-/** A system prompt of about `words` tokens, the same for every problem. */
-export function b7SystemPrompt(words: number): string {
-  const text = 'You are a careful mathematician. Solve the problem one step at a time; each step states one fact or one computation, and the last step gives the final answer.';
-  const pool = text.split(' ');
-  return Array.from({ length: words }, (_, i) => pool[i % pool.length]).join(' ');
-}
-
-/** A problem's own context: words no other problem's prompt shares, so its tree's prefix is its alone. */
-function context(problemId: string, words: number): string {
-  // A short digest of the id, so that no two problems share a word and the context stays within a question's size.
-  const tag = createHash('sha1').update(problemId).digest('hex').slice(0, 6);
-  return Array.from({ length: words }, (_, i) => `${tag}${i}`).join(' ');
-}
-
-/** One B7 search: the problem behind a context of its own, searched with `algorithm` at the settings' budget. */
-export function b7Search(algorithm: B7Algorithm, problem: math.SampleProblem, settings: B7Settings, seed: number): SearchRequest {
-  const question = `${context(problem.id, settings.contextWords)}\n\n${problem.question}`;
-  return {
-    problem: { task: 'math', id: problem.id, question, params: { reference: problem.reference } },
-    ...(algorithm === 'beam' ? { beam: { beamWidth: 4, expansionsPerBeam: 2, useValue: false } } : { mcts: { childrenPerNode: 2 } }),
-    budget: { maxExpansions: settings.expansions, deadlineMs: 120_000 },
-    seed: String(seed),
-  };
 }
 
 async function runOne(settings: B7Settings, algorithm: B7Algorithm, count: number, routing: B7Routing): Promise<B7Run> {
   const caches = Array.from({ length: count }, () => new PrefixCacheModel(settings.costs));
   const servers: FakeModelServer[] = [];
   try {
-    for (const cache of caches) {
-      const routes = emulatedServerRoutes('vllm');
-      servers.push(await startFakeModelServer({ ...routes, '/v1/completions': prefixCachedRoute(cache, routes['/v1/completions']!) }));
-    }
-    // The value judge and the PRM on a server of their own: their traffic is not what is measured.
-    const aux = await startFakeModelServer({ ...emulatedServerRoutes('vllm'), '/pooling': qwenPrmRows() });
+    for (const cache of caches) servers.push(await startPrefixCacheServer(cache));
+    const aux = await startAuxiliaryServer();
     servers.push(aux);
     const logger = createLogger('b7', { level: 'error' });
     const stack = composeOrchestrator(
       {
         ARBOR_INPROC_WORKERS: '0',
-        ARBOR_POLICY_BACKEND: 'openai',
-        ARBOR_POLICY_BASE_URL: servers.slice(0, count).map((s) => s.baseUrl).join(','),
-        ARBOR_POLICY_MODEL: 'fake-model',
-        ARBOR_POLICY_SERVER: 'vllm',
+        ...b7PolicyEnv(settings, servers.slice(0, count).map((s) => s.baseUrl)),
         ARBOR_POLICY_ROUTING: routing,
-        ARBOR_POLICY_SYSTEM_PROMPT: b7SystemPrompt(settings.systemPromptWords),
         ...b7AuxiliaryEnv(aux),
       },
       logger,
     );
-    const problems = math.SAMPLE_PROBLEMS.slice(0, settings.problems);
-    let next = 0;
-    const started = performance.now();
-    try {
-      await Promise.all(
-        Array.from({ length: settings.concurrency }, async () => {
-          while (next < problems.length) {
-            const index = next++;
-            const wire = searchCodec().requestDeserialize(searchCodec().requestSerialize(b7Search(algorithm, problems[index]!, settings, 1 + index)));
-            await stack.runner.search(wire);
-          }
-        }),
-      );
-    } finally {
-      await stack.close();
-    }
-    const wallMs = performance.now() - started;
-    const requests = caches.map((c) => c.stats.requests);
-    const promptTokens = caches.reduce((n, c) => n + c.stats.promptTokens, 0);
-    const cachedTokens = caches.reduce((n, c) => n + c.stats.cachedTokens, 0);
-    const meanRequests = requests.reduce((a, b) => a + b, 0) / count;
-    return {
-      algorithm,
-      servers: count,
-      routing,
-      searches: problems.length,
-      wallMs,
-      searchesPerSec: problems.length / (wallMs / 1000),
-      promptTokens,
-      cachedTokens,
-      hitRate: promptTokens === 0 ? 0 : cachedTokens / promptTokens,
-      prefillTokens: caches.reduce((n, c) => n + c.stats.prefillTokens, 0),
-      requests,
-      loadSpread: meanRequests === 0 ? 0 : Math.max(...requests) / meanRequests,
-    };
+    const { wallMs, searches } = await searchSamples(settings, algorithm, (request) => stack.runner.search(request)).finally(() => stack.close());
+    return { algorithm, servers: count, routing, ...cacheMeasures(caches, searches, wallMs) };
   } finally {
     await Promise.all(servers.map((s) => s.close()));
   }
 }
 
-export async function runB7(options: { quick: boolean; progress: (line: string) => void }): Promise<B7Result> {
+export async function runB7(options: { quick: boolean; progress: (line: string) => void; nats: BenchNats }): Promise<B7Result> {
   const settings = options.quick ? B7_QUICK : B7_FULL;
   const runs: B7Run[] = [];
+  const sidecars: B7SidecarRun[] = [];
   for (const algorithm of settings.algorithms) {
     for (const count of settings.servers) {
       // One server: routing changes nothing, so it runs once, as the baseline of the hit rate.
@@ -199,6 +87,14 @@ export async function runB7(options: { quick: boolean; progress: (line: string) 
         runs.push(run);
         options.progress(`B7: ${algorithm}, ${count} servers, ${routing}: hit rate ${fixed(run.hitRate, 2)}, ${fixed(run.searchesPerSec, 2)} searches/s`);
       }
+    }
+  }
+  for (const algorithm of settings.algorithms) {
+    if (settings.sidecarReplicas === 0) break;
+    for (const affinity of [false, true]) {
+      const run = await runSidecars(settings, options.nats, algorithm, settings.sidecarReplicas, affinity);
+      sidecars.push(run);
+      options.progress(`B7: ${algorithm}, ${run.replicas} sidecar replicas, affinity ${affinity ? 'on' : 'off'}: hit rate ${fixed(run.hitRate, 2)}, ${fixed(run.searchesPerSec, 2)} searches/s`);
     }
   }
   const targets = settings.algorithms.map((algorithm) => {
@@ -223,6 +119,7 @@ export async function runB7(options: { quick: boolean; progress: (line: string) 
     machine: describeMachine(),
     parameters: settings,
     runs,
+    sidecars,
     targets,
   };
 }
@@ -242,6 +139,15 @@ export function b7Table(result: B7Result): string {
     `B7 prefix cache: ${p.problems} math problems with ${p.contextWords} words of context each, ${p.concurrency} at a time, ${p.expansions} expansions each, a ${p.systemPromptWords}-word system prompt; ` +
       `each server: ${p.costs.capacityBlocks} blocks of ${p.costs.blockTokens} tokens, ${p.costs.prefillMsPerToken} ms per uncached prompt token, ${p.costs.decodeMsPerToken} ms per output token${result.quick ? ' (quick)' : ''}`,
     renderTable(['algorithm', 'servers', 'routing', 'hit rate', 'prefill tokens', 'searches/s', 'load spread'], rows),
+    ...(result.sidecars.length === 0
+      ? []
+      : [
+          'Sidecars: policy replicas over NATS, each with a model server of its own, with and without replica affinity (ARBOR_NATS_AFFINITY)',
+          renderTable(
+            ['algorithm', 'replicas', 'affinity', 'hit rate', 'prefill tokens', 'searches/s', 'load spread'],
+            result.sidecars.map((r) => [r.algorithm, String(r.replicas), r.affinity ? 'on' : 'off', fixed(r.hitRate, 3), String(r.prefillTokens), fixed(r.searchesPerSec, 2), fixed(r.loadSpread, 2)]),
+          ),
+        ]),
     ...result.targets.map(
       (t) =>
         `${t.algorithm} at ${t.servers} servers, prefix routing: keeps ${fixed(t.hitRateKept.value * 100, 1)}% of the single-server hit rate (${t.hitRateKept.target}: ${metMark(t.hitRateKept)}), ` +

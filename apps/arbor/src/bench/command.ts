@@ -30,7 +30,7 @@ const ALIASES: Readonly<Record<string, BenchName>> = { search: 'b6', 'prefix-cac
 const QUICK_ONLY_IN_ALL: ReadonlySet<BenchName> = new Set(['b6', 'b8']);
 
 /** B3 to B6 run in-process only, so running just them needs no NATS server. */
-const NEEDS_NATS: ReadonlySet<BenchName> = new Set(['b1', 'b2']);
+const NEEDS_NATS: ReadonlySet<BenchName> = new Set(['b1', 'b2', 'b7']);
 
 const BENCH_FLAGS = {
   quick: { type: 'boolean' },
@@ -110,7 +110,7 @@ export async function benchCommand(args: string[], io: CliIO): Promise<number> {
         io.stdout.write(`wrote ${await writeResult(out, 'b5', result)}\n`);
         reportFailure('B5', result.failure);
       } else if (name === 'b7') {
-        const result = await runB7({ quick, progress });
+        const result = await runB7({ quick, progress, nats: needNats(name) });
         io.stdout.write(`${b7Table(result)}\n`);
         io.stdout.write(`wrote ${await writeResult(out, 'b7', result)}\n`);
       } else if (name === 'b8') {
@@ -161,8 +161,8 @@ Options:
   --puzzles N   B6 only: the N hardest puzzles (1-100) instead of 50 (5 with --quick)
   -h, --help    show this help
 
-NATS (b1, b2 only): uses NATS_URL when it answers on a loopback address, else starts nats-server on a free
-loopback port.
+NATS (b1, b2 and b7's sidecars): uses NATS_URL when it answers on a loopback address, else starts nats-server
+on a free loopback port.
 Targets are printed beside the ratios; a missed target does not fail the command (benchmarks are not tests).
 Exit codes: 0 done, 1 a benchmark failed (e.g. B2's or B3's runs built different trees), 2 bad usage.
 `;

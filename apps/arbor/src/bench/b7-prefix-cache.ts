@@ -6,6 +6,8 @@
 // cache hit rate (cached ÷ prompt tokens), the prompt tokens prefilled, searches per second and the load spread
 // (the busiest server's requests over the mean). Targets at 4 servers: prefix routing keeps >= 85 % of the
 // single-server hit rate, gives >= 1.5x random routing's throughput, and no server takes over 1.3x the mean.
+// Then its sidecar part (b7-sidecars.ts): the same workload over policy replicas on NATS, with and without replica
+// affinity. The workload itself is in b7-workload.ts.
 import { createLogger } from '@arbor/kit';
 import { PrefixCacheModel, type FakeModelServer } from '@arbor/testing';
 import { renderTable } from '../cli/table.js';

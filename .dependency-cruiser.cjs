@@ -25,6 +25,14 @@ module.exports = {
       from: { path: '^packages/' },
       to: { path: '^(services|apps)/' },
     },
+    {
+      name: 'shipped-code-loads-vitest',
+      comment:
+        "Shipped code (the app's CLI, its benchmarks) takes the fake servers from @arbor/testing/fake-servers: the package root and its span checks load vitest, which a bundle would then load at start-up.",
+      severity: 'error',
+      from: { path: '^(services|apps|packages)/[^/]+/src/', pathNot: ['^packages/testing/', '\\.test\\.ts$'] },
+      to: { path: '^packages/testing/src/(index|fake-server-hooks|trace-spans)\\.ts$' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

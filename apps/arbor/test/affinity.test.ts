@@ -7,8 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { arborV1, type SearchRequest, type SearchResult } from '@arbor/contracts';
 import { freePort, sleep, startNatsServer, type NatsServerProcess } from '@arbor/kit';
 import { math } from '@arbor/tasks';
-import { emulatedServerRoutes, PrefixCacheModel, prefixCachedRoute, qwenPrmRows, startFakeModelServer, testNamespace, type FakeModelServer } from '@arbor/testing';
-import { B7_FULL, b7AuxiliaryEnv, b7Search, b7SystemPrompt, type B7Settings } from '../src/bench/b7-workload.js';
+import { emulatedServerRoutes, PrefixCacheModel, prefixCachedRoute, startFakeModelServer, testNamespace, type FakeModelServer } from '@arbor/testing';
+import { B7_FULL, b7AuxiliaryEnv, b7Search, b7SystemPrompt, startAuxiliaryServer, type B7Settings } from '../src/bench/b7-workload.js';
 import { startServices, type ServingStack } from '../src/compose/services.js';
 import { startArbor, type ServiceProcess } from '../src/serve-process.js';
 import { natsOrchestrator, type NatsOrchestrator } from './nats-helpers.js';
@@ -64,7 +64,7 @@ beforeAll(async () => {
   sidecars = await Promise.all(Array.from({ length: REPLICAS }, sidecar));
   replicas = await Promise.all(sidecars.map((s) => policyReplica(s.server)));
   // The PRM and the value judge on a server of their own, served in this process: their traffic is not measured.
-  aux = await startFakeModelServer({ ...emulatedServerRoutes('vllm'), '/pooling': qwenPrmRows() });
+  aux = await startAuxiliaryServer();
   models = await startServices(
     ['value', 'reward'],
     {
@@ -178,7 +178,7 @@ describe('replica affinity over NATS, with a model server per policy replica', {
       await orchestrator.stop();
       orchestrator = undefined;
     }
-    // Measured here: 0.78-0.79 against 0.57-0.61, and 1.8-2.1x the prompt tokens prefilled without affinity.
+    // Bounds with a margin below what this setup gives; `arbor bench b7` (its sidecar part) reports the figures.
     expect(rates.on).toBeGreaterThan(0.65);
     expect(rates.on).toBeGreaterThan(rates.off * 1.15);
     expect(prefilled.off).toBeGreaterThan(prefilled.on * 1.4);

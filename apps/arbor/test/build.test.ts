@@ -1,5 +1,6 @@
 // `npm run build` bundles the CLI into dist/arbor.mjs, which must run on plain node (no tsx), as in an image.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getTask } from '@arbor/tasks';
@@ -13,6 +14,10 @@ beforeAll(() => {
 });
 
 describe('the bundled CLI', () => {
+  it('loads no test framework: the benchmarks take their fake servers from @arbor/testing/fake-servers', () => {
+    expect(readFileSync(bundle, 'utf8')).not.toMatch(/from ["']vitest["']/);
+  });
+
   it('solves a puzzle with plain node', () => {
     const result = spawnSync(process.execPath, [bundle, 'solve', '--numbers', '3 3 8 8', '--json'], { encoding: 'utf8' });
     expect(result.stderr).toBe('');

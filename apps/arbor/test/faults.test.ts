@@ -48,10 +48,7 @@ async function startStack(): Promise<Stack> {
   );
   const orchestrator = await natsOrchestrator(nats.url, namespace);
   // Until discovery has seen all three, calls would go to the queue group only.
-  for (let i = 0; i < 100 && orchestrator.stack.discovery!.services.some((s) => s.replicas.size < (s.operation === 'score' ? 3 : 1)); i++) {
-    await orchestrator.stack.discovery!.round();
-    await sleep(50);
-  }
+  for (const [operation, count] of [['score', 3], ['propose', 1], ['evaluate', 1]] as const) await orchestrator.awaitReplicas(operation, count);
   return { nats, replicas, models, orchestrator };
 }
 

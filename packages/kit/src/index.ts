@@ -44,6 +44,8 @@ export {
 export { checkHealth, listServices, type HealthStatus } from './grpc-probes.js';
 export * from './nats/index.js';
 export { sleep } from './sleep.js';
+export { doublingDelayMs } from './backoff.js';
+export { withinLoadBound, type LoadShare } from './bounded-load.js';
 export { abortError, untilAborted } from './abort.js';
 export { setSignalDeadline, signalDeadline } from './signal-deadline.js';
 export { MicroBatcher, type MicroBatcherOptions } from './micro-batcher.js';

@@ -1,9 +1,7 @@
-// Public API of @arbor/testing: test support only, never imported by shipped code.
-export { startFakeModelServer, errorReply, type FakeModelServer, type FakeReply, type FakeRequest, type FakeRoute } from './fake-model-server.js';
+// Public API of @arbor/testing: test support. Shipped code (the benchmarks) imports the fake servers from
+// '@arbor/testing/fake-servers' only, since this root also loads vitest (fake-server-hooks.ts).
+export * from './fake-servers.js';
 export { startFakeModelServerForTest, useFakeModelServer } from './fake-server-hooks.js';
-export { chatReply, completionsReply, judgeReply, modelsReply, poolingReply, pseudoTokens, type FakeChoice, type FakeUsage } from './reply-shapes.js';
-export { emulatedServerRoutes, qwenPrmRows, WRONG_STEP, type EmulatedServer, type EmulationOptions } from './emulated-servers.js';
 export { countdownRequest, silent, testNamespace } from './search-requests.js';
 export { capturingLogger, type CapturedLog } from './log-capture.js';
 export { pinnedRequestFields, undeclaredFields, type FieldEndpoint, type FieldServer, type PinnedRequestFields } from './request-fields.js';
-export { PrefixCacheModel, prefixCachedRoute, type PrefixCacheCosts, type PrefixCacheStats } from './prefix-cache-model.js';

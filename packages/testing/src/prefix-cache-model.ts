@@ -5,7 +5,8 @@
 // server runs one batch at a time; a batch is every request waiting when it becomes free, and takes
 // `prefillMsPerToken` per uncached prompt token of all its requests plus `decodeMsPerToken` per token of its longest
 // output. Replies report the cached tokens as vLLM does (usage.prompt_tokens_details.cached_tokens).
-import { createHash } from 'node:crypto';
+import { chainedBlockHashes, PrefixIndex } from '@arbor/kit/model-http';
+import { emulatedServerRoutes } from './emulated-servers.js';
 import type { FakeRoute } from './fake-model-server.js';
 import { pseudoTokens } from './reply-shapes.js';
 
@@ -36,7 +37,8 @@ interface Waiting {
 }
 
 export class PrefixCacheModel {
-  readonly #blocks = new Map<string, true>();
+  /** The cached blocks, by chained hash, least recently used evicted first: the same index the router keeps. */
+  readonly #blocks: PrefixIndex;
   #waiting: Waiting[] = [];
   #busy = false;
   readonly stats: PrefixCacheStats = { requests: 0, promptTokens: 0, cachedTokens: 0, prefillTokens: 0, busyMs: 0 };
@@ -44,28 +46,19 @@ export class PrefixCacheModel {
   constructor(
     readonly costs: PrefixCacheCosts,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  ) {}
+  ) {
+    this.#blocks = new PrefixIndex(costs.capacityBlocks);
+  }
 
   /** Cached tokens of `prompt` now, and the cache updated as the server leaves it after prefilling it. */
   admit(prompt: string): { promptTokens: number; cachedTokens: number } {
     const tokens = pseudoTokens(prompt);
     const { blockTokens } = this.costs;
-    let chain = '';
-    let cachedBlocks = 0;
-    let stillCached = true;
-    for (let end = blockTokens; end <= tokens.length; end += blockTokens) {
-      chain = createHash('sha1').update(chain).update(tokens.slice(end - blockTokens, end).join('')).digest('base64');
-      if (stillCached && this.#blocks.has(chain)) cachedBlocks++;
-      else stillCached = false;
-      this.#blocks.delete(chain);
-      this.#blocks.set(chain, true);
-    }
-    while (this.#blocks.size > this.costs.capacityBlocks) {
-      const oldest = this.#blocks.keys().next().value;
-      if (oldest === undefined) break;
-      this.#blocks.delete(oldest);
-    }
-    const cachedTokens = cachedBlocks * blockTokens;
+    const blocks: string[] = [];
+    for (let end = blockTokens; end <= tokens.length; end += blockTokens) blocks.push(tokens.slice(end - blockTokens, end).join(''));
+    const hashes = chainedBlockHashes(blocks);
+    const cachedTokens = this.#blocks.matchedBlocks(hashes) * blockTokens;
+    this.#blocks.record(hashes);
     this.stats.requests++;
     this.stats.promptTokens += tokens.length;
     this.stats.cachedTokens += cachedTokens;
@@ -122,4 +115,10 @@ export function prefixCachedRoute(cache: PrefixCacheModel, inner: FakeRoute): Fa
       },
     };
   };
+}
+
+/** The routes of a fake vLLM server whose completions go through `cache`. */
+export function prefixCachedRoutes(cache: PrefixCacheModel): Record<string, FakeRoute> {
+  const routes = emulatedServerRoutes('vllm');
+  return { ...routes, '/v1/completions': prefixCachedRoute(cache, routes['/v1/completions']!) };
 }

@@ -60,7 +60,7 @@ function natsServices(config: OrchestratorConfig): ModelService[] {
 /** Where a NATS service's calls go: replicas learnt by discovery, its hedging policy, and replica affinity. */
 export type NatsRouting = Partial<Record<NatsOperation, ServiceRouting>>;
 
-function natsRouting(config: OrchestratorConfig): NatsRouting {
+export function natsRouting(config: OrchestratorConfig): NatsRouting {
   const hedging = {
     ...DEFAULT_HEDGING,
     factor: config.ARBOR_HEDGE_FACTOR,

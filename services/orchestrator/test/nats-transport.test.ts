@@ -1,9 +1,11 @@
 // The NATS transport against raw subscribers on a real nats-server: late and duplicate replies, retries,
 // error replies and the search deadline.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { headers as natsHeaders, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { arborV1, NATS_HEADERS, natsRoute, replicaSubject, type ProposeRequest__Output } from '@arbor/contracts';
-import { connectNats, localNats, sleep, type LocalNats } from '@arbor/kit';
+import { ATTR, connectNats, localNats, sleep, type LocalNats, type TelemetryHandle } from '@arbor/kit';
+import { startTelemetry } from '@arbor/kit/telemetry';
 import { ArborError, DeadlineExceededError, InvalidArgumentError } from '@arbor/kit/errors';
 import { NatsLink } from '../src/transport/nats-link.js';
 import { BusyError } from '../src/transport/call-limiter.js';
@@ -276,6 +278,15 @@ describe('natsPolicyTransport with replica affinity', () => {
     return { served, busyOnce, propose, routing };
   }
 
+  const spans = new InMemorySpanExporter();
+  let telemetry: TelemetryHandle;
+  beforeAll(() => {
+    telemetry = startTelemetry({ spanProcessors: [new SimpleSpanProcessor(spans)], metricReaders: [] })!;
+  });
+  afterAll(async () => {
+    await telemetry?.shutdown();
+  });
+
   it('sends each child to the replica that served its parent, and a busy replica\'s children elsewhere', async () => {
     const { served, busyOnce, propose, routing } = await affinityReplicas();
     await propose([], 'root');
@@ -300,6 +311,16 @@ describe('natsPolicyTransport with replica affinity', () => {
     routing.replicas.gone(other);
     await propose([...path, 'x', 'y', 'z'], 'after-gone');
     expect(served.at(-1)).toBe(first);
+
+    // Each request's span says whether affinity held: the root knew no replica; the descendants followed theirs;
+    // the call after the busy answer, and the one after the replica was gone, were diverted.
+    await telemetry.forceFlush();
+    const affinityOf = (callId: string) =>
+      spans.getFinishedSpans().filter((span) => span.attributes[ATTR.callId] === callId).map((span) => span.attributes[ATTR.replicaAffinity]);
+    expect(affinityOf('root')).toEqual([undefined]);
+    expect(['d0', 'd5', 'grandchild'].map(affinityOf)).toEqual([['followed'], ['followed'], ['followed']]);
+    expect(affinityOf('busy')).toEqual(['followed', 'diverted']);
+    expect(affinityOf('after-gone')).toEqual(['diverted']);
   });
 
   it('spreads a node\'s concurrent children past the load bound', async () => {

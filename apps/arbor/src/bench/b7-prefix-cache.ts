@@ -9,7 +9,7 @@
 // Then its sidecar part (b7-sidecars.ts): the same workload over policy replicas on NATS, with and without replica
 // affinity. The workload itself is in b7-workload.ts.
 import { createLogger } from '@arbor/kit';
-import { PrefixCacheModel, type FakeModelServer } from '@arbor/testing';
+import { PrefixCacheModel, type FakeModelServer } from '@arbor/testing/fake-servers';
 import { renderTable } from '../cli/table.js';
 import { composeOrchestrator } from '../compose/services.js';
 import { atLeast, atMost, describeMachine, fixed, metMark, type Machine, type TargetedRatio } from './report.js';

@@ -4,7 +4,7 @@
 // room. The same workload and prefix-cache model as B7's in-process runs; the policy replicas, the value and
 // reward services and the orchestrator all run in this process, talking over a real nats-server.
 import { createLogger } from '@arbor/kit';
-import { PrefixCacheModel, type FakeModelServer } from '@arbor/testing';
+import { PrefixCacheModel, type FakeModelServer } from '@arbor/testing/fake-servers';
 import { startServices, type ServingStack } from '../compose/services.js';
 import { startNatsOrchestrator } from '../compose/nats-orchestrator.js';
 import { b7AuxiliaryEnv, b7PolicyEnv, cacheMeasures, searchSamples, startAuxiliaryServer, startPrefixCacheServer, type B7Algorithm, type B7Settings, type CacheMeasures } from './b7-workload.js';

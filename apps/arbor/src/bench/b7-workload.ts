@@ -5,9 +5,11 @@ import { createHash } from 'node:crypto';
 import type { SearchRequest, SearchRequest__Output } from '@arbor/contracts';
 import { arborV1 } from '@arbor/contracts';
 import { math } from '@arbor/tasks';
-import { emulatedServerRoutes, PrefixCacheModel, prefixCachedRoute, qwenPrmRows, startFakeModelServer, type FakeModelServer, type PrefixCacheCosts } from '@arbor/testing';
+import type { RoutingPolicy } from '@arbor/kit/model-http';
+import { emulatedServerRoutes, PrefixCacheModel, prefixCachedRoutes, qwenPrmRows, startFakeModelServer, type FakeModelServer, type PrefixCacheCosts } from '@arbor/testing/fake-servers';
 
-export type B7Routing = 'random' | 'round_robin' | 'prefix';
+/** How the policy service routes between its servers (ARBOR_POLICY_ROUTING). */
+export type B7Routing = RoutingPolicy;
 export type B7Algorithm = 'beam' | 'mcts';
 
 export interface B7Settings {
@@ -143,8 +145,7 @@ export async function searchSamples(
 
 /** A fake vLLM server whose completions go through `cache` (B7's policy model server). */
 export function startPrefixCacheServer(cache: PrefixCacheModel): Promise<FakeModelServer> {
-  const routes = emulatedServerRoutes('vllm');
-  return startFakeModelServer({ ...routes, '/v1/completions': prefixCachedRoute(cache, routes['/v1/completions']!) });
+  return startFakeModelServer(prefixCachedRoutes(cache));
 }
 
 /** The fake vLLM server of the value judge and the PRM (see b7AuxiliaryEnv). */

@@ -3,10 +3,10 @@
 // answer a model call. Our own server runs JetStream, for the orchestrator's durable jobs; a server that was
 // already running is asked whether it does.
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect as connectTcp, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { env as settingsOf, readConfig, startNatsServer, type NatsServerProcess } from '@arbor/kit';
+import { env as settingsOf, natsServerInfo, readConfig, startNatsServer, type NatsServerProcess } from '@arbor/kit';
 import { UnavailableError } from '@arbor/kit/errors';
 import { natsAuthorization, natsPasswordVariable, natsUserName, newNatsPasswords, NATS_USERS, type NatsUser } from '../nats-config/authorization.js';
 
@@ -83,37 +83,6 @@ export function findNatsServer(env: Record<string, string | undefined>, extraDir
     }
   }
   return undefined;
-}
-
-/**
- * The INFO a NATS server sends every client on connecting, before any credential (and before TLS, unless the
- * server asks for TLS first); undefined when nothing at `url` speaks NATS within `timeoutMs`.
- */
-export function natsServerInfo(url: string, timeoutMs = 1_000): Promise<{ jetstream?: boolean } | undefined> {
-  const { hostname, port } = new URL(url.includes('://') ? url : `nats://${url}`);
-  return new Promise((resolve) => {
-    const socket = connectTcp({ host: hostname.replace(/^\[|\]$/g, ''), port: Number(port || 4222) });
-    let received = '';
-    const done = (info: { jetstream?: boolean } | undefined) => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(info);
-    };
-    const timer = setTimeout(() => done(undefined), timeoutMs);
-    socket.on('data', (chunk) => {
-      received += chunk.toString('utf8');
-      const end = received.indexOf('\r\n');
-      // A line that is not INFO (or none within 64 KiB) is some other protocol.
-      if (end === -1 && received.length < 65_536) return;
-      const line = received.slice(0, end);
-      try {
-        done(line.startsWith('INFO ') ? (JSON.parse(line.slice(5)) as { jetstream?: boolean }) : undefined);
-      } catch {
-        done(undefined);
-      }
-    });
-    socket.once('error', () => done(undefined));
-  });
 }
 
 /** `extraDirs`: where to look for nats-server besides PATH (tests pass none to see the not-installed path). */

@@ -13,4 +13,4 @@ export { RETRYABLE_STATUSES, MAX_SERVER_WAIT_MS } from './retry.js';
 export { describeServer, serverLabel } from './server-label.js';
 export { createPooledModelHttpClient, routingKey, type PooledClientOptions, type PooledModelHttpClient } from './pooled-client.js';
 export { ServerPool, PooledServer, ROUTING_POLICIES, type PoolOptions, type RoutingPolicy } from './server-pool.js';
-export { PrefixIndex, prefixBlockHashes, PREFIX_BLOCK_CHARS } from './prefix-index.js';
+export { chainedBlockHashes, PrefixIndex, prefixBlockHashes, PREFIX_BLOCK_CHARS } from './prefix-index.js';

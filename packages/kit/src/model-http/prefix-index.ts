@@ -10,10 +10,17 @@ export const PREFIX_BLOCK_CHARS = 256;
 
 /** The chained hashes of a prompt's whole blocks (a partial last block is left out: no server caches it). */
 export function prefixBlockHashes(prompt: string, blockChars = PREFIX_BLOCK_CHARS): string[] {
+  const blocks: string[] = [];
+  for (let end = blockChars; end <= prompt.length; end += blockChars) blocks.push(prompt.slice(end - blockChars, end));
+  return chainedBlockHashes(blocks);
+}
+
+/** Each block's hash chained to the hashes before it, so that it names the whole prefix ending with it. */
+export function chainedBlockHashes(blocks: Iterable<string>): string[] {
   const hashes: string[] = [];
   let previous = '';
-  for (let end = blockChars; end <= prompt.length; end += blockChars) {
-    previous = createHash('sha1').update(previous).update(prompt.slice(end - blockChars, end)).digest('base64');
+  for (const block of blocks) {
+    previous = createHash('sha1').update(previous).update(block).digest('base64');
     hashes.push(previous);
   }
   return hashes;

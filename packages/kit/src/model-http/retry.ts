@@ -1,4 +1,5 @@
 // When a model server call is worth another attempt, and how long to wait before it.
+import { doublingDelayMs } from '../backoff.js';
 
 /**
  * Statuses that say "not now" rather than "not this request": timeout, conflict, rate limit, and the 5xx a
@@ -21,7 +22,7 @@ export const MAX_SERVER_WAIT_MS = 60_000;
  * together.
  */
 export function backoffDelayMs(retry: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, retry - 1));
+  const ceiling = doublingDelayMs(retry, BACKOFF_BASE_MS, BACKOFF_CAP_MS);
   return Math.floor(random() * ceiling);
 }
 

@@ -7,6 +7,8 @@
 // case the least loaded one takes it. `round_robin` and `random` are kept for comparison. A server that fails is
 // avoided for a while (1 s, doubling to 30 s) and its cache model forgotten; when every server is failing, the
 // one that failed longest ago is tried.
+import { doublingDelayMs } from '../backoff.js';
+import { withinLoadBound } from '../bounded-load.js';
 import { PrefixIndex, prefixBlockHashes } from './prefix-index.js';
 
 export const ROUTING_POLICIES = ['prefix', 'round_robin', 'random'] as const;
@@ -105,15 +107,15 @@ export class ServerPool<C> {
 
   /** The longest cached prefix, within the load bound; ties and overloads go to the least loaded. */
   #byPrefix(candidates: PooledServer<C>[], hashes: readonly string[]): PooledServer<C> {
-    const scored = candidates.map((server) => ({ server, matched: hashes.length > 0 ? server.prefixes.matchedBlocks(hashes) : 0 }));
+    const scored = candidates.map((server) => ({ server, matched: server.prefixes.matchedBlocks(hashes) }));
     // New prefixes spread by what each server was sent so far, so that an idle pool does not send them all to one.
     const leastLoaded = (a: (typeof scored)[number], b: (typeof scored)[number]) =>
       a.server.inFlight - b.server.inFlight || b.matched - a.matched || a.server.routed - b.server.routed;
     const best = [...scored].sort((a, b) => b.matched - a.matched || a.server.inFlight - b.server.inFlight)[0]!;
     // Bounded loads: with this request, no server may hold more than loadFactor x the mean, rounded up.
-    const inFlight = candidates.reduce((sum, s) => sum + s.inFlight, 0);
-    const bound = Math.ceil((this.options.loadFactor * (inFlight + 1)) / candidates.length);
-    if (best.matched > 0 && best.server.inFlight + 1 <= bound) return best.server;
+    const totalInFlight = candidates.reduce((sum, s) => sum + s.inFlight, 0);
+    const share = { numerator: 1, denominator: candidates.length };
+    if (best.matched > 0 && withinLoadBound({ inFlight: best.server.inFlight, totalInFlight, share, loadFactor: this.options.loadFactor })) return best.server;
     return [...scored].sort(leastLoaded)[0]!.server;
   }
 
@@ -133,7 +135,7 @@ export class ServerPool<C> {
     server.failedAt = now;
     if (server.unhealthyUntil > now) return;
     server.failures++;
-    server.unhealthyUntil = now + Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (server.failures - 1));
+    server.unhealthyUntil = now + doublingDelayMs(server.failures, FIRST_BACKOFF_MS, MAX_BACKOFF_MS);
     server.prefixes.clear();
   }
 }

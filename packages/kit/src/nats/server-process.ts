@@ -4,20 +4,40 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { connect as connectTcp, createServer } from 'node:net';
 import { UnavailableError } from '../errors.js';
 
-/** True when something at `url` speaks NATS (sends an INFO line) within `timeoutMs`. */
-export function natsAnswers(url: string, timeoutMs = 1_000): Promise<boolean> {
+/**
+ * The INFO a NATS server sends every client on connecting, before any credential (and before TLS, unless the
+ * server asks for TLS first); undefined when nothing at `url` speaks NATS within `timeoutMs`.
+ */
+export function natsServerInfo(url: string, timeoutMs = 1_000): Promise<{ jetstream?: boolean } | undefined> {
   const { hostname, port } = new URL(url.includes('://') ? url : `nats://${url}`);
   return new Promise((resolve) => {
     const socket = connectTcp({ host: hostname.replace(/^\[|\]$/g, ''), port: Number(port || 4222) });
-    const done = (answer: boolean) => {
+    let received = '';
+    const done = (info: { jetstream?: boolean } | undefined) => {
       clearTimeout(timer);
       socket.destroy();
-      resolve(answer);
+      resolve(info);
     };
-    const timer = setTimeout(() => done(false), timeoutMs);
-    socket.once('data', (chunk) => done(chunk.toString('utf8').startsWith('INFO')));
-    socket.once('error', () => done(false));
+    const timer = setTimeout(() => done(undefined), timeoutMs);
+    socket.on('data', (chunk) => {
+      received += chunk.toString('utf8');
+      const end = received.indexOf('\r\n');
+      // A line that is not INFO (or none within 64 KiB) is some other protocol.
+      if (end === -1 && received.length < 65_536) return;
+      const line = received.slice(0, end);
+      try {
+        done(line.startsWith('INFO ') ? (JSON.parse(line.slice(5)) as { jetstream?: boolean }) : undefined);
+      } catch {
+        done(undefined);
+      }
+    });
+    socket.once('error', () => done(undefined));
   });
+}
+
+/** True when something at `url` speaks NATS (sends an INFO line) within `timeoutMs`. */
+export async function natsAnswers(url: string, timeoutMs = 1_000): Promise<boolean> {
+  return (await natsServerInfo(url, timeoutMs)) !== undefined;
 }
 
 export function freePort(): Promise<number> {

@@ -10,7 +10,7 @@ import { JetStreamApiError, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { JobResult } from '@arbor/contracts';
 import { isArborError, type ErrorKind } from '@arbor/kit/errors';
-import type { Logger } from '@arbor/kit';
+import { doublingDelayMs, type Logger } from '@arbor/kit';
 import type { JetStreamResources } from '../cluster/jetstream.js';
 import type { SharedTrees } from '../cluster/shared-trees.js';
 import type { SearchRunner } from '../search-runner.js';
@@ -32,7 +32,7 @@ export interface JobWorkerOptions {
 const RETRIED_KINDS: ReadonlySet<ErrorKind> = new Set(['unavailable', 'resource_exhausted']);
 /** A problem handed back waits 1 s, then twice as long each time, up to 30 s. */
 function retryDelayMs(deliveries: number): number {
-  return Math.min(30_000, 1_000 * 2 ** Math.min(5, Math.max(0, deliveries - 1)));
+  return doublingDelayMs(deliveries, 1_000, 30_000);
 }
 
 /** JetStream's answer to a publish whose subject already holds a message (expect lastSubjectSequence 0). */
@@ -198,7 +198,7 @@ export class JobWorker {
       }
       // Cancelled while it ran (a broadcast can miss a replica): a cancelled job gets no more results.
       if ((await records.get(item.jobId))?.cancelledUnixMs) return settle(() => msg.term('job cancelled'));
-      await this.#publish(resources, item, { ...labels, attempts: Math.max(runs + 1, 1), ...outcome });
+      await this.#publish(resources, item, { ...labels, attempts: runs + 1, ...outcome });
       msg.ack();
     } catch (err) {
       // JetStream could not take the result (or answer a look-up): left unacknowledged, the problem comes back

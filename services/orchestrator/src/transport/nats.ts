@@ -44,7 +44,7 @@ export interface ServiceRouting {
   affinity?: ReplicaAffinity;
 }
 
-export interface NatsTarget {
+export interface NatsTarget<Req = unknown> {
   link: NatsLink;
   /** The service's queue-group subject; a replica's direct subject is derived from it. */
   subject: string;
@@ -55,7 +55,7 @@ export interface NatsTarget {
   /** Without it every request goes to the queue group and nothing is hedged. */
   routing?: ServiceRouting;
   /** What a request is keyed by for replica affinity (its problem and trajectories); without it, no affinity. */
-  keysOf?: (request: unknown) => AffinityKeys;
+  keysOf?: (request: Req) => AffinityKeys;
 }
 
 type AttemptKind = 'first' | 'retry' | 'hedge' | 'resend';
@@ -122,7 +122,8 @@ function usageAttributes(value: unknown): Record<string, number> {
 }
 
 interface ExchangeContext<ResOut> {
-  target: NatsTarget;
+  /** Its keysOf is not used here: a call's keys are worked out once, into `keys`. */
+  target: Omit<NatsTarget, 'keysOf'>;
   method: MethodDefinition<unknown, unknown, unknown, ResOut>;
   payload: Buffer;
   callId: string;
@@ -305,7 +306,7 @@ function exchange<ResOut>(ctx: ExchangeContext<ResOut>): Promise<ResOut> {
 }
 
 export function natsUnary<Req extends { callId?: string }, Res, ReqOut, ResOut>(
-  target: NatsTarget,
+  target: NatsTarget<Req>,
   method: MethodDefinition<Req, Res, ReqOut, ResOut>,
 ): UnaryTransport<Req, ResOut> {
   const maxBytes = target.maxMessageBytes ?? MAX_MODEL_MESSAGE_BYTES;
@@ -357,7 +358,7 @@ export interface NatsTransportOptions {
   routing?: Partial<Record<NatsOperation, ServiceRouting>>;
 }
 
-function target<Req>(o: NatsTransportOptions, operation: NatsOperation, keysOf: (request: Req) => AffinityKeys): NatsTarget {
+function target<Req>(o: NatsTransportOptions, operation: NatsOperation, keysOf: (request: Req) => AffinityKeys): NatsTarget<Req> {
   const routing = o.routing?.[operation];
   return {
     link: o.link,
@@ -365,7 +366,7 @@ function target<Req>(o: NatsTransportOptions, operation: NatsOperation, keysOf: 
     timeoutMs: o.timeoutsMs[operation],
     retry: o.retry,
     ...(routing && { routing }),
-    keysOf: keysOf as (request: unknown) => AffinityKeys,
+    keysOf,
   };
 }
 

@@ -4,6 +4,7 @@
 // delay) is avoided until it answers again, so a hung replica is not retried into. A request may name the replica
 // it would rather have (replica affinity: the one that served its parent); it gets it unless that replica is
 // suspect, full, lately busy, or more loaded than its share by more than the load factor (bounded loads).
+import { withinLoadBound } from '@arbor/kit';
 
 export interface ReplicaAnswer {
   id: string;
@@ -104,7 +105,8 @@ export class ReplicaSet {
   /**
    * The replica a new request should go to: `preferred` when it can take it (see `#takes`); otherwise, among those
    * that answer and are not `avoid`ed, the one with the most room (our calls in flight against its capacity; one
-   * that lately answered busy counts as full), ties broken at random. Undefined when none qualifies: the caller then sends to the queue group.
+   * that lately answered busy counts as full), ties broken at random. Undefined when none qualifies: the caller
+   * then sends to the queue group.
    */
   pick(avoid: ReadonlySet<string> = new Set(), preferred?: string): string | undefined {
     if (preferred !== undefined && !avoid.has(preferred) && this.#takes(preferred)) return preferred;
@@ -114,8 +116,7 @@ export class ReplicaSet {
     for (const replica of this.#replicas.values()) {
       if (replica.suspectSince !== undefined || avoid.has(replica.id)) continue;
       // A replica that lately answered busy counts as full: others take the call first.
-      const busy = replica.busyUntil !== undefined && replica.busyUntil > now ? 1 : 0;
-      const load = replica.inFlight / Math.max(1, replica.capacity) + busy;
+      const load = replica.inFlight / Math.max(1, replica.capacity) + (this.#isBusy(replica, now) ? 1 : 0);
       if (load < bestLoad) {
         best = [replica];
         bestLoad = load;
@@ -132,18 +133,21 @@ export class ReplicaSet {
    */
   #takes(id: string): boolean {
     const replica = this.#replicas.get(id);
-    if (!replica || replica.suspectSince !== undefined) return false;
-    if (replica.busyUntil !== undefined && replica.busyUntil > this.now()) return false;
+    if (!replica || replica.suspectSince !== undefined || this.#isBusy(replica, this.now())) return false;
     if (replica.inFlight + 1 > replica.capacity) return false;
-    let inFlight = 0;
+    let totalInFlight = 0;
     let capacity = 0;
     for (const other of this.#replicas.values()) {
       if (other.suspectSince !== undefined) continue;
-      inFlight += other.inFlight;
+      totalInFlight += other.inFlight;
       capacity += Math.max(1, other.capacity);
     }
-    const bound = Math.ceil((this.options.loadFactor * (inFlight + 1) * Math.max(1, replica.capacity)) / capacity);
-    return replica.inFlight + 1 <= bound;
+    const share = { numerator: Math.max(1, replica.capacity), denominator: capacity };
+    return withinLoadBound({ inFlight: replica.inFlight, totalInFlight, share, loadFactor: this.options.loadFactor });
+  }
+
+  #isBusy(replica: Replica, now: number): boolean {
+    return replica.busyUntil !== undefined && replica.busyUntil > now;
   }
 
   /** Replicas that answer and are not suspect. */

@@ -6,13 +6,13 @@ import { answerUnit, normalizeAnswer } from '../normalize.js';
 import { answersJsonEqual, GradingTimeout, numbersEqual, type Budget } from './compare.js';
 import { isEngineTimeout, parseAsWritten, parseLatex, withGradingScope, type MathJson } from './engine.js';
 import { writesHugeLiteral } from './literal-size.js';
-import { exactJson, operandsOf, operatorOf } from './mathjson.js';
+import { exactJson, exactNumber, operandsOf, operatorOf } from './mathjson.js';
 import { readAnswer, type Reading } from './prepare.js';
 
 /** Per comparison, by default: real answers take a few milliseconds. */
 export const DEFAULT_GRADING_TIMEOUT_MS = 250;
 /** Answers longer than this are compared by their canonical form only. */
-export const MAX_GRADED_LENGTH = 1_000;
+const MAX_GRADED_LENGTH = 1_000;
 
 export type GradeReason =
   /** Both normalise to the same canonical form ("0.5" and "\frac{1}{2}"). */
@@ -102,12 +102,6 @@ export function answersEquivalent(a: string, b: string): boolean {
   return gradeAnswer(a, b).equivalent;
 }
 
-function isSingleNumber(json: MathJson | undefined): boolean {
-  if (json === undefined) return false;
-  const operator = operatorOf(json);
-  return operator === undefined ? typeof json === 'number' || (typeof json === 'object' && 'num' in json) : operator === 'Rational' || operator === 'Negate';
-}
-
 /** Whether `latex` writes a literal too large to work out (see literal-size.ts), judged before the engine computes it. */
 function writesHuge(latex: string): boolean {
   const written = parseAsWritten(latex);
@@ -127,7 +121,8 @@ function compareReadings(a: Reading, b: Reading, budget: Budget): boolean | unde
   const ja = a.kind === 'latex' ? parseLatex(a.latex) : undefined;
   const jb = b.kind === 'latex' ? parseLatex(b.latex) : undefined;
   // "1,234" against anything but one number is not read as a number: it may be a pair.
-  if ((a.kind === 'number' && a.ambiguous && !isSingleNumber(jb)) || (b.kind === 'number' && b.ambiguous && !isSingleNumber(ja))) return false;
+  const isNumber = (json: MathJson | undefined) => json !== undefined && exactNumber(json) !== undefined;
+  if ((a.kind === 'number' && a.ambiguous && !isNumber(jb)) || (b.kind === 'number' && b.ambiguous && !isNumber(ja))) return false;
   let left = a.kind === 'number' ? exactJson(a.value, a.decimal, a.places) : ja;
   let right = b.kind === 'number' ? exactJson(b.value, b.decimal, b.places) : jb;
   if (left === undefined || right === undefined) return undefined;

@@ -25,7 +25,7 @@ export function symbolOf(json: MathJson): string | undefined {
   return undefined;
 }
 
-export const RELATIONS = new Set(['Equal', 'NotEqual', 'Less', 'LessEqual', 'Greater', 'GreaterEqual', 'Approx']);
+const RELATIONS = new Set(['Equal', 'NotEqual', 'Less', 'LessEqual', 'Greater', 'GreaterEqual', 'Approx']);
 
 export function isRelation(json: MathJson): boolean {
   return RELATIONS.has(operatorOf(json) ?? '');
@@ -40,7 +40,7 @@ export function orientedRelation(json: MathJson): { operator: string; sides: Mat
   return { operator, sides };
 }
 
-export const COLLECTIONS = new Set(['Tuple', 'List', 'Set', 'Interval', 'Union', 'Matrix', 'Pair', 'Sequence', 'Triple']);
+const COLLECTIONS = new Set(['Tuple', 'List', 'Set', 'Interval', 'Union', 'Matrix', 'Pair', 'Sequence', 'Triple']);
 
 export function isCollection(json: MathJson): boolean {
   return COLLECTIONS.has(operatorOf(json) ?? '');

@@ -1,7 +1,7 @@
 // Several model servers behind one policy service (ARBOR_POLICY_BASE_URL a list), against two fake vLLM servers
 // on real HTTP: a node's expansions go to the server that expanded its parent, where its prompt's prefix is
 // cached; another problem's tree goes to the other server; round_robin alternates whatever the prompt.
-import { emulatedServerRoutes, PrefixCacheModel, prefixCachedRoute, startFakeModelServerForTest } from '@arbor/testing';
+import { emulatedServerRoutes, PrefixCacheModel, prefixCachedRoutes, startFakeModelServerForTest } from '@arbor/testing';
 import { describe, expect, it } from 'vitest';
 import { readPolicyConfig } from '../../config.js';
 import { createPolicyBackend } from '../index.js';
@@ -50,7 +50,7 @@ describe('prefix-aware routing over several policy model servers', () => {
   it('with a prefix cache per server, prefix routing reads far more of the prompts from cache than round robin', async () => {
     const hitRate = async (routing: string) => {
       const caches = [0, 1, 2].map(() => new PrefixCacheModel({ blockTokens: 16, capacityBlocks: 10_000, prefillMsPerToken: 0, decodeMsPerToken: 0 }));
-      const servers = await Promise.all(caches.map((cache) => startFakeModelServerForTest({ ...emulatedServerRoutes('vllm'), '/v1/completions': prefixCachedRoute(cache, emulatedServerRoutes('vllm')['/v1/completions']!) })));
+      const servers = await Promise.all(caches.map((cache) => startFakeModelServerForTest(prefixCachedRoutes(cache))));
       const policy = policyOver(servers.map((s) => s.baseUrl), routing);
       let prompt = 0;
       let cached = 0;
